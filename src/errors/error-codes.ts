@@ -1,0 +1,63 @@
+/**
+ * Stable error codes. A code never changes meaning once published; clients
+ * branch on it, not on the message.
+ */
+export const ErrorCode = {
+  /** A configuration file (actions, policies, inventory, tests, config) is invalid. */
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  /** An action with this name is already registered. */
+  ACTION_DUPLICATE: 'ACTION_DUPLICATE',
+  /** No action with this name is registered. */
+  ACTION_NOT_FOUND: 'ACTION_NOT_FOUND',
+  /** The inputs do not satisfy the action's schema. */
+  INPUT_INVALID: 'INPUT_INVALID',
+  /** The request itself (body, query, header) is malformed. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** No credential, or a credential that does not verify. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller is known but may not do this. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The same idempotency key was used with different inputs or caller. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** A call with the same idempotency key is still running. */
+  IDEMPOTENCY_IN_FLIGHT: 'IDEMPOTENCY_IN_FLIGHT',
+  /** No approval with this id (in the caller's tenant). */
+  APPROVAL_NOT_FOUND: 'APPROVAL_NOT_FOUND',
+  /** The approval has already left the state the transition needs. */
+  APPROVAL_ALREADY_DECIDED: 'APPROVAL_ALREADY_DECIDED',
+  /** The requester tried to approve their own request. */
+  APPROVAL_SELF_DECISION: 'APPROVAL_SELF_DECISION',
+  /** The decider lacks a role the action requires of approvers. */
+  APPROVER_NOT_ALLOWED: 'APPROVER_NOT_ALLOWED',
+  /** A sealed payload could not be opened (wrong key or tampered data). */
+  SEAL_INVALID: 'SEAL_INVALID',
+  /** The store failed or is unreachable. */
+  STORE_ERROR: 'STORE_ERROR',
+  /** Rate limited. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Something that should not happen did. */
+  INTERNAL: 'INTERNAL',
+} as const
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** The HTTP status each code maps to. `satisfies` makes the compiler check it is complete. */
+export const HTTP_STATUS = {
+  CONFIG_INVALID: 500,
+  ACTION_DUPLICATE: 500,
+  ACTION_NOT_FOUND: 404,
+  INPUT_INVALID: 422,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_IN_FLIGHT: 409,
+  APPROVAL_NOT_FOUND: 404,
+  APPROVAL_ALREADY_DECIDED: 409,
+  APPROVAL_SELF_DECISION: 403,
+  APPROVER_NOT_ALLOWED: 403,
+  SEAL_INVALID: 500,
+  STORE_ERROR: 503,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+} as const satisfies Record<ErrorCode, number>

@@ -1,0 +1,129 @@
+/**
+ * YAML loading that remembers where every value came from, so configuration
+ * errors can name file, line, column and field.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises'
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
+import type { z } from 'zod'
+import { ConfigError, type ConfigIssue } from '../errors/config-error.js'
+
+export type FieldPath = readonly (string | number)[]
+
+/** A parsed YAML document plus a way to find the source position of any path in it. */
+export interface YamlSource {
+  readonly file: string
+  readonly value: unknown
+  /** Position of the value at `path` (or of the nearest parent that exists). */
+  locate(path: FieldPath): { line: number; column: number } | undefined
+  /** A ConfigError located at `path`. */
+  error(path: FieldPath, message: string): ConfigError
+  issue(path: FieldPath, message: string): ConfigIssue
+}
+
+/** `rules[2].match.actions` */
+export function formatFieldPath(path: FieldPath): string {
+  let out = ''
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`
+    else out += out === '' ? part : `.${part}`
+  }
+  return out
+}
+
+/** Parses YAML text. Syntax errors and duplicate keys become a located ConfigError. */
+export function parseYaml(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter()
+  // uniqueKeys: a repeated key would silently replace the first one, which is
+  // exactly the kind of typo that widens a rule.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false })
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0]
+        return pos
+          ? { file, line: pos.line, column: pos.col, message: e.message.split('\n')[0] ?? e.message }
+          : { file, message: e.message }
+      }),
+    )
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 })
+
+  const nodeAt = (path: FieldPath): Node | undefined => {
+    let node: unknown = doc.contents
+    let found: Node | undefined = (doc.contents as Node | null) ?? undefined
+    for (const part of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => {
+          const k = p.key as { value?: unknown } | null
+          return k !== null && typeof k === 'object' && String(k.value) === String(part)
+        })
+        if (!pair) break
+        // Point at the key for the pair itself, at the value for deeper paths.
+        found = (pair.value as Node | null) ?? (pair.key as Node)
+        node = pair.value
+      } else if (isSeq(node) && typeof part === 'number') {
+        const item = node.items[part] as Node | undefined
+        if (!item) break
+        found = item
+        node = item
+      } else break
+    }
+    return found
+  }
+
+  const locate = (path: FieldPath) => {
+    const node = nodeAt(path)
+    const offset = node?.range?.[0]
+    if (offset === undefined) return undefined
+    const pos = lineCounter.linePos(offset)
+    return { line: pos.line, column: pos.col }
+  }
+  const issue = (path: FieldPath, message: string): ConfigIssue => {
+    const pos = locate(path)
+    const field = formatFieldPath(path)
+    return { file, ...(pos ?? {}), ...(field ? { field } : {}), message }
+  }
+  return {
+    file,
+    value,
+    locate,
+    issue,
+    error: (path, message) => new ConfigError([issue(path, message)]),
+  }
+}
+
+/** Reads and parses a YAML file; a missing file is a ConfigError, not an ENOENT. */
+export async function readYamlFile(file: string): Promise<YamlSource> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    throw new ConfigError([{ file, message: code === 'ENOENT' ? 'file not found' : `cannot read: ${String(cause)}` }], {
+      cause,
+    })
+  }
+  return parseYaml(file, text)
+}
+
+/**
+ * Validates `source.value` (or the value at `base`) against a zod schema and
+ * returns the parsed result, or throws a ConfigError naming every problem with
+ * its position. Use strict object schemas so unknown keys are errors.
+ */
+export function validateYaml<T>(source: YamlSource, schema: z.ZodType<T>, value: unknown = source.value, base: FieldPath = []): T {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  throw new ConfigError(
+    result.error.issues.map((iss) => {
+      const path = [...base, ...(iss.path as (string | number)[])]
+      if (iss.code === 'unrecognized_keys') {
+        // Point at the unknown key itself, and say which keys are allowed nearby.
+        return source.issue([...path, iss.keys[0] ?? ''], `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `'${k}'`).join(', ')}`)
+      }
+      return source.issue(path, iss.message)
+    }),
+  )
+}
