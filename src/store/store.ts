@@ -1,0 +1,222 @@
+/**
+ * The persistence contract. Every stage talks to storage only through these
+ * interfaces; memory, SQLite and PostgreSQL implement them and one
+ * conformance suite holds them to the same behaviour.
+ *
+ * @module
+ */
+import type { AuditEvent, AuditEventInput, AuditStatus } from '../audit/audit-event.js'
+import type { DecisionResult } from '../policy/decision.js'
+
+/** Cursor-paginated page, newest first unless said otherwise. */
+export interface Page<T> {
+  readonly items: readonly T[]
+  /** Opaque; null when there is nothing more. */
+  readonly next_cursor: string | null
+}
+
+// ---------------------------------------------------------------- approvals
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'executed' | 'failed'
+
+/** One approver's vote (quorum needs several distinct ones). */
+export interface ApprovalVote {
+  readonly approver: string
+  readonly comment: string | null
+  readonly at: string
+}
+
+export interface Approval {
+  /** `apr-` followed by 24 hex characters. */
+  readonly id: string
+  readonly tenant_id: string
+  readonly action: string
+  readonly target: string | null
+  readonly requester: string
+  readonly requester_roles: readonly string[]
+  readonly status: ApprovalStatus
+  /** The policy decision that held the request. */
+  readonly decision: DecisionResult
+  readonly reason: string
+  readonly rule: string | null
+  readonly risk_class: string
+  readonly effective_risk: string
+  /** Redacted inputs, for display. */
+  readonly inputs: unknown
+  /** The original inputs, sealed (AES-256-GCM envelope, see audit/seal). */
+  readonly sealed_inputs: string
+  readonly idempotency_key: string | null
+  readonly ticket_id: string | null
+  readonly request_id: string
+  /** Distinct approvals needed before the request runs (1 unless the action asks for a quorum). */
+  readonly required_approvals: number
+  readonly votes: readonly ApprovalVote[]
+  /** The approver whose vote decided it (approved/rejected), or null. */
+  readonly decided_by: string | null
+  readonly comment: string | null
+  readonly created_at: string
+  readonly expires_at: string
+  readonly decided_at: string | null
+  readonly completed_at: string | null
+  /** Outcome of the execution after approval (executed/failed), redacted. */
+  readonly outcome: unknown
+}
+
+export type NewApproval = Omit<Approval, 'status' | 'votes' | 'decided_by' | 'comment' | 'decided_at' | 'completed_at' | 'outcome'>
+
+export interface ApprovalListOptions {
+  readonly status?: ApprovalStatus
+  readonly limit: number
+  readonly cursor?: string | null
+}
+
+export type VoteResult =
+  /** The vote was counted; `approval.status` is `approved` once the quorum is reached, else still `pending`. */
+  | { readonly kind: 'counted'; readonly approval: Approval }
+  | { readonly kind: 'not_found' }
+  /** Not pending any more (or expired by `now`); `status` says what it is. */
+  | { readonly kind: 'already_decided'; readonly status: ApprovalStatus }
+  /** This approver already voted. */
+  | { readonly kind: 'duplicate_vote'; readonly approval: Approval }
+
+export interface ApprovalStore {
+  /** Inserts a new pending approval. Ids are unique; a duplicate id is an error. */
+  create(approval: NewApproval): Promise<Approval>
+  get(tenant_id: string, id: string): Promise<Approval | null>
+  /** Newest first. The cursor is opaque and bound to the same filter. */
+  list(tenant_id: string, options: ApprovalListOptions): Promise<Page<Approval>>
+  /**
+   * Adds an approving vote. When the distinct votes reach `required_approvals`
+   * the approval moves pending → approved in the same atomic step.
+   * @remarks Under concurrent invocation against the same pending approval,
+   * votes are serialised: exactly one caller observes the transition to
+   * `approved`; callers after it get `already_decided`. A pending approval
+   * whose `expires_at` is before `now` is treated as expired (and marked so).
+   */
+  approve(tenant_id: string, id: string, vote: ApprovalVote, now: string): Promise<VoteResult>
+  /**
+   * pending → rejected.
+   * @remarks Under concurrent invocation exactly one of all deciders (approve
+   * or reject) wins; the others get `already_decided`.
+   */
+  reject(tenant_id: string, id: string, vote: ApprovalVote, now: string): Promise<VoteResult>
+  /**
+   * approved → executed | failed, storing the (redacted) outcome.
+   * @remarks Exactly one concurrent caller gets the updated approval; every other gets null.
+   */
+  complete(tenant_id: string, id: string, status: 'executed' | 'failed', outcome: unknown, now: string): Promise<Approval | null>
+  /** Marks every pending approval whose `expires_at` is before `now` as expired; returns them. */
+  expire(now: string): Promise<readonly Approval[]>
+}
+
+// -------------------------------------------------------------- idempotency
+
+/** The scope of a key: `(tenant, action, key)`. */
+export interface IdempotencyScope {
+  readonly tenant_id: string
+  readonly action: string
+  readonly key: string
+}
+
+export interface IdempotencyClaimRequest extends IdempotencyScope {
+  /** Hash of the canonical inputs and caller; a different one under the same key is a conflict. */
+  readonly fingerprint: string
+  /** Unique per attempt; proves ownership when completing. */
+  readonly owner: string
+  /** ISO time after which an unfinished claim may be taken over. */
+  readonly lease_until: string
+  readonly now: string
+}
+
+export type ClaimResult =
+  /** The caller owns the key and must run, then `complete`. `recovered` is true when a dead holder's expired lease was taken over. */
+  | { readonly kind: 'claimed'; readonly recovered: boolean }
+  /** Another attempt holds a live lease. */
+  | { readonly kind: 'in_flight'; readonly fingerprint: string }
+  /** Already finished; `outcome` is the stored outcome, byte-identical each time. */
+  | { readonly kind: 'completed'; readonly fingerprint: string; readonly outcome: string }
+
+export interface IdempotencyStore {
+  /**
+   * Atomically claims the key.
+   * @remarks Under concurrent invocation for one scope exactly one caller gets
+   * `claimed`; the others get `in_flight` or `completed`. A claim whose lease
+   * has passed may be taken over by exactly one caller.
+   */
+  claim(request: IdempotencyClaimRequest): Promise<ClaimResult>
+  /**
+   * Stores the outcome (serialised JSON text, kept byte for byte) if `owner`
+   * still holds the claim. Returns false if the claim was lost (lease taken over).
+   */
+  complete(scope: IdempotencyScope, owner: string, outcome: string, expires_at: string, now: string): Promise<boolean>
+  /** Extends the lease of a live claim held by `owner`. */
+  extend(scope: IdempotencyScope, owner: string, lease_until: string): Promise<boolean>
+  /** Drops a claim held by `owner` without an outcome (so the key can be used again). */
+  release(scope: IdempotencyScope, owner: string): Promise<void>
+  get(scope: IdempotencyScope): Promise<{ fingerprint: string; state: 'in_flight' | 'completed'; outcome: string | null } | null>
+  /** Deletes completed records whose retention has passed; returns how many. */
+  purge(now: string): Promise<number>
+}
+
+// -------------------------------------------------------------------- nonces
+
+export interface NonceStore {
+  /**
+   * Records a ticket nonce as used.
+   * @remarks Returns true for exactly one caller per nonce, across every
+   * process sharing the store; false for every other.
+   */
+  consume(nonce: string, expires_at: string): Promise<boolean>
+  /** Forgets nonces whose expiry is before `now`. */
+  purge(now: string): Promise<number>
+}
+
+// --------------------------------------------------------------------- audit
+
+export interface AuditFilter {
+  readonly tenant_id?: string
+  readonly action?: string
+  readonly actor?: string
+  readonly decision?: DecisionResult
+  readonly status?: AuditStatus
+  readonly request_id?: string
+  readonly approval_id?: string
+  /** Inclusive ISO lower bound on `ts`. */
+  readonly since?: string
+  /** Exclusive ISO upper bound on `ts`. */
+  readonly until?: string
+}
+
+export interface AuditStore {
+  /**
+   * Appends events to the chain in the given order, assigning `seq`,
+   * `prev_hash` and `hash`. The batch is one transaction (one fsync).
+   * @remarks Appends are serialised in the database (SQLite's single writer,
+   * a lock on the chain head in PostgreSQL), so concurrent writers in any
+   * number of processes never fork or break the chain.
+   */
+  append(events: readonly AuditEventInput[]): Promise<readonly AuditEvent[]>
+  /** Newest first. */
+  list(filter: AuditFilter, limit: number, cursor?: string | null): Promise<Page<AuditEvent>>
+  /** Events in chain order with `seq > after`, at most `limit`. Used by verify and export. */
+  range(after: number, limit: number): Promise<readonly AuditEvent[]>
+  /** The last event's seq and hash, or null for an empty chain. */
+  head(): Promise<{ seq: number; hash: string } | null>
+}
+
+// --------------------------------------------------------------------- store
+
+export interface Store {
+  /** `memory`, `sqlite` or `postgres`. */
+  readonly kind: string
+  readonly approvals: ApprovalStore
+  readonly idempotency: IdempotencyStore
+  readonly nonces: NonceStore
+  readonly audit: AuditStore
+  /** Applies pending migrations; safe to call from several processes at once. */
+  migrate(): Promise<void>
+  /** Throws when the store is unreachable. */
+  ping(): Promise<void>
+  /** Closes what the store opened itself (never a client the user passed in). */
+  close(): Promise<void>
+}
