@@ -1,0 +1,681 @@
+/**
+ * `createAirlock()`: the one place that knows the order of the pipeline.
+ *
+ * identify → resolve → validate → authorize (scopes, then policy) → hold →
+ * claim → run → record. Every stage below is a call into its own folder; this
+ * module only wires them and decides what is audited when.
+ *
+ * @module
+ */
+import type { ActionDefinition } from './actions/action-definition.js'
+import { type ApprovalsConfig, ApprovalService } from './approvals/approval-service.js'
+import type { AuditEvent, AuditEventInput, AuditStatus } from './audit/audit-event.js'
+import { AuditWriter } from './audit/audit-writer.js'
+import { createRedactor, type RedactionConfig, type Redactor } from './audit/redact.js'
+import { createSealer, generateSealKey, type Sealer, type SealerConfig } from './audit/seal.js'
+import { verifyStore } from './audit/verify-chain.js'
+import { AirlockError } from './errors/airlock-error.js'
+import { ErrorCode } from './errors/error-codes.js'
+import { requestFingerprint } from './idempotency/fingerprint.js'
+import { type IdempotencyConfig, IdempotencyGate } from './idempotency/idempotency-gate.js'
+import { DEFAULT_TENANT, localPrincipal, type Principal } from './identity/principal.js'
+import { newId } from './internal/ids.js'
+import type { Target } from './inventory/target.js'
+import type {
+  DeniedOutcome,
+  DenialCode,
+  ExecutedOutcome,
+  FailedOutcome,
+  Outcome,
+  PendingApprovalOutcome,
+} from './outcome.js'
+import type { Decision, DecisionResult } from './policy/decision.js'
+import { type Evaluation, evaluateRequest } from './policy/decide.js'
+import { PolicyEngine } from './policy/policy-engine.js'
+import type { PolicyRule } from './policy/policy-rule.js'
+import { memoryStore } from './store/memory/index.js'
+import type { Approval, ApprovalListOptions, AuditFilter, Page, Store } from './store/store.js'
+
+/** Anything that can look actions up by name (an `ActionRegistry` fits). */
+export interface ActionSource {
+  get(name: string): ActionDefinition | undefined
+  list(): readonly ActionDefinition[]
+}
+
+/** Anything that can look targets up by id (an `Inventory` fits). */
+export interface TargetSource {
+  get(id: string): Target | undefined
+}
+
+/** Configuration of {@link createAirlock}. */
+export interface AirlockConfig {
+  /** The actions agents may ask for. */
+  readonly actions?: readonly ActionDefinition[] | ActionSource
+  /** Policy rules (loaded from files, templates or code) or a ready engine. Without any, every request is denied. */
+  readonly policies?: readonly PolicyRule[] | PolicyEngine
+  /** What happens when no rule matches. Default `deny`. */
+  readonly default_decision?: DecisionResult
+  readonly inventory?: readonly Target[] | TargetSource
+  /** Where approvals, idempotency records, nonces and the audit chain live. Default: in memory. */
+  readonly store?: Store
+  readonly approvals?: ApprovalsConfig
+  readonly idempotency?: IdempotencyConfig
+  readonly redaction?: RedactionConfig
+  /**
+   * Keys that seal the original inputs of held requests. Required with a
+   * durable store (a key generated at start would make pending approvals
+   * unreadable after a restart); generated per process with the memory store.
+   */
+  readonly seal?: SealerConfig
+  /** `deny` (default) or `evaluate` requests for actions that are not registered. */
+  readonly unknown_actions?: 'deny' | 'evaluate'
+  /** Write an audit event for advisory `check()` calls too. Default true. */
+  readonly audit_checks?: boolean
+  /** Clock, for tests. */
+  readonly now?: () => Date
+}
+
+/** Per-call options of {@link Airlock.execute}. */
+export interface ExecuteOptions {
+  /** Who asks. A string is a trusted local caller's id. Default: anonymous. */
+  readonly caller?: Principal | string
+  readonly target?: string | null
+  readonly idempotency_key?: string | null
+  /** External ticket or incident id linked to the request. */
+  readonly ticket_id?: string | null
+  readonly signal?: AbortSignal
+}
+
+export type CheckOptions = Omit<ExecuteOptions, 'idempotency_key' | 'signal'>
+
+/** One step of {@link Airlock.checkPlan}. */
+export interface PlanStep extends CheckOptions {
+  readonly action: string
+  readonly params?: Record<string, unknown>
+}
+
+/** Options for deciding an approval. */
+export interface DecideApprovalOptions {
+  readonly approver: Principal | string
+  readonly comment?: string | null
+}
+
+/** What approving did: still waiting for more approvers, or the execution outcome. */
+export type ApproveResult =
+  | { readonly status: 'pending'; readonly approval: Approval }
+  | { readonly status: 'decided'; readonly approval: Approval; readonly outcome: Outcome }
+
+export interface AirlockApprovals {
+  list(caller: Principal | string, options: ApprovalListOptions): Promise<Page<Approval>>
+  get(caller: Principal | string, id: string): Promise<Approval>
+  /** Approves; when the quorum is reached the request runs with its original inputs. */
+  approve(id: string, options: DecideApprovalOptions): Promise<ApproveResult>
+  reject(id: string, options: DecideApprovalOptions): Promise<Approval>
+  /** Expires pending approvals past their TTL and audits each. */
+  expire(): Promise<readonly Approval[]>
+}
+
+export type VerifyResult =
+  | { readonly valid: true; readonly count: number }
+  | { readonly valid: false; readonly seq: number; readonly reason: string; readonly count: number }
+
+export interface AirlockAudit {
+  list(filter: AuditFilter, limit: number, cursor?: string | null): Promise<Page<AuditEvent>>
+  verify(): Promise<VerifyResult>
+}
+
+/** A wired pipeline. */
+export interface Airlock {
+  readonly store: Store
+  /** The actions, sorted by name. */
+  actions(): readonly ActionDefinition[]
+  getAction(name: string): ActionDefinition | undefined
+  execute(action: string, inputs: Record<string, unknown>, options?: ExecuteOptions): Promise<Outcome>
+  /** The decision `execute` would reach, computed synchronously with no side effects (nothing is audited). */
+  decide(action: string, inputs: Record<string, unknown>, options?: CheckOptions): Decision
+  /** Like `decide`, and the advisory decision is audited (unless `audit_checks` is false). */
+  check(action: string, inputs: Record<string, unknown>, options?: CheckOptions): Promise<Decision>
+  checkPlan(steps: readonly PlanStep[]): Promise<readonly Decision[]>
+  readonly approvals: AirlockApprovals
+  readonly audit: AirlockAudit
+  /** Flushes the audit writer and closes the store. */
+  close(): Promise<void>
+}
+
+const ANONYMOUS: Principal = { ...localPrincipal('anonymous'), auth: 'anonymous' }
+
+function toPrincipal(caller: Principal | string | undefined): Principal {
+  if (caller === undefined) return ANONYMOUS
+  return typeof caller === 'string' ? localPrincipal(caller) : caller
+}
+
+function toActionSource(actions: AirlockConfig['actions']): ActionSource {
+  if (actions === undefined || Array.isArray(actions)) {
+    const byName = new Map<string, ActionDefinition>()
+    for (const def of (actions ?? []) as readonly ActionDefinition[]) {
+      const existing = byName.get(def.name)
+      if (existing) {
+        throw new AirlockError(
+          ErrorCode.ACTION_DUPLICATE,
+          `Duplicate action '${def.name}': defined in ${existing.source} and in ${def.source}`,
+        )
+      }
+      byName.set(def.name, def)
+    }
+    const sorted = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1))
+    return { get: (name) => byName.get(name), list: () => sorted }
+  }
+  return actions as ActionSource
+}
+
+function toTargetSource(inventory: AirlockConfig['inventory']): TargetSource {
+  if (inventory === undefined) return { get: () => undefined }
+  if (Array.isArray(inventory)) {
+    const byId = new Map((inventory as readonly Target[]).map((t) => [t.id, t]))
+    return { get: (id) => byId.get(id) }
+  }
+  return inventory as TargetSource
+}
+
+/** Scopes the caller lacks. A role `x` or `scope:x` also grants scope `x`. */
+function missingScopes(definition: ActionDefinition, principal: Principal): string[] {
+  return definition.required_scopes.filter(
+    (s) => !principal.scopes.includes(s) && !principal.roles.includes(s) && !principal.roles.includes(`scope:${s}`),
+  )
+}
+
+function errorMessage(error: unknown): { message: string; code: string | null } {
+  if (AirlockError.isInstance(error)) return { message: error.message, code: error.code }
+  if (error instanceof Error) return { message: error.message, code: null }
+  return { message: String(error), code: null }
+}
+
+/** JSON round trip, so the first caller and every replay see the very same value. */
+function jsonValue(value: unknown): unknown {
+  const text = JSON.stringify(value)
+  return text === undefined ? null : JSON.parse(text)
+}
+
+/**
+ * Wires a pipeline.
+ *
+ * @example
+ * ```ts
+ * const airlock = createAirlock({ actions: [getInvoice], policies: [allowAll()] })
+ * const outcome = await airlock.execute('get_invoice', { invoice_id: 'inv_1' }, { caller: 'agent-7' })
+ * ```
+ */
+export function createAirlock(config: AirlockConfig = {}): Airlock {
+  const now = config.now ?? (() => new Date())
+  const actions = toActionSource(config.actions)
+  const targets = toTargetSource(config.inventory)
+  const engine =
+    config.policies instanceof PolicyEngine
+      ? config.policies
+      : new PolicyEngine((config.policies ?? []) as readonly PolicyRule[], {
+          default_decision: config.default_decision,
+        })
+  const store = config.store ?? memoryStore()
+  if (config.seal === undefined && store.kind !== 'memory') {
+    throw new AirlockError(
+      ErrorCode.CONFIG_INVALID,
+      `A '${store.kind}' store needs seal keys (config 'seal'): held requests keep their original inputs encrypted, and a key made up at start could not open them after a restart`,
+    )
+  }
+  const sealer: Sealer = createSealer(config.seal ?? { keys: { k0: generateSealKey() }, current: 'k0' })
+  const redactor: Redactor = createRedactor(config.redaction)
+  const writer = new AuditWriter(store.audit)
+  const gate = new IdempotencyGate(store.idempotency, config.idempotency, now)
+  const approvalService = new ApprovalService({
+    store: store.approvals,
+    protector: {
+      seal: (v, aad) => sealer.seal(v, aad),
+      open: (s, aad) => sealer.open(s, aad),
+      redact: (v) => redactor.redact(v),
+    },
+    config: config.approvals,
+    now,
+    getAction: (name) => actions.get(name),
+  })
+  const auditChecks = config.audit_checks ?? true
+
+  const evaluate = (action: string, inputs: Record<string, unknown>, principal: Principal, options: CheckOptions) =>
+    evaluateRequest(
+      {
+        getAction: (name) => actions.get(name),
+        getTarget: (id) => targets.get(id),
+        evaluate: (request) => engine.evaluate(request),
+        unknown_actions: config.unknown_actions ?? 'deny',
+      },
+      {
+        action,
+        params: inputs,
+        target: options.target ?? null,
+        caller: principal.auth === 'anonymous' ? undefined : principal,
+        ticket_id: options.ticket_id ?? null,
+        now: now(),
+      },
+    )
+
+  /** Builds and durably writes one audit event; resolves once it is in the chain. */
+  const record = (
+    status: AuditStatus,
+    fields: {
+      request_id: string
+      principal: Principal
+      action: string
+      decision?: Decision | null
+      target?: string | null
+      inputs?: unknown
+      result?: unknown
+      error?: string | null
+      reason?: string | null
+      rule?: string | null
+      approval_id?: string | null
+      approver?: string | null
+      idempotency_key?: string | null
+      ticket_id?: string | null
+      context?: Record<string, unknown> | null
+    },
+  ): Promise<AuditEvent> => {
+    const d = fields.decision ?? null
+    const event: AuditEventInput = {
+      id: newId('evt'),
+      ts: now().toISOString(),
+      tenant_id: fields.principal.tenant_id,
+      request_id: fields.request_id,
+      status,
+      action: fields.action,
+      actor: fields.principal.actor_id,
+      target: fields.target ?? d?.target ?? null,
+      decision: d?.decision ?? null,
+      reason: fields.reason ?? d?.reason ?? null,
+      rule: fields.rule ?? d?.rule ?? null,
+      risk_class: d?.risk_class ?? null,
+      effective_risk: d?.effective_risk ?? null,
+      inputs: fields.inputs === undefined ? null : redactor.redact(fields.inputs),
+      result: fields.result === undefined ? null : redactor.redact(fields.result),
+      error: fields.error ?? null,
+      approval_id: fields.approval_id ?? null,
+      approver: fields.approver ?? null,
+      idempotency_key: fields.idempotency_key ?? null,
+      ticket_id: fields.ticket_id ?? d?.ticket_id ?? null,
+      context: fields.context ?? null,
+    }
+    return writer.write(event)
+  }
+
+  const denialCode = (evaluation: Evaluation): DenialCode =>
+    evaluation.stage === 'resolve'
+      ? 'ACTION_NOT_FOUND'
+      : evaluation.stage === 'validate'
+        ? 'INPUT_INVALID'
+        : evaluation.stage === 'target'
+          ? 'TARGET_TYPE'
+          : 'POLICY'
+
+  /** The run stage: `started` is durable before the handler is called, so a crash leaves evidence. */
+  const run = async (
+    definition: ActionDefinition,
+    inputs: unknown,
+    ctx: {
+      request_id: string
+      principal: Principal
+      decision: Decision
+      target: Target | undefined
+      approval_id: string | null
+      approver: string | null
+      idempotency_key: string | null
+      signal: AbortSignal | undefined
+    },
+  ): Promise<ExecutedOutcome | FailedOutcome> => {
+    const base = {
+      request_id: ctx.request_id,
+      principal: ctx.principal,
+      action: definition.name,
+      decision: ctx.decision,
+      approval_id: ctx.approval_id,
+      approver: ctx.approver,
+      idempotency_key: ctx.idempotency_key,
+    }
+    await record('started', { ...base, inputs })
+    if (!definition.handler) {
+      const error = `Action '${definition.name}' has no handler in this process`
+      const event = await record('failed', { ...base, error })
+      return failed(ctx.request_id, event.id, definition.name, { message: error, code: null }, ctx.approval_id)
+    }
+    const controller = new AbortController()
+    const onAbort = () => controller.abort(ctx.signal?.reason)
+    ctx.signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      const raw = await definition.handler(inputs, {
+        principal: ctx.principal,
+        target: ctx.target,
+        target_id: ctx.decision.target,
+        request_id: ctx.request_id,
+        approval_id: ctx.approval_id,
+        idempotency_key: ctx.idempotency_key,
+        signal: controller.signal,
+      })
+      const result = jsonValue(raw)
+      const event = await record('executed', { ...base, result })
+      return {
+        status: 'executed',
+        request_id: ctx.request_id,
+        audit_id: event.id,
+        action: definition.name,
+        replayed: false,
+        result,
+        approval_id: ctx.approval_id,
+      }
+    } catch (error) {
+      const err = errorMessage(error)
+      const event = await record('failed', { ...base, error: err.message })
+      return failed(ctx.request_id, event.id, definition.name, err, ctx.approval_id)
+    } finally {
+      ctx.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  const failed = (
+    request_id: string,
+    audit_id: string,
+    action: string,
+    error: { message: string; code: string | null },
+    approval_id: string | null,
+  ): FailedOutcome => ({ status: 'failed', request_id, audit_id, action, replayed: false, error, approval_id })
+
+  const execute = async (
+    action: string,
+    inputs: Record<string, unknown>,
+    options: ExecuteOptions = {},
+  ): Promise<Outcome> => {
+    // identify
+    const principal = toPrincipal(options.caller)
+    const request_id = newId('req')
+    const idempotency_key = options.idempotency_key ?? null
+    const base = { request_id, principal, action, idempotency_key, ticket_id: options.ticket_id ?? null }
+
+    // resolve, validate, authorize (policy); scopes are checked first among the authorize checks
+    const evaluation = evaluate(action, inputs, principal, options)
+    const definition = evaluation.definition
+    const decision = evaluation.decision
+
+    const deny = async (code: DenialCode, reason: string, rule: string | null): Promise<DeniedOutcome> => {
+      const event = await record('denied', { ...base, decision, inputs, reason, rule, context: { code } })
+      return {
+        status: 'denied',
+        request_id,
+        audit_id: event.id,
+        action,
+        replayed: false,
+        code,
+        reason,
+        rule,
+        issues: decision.param_errors,
+        decision,
+      }
+    }
+
+    if (definition && evaluation.stage !== 'resolve' && evaluation.stage !== 'validate') {
+      const missing = missingScopes(definition, principal)
+      if (missing.length > 0) return deny('SCOPE_MISSING', `Missing required scopes: ${missing.join(', ')}`, null)
+    }
+    if (decision.decision === 'deny' || !definition) {
+      return deny(denialCode(evaluation), decision.reason, decision.rule)
+    }
+
+    // claim: taken before hold, so a retried call that needs approval gets the same pending approval
+    let claim: Awaited<ReturnType<IdempotencyGate['begin']>> | undefined
+    if (idempotency_key !== null) {
+      const scope = { tenant_id: principal.tenant_id, action, key: idempotency_key }
+      const fingerprint = requestFingerprint({
+        action,
+        inputs: evaluation.inputs,
+        actor_id: principal.actor_id,
+        tenant_id: principal.tenant_id,
+        target: decision.target,
+      })
+      claim = await gate.begin(scope, fingerprint)
+      if (claim.kind === 'replay') {
+        const stored = sealer.open(claim.outcome, `idem:${principal.tenant_id}:${action}:${idempotency_key}`) as Outcome
+        const event = await record('replayed', {
+          ...base,
+          decision,
+          reason: `Replayed the stored outcome (${stored.status}) for idempotency key '${idempotency_key}'`,
+          context: { original_request_id: stored.request_id, original_status: stored.status },
+          approval_id: 'approval_id' in stored ? stored.approval_id : null,
+        })
+        return { ...stored, replayed: true, audit_id: event.id } as Outcome
+      }
+    }
+
+    let outcome: Outcome
+    try {
+      if (decision.decision === 'require_approval' || definition.approval_required) {
+        // hold
+        const approval = await approvalService.hold({
+          principal,
+          definition,
+          decision,
+          inputs: evaluation.inputs,
+          request_id,
+          idempotency_key,
+        })
+        const reason =
+          decision.decision === 'require_approval' ? decision.reason : `Action '${definition.name}' requires approval`
+        const event = await record('held', {
+          ...base,
+          decision,
+          inputs: evaluation.inputs,
+          reason,
+          approval_id: approval.id,
+          context: { expires_at: approval.expires_at, required_approvals: approval.required_approvals },
+        })
+        outcome = {
+          status: 'pending_approval',
+          request_id,
+          audit_id: event.id,
+          action,
+          replayed: false,
+          approval_id: approval.id,
+          reason,
+          rule: decision.rule,
+          expires_at: approval.expires_at,
+        } satisfies PendingApprovalOutcome
+      } else {
+        outcome = await run(definition, evaluation.inputs, {
+          request_id,
+          principal,
+          decision,
+          target: evaluation.target,
+          approval_id: null,
+          approver: null,
+          idempotency_key,
+          signal: options.signal,
+        })
+      }
+    } catch (error) {
+      // Nothing durable happened (or the store failed): free the key so a retry can run.
+      if (claim?.kind === 'run') await claim.abandon().catch(() => undefined)
+      throw error
+    }
+
+    if (claim?.kind === 'run') {
+      await claim.finish(sealer.seal(outcome, `idem:${principal.tenant_id}:${action}:${idempotency_key}`))
+    }
+    return outcome
+  }
+
+  /** authorize without side effects: the decision `execute` would reach. */
+  const decideSync = (action: string, inputs: Record<string, unknown>, options: CheckOptions = {}): Decision => {
+    const principal = toPrincipal(options.caller)
+    const evaluation = evaluate(action, inputs, principal, options)
+    const decision = evaluation.decision
+    if (!evaluation.definition || decision.decision === 'deny') return decision
+    const missing = missingScopes(evaluation.definition, principal)
+    if (missing.length > 0) {
+      return { ...decision, decision: 'deny', reason: `Missing required scopes: ${missing.join(', ')}`, rule: null }
+    }
+    if (decision.decision === 'allow' && evaluation.definition.approval_required) {
+      return { ...decision, decision: 'require_approval', reason: `Action '${action}' requires approval` }
+    }
+    return decision
+  }
+
+  const check = async (
+    action: string,
+    inputs: Record<string, unknown>,
+    options: CheckOptions = {},
+  ): Promise<Decision> => {
+    const decision = decideSync(action, inputs, options)
+    if (auditChecks) {
+      await record(decision.decision === 'deny' ? 'denied' : decision.decision === 'allow' ? 'allowed' : 'held', {
+        request_id: newId('req'),
+        principal: toPrincipal(options.caller),
+        action,
+        decision,
+        inputs,
+        ticket_id: options.ticket_id ?? null,
+        context: { advisory: true },
+      })
+    }
+    return decision
+  }
+
+  const approve = async (id: string, options: DecideApprovalOptions): Promise<ApproveResult> => {
+    const approver = toPrincipal(options.approver)
+    const comment = options.comment ?? null
+    const vote = await approvalService.vote(approver, id, 'approve', comment)
+    const approval = vote.approval
+    const requester: Principal = {
+      ...localPrincipal(approval.requester, { roles: approval.requester_roles, tenant_id: approval.tenant_id }),
+      auth: 'approval',
+    }
+    const common = {
+      request_id: approval.request_id,
+      principal: requester,
+      action: approval.action,
+      approval_id: approval.id,
+      approver: approver.actor_id,
+      idempotency_key: approval.idempotency_key,
+      ticket_id: approval.ticket_id,
+      target: approval.target,
+    }
+    if (vote.kind === 'pending') {
+      await record('approved', {
+        ...common,
+        reason: `Approval vote ${approval.votes.length} of ${approval.required_approvals}`,
+        context: { comment, votes: approval.votes.length, required: approval.required_approvals, final: false },
+      })
+      return { status: 'pending', approval }
+    }
+    if (vote.kind !== 'approved') throw new AirlockError(ErrorCode.INTERNAL, 'unexpected vote result')
+    await record('approved', { ...common, context: { comment, final: true } })
+
+    // Policy may have changed since the request was held: re-check with the original inputs and requester.
+    const inputs = vote.inputs as Record<string, unknown>
+    const evaluation = evaluate(approval.action, inputs, requester, { target: approval.target, ticket_id: approval.ticket_id })
+    const definition = evaluation.definition
+    let outcome: Outcome
+    if (!definition || evaluation.decision.decision === 'deny') {
+      const reason = `Denied at approval time: ${evaluation.decision.reason}`
+      const event = await record('denied', { ...common, decision: evaluation.decision, reason })
+      outcome = {
+        status: 'denied',
+        request_id: approval.request_id,
+        audit_id: event.id,
+        action: approval.action,
+        replayed: false,
+        code: denialCode(evaluation),
+        reason,
+        rule: evaluation.decision.rule,
+        issues: evaluation.decision.param_errors,
+        decision: evaluation.decision,
+      }
+    } else {
+      outcome = await run(definition, evaluation.inputs, {
+        request_id: approval.request_id,
+        principal: requester,
+        decision: evaluation.decision,
+        target: evaluation.target,
+        approval_id: approval.id,
+        approver: approver.actor_id,
+        idempotency_key: approval.idempotency_key,
+        signal: undefined,
+      })
+    }
+    const completed = await approvalService.complete(
+      approval,
+      outcome.status === 'executed' ? 'executed' : 'failed',
+      outcome,
+    )
+    return { status: 'decided', approval: completed ?? approval, outcome }
+  }
+
+  const reject = async (id: string, options: DecideApprovalOptions): Promise<Approval> => {
+    const approver = toPrincipal(options.approver)
+    const comment = options.comment ?? null
+    const vote = await approvalService.vote(approver, id, 'reject', comment)
+    const approval = vote.approval
+    await record('rejected', {
+      request_id: approval.request_id,
+      principal: { ...localPrincipal(approval.requester, { tenant_id: approval.tenant_id }), auth: 'approval' },
+      action: approval.action,
+      target: approval.target,
+      approval_id: approval.id,
+      approver: approver.actor_id,
+      reason: comment,
+      context: { comment },
+    })
+    return approval
+  }
+
+  const expire = async (): Promise<readonly Approval[]> => {
+    const expired = await approvalService.expireDue()
+    await Promise.all(
+      expired.map((a) =>
+        record('expired', {
+          request_id: a.request_id,
+          principal: { ...localPrincipal(a.requester, { tenant_id: a.tenant_id }), auth: 'approval' },
+          action: a.action,
+          target: a.target,
+          approval_id: a.id,
+          reason: `Approval expired at ${a.expires_at}`,
+        }),
+      ),
+    )
+    return expired
+  }
+
+  return {
+    store,
+    actions: () => actions.list(),
+    getAction: (name) => actions.get(name),
+    execute,
+    decide: decideSync,
+    check,
+    checkPlan: async (steps) => {
+      const out: Decision[] = []
+      for (const step of steps) out.push(await check(step.action, step.params ?? {}, step))
+      return out
+    },
+    approvals: {
+      list: (caller, options) => approvalService.list(toPrincipal(caller), options),
+      get: (caller, id) => approvalService.get(toPrincipal(caller), id),
+      approve,
+      reject,
+      expire,
+    },
+    audit: {
+      list: (filter, limit, cursor) => store.audit.list(filter, limit, cursor),
+      verify: () => verifyStore(store),
+    },
+    close: async () => {
+      await writer.close()
+      await store.close()
+    },
+  }
+}
+
+export { DEFAULT_TENANT }

@@ -1,0 +1,179 @@
+/**
+ * The hold stage: durable approvals and who may decide them.
+ *
+ * @module
+ */
+import type { ActionDefinition } from '../actions/action-definition.js'
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
+import type { Principal } from '../identity/principal.js'
+import { newId } from '../internal/ids.js'
+import type { Decision } from '../policy/decision.js'
+import type { Approval, ApprovalListOptions, ApprovalStore, Page } from '../store/store.js'
+
+/** Approval settings. */
+export interface ApprovalsConfig {
+  /** How long a request may wait for a decision. Default 24 h. */
+  readonly ttl_ms?: number
+  /** Roles a decider needs (any of them) when the action names none. Empty: anyone authenticated may decide. */
+  readonly approver_roles?: readonly string[]
+  /** Let a requester decide their own request. Default false. */
+  readonly allow_self_approval?: boolean
+}
+
+/** Seals and redacts the original inputs of a held request. */
+export interface InputProtector {
+  seal(value: unknown, aad: string): string
+  open(sealed: string, aad: string): unknown
+  redact(value: unknown): unknown
+}
+
+export interface HoldRequest {
+  readonly principal: Principal
+  readonly definition: ActionDefinition
+  readonly decision: Decision
+  readonly inputs: unknown
+  readonly request_id: string
+  readonly idempotency_key: string | null
+}
+
+/** What a vote led to. */
+export type VoteOutcome =
+  | { readonly kind: 'pending'; readonly approval: Approval }
+  | { readonly kind: 'approved'; readonly approval: Approval; readonly inputs: unknown }
+  | { readonly kind: 'rejected'; readonly approval: Approval }
+
+/** Creates approvals and applies votes under the rules of who may decide. */
+export class ApprovalService {
+  readonly #store: ApprovalStore
+  readonly #protector: InputProtector
+  readonly #ttl: number
+  readonly #roles: readonly string[]
+  readonly #allowSelf: boolean
+  readonly #now: () => Date
+  readonly #getAction: (name: string) => ActionDefinition | undefined
+
+  constructor(deps: {
+    store: ApprovalStore
+    protector: InputProtector
+    config?: ApprovalsConfig | undefined
+    now: () => Date
+    getAction: (name: string) => ActionDefinition | undefined
+  }) {
+    this.#store = deps.store
+    this.#protector = deps.protector
+    this.#ttl = deps.config?.ttl_ms ?? 24 * 3600_000
+    this.#roles = deps.config?.approver_roles ?? []
+    this.#allowSelf = deps.config?.allow_self_approval ?? false
+    this.#now = deps.now
+    this.#getAction = deps.getAction
+  }
+
+  /** Creates a pending approval holding the original inputs sealed and a redacted copy for display. */
+  hold(request: HoldRequest): Promise<Approval> {
+    const id = newId('apr')
+    const now = this.#now()
+    const quorum = request.definition.meta.required_approvals
+    return this.#store.create({
+      id,
+      tenant_id: request.principal.tenant_id,
+      action: request.definition.name,
+      target: request.decision.target,
+      requester: request.principal.actor_id,
+      requester_roles: request.principal.roles,
+      decision: request.decision.decision,
+      reason: request.decision.reason,
+      rule: request.decision.rule,
+      risk_class: request.decision.risk_class,
+      effective_risk: request.decision.effective_risk,
+      inputs: this.#protector.redact(request.inputs),
+      sealed_inputs: this.#protector.seal(request.inputs, id),
+      idempotency_key: request.idempotency_key,
+      ticket_id: request.decision.ticket_id,
+      request_id: request.request_id,
+      required_approvals: typeof quorum === 'number' && Number.isInteger(quorum) && quorum > 1 ? quorum : 1,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + this.#ttl).toISOString(),
+    })
+  }
+
+  async get(principal: Principal, id: string): Promise<Approval> {
+    const approval = await this.#store.get(principal.tenant_id, id)
+    if (!approval) throw new AirlockError(ErrorCode.APPROVAL_NOT_FOUND, `Approval '${id}' not found`)
+    return approval
+  }
+
+  list(principal: Principal, options: ApprovalListOptions): Promise<Page<Approval>> {
+    return this.#store.list(principal.tenant_id, options)
+  }
+
+  /**
+   * Records a decision by `decider`.
+   *
+   * @throws AirlockError `APPROVAL_NOT_FOUND`, `APPROVAL_SELF_DECISION`,
+   * `APPROVER_NOT_ALLOWED`, or `APPROVAL_ALREADY_DECIDED` (naming the state).
+   */
+  async vote(
+    decider: Principal,
+    id: string,
+    verdict: 'approve' | 'reject',
+    comment: string | null,
+  ): Promise<VoteOutcome> {
+    const approval = await this.get(decider, id)
+    if (!this.#allowSelf && approval.requester === decider.actor_id) {
+      throw new AirlockError(ErrorCode.APPROVAL_SELF_DECISION, `'${decider.actor_id}' cannot decide their own request`)
+    }
+    const definition = this.#getAction(approval.action)
+    const roles = definition && definition.approver_roles.length > 0 ? definition.approver_roles : this.#roles
+    if (roles.length > 0 && !roles.some((r) => decider.roles.includes(r))) {
+      throw new AirlockError(
+        ErrorCode.APPROVER_NOT_ALLOWED,
+        `'${decider.actor_id}' needs one of the roles ${roles.join(', ')} to decide '${approval.action}'`,
+      )
+    }
+    const now = this.#now().toISOString()
+    const vote = { approver: decider.actor_id, comment, at: now }
+    const result =
+      verdict === 'approve'
+        ? await this.#store.approve(decider.tenant_id, id, vote, now)
+        : await this.#store.reject(decider.tenant_id, id, vote, now)
+    switch (result.kind) {
+      case 'not_found':
+        throw new AirlockError(ErrorCode.APPROVAL_NOT_FOUND, `Approval '${id}' not found`)
+      case 'already_decided':
+        throw new AirlockError(ErrorCode.APPROVAL_ALREADY_DECIDED, `Approval '${id}' is already ${result.status}`, {
+          details: { status: result.status },
+        })
+      case 'duplicate_vote':
+        throw new AirlockError(
+          ErrorCode.APPROVAL_ALREADY_DECIDED,
+          `'${decider.actor_id}' has already approved '${id}'; it needs ${result.approval.required_approvals} distinct approvers`,
+          { details: { status: result.approval.status } },
+        )
+      case 'counted': {
+        const updated = result.approval
+        if (updated.status === 'rejected') return { kind: 'rejected', approval: updated }
+        if (updated.status === 'approved') {
+          return { kind: 'approved', approval: updated, inputs: this.#protector.open(updated.sealed_inputs, updated.id) }
+        }
+        return { kind: 'pending', approval: updated }
+      }
+    }
+  }
+
+  /** approved → executed | failed with the redacted outcome. */
+  complete(approval: Approval, status: 'executed' | 'failed', outcome: unknown): Promise<Approval | null> {
+    return this.#store.complete(
+      approval.tenant_id,
+      approval.id,
+      status,
+      this.#protector.redact(outcome),
+      this.#now().toISOString(),
+    )
+  }
+
+  /** Expires every pending approval past its TTL; returns them. */
+  expireDue(): Promise<readonly Approval[]> {
+    return this.#store.expire(this.#now().toISOString())
+  }
+}

@@ -1,0 +1,136 @@
+import { createWriteStream } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import type { AuditEvent, AuditStatus } from '../../audit/audit-event.js'
+import { exportJsonl, verifyJsonlFile } from '../../audit/jsonl.js'
+import { verifyStore } from '../../audit/verify-chain.js'
+import type { Store } from '../../store/store.js'
+import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
+import { ExitCode } from '../exit-codes.js'
+import { UsageError } from '../usage-error.js'
+import { openStoreFromFlags, withStoreOption } from './store-option.js'
+
+async function* chain(store: Store): AsyncGenerator<AuditEvent> {
+  let after = 0
+  for (;;) {
+    const page = await store.audit.range(after, 1000)
+    if (page.length === 0) return
+    yield* page
+    after = page[page.length - 1]!.seq
+  }
+}
+
+function parsePositive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} must be a whole number ≥ 1, got '${value}'`)
+  return Number(value)
+}
+
+const STATUSES: readonly AuditStatus[] = [
+  'allowed',
+  'denied',
+  'held',
+  'started',
+  'executed',
+  'failed',
+  'replayed',
+  'approved',
+  'rejected',
+  'expired',
+]
+
+async function withStore<T>(io: CliIo, url: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStoreFromFlags(io, url)
+  try {
+    await store.migrate()
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}
+
+export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const audit = program.command('audit').description('read, export and verify the audit chain')
+
+  withStoreOption(
+    audit
+      .command('verify')
+      .description('verify the hash chain of a store, or of an exported JSONL file (exit 1 if broken)')
+      .argument('[file]', 'an exported JSONL file instead of the store')
+      .option('--json', 'machine-readable output'),
+  ).action(async (file: string | undefined, flags: { store?: string; json?: boolean }) => {
+    const result = file
+      ? await verifyJsonlFile(resolve(io.cwd, file))
+      : await withStore(io, flags.store, (store) => verifyStore(store))
+    if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+    else if (result.valid) {
+      io.stdout.write(`${paint(io, GREEN, 'VALID')} — ${result.count} event(s), chain intact\n`)
+    } else {
+      const where = 'line' in result ? ` (line ${result.line})` : ''
+      io.stdout.write(
+        `${paint(io, RED, 'INVALID')} — broken at seq ${result.seq}${where}: ${result.reason} (${result.count} event(s) verified before it)\n`,
+      )
+    }
+    setExit(result.valid ? ExitCode.OK : ExitCode.FAILED)
+  })
+
+  withStoreOption(
+    audit
+      .command('show')
+      .description('show recent audit events, newest first')
+      .option('--last <n>', 'how many events', '20')
+      .option('--action <name>', 'only this action')
+      .option('--actor <id>', 'only this actor')
+      .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
+      .option('--tenant <id>', 'only this tenant')
+      .option('--json', 'machine-readable output'),
+  ).action(
+    async (flags: { store?: string; last?: string; action?: string; actor?: string; status?: string; tenant?: string; json?: boolean }) => {
+      const limit = parsePositive('--last', flags.last, 20)
+      if (flags.status !== undefined && !(STATUSES as readonly string[]).includes(flags.status)) {
+        throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${flags.status}'`)
+      }
+      const page = await withStore(io, flags.store, (store) =>
+        store.audit.list(
+          {
+            ...(flags.action ? { action: flags.action } : {}),
+            ...(flags.actor ? { actor: flags.actor } : {}),
+            ...(flags.status ? { status: flags.status as AuditStatus } : {}),
+            ...(flags.tenant ? { tenant_id: flags.tenant } : {}),
+          },
+          Math.min(limit, 1000),
+        ),
+      )
+      if (flags.json) {
+        io.stdout.write(`${JSON.stringify(page.items, null, 2)}\n`)
+        return
+      }
+      for (const e of page.items) {
+        const target = e.target ? ` target=${e.target}` : ''
+        const reason = e.reason ? `  ${e.reason}` : ''
+        io.stdout.write(`${e.ts.slice(0, 19)}  #${e.seq}  ${e.status.padEnd(9)} ${e.action.padEnd(22)} actor=${e.actor}${target}${reason}\n`)
+      }
+      io.stdout.write(`${page.items.length} event(s).\n`)
+    },
+  )
+
+  withStoreOption(
+    audit
+      .command('export')
+      .description('export the whole chain in order, one canonical JSON event per line')
+      .option('--format <format>', 'output format (jsonl)', 'jsonl')
+      .option('-o, --out <file>', 'write to a file instead of stdout'),
+  ).action(async (flags: { store?: string; format?: string; out?: string }) => {
+    if (flags.format !== 'jsonl') throw new UsageError(`--format must be jsonl, got '${flags.format}'`)
+    await withStore(io, flags.store, async (store) => {
+      if (flags.out) {
+        const out = createWriteStream(resolve(io.cwd, flags.out))
+        const count = await exportJsonl(chain(store), out)
+        await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())))
+        io.stderr.write(`exported ${count} event(s) to ${flags.out}\n`)
+      } else {
+        await exportJsonl(chain(store), io.stdout as unknown as NodeJS.WritableStream)
+      }
+    })
+  })
+}

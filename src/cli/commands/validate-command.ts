@@ -1,0 +1,39 @@
+import type { Command } from 'commander'
+import { ConfigError } from '../../errors/config-error.js'
+import { type CliIo, GREEN, paint } from '../cli-io.js'
+import { ExitCode } from '../exit-codes.js'
+import { loadProject, type ProjectFlags } from '../project.js'
+import { withProjectOptions } from './project-options.js'
+
+export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  withProjectOptions(
+    program.command('validate').description('load every action, policy and inventory file and report problems'),
+  ).action(async (flags: ProjectFlags & { json?: boolean }) => {
+    const project = await loadProject(io, flags)
+    const { sources } = project
+    if (sources.actions.length === 0 && sources.policies.length === 0 && sources.inventory === null) {
+      // Passing silently here would let a mistyped path look like a valid setup.
+      throw new ConfigError([
+        { file: io.cwd, message: 'nothing to validate: no --actions, --policies or --inventory given and none found in ./' },
+      ])
+    }
+    const issues = project.registry.validateCatalog({
+      ...(project.inventory ? { target_types: new Set(project.inventory.list().map((t) => t.type)) } : {}),
+    })
+    if (issues.length > 0) throw new ConfigError(issues)
+    const summary = {
+      valid: true,
+      actions: project.registry.size,
+      rules: project.rules.length,
+      targets: project.inventory?.list().length ?? null,
+    }
+    if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)
+    else {
+      const ok = paint(io, GREEN, 'OK')
+      if (sources.actions.length > 0) io.stdout.write(`${ok}  actions: ${summary.actions} action(s) loaded\n`)
+      if (sources.policies.length > 0) io.stdout.write(`${ok}  policies: ${summary.rules} rule(s) loaded\n`)
+      if (sources.inventory) io.stdout.write(`${ok}  inventory: ${summary.targets} target(s) loaded\n`)
+    }
+    setExit(ExitCode.OK)
+  })
+}

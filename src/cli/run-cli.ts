@@ -1,0 +1,67 @@
+/**
+ * The `airlock` command line, runnable in-process (`runCli`) for tests and
+ * from the binary.
+ *
+ * @module
+ */
+import { Command, CommanderError } from 'commander'
+import { AirlockError } from '../errors/airlock-error.js'
+import { ConfigError } from '../errors/config-error.js'
+import type { CliIo } from './cli-io.js'
+import { registerAudit } from './commands/audit-command.js'
+import { registerCheck } from './commands/check-command.js'
+import { registerListActions } from './commands/list-actions-command.js'
+import { registerMigrate } from './commands/migrate-command.js'
+import { registerTest } from './commands/test-command.js'
+import { registerValidate } from './commands/validate-command.js'
+import { ExitCode } from './exit-codes.js'
+import { UsageError } from './usage-error.js'
+import { VERSION } from './version.js'
+
+/** Runs the CLI with `argv` (without the node and script entries) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.OK
+  const setExit = (code: number) => {
+    exitCode = code
+  }
+  const program = new Command('airlock')
+    .description('Airlock: decide, hold, run once and audit the actions AI agents take')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+  registerCheck(program, io, setExit)
+  registerTest(program, io, setExit)
+  registerValidate(program, io, setExit)
+  registerListActions(program, io)
+  registerMigrate(program, io)
+  registerAudit(program, io, setExit)
+  for (const command of program.commands) command.exitOverride()
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return exitCode
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0.
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`error: ${error.message}\n`)
+      return ExitCode.USAGE
+    }
+    if (error instanceof ConfigError || (AirlockError.isInstance(error) && error.code === 'CONFIG_INVALID')) {
+      io.stderr.write(`error: ${error.message}\n`)
+      return ExitCode.CONFIG
+    }
+    if (AirlockError.isInstance(error) && (error.code === 'BAD_REQUEST' || error.code === 'INPUT_INVALID')) {
+      io.stderr.write(`error: ${error.message}\n`)
+      return ExitCode.USAGE
+    }
+    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
+    return ExitCode.RUNTIME
+  }
+}

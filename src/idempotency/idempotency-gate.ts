@@ -1,0 +1,132 @@
+/**
+ * The claim stage: at most one execution per `(tenant, action, key)`.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
+import type { IdempotencyScope, IdempotencyStore } from '../store/store.js'
+
+export interface IdempotencyConfig {
+  /** How long a duplicate waits for the first call to finish before `IDEMPOTENCY_IN_FLIGHT`. Default 5 s. */
+  readonly wait_ms?: number
+  /** How long a claim stays valid without a heartbeat; a dead holder's key recovers after it. Default 30 s. */
+  readonly lease_ms?: number
+  /** How long completed outcomes are kept for replay. Default 24 h. */
+  readonly retention_ms?: number
+  /** Poll interval while waiting on another process. Default 25 ms. */
+  readonly poll_ms?: number
+}
+
+/** The caller owns the key: run, then `finish` (or `abandon` if nothing may be stored). */
+export interface ClaimHandle {
+  readonly kind: 'run'
+  readonly recovered: boolean
+  finish(outcome: string): Promise<void>
+  abandon(): Promise<void>
+}
+
+export type GateResult = ClaimHandle | { readonly kind: 'replay'; readonly outcome: string }
+
+/** Exactly-once gate over an {@link IdempotencyStore}. */
+export class IdempotencyGate {
+  readonly #store: IdempotencyStore
+  readonly #wait: number
+  readonly #lease: number
+  readonly #retention: number
+  readonly #poll: number
+  readonly #now: () => Date
+
+  constructor(store: IdempotencyStore, config: IdempotencyConfig = {}, now: () => Date = () => new Date()) {
+    this.#store = store
+    this.#wait = config.wait_ms ?? 5_000
+    this.#lease = config.lease_ms ?? 30_000
+    this.#retention = config.retention_ms ?? 24 * 3600_000
+    this.#poll = config.poll_ms ?? 25
+    this.#now = now
+  }
+
+  /**
+   * Claims the key, or returns the stored outcome, or waits for a running
+   * duplicate (bounded by `wait_ms`).
+   *
+   * @throws AirlockError `IDEMPOTENCY_KEY_REUSED` when the key was used with
+   * another fingerprint; `IDEMPOTENCY_IN_FLIGHT` when the first call is still
+   * running after the wait.
+   */
+  async begin(scope: IdempotencyScope, fingerprint: string): Promise<GateResult> {
+    const deadline = Date.now() + this.#wait
+    for (;;) {
+      const owner = randomUUID()
+      const now = this.#now()
+      const claim = await this.#store.claim({
+        ...scope,
+        fingerprint,
+        owner,
+        lease_until: new Date(now.getTime() + this.#lease).toISOString(),
+        now: now.toISOString(),
+      })
+      if (claim.kind === 'claimed') return this.#handle(scope, owner, claim.recovered)
+      if (claim.fingerprint !== fingerprint) {
+        throw new AirlockError(
+          ErrorCode.IDEMPOTENCY_KEY_REUSED,
+          `Idempotency key '${scope.key}' was already used for '${scope.action}' with different inputs or caller`,
+        )
+      }
+      if (claim.kind === 'completed') return { kind: 'replay', outcome: claim.outcome }
+      if (Date.now() >= deadline) {
+        throw new AirlockError(
+          ErrorCode.IDEMPOTENCY_IN_FLIGHT,
+          `A call with idempotency key '${scope.key}' for '${scope.action}' is still in flight`,
+        )
+      }
+      await sleep(this.#poll)
+    }
+  }
+
+  /** Deletes completed records past their retention. */
+  purge(): Promise<number> {
+    return this.#store.purge(this.#now().toISOString())
+  }
+
+  #handle(scope: IdempotencyScope, owner: string, recovered: boolean): ClaimHandle {
+    // Long handlers keep their lease alive so a slow call is not mistaken for a dead one.
+    const heartbeat = setInterval(
+      () => {
+        const until = new Date(this.#now().getTime() + this.#lease).toISOString()
+        this.#store.extend(scope, owner, until).catch(() => {
+          // A failed heartbeat only risks a takeover after the lease; completion reports it.
+        })
+      },
+      Math.max(50, Math.floor(this.#lease / 3)),
+    )
+    heartbeat.unref()
+    return {
+      kind: 'run',
+      recovered,
+      finish: async (outcome) => {
+        clearInterval(heartbeat)
+        const now = this.#now()
+        const stored = await this.#store.complete(
+          scope,
+          owner,
+          outcome,
+          new Date(now.getTime() + this.#retention).toISOString(),
+          now.toISOString(),
+        )
+        if (!stored) {
+          throw new AirlockError(
+            ErrorCode.STORE_ERROR,
+            `Lost the claim on idempotency key '${scope.key}' before its outcome could be stored (lease expired)`,
+          )
+        }
+      },
+      abandon: async () => {
+        clearInterval(heartbeat)
+        await this.#store.release(scope, owner)
+      },
+    }
+  }
+}
