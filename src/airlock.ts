@@ -7,8 +7,9 @@
  *
  * @module
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { ActionDefinition } from './actions/action-definition.js'
-import { type ApprovalsConfig, ApprovalService } from './approvals/approval-service.js'
+import { ApprovalService, type ApprovalsConfig } from './approvals/approval-service.js'
 import type { AuditEvent, AuditEventInput, AuditStatus } from './audit/audit-event.js'
 import { AuditWriter } from './audit/audit-writer.js'
 import { createRedactor, type RedactionConfig, type Redactor } from './audit/redact.js'
@@ -22,15 +23,15 @@ import { DEFAULT_TENANT, localPrincipal, type Principal } from './identity/princ
 import { newId } from './internal/ids.js'
 import type { Target } from './inventory/target.js'
 import type {
-  DeniedOutcome,
   DenialCode,
+  DeniedOutcome,
   ExecutedOutcome,
   FailedOutcome,
   Outcome,
   PendingApprovalOutcome,
 } from './outcome.js'
-import type { Decision, DecisionResult } from './policy/decision.js'
 import { type Evaluation, evaluateRequest } from './policy/decide.js'
+import type { Decision, DecisionResult } from './policy/decision.js'
 import { PolicyEngine } from './policy/policy-engine.js'
 import type { PolicyRule } from './policy/policy-rule.js'
 import { memoryStore } from './store/memory/index.js'
@@ -103,6 +104,8 @@ export interface DecideApprovalOptions {
 /** What approving did: still waiting for more approvers, or the execution outcome. */
 export type ApproveResult =
   | { readonly status: 'pending'; readonly approval: Approval }
+  /** Approved; the requester's process runs it (`approvals.resume`) because the handler lives there. */
+  | { readonly status: 'approved'; readonly approval: Approval }
   | { readonly status: 'decided'; readonly approval: Approval; readonly outcome: Outcome }
 
 export interface AirlockApprovals {
@@ -113,6 +116,21 @@ export interface AirlockApprovals {
   reject(id: string, options: DecideApprovalOptions): Promise<Approval>
   /** Expires pending approvals past their TTL and audits each. */
   expire(): Promise<readonly Approval[]>
+  /**
+   * Resolves once the approval is no longer pending. At the timeout it is
+   * expired (and audited) rather than left lingering, and returned as such.
+   */
+  wait(
+    caller: Principal | string,
+    id: string,
+    options: { timeout_ms: number; poll_ms?: number; signal?: AbortSignal },
+  ): Promise<Approval>
+  /**
+   * Runs an approved request in this process, exactly once across processes,
+   * re-checking policy first. A request already settled returns its outcome
+   * (`replayed: true`); rejected and expired ones come back as denied.
+   */
+  resume(caller: Principal | string, id: string): Promise<Outcome>
 }
 
 export type VerifyResult =
@@ -180,7 +198,10 @@ function toTargetSource(inventory: AirlockConfig['inventory']): TargetSource {
 /** Scopes the caller lacks. A role `x` or `scope:x` also grants scope `x`. */
 function missingScopes(definition: ActionDefinition, principal: Principal): string[] {
   return definition.required_scopes.filter(
-    (s) => !principal.scopes.includes(s) && !principal.roles.includes(s) && !principal.roles.includes(`scope:${s}`),
+    (s) =>
+      !principal.scopes.includes(s) &&
+      !principal.roles.includes(s) &&
+      !principal.roles.includes(`scope:${s}`),
   )
 }
 
@@ -239,7 +260,12 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
   })
   const auditChecks = config.audit_checks ?? true
 
-  const evaluate = (action: string, inputs: Record<string, unknown>, principal: Principal, options: CheckOptions) =>
+  const evaluate = (
+    action: string,
+    inputs: Record<string, unknown>,
+    principal: Principal,
+    options: CheckOptions,
+  ) =>
     evaluateRequest(
       {
         getAction: (name) => actions.get(name),
@@ -342,7 +368,13 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     if (!definition.handler) {
       const error = `Action '${definition.name}' has no handler in this process`
       const event = await record('failed', { ...base, error })
-      return failed(ctx.request_id, event.id, definition.name, { message: error, code: null }, ctx.approval_id)
+      return failed(
+        ctx.request_id,
+        event.id,
+        definition.name,
+        { message: error, code: null },
+        ctx.approval_id,
+      )
     }
     const controller = new AbortController()
     const onAbort = () => controller.abort(ctx.signal?.reason)
@@ -383,7 +415,15 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     action: string,
     error: { message: string; code: string | null },
     approval_id: string | null,
-  ): FailedOutcome => ({ status: 'failed', request_id, audit_id, action, replayed: false, error, approval_id })
+  ): FailedOutcome => ({
+    status: 'failed',
+    request_id,
+    audit_id,
+    action,
+    replayed: false,
+    error,
+    approval_id,
+  })
 
   const execute = async (
     action: string,
@@ -419,7 +459,8 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
 
     if (definition && evaluation.stage !== 'resolve' && evaluation.stage !== 'validate') {
       const missing = missingScopes(definition, principal)
-      if (missing.length > 0) return deny('SCOPE_MISSING', `Missing required scopes: ${missing.join(', ')}`, null)
+      if (missing.length > 0)
+        return deny('SCOPE_MISSING', `Missing required scopes: ${missing.join(', ')}`, null)
     }
     if (decision.decision === 'deny' || !definition) {
       return deny(denialCode(evaluation), decision.reason, decision.rule)
@@ -438,7 +479,10 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       })
       claim = await gate.begin(scope, fingerprint)
       if (claim.kind === 'replay') {
-        const stored = sealer.open(claim.outcome, `idem:${principal.tenant_id}:${action}:${idempotency_key}`) as Outcome
+        const stored = sealer.open(
+          claim.outcome,
+          `idem:${principal.tenant_id}:${action}:${idempotency_key}`,
+        ) as Outcome
         const event = await record('replayed', {
           ...base,
           decision,
@@ -463,7 +507,9 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
           idempotency_key,
         })
         const reason =
-          decision.decision === 'require_approval' ? decision.reason : `Action '${definition.name}' requires approval`
+          decision.decision === 'require_approval'
+            ? decision.reason
+            : `Action '${definition.name}' requires approval`
         const event = await record('held', {
           ...base,
           decision,
@@ -508,14 +554,23 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
   }
 
   /** authorize without side effects: the decision `execute` would reach. */
-  const decideSync = (action: string, inputs: Record<string, unknown>, options: CheckOptions = {}): Decision => {
+  const decideSync = (
+    action: string,
+    inputs: Record<string, unknown>,
+    options: CheckOptions = {},
+  ): Decision => {
     const principal = toPrincipal(options.caller)
     const evaluation = evaluate(action, inputs, principal, options)
     const decision = evaluation.decision
     if (!evaluation.definition || decision.decision === 'deny') return decision
     const missing = missingScopes(evaluation.definition, principal)
     if (missing.length > 0) {
-      return { ...decision, decision: 'deny', reason: `Missing required scopes: ${missing.join(', ')}`, rule: null }
+      return {
+        ...decision,
+        decision: 'deny',
+        reason: `Missing required scopes: ${missing.join(', ')}`,
+        rule: null,
+      }
     }
     if (decision.decision === 'allow' && evaluation.definition.approval_required) {
       return { ...decision, decision: 'require_approval', reason: `Action '${action}' requires approval` }
@@ -530,15 +585,18 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
   ): Promise<Decision> => {
     const decision = decideSync(action, inputs, options)
     if (auditChecks) {
-      await record(decision.decision === 'deny' ? 'denied' : decision.decision === 'allow' ? 'allowed' : 'held', {
-        request_id: newId('req'),
-        principal: toPrincipal(options.caller),
-        action,
-        decision,
-        inputs,
-        ticket_id: options.ticket_id ?? null,
-        context: { advisory: true },
-      })
+      await record(
+        decision.decision === 'deny' ? 'denied' : decision.decision === 'allow' ? 'allowed' : 'held',
+        {
+          request_id: newId('req'),
+          principal: toPrincipal(options.caller),
+          action,
+          decision,
+          inputs,
+          ticket_id: options.ticket_id ?? null,
+          context: { advisory: true },
+        },
+      )
     }
     return decision
   }
@@ -549,7 +607,10 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     const vote = await approvalService.vote(approver, id, 'approve', comment)
     const approval = vote.approval
     const requester: Principal = {
-      ...localPrincipal(approval.requester, { roles: approval.requester_roles, tenant_id: approval.tenant_id }),
+      ...localPrincipal(approval.requester, {
+        roles: approval.requester_roles,
+        tenant_id: approval.tenant_id,
+      }),
       auth: 'approval',
     }
     const common = {
@@ -566,16 +627,63 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       await record('approved', {
         ...common,
         reason: `Approval vote ${approval.votes.length} of ${approval.required_approvals}`,
-        context: { comment, votes: approval.votes.length, required: approval.required_approvals, final: false },
+        context: {
+          comment,
+          votes: approval.votes.length,
+          required: approval.required_approvals,
+          final: false,
+        },
       })
       return { status: 'pending', approval }
     }
     if (vote.kind !== 'approved') throw new AirlockError(ErrorCode.INTERNAL, 'unexpected vote result')
     await record('approved', { ...common, context: { comment, final: true } })
+    const definition = actions.get(approval.action)
+    if (!definition?.handler || definition.meta.execution === 'requester') {
+      // The requester's process runs it (`approvals.resume`): the handler lives there, not here.
+      return { status: 'approved', approval }
+    }
+    const outcome = await executeApproved(approval, vote.inputs, approver.actor_id)
+    return { status: 'decided', approval: outcome.approval, outcome: outcome.outcome }
+  }
 
-    // Policy may have changed since the request was held: re-check with the original inputs and requester.
-    const inputs = vote.inputs as Record<string, unknown>
-    const evaluation = evaluate(approval.action, inputs, requester, { target: approval.target, ticket_id: approval.ticket_id })
+  /**
+   * approved → executing → executed | failed, exactly once across processes;
+   * policy is re-checked with the original inputs and requester first.
+   */
+  const executeApproved = async (
+    approval: Approval,
+    sealedInputs: unknown,
+    approver: string | null,
+  ): Promise<{ approval: Approval; outcome: Outcome }> => {
+    const claimed = await store.approvals.startExecution(approval.tenant_id, approval.id, now().toISOString())
+    if (!claimed) {
+      const current = await store.approvals.get(approval.tenant_id, approval.id)
+      throw new AirlockError(
+        ErrorCode.APPROVAL_ALREADY_DECIDED,
+        `Approval '${approval.id}' is already ${current?.status ?? 'gone'}`,
+        { details: { status: current?.status ?? null } },
+      )
+    }
+    const requester: Principal = {
+      ...localPrincipal(approval.requester, { roles: approval.requester_roles, tenant_id: approval.tenant_id }),
+      auth: 'approval',
+    }
+    const common = {
+      request_id: approval.request_id,
+      principal: requester,
+      action: approval.action,
+      approval_id: approval.id,
+      approver,
+      idempotency_key: approval.idempotency_key,
+      ticket_id: approval.ticket_id,
+      target: approval.target,
+    }
+    // Policy may have changed since the request was held.
+    const evaluation = evaluate(approval.action, sealedInputs as Record<string, unknown>, requester, {
+      target: approval.target,
+      ticket_id: approval.ticket_id,
+    })
     const definition = evaluation.definition
     let outcome: Outcome
     if (!definition || evaluation.decision.decision === 'deny') {
@@ -600,17 +708,95 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
         decision: evaluation.decision,
         target: evaluation.target,
         approval_id: approval.id,
-        approver: approver.actor_id,
+        approver,
         idempotency_key: approval.idempotency_key,
         signal: undefined,
       })
     }
     const completed = await approvalService.complete(
-      approval,
+      claimed,
       outcome.status === 'executed' ? 'executed' : 'failed',
       outcome,
     )
-    return { status: 'decided', approval: completed ?? approval, outcome }
+    return { approval: completed ?? claimed, outcome }
+  }
+
+  /** The outcome a finished approval stands for, for callers that come back to it. */
+  const settledOutcome = (approval: Approval): Outcome | null => {
+    const base = {
+      request_id: approval.request_id,
+      audit_id: '',
+      action: approval.action,
+      replayed: true,
+    }
+    switch (approval.status) {
+      case 'executed':
+      case 'failed':
+        return { ...(approval.outcome as Outcome), replayed: true }
+      case 'rejected':
+      case 'expired':
+        return {
+          ...base,
+          status: 'denied',
+          code: 'POLICY',
+          reason:
+            approval.status === 'rejected'
+              ? `Rejected by ${approval.decided_by ?? 'an approver'}${approval.comment ? `: ${approval.comment}` : ''}`
+              : `Approval expired at ${approval.expires_at}`,
+          rule: approval.rule,
+          issues: [],
+          decision: null,
+        }
+      default:
+        return null
+    }
+  }
+
+  const resume = async (caller: Principal | string, id: string): Promise<Outcome> => {
+    const principal = toPrincipal(caller)
+    const approval = await approvalService.get(principal, id)
+    if (approval.requester !== principal.actor_id) {
+      throw new AirlockError(ErrorCode.FORBIDDEN, `Only the requester '${approval.requester}' may resume '${id}'`)
+    }
+    if (approval.status === 'approved') {
+      const opened = approvalService.open(approval)
+      return (await executeApproved(approval, opened, approval.decided_by)).outcome
+    }
+    const settled = settledOutcome(approval)
+    if (settled) return settled
+    throw new AirlockError(ErrorCode.APPROVAL_ALREADY_DECIDED, `Approval '${id}' is ${approval.status}, not approved`, {
+      details: { status: approval.status },
+    })
+  }
+
+  const wait = async (
+    caller: Principal | string,
+    id: string,
+    options: { timeout_ms: number; poll_ms?: number; signal?: AbortSignal },
+  ): Promise<Approval> => {
+    const principal = toPrincipal(caller)
+    const deadline = Date.now() + options.timeout_ms
+    for (;;) {
+      const approval = await approvalService.get(principal, id)
+      if (approval.status !== 'pending') return approval
+      options.signal?.throwIfAborted()
+      if (Date.now() >= deadline) {
+        const expired = await store.approvals.expireOne(principal.tenant_id, id, now().toISOString())
+        if (!expired) continue
+        await record('expired', {
+          request_id: expired.request_id,
+          principal: { ...localPrincipal(expired.requester, { tenant_id: expired.tenant_id }), auth: 'approval' },
+          action: expired.action,
+          target: expired.target,
+          approval_id: expired.id,
+          reason: `Nobody decided within ${options.timeout_ms} ms`,
+        })
+        return expired
+      }
+      await sleep(Math.min(options.poll_ms ?? 100, Math.max(1, deadline - Date.now())), undefined, {
+        ...(options.signal ? { signal: options.signal } : {}),
+      })
+    }
   }
 
   const reject = async (id: string, options: DecideApprovalOptions): Promise<Approval> => {
@@ -620,7 +806,10 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     const approval = vote.approval
     await record('rejected', {
       request_id: approval.request_id,
-      principal: { ...localPrincipal(approval.requester, { tenant_id: approval.tenant_id }), auth: 'approval' },
+      principal: {
+        ...localPrincipal(approval.requester, { tenant_id: approval.tenant_id }),
+        auth: 'approval',
+      },
       action: approval.action,
       target: approval.target,
       approval_id: approval.id,
@@ -666,6 +855,8 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       approve,
       reject,
       expire,
+      wait,
+      resume,
     },
     audit: {
       list: (filter, limit, cursor) => store.audit.list(filter, limit, cursor),

@@ -1,6 +1,80 @@
 /**
- * Airlock: a policy enforcement and decision point for the actions AI agents take.
+ * Airlock: a policy enforcement and decision point for the actions AI agents
+ * take. This entry point is the core: it loads no database driver, Redis
+ * client or cloud SDK (those live behind `airlock/sqlite`, `airlock/postgres`,
+ * `airlock/cedar`, ...).
  *
  * @module
  */
+
+export type {
+  ActionContext,
+  ActionDefinition,
+  ActionHandler,
+  AnyActionDefinition,
+  ParamIssue,
+  ValidationResult,
+} from './actions/index.js'
+export {
+  ActionRegistry,
+  type DefineActionConfig,
+  defineAction,
+  loadActions,
+  parseActionYaml,
+} from './actions/index.js'
+export {
+  type Airlock,
+  type AirlockApprovals,
+  type AirlockAudit,
+  type AirlockConfig,
+  type ApproveResult,
+  type CheckOptions,
+  createAirlock,
+  type DecideApprovalOptions,
+  type ExecuteOptions,
+  type PlanStep,
+  type VerifyResult,
+} from './airlock.js'
+export type { ApprovalsConfig } from './approvals/approval-service.js'
+export type { AuditEvent, AuditEventInput, AuditStatus } from './audit/audit-event.js'
+export { canonicalJson } from './audit/canonical-json.js'
+export { chainHash, GENESIS_HASH } from './audit/hash-chain.js'
+export { exportJsonl, readJsonl, verifyJsonlFile } from './audit/jsonl.js'
+export { createRedactor, type RedactionConfig, type Redactor } from './audit/redact.js'
+export { createSealer, generateSealKey, type Sealer, type SealerConfig } from './audit/seal.js'
+export { verifyChain } from './audit/verify-chain.js'
 export * from './errors/index.js'
+export { requestFingerprint } from './idempotency/fingerprint.js'
+export type { IdempotencyConfig } from './idempotency/idempotency-gate.js'
+export { DEFAULT_TENANT, type DelegationLink, localPrincipal, type Principal } from './identity/principal.js'
+export { Inventory, loadInventory, type Target } from './inventory/index.js'
+export type {
+  DeniedOutcome,
+  DenialCode,
+  ExecutedOutcome,
+  FailedOutcome,
+  Outcome,
+  PendingApprovalOutcome,
+} from './outcome.js'
+export { type CheckRequest, decide } from './policy/decide.js'
+export {
+  allowAll,
+  type Decision,
+  type DecisionResult,
+  denyAll,
+  loadPolicies,
+  loadPolicyTests,
+  PolicyEngine,
+  type PolicyRequest,
+  type PolicyRule,
+  parsePolicies,
+  policyTemplate,
+  policyTemplates,
+  type RiskClass,
+  requireApproval,
+  riskBased,
+  roleBased,
+  type RuleVerdict,
+  runPolicyTests,
+} from './policy/index.js'
+export * from './store/index.js'

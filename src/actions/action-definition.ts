@@ -28,7 +28,14 @@ export interface ActionContext {
   readonly signal: AbortSignal
 }
 
-export type ActionHandler<I, O> = (input: I, context: ActionContext) => O | Promise<O>
+/**
+ * Runs an action. Declared in method form on purpose: method parameters are
+ * checked bivariantly, so an `ActionDefinition<{ id: string }>` is still an
+ * `ActionDefinition` and registries need no `any`.
+ */
+export type ActionHandler<I, O> = {
+  handle(input: I, context: ActionContext): O | Promise<O>
+}['handle']
 
 /**
  * An action an agent may ask for: its schema, risk and rules of engagement.
@@ -58,3 +65,6 @@ export interface ActionDefinition<I = unknown, O = unknown> {
   /** Checks inputs; never throws for bad input. */
   validate(inputs: unknown): ValidationResult<I>
 }
+
+/** Any action definition, whatever its input and output types (the handler is bivariant, see {@link ActionHandler}). */
+export type AnyActionDefinition = ActionDefinition

@@ -121,7 +121,10 @@ export class ApprovalService {
   ): Promise<VoteOutcome> {
     const approval = await this.get(decider, id)
     if (!this.#allowSelf && approval.requester === decider.actor_id) {
-      throw new AirlockError(ErrorCode.APPROVAL_SELF_DECISION, `'${decider.actor_id}' cannot decide their own request`)
+      throw new AirlockError(
+        ErrorCode.APPROVAL_SELF_DECISION,
+        `'${decider.actor_id}' cannot decide their own request`,
+      )
     }
     const definition = this.#getAction(approval.action)
     const roles = definition && definition.approver_roles.length > 0 ? definition.approver_roles : this.#roles
@@ -141,9 +144,13 @@ export class ApprovalService {
       case 'not_found':
         throw new AirlockError(ErrorCode.APPROVAL_NOT_FOUND, `Approval '${id}' not found`)
       case 'already_decided':
-        throw new AirlockError(ErrorCode.APPROVAL_ALREADY_DECIDED, `Approval '${id}' is already ${result.status}`, {
-          details: { status: result.status },
-        })
+        throw new AirlockError(
+          ErrorCode.APPROVAL_ALREADY_DECIDED,
+          `Approval '${id}' is already ${result.status}`,
+          {
+            details: { status: result.status },
+          },
+        )
       case 'duplicate_vote':
         throw new AirlockError(
           ErrorCode.APPROVAL_ALREADY_DECIDED,
@@ -154,14 +161,23 @@ export class ApprovalService {
         const updated = result.approval
         if (updated.status === 'rejected') return { kind: 'rejected', approval: updated }
         if (updated.status === 'approved') {
-          return { kind: 'approved', approval: updated, inputs: this.#protector.open(updated.sealed_inputs, updated.id) }
+          return {
+            kind: 'approved',
+            approval: updated,
+            inputs: this.#protector.open(updated.sealed_inputs, updated.id),
+          }
         }
         return { kind: 'pending', approval: updated }
       }
     }
   }
 
-  /** approved → executed | failed with the redacted outcome. */
+  /** The original inputs of a held request. */
+  open(approval: Approval): unknown {
+    return this.#protector.open(approval.sealed_inputs, approval.id)
+  }
+
+  /** executing → executed | failed with the redacted outcome. */
   complete(approval: Approval, status: 'executed' | 'failed', outcome: unknown): Promise<Approval | null> {
     return this.#store.complete(
       approval.tenant_id,

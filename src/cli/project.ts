@@ -40,10 +40,16 @@ export async function loadProject(io: CliIo, flags: ProjectFlags): Promise<Proje
   }
   const actionPaths = pick(flags.actions, 'actions')
   const policyPaths = pick(flags.policies, 'policies')
-  const inventoryPath = pick(flags.inventory === undefined ? undefined : [flags.inventory], 'inventory.yaml')[0] ?? null
+  const inventoryPath =
+    pick(flags.inventory === undefined ? undefined : [flags.inventory], 'inventory.yaml')[0] ?? null
 
   const registry = new ActionRegistry(actionPaths.length > 0 ? await loadActions(actionPaths) : [])
   const rules = policyPaths.length > 0 ? (await loadPolicies(policyPaths)).rules : []
   const inventory = inventoryPath ? await loadInventory(inventoryPath) : undefined
-  return { registry, rules, inventory, sources: { actions: actionPaths, policies: policyPaths, inventory: inventoryPath } }
+  return {
+    registry,
+    rules,
+    inventory,
+    sources: { actions: actionPaths, policies: policyPaths, inventory: inventoryPath },
+  }
 }

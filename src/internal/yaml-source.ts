@@ -41,7 +41,8 @@ export function parseYaml(file: string, text: string): YamlSource {
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0]
+        // With prettyErrors off, yaml leaves linePos unset; derive it from the offset.
+        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0])
         return pos
           ? { file, line: pos.line, column: pos.col, message: e.message.split('\n')[0] ?? e.message }
           : { file, message: e.message }

@@ -6,6 +6,7 @@
 import type { ActionDefinition, ParamIssue } from '../actions/action-definition.js'
 import type { Principal } from '../identity/principal.js'
 import type { Target } from '../inventory/target.js'
+import { targetTypeMismatch } from '../inventory/target-type-mismatch.js'
 import type { Decision, DecisionResult } from './decision.js'
 import type { PolicyRequest } from './policy-rule.js'
 import { effectiveRisk, type RiskClass } from './risk-matrix.js'
@@ -14,7 +15,11 @@ import { effectiveRisk, type RiskClass } from './risk-matrix.js'
 export interface DecideDeps {
   readonly getAction: (name: string) => ActionDefinition | undefined
   readonly getTarget: (id: string) => Target | undefined
-  readonly evaluate: (request: PolicyRequest) => { decision: DecisionResult; reason: string; rule: string | null }
+  readonly evaluate: (request: PolicyRequest) => {
+    decision: DecisionResult
+    reason: string
+    rule: string | null
+  }
   /**
    * `deny` (default): an action that is not registered is denied before any rule runs.
    * `evaluate`: rules still decide (for guarding tools that are not declared as actions).
@@ -101,7 +106,12 @@ export function evaluateRequest(deps: DecideDeps, request: CheckRequest): Evalua
     const validated = definition.validate(args)
     if (!validated.ok) {
       return {
-        decision: build('deny', `Invalid parameters: ${formatIssues(validated.issues)}`, null, validated.issues),
+        decision: build(
+          'deny',
+          `Invalid parameters: ${formatIssues(validated.issues)}`,
+          null,
+          validated.issues,
+        ),
         definition,
         target,
         inputs: undefined,
@@ -109,10 +119,9 @@ export function evaluateRequest(deps: DecideDeps, request: CheckRequest): Evalua
       }
     }
     inputs = validated.value
-    if (definition.target_types.length > 0 && target !== undefined && !definition.target_types.includes(target.type)) {
-      const reason = `Action '${definition.name}' cannot target '${target.id}' of type ${target.type} (expects ${definition.target_types.join(', ')})`
-      return { decision: build('deny', reason, null), definition, target, inputs, stage: 'target' }
-    }
+    const mismatch = targetTypeMismatch(definition, target)
+    if (mismatch !== null)
+      return { decision: build('deny', mismatch, null), definition, target, inputs, stage: 'target' }
   }
 
   const verdict = deps.evaluate({
@@ -127,7 +136,13 @@ export function evaluateRequest(deps: DecideDeps, request: CheckRequest): Evalua
     ticket_id: request.ticket_id ?? null,
     now: request.now ?? new Date(),
   })
-  return { decision: build(verdict.decision, verdict.reason, verdict.rule), definition, target, inputs, stage: 'policy' }
+  return {
+    decision: build(verdict.decision, verdict.reason, verdict.rule),
+    definition,
+    target,
+    inputs,
+    stage: 'policy',
+  }
 }
 
 /** Decides one request; see {@link evaluateRequest}. */

@@ -17,7 +17,18 @@ export interface Page<T> {
 
 // ---------------------------------------------------------------- approvals
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'executed' | 'failed'
+/**
+ * pending → approved | rejected | expired; approved → executing → executed | failed.
+ * `executing` is claimed by exactly one process before the request runs.
+ */
+export type ApprovalStatus =
+  | 'pending'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'executing'
+  | 'executed'
+  | 'failed'
 
 /** One approver's vote (quorum needs several distinct ones). */
 export interface ApprovalVote {
@@ -62,7 +73,10 @@ export interface Approval {
   readonly outcome: unknown
 }
 
-export type NewApproval = Omit<Approval, 'status' | 'votes' | 'decided_by' | 'comment' | 'decided_at' | 'completed_at' | 'outcome'>
+export type NewApproval = Omit<
+  Approval,
+  'status' | 'votes' | 'decided_by' | 'comment' | 'decided_at' | 'completed_at' | 'outcome'
+>
 
 export interface ApprovalListOptions {
   readonly status?: ApprovalStatus
@@ -101,10 +115,30 @@ export interface ApprovalStore {
    */
   reject(tenant_id: string, id: string, vote: ApprovalVote, now: string): Promise<VoteResult>
   /**
-   * approved → executed | failed, storing the (redacted) outcome.
+   * approved → executing: claims the right to run an approved request.
+   * @remarks Exactly one concurrent caller, across processes, gets the updated
+   * approval; every other gets null. Lenient to nothing else: a pending,
+   * rejected, expired or already executing approval gives null.
+   */
+  startExecution(tenant_id: string, id: string, now: string): Promise<Approval | null>
+  /**
+   * pending → expired for one approval (a waiter gave up), whatever its `expires_at`.
+   * @remarks Returns the expired approval, or null when it was no longer pending
+   * (decided concurrently); exactly one of racing deciders and expirers wins.
+   */
+  expireOne(tenant_id: string, id: string, now: string): Promise<Approval | null>
+  /**
+   * executing (or approved) → executed | failed, storing the (redacted) outcome
+   * and `completed_at`.
    * @remarks Exactly one concurrent caller gets the updated approval; every other gets null.
    */
-  complete(tenant_id: string, id: string, status: 'executed' | 'failed', outcome: unknown, now: string): Promise<Approval | null>
+  complete(
+    tenant_id: string,
+    id: string,
+    status: 'executed' | 'failed',
+    outcome: unknown,
+    now: string,
+  ): Promise<Approval | null>
   /** Marks every pending approval whose `expires_at` is before `now` as expired; returns them. */
   expire(now: string): Promise<readonly Approval[]>
 }
@@ -148,12 +182,20 @@ export interface IdempotencyStore {
    * Stores the outcome (serialised JSON text, kept byte for byte) if `owner`
    * still holds the claim. Returns false if the claim was lost (lease taken over).
    */
-  complete(scope: IdempotencyScope, owner: string, outcome: string, expires_at: string, now: string): Promise<boolean>
+  complete(
+    scope: IdempotencyScope,
+    owner: string,
+    outcome: string,
+    expires_at: string,
+    now: string,
+  ): Promise<boolean>
   /** Extends the lease of a live claim held by `owner`. */
   extend(scope: IdempotencyScope, owner: string, lease_until: string): Promise<boolean>
   /** Drops a claim held by `owner` without an outcome (so the key can be used again). */
   release(scope: IdempotencyScope, owner: string): Promise<void>
-  get(scope: IdempotencyScope): Promise<{ fingerprint: string; state: 'in_flight' | 'completed'; outcome: string | null } | null>
+  get(
+    scope: IdempotencyScope,
+  ): Promise<{ fingerprint: string; state: 'in_flight' | 'completed'; outcome: string | null } | null>
   /** Deletes completed records whose retention has passed; returns how many. */
   purge(now: string): Promise<number>
 }

@@ -22,7 +22,8 @@ async function* chain(store: Store): AsyncGenerator<AuditEvent> {
 
 function parsePositive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${name} must be a whole number ≥ 1, got '${value}'`)
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new UsageError(`${name} must be a whole number ≥ 1, got '${value}'`)
   return Number(value)
 }
 
@@ -39,7 +40,11 @@ const STATUSES: readonly AuditStatus[] = [
   'expired',
 ]
 
-async function withStore<T>(io: CliIo, url: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  io: CliIo,
+  url: string | undefined,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
   const store = await openStoreFromFlags(io, url)
   try {
     await store.migrate()
@@ -85,7 +90,15 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       .option('--tenant <id>', 'only this tenant')
       .option('--json', 'machine-readable output'),
   ).action(
-    async (flags: { store?: string; last?: string; action?: string; actor?: string; status?: string; tenant?: string; json?: boolean }) => {
+    async (flags: {
+      store?: string
+      last?: string
+      action?: string
+      actor?: string
+      status?: string
+      tenant?: string
+      json?: boolean
+    }) => {
       const limit = parsePositive('--last', flags.last, 20)
       if (flags.status !== undefined && !(STATUSES as readonly string[]).includes(flags.status)) {
         throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${flags.status}'`)
@@ -108,7 +121,9 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       for (const e of page.items) {
         const target = e.target ? ` target=${e.target}` : ''
         const reason = e.reason ? `  ${e.reason}` : ''
-        io.stdout.write(`${e.ts.slice(0, 19)}  #${e.seq}  ${e.status.padEnd(9)} ${e.action.padEnd(22)} actor=${e.actor}${target}${reason}\n`)
+        io.stdout.write(
+          `${e.ts.slice(0, 19)}  #${e.seq}  ${e.status.padEnd(9)} ${e.action.padEnd(22)} actor=${e.actor}${target}${reason}\n`,
+        )
       }
       io.stdout.write(`${page.items.length} event(s).\n`)
     },
@@ -126,7 +141,9 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       if (flags.out) {
         const out = createWriteStream(resolve(io.cwd, flags.out))
         const count = await exportJsonl(chain(store), out)
-        await new Promise<void>((done, fail) => out.end((error?: Error | null) => (error ? fail(error) : done())))
+        await new Promise<void>((done, fail) =>
+          out.end((error?: Error | null) => (error ? fail(error) : done())),
+        )
         io.stderr.write(`exported ${count} event(s) to ${flags.out}\n`)
       } else {
         await exportJsonl(chain(store), io.stdout as unknown as NodeJS.WritableStream)

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import type { Store } from '../../store/store.js'
 import { openStore } from '../../store/open-store.js'
+import type { Store } from '../../store/store.js'
 import type { CliIo } from '../cli-io.js'
 
 export const DEFAULT_STORE = 'sqlite:./.airlock/airlock.db'

@@ -24,11 +24,15 @@ export function registerTest(program: Command, io: CliIo, setExit: (code: number
     })
     const report = runPolicyTests(cases, (c) => {
       const caller = policyTestPrincipal(c)
-      return airlock.decide(c.action, { ...c.params }, {
-        ...(caller ? { caller } : {}),
-        target: c.target,
-        ticket_id: c.ticket_id,
-      })
+      return airlock.decide(
+        c.action,
+        { ...c.params },
+        {
+          ...(caller ? { caller } : {}),
+          target: c.target,
+          ticket_id: c.ticket_id,
+        },
+      )
     })
     if (flags.json) {
       io.stdout.write(
@@ -55,8 +59,13 @@ export function registerTest(program: Command, io: CliIo, setExit: (code: number
       for (const r of report.results) {
         if (r.passed) io.stdout.write(`  ${paint(io, GREEN, 'PASS')}  ${r.case.name}\n`)
         else {
-          io.stdout.write(`  ${paint(io, RED, 'FAIL')}  ${r.case.name}  (expected ${r.case.expect}, got ${r.actual ?? 'error'})\n`)
-          const where = r.case.source.line === undefined ? r.case.source.file : `${r.case.source.file}:${r.case.source.line}`
+          io.stdout.write(
+            `  ${paint(io, RED, 'FAIL')}  ${r.case.name}  (expected ${r.case.expect}, got ${r.actual ?? 'error'})\n`,
+          )
+          const where =
+            r.case.source.line === undefined
+              ? r.case.source.file
+              : `${r.case.source.file}:${r.case.source.line}`
           io.stdout.write(`        ${r.reason}\n        at ${where}\n`)
         }
       }

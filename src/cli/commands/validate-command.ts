@@ -7,14 +7,19 @@ import { withProjectOptions } from './project-options.js'
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   withProjectOptions(
-    program.command('validate').description('load every action, policy and inventory file and report problems'),
+    program
+      .command('validate')
+      .description('load every action, policy and inventory file and report problems'),
   ).action(async (flags: ProjectFlags & { json?: boolean }) => {
     const project = await loadProject(io, flags)
     const { sources } = project
     if (sources.actions.length === 0 && sources.policies.length === 0 && sources.inventory === null) {
       // Passing silently here would let a mistyped path look like a valid setup.
       throw new ConfigError([
-        { file: io.cwd, message: 'nothing to validate: no --actions, --policies or --inventory given and none found in ./' },
+        {
+          file: io.cwd,
+          message: 'nothing to validate: no --actions, --policies or --inventory given and none found in ./',
+        },
       ])
     }
     const issues = project.registry.validateCatalog({

@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: every benchmark in turn, printing its figures. Speed
+ * targets live here, never in the test suite. `npm run bench -- policy
+ * execute` runs only the named ones.
+ *
+ * @module
+ */
+const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  policy: async () => ({ run: (await import('./policy.js')).benchPolicy }),
+  execute: async () => ({ run: (await import('./execute.js')).benchExecute }),
+  store: async () => ({ run: (await import('./store.js')).benchStore }),
+}
+
+const wanted = process.argv.slice(2)
+for (const name of wanted) {
+  if (!(name in suites)) {
+    console.error(`unknown benchmark '${name}'; known: ${Object.keys(suites).join(', ')}`)
+    process.exit(2)
+  }
+}
+for (const [name, load] of Object.entries(suites)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue
+  console.log(`\n== ${name} ==`)
+  await (await load()).run()
+}

@@ -1,0 +1,61 @@
+/**
+ * Turns zod issues into Airlock's `ParamIssue`s: paths kept, codes mapped to
+ * a small stable set, input values left out (they may be secrets).
+ *
+ * @module
+ */
+import type { z } from 'zod'
+import type { ParamIssue } from './action-definition.js'
+
+type Path = (string | number)[]
+
+function toPath(path: readonly PropertyKey[]): Path {
+  return path.map((p) => (typeof p === 'number' ? p : String(p)))
+}
+
+/** `a.b[0].c`, or the key itself at the top level. */
+function dotted(path: Path): string {
+  let out = ''
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`
+    else out += out === '' ? part : `.${part}`
+  }
+  return out
+}
+
+/**
+ * Maps zod issues (parsed with `reportInput: true`, so absent keys can be
+ * told from wrong types) to `ParamIssue`s.
+ *
+ * @remarks Each unrecognized key becomes its own `unknown_key` issue with the
+ * key in its path, so a client can point at every offending field.
+ */
+export function toParamIssues(issues: readonly z.core.$ZodIssue[]): ParamIssue[] {
+  const out: ParamIssue[] = []
+  for (const issue of issues) {
+    const path = toPath(issue.path)
+    switch (issue.code) {
+      case 'invalid_type':
+        if (issue.input === undefined) {
+          out.push({ path, code: 'missing', message: `Missing required parameter: ${dotted(path)}` })
+        } else out.push({ path, code: 'invalid_type', message: issue.message })
+        break
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          const keyPath = [...path, key]
+          out.push({ path: keyPath, code: 'unknown_key', message: `Unknown parameter: ${dotted(keyPath)}` })
+        }
+        break
+      case 'too_small':
+      case 'too_big':
+      case 'invalid_format':
+      case 'custom':
+        out.push({ path, code: issue.code, message: issue.message })
+        break
+      default:
+        // not_multiple_of, invalid_value, invalid_union, invalid_key, invalid_element
+        out.push({ path, code: 'invalid_value', message: issue.message })
+    }
+  }
+  return out
+}

@@ -1,0 +1,320 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough, Writable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AuditEvent, AuditEventInput } from './audit-event.js'
+import { canonicalJson } from './canonical-json.js'
+import { chainHash, GENESIS_HASH } from './hash-chain.js'
+import { exportJsonl, parseAuditEventLine, readJsonl, verifyJsonlFile } from './jsonl.js'
+
+function input(n: number): AuditEventInput {
+  return {
+    id: `evt-${n.toString(16).padStart(24, '0')}`,
+    ts: `2025-06-15T12:00:0${n % 10}.000Z`,
+    tenant_id: 't1',
+    request_id: `req-${n}`,
+    status: 'allowed',
+    action: 'restart_deployment',
+    actor: 'agent-1',
+    target: 'dev/app',
+    decision: 'allow',
+    reason: 'dev allow-all',
+    rule: 'allow-dev',
+    risk_class: 'medium',
+    effective_risk: 'low',
+    inputs: { deployment: 'app', replicas: n, note: 'é' },
+    result: null,
+    error: null,
+    approval_id: null,
+    approver: null,
+    idempotency_key: null,
+    ticket_id: null,
+    context: null,
+  }
+}
+
+function chain(count: number): AuditEvent[] {
+  const events: AuditEvent[] = []
+  let prev = GENESIS_HASH
+  for (let seq = 1; seq <= count; seq++) {
+    const body = { ...input(seq), seq }
+    const hash = chainHash(prev, body)
+    events.push({ ...body, prev_hash: prev, hash })
+    prev = hash
+  }
+  return events
+}
+
+async function* slowly<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const item of items) {
+    await Promise.resolve()
+    yield item
+  }
+}
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'airlock-jsonl-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function fileOf(name: string, lines: readonly string[]): Promise<string> {
+  const path = join(dir, name)
+  await writeFile(path, lines.map((l) => `${l}\n`).join(''))
+  return path
+}
+
+async function exported(events: readonly AuditEvent[]): Promise<string[]> {
+  const sink = new PassThrough()
+  const chunks: Buffer[] = []
+  sink.on('data', (c: Buffer) => chunks.push(c))
+  await exportJsonl(slowly(events), sink)
+  sink.end()
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+}
+
+describe('exportJsonl', () => {
+  it('writes one canonical JSON line per event, in order, and returns the count', async () => {
+    const events = chain(3)
+    const lines = await exported(events)
+    expect(lines).toEqual(events.map((e) => canonicalJson(e)))
+  })
+
+  it('waits for the output to drain instead of buffering without bound', async () => {
+    const events = chain(50)
+    const longest = Math.max(...events.map((e) => Buffer.byteLength(`${canonicalJson(e)}\n`)))
+    const received: string[] = []
+    let mostBuffered = 0
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _enc, done) {
+        mostBuffered = Math.max(mostBuffered, slow.writableLength)
+        setImmediate(() => {
+          received.push(chunk.toString('utf8'))
+          done()
+        })
+      },
+    })
+    await expect(exportJsonl(events, slow)).resolves.toBe(50)
+    await new Promise<void>((resolve) => slow.end(resolve))
+    expect(received.join('')).toBe(events.map((e) => `${canonicalJson(e)}\n`).join(''))
+    expect(mostBuffered).toBeLessThanOrEqual(longest)
+  })
+
+  it('rejects when the output fails', async () => {
+    const failing = new Writable({
+      highWaterMark: 1,
+      write(_chunk, _enc, done) {
+        done(new Error('disk full'))
+      },
+    })
+    await expect(exportJsonl(slowly(chain(20)), failing)).rejects.toThrow('disk full')
+  })
+})
+
+describe('readJsonl', () => {
+  it('yields events and line-numbered errors, skipping blank lines', async () => {
+    const [e1, e2] = chain(2)
+    const path = await fileOf('mixed.jsonl', [
+      canonicalJson(e1),
+      '',
+      '{not json',
+      '[1,2]',
+      JSON.stringify({ seq: 2 }),
+      '   ',
+      canonicalJson(e2),
+    ])
+    const items = []
+    for await (const item of readJsonl(path)) items.push(item)
+    expect(items.map((i) => ('event' in i ? { line: i.line, seq: i.event.seq } : { line: i.line }))).toEqual([
+      { line: 1, seq: 1 },
+      { line: 3 },
+      { line: 4 },
+      { line: 5 },
+      { line: 7, seq: 2 },
+    ])
+    const errors = items.flatMap((i) => ('error' in i ? [i.error] : []))
+    expect(errors[0]).toMatch(/^invalid JSON/)
+    expect(errors[1]).toBe('not a JSON object')
+    expect(errors[2]).toBe('missing field "prev_hash"')
+  })
+
+  it('reports a line that was reformatted, even with the same values', () => {
+    const [e1] = chain(1)
+    expect(parseAuditEventLine(JSON.stringify(e1, null, 1).replace(/\n/g, ''))).toEqual({
+      error: 'not in canonical form (the line was edited or written by another tool)',
+    })
+    expect('event' in parseAuditEventLine(JSON.stringify(e1), { requireCanonical: false })).toBe(true)
+  })
+
+  it('reports a field of the wrong type', () => {
+    const [e1] = chain(1)
+    const result = parseAuditEventLine(JSON.stringify({ ...e1, seq: 'one' }))
+    expect(result).toMatchObject({ error: expect.stringMatching(/^field "seq": /) })
+  })
+})
+
+describe('verifyJsonlFile', () => {
+  it('accepts an intact exported chain, with Windows line endings too', async () => {
+    const lines = await exported(chain(5))
+    const path = await fileOf('intact.jsonl', lines)
+    const events = chain(5)
+    expect(await verifyJsonlFile(path)).toEqual({
+      valid: true,
+      count: 5,
+      head: { seq: 5, hash: events[4]!.hash },
+    })
+    const crlf = join(dir, 'crlf.jsonl')
+    await writeFile(crlf, lines.map((l) => `${l}\r\n`).join(''))
+    expect(await verifyJsonlFile(crlf)).toMatchObject({ valid: true, count: 5 })
+  })
+
+  it('accepts an empty file', async () => {
+    expect(await verifyJsonlFile(await fileOf('empty.jsonl', []))).toEqual({
+      valid: true,
+      count: 0,
+      head: null,
+    })
+  })
+
+  it('detects a modified event', async () => {
+    const events = chain(4)
+    const tampered = events.map((e) => (e.seq === 3 ? { ...e, actor: 'someone-else' } : e))
+    const path = await fileOf(
+      'modified.jsonl',
+      tampered.map((e) => canonicalJson(e)),
+    )
+    expect(await verifyJsonlFile(path)).toEqual({
+      valid: false,
+      count: 2,
+      seq: 3,
+      line: 3,
+      reason: expect.stringMatching(/^line 3: .*modified/),
+    })
+  })
+
+  it('detects a modified event whose hash was recomputed', async () => {
+    const events = chain(4)
+    const e2 = events[1]!
+    const { prev_hash, hash: _old, ...body } = { ...e2, reason: 'nothing to see' }
+    const forged = { ...body, prev_hash, hash: chainHash(prev_hash, body) }
+    const path = await fileOf(
+      'forged.jsonl',
+      events.map((e) => canonicalJson(e.seq === 2 ? forged : e)),
+    )
+    expect(await verifyJsonlFile(path)).toMatchObject({ valid: false, seq: 3, line: 3, count: 2 })
+  })
+
+  it('detects a deleted event', async () => {
+    const events = chain(4).filter((e) => e.seq !== 2)
+    const path = await fileOf(
+      'deleted.jsonl',
+      events.map((e) => canonicalJson(e)),
+    )
+    expect(await verifyJsonlFile(path)).toEqual({
+      valid: false,
+      count: 1,
+      seq: 3,
+      line: 2,
+      reason: expect.stringMatching(/^line 2: seq 3 follows seq 1/),
+    })
+  })
+
+  it('detects a deleted first event', async () => {
+    const path = await fileOf(
+      'no-genesis.jsonl',
+      chain(3)
+        .slice(1)
+        .map((e) => canonicalJson(e)),
+    )
+    expect(await verifyJsonlFile(path)).toMatchObject({ valid: false, seq: 2, line: 1, count: 0 })
+  })
+
+  it('detects reordered events', async () => {
+    const [e1, e2, e3] = chain(3)
+    const path = await fileOf(
+      'reordered.jsonl',
+      [e1!, e3!, e2!].map((e) => canonicalJson(e)),
+    )
+    expect(await verifyJsonlFile(path)).toMatchObject({ valid: false, seq: 3, line: 2, count: 1 })
+  })
+
+  it('detects renumbered events spliced into the chain', async () => {
+    const events = chain(3)
+    const renumbered = { ...events[2]!, seq: 2 }
+    const path = await fileOf(
+      'spliced.jsonl',
+      [events[0]!, renumbered].map((e) => canonicalJson(e)),
+    )
+    expect(await verifyJsonlFile(path)).toMatchObject({
+      valid: false,
+      seq: 2,
+      line: 2,
+      reason: expect.stringMatching(/^line 2: prev_hash does not match/),
+    })
+  })
+
+  it('reports a broken line by its line number instead of throwing', async () => {
+    const lines = chain(3).map((e) => canonicalJson(e))
+    const path = await fileOf('broken.jsonl', [lines[0]!, '', lines[1]!.slice(0, 40), lines[2]!])
+    expect(await verifyJsonlFile(path)).toMatchObject({
+      valid: false,
+      seq: 2,
+      line: 3,
+      count: 1,
+      reason: expect.stringMatching(/^line 3: invalid JSON/),
+    })
+  })
+
+  it('detects a cut-off tail only against a checkpoint head', async () => {
+    const events = chain(5)
+    const path = await fileOf(
+      'truncated.jsonl',
+      events.slice(0, 3).map((e) => canonicalJson(e)),
+    )
+    expect(await verifyJsonlFile(path)).toMatchObject({ valid: true, count: 3 })
+    expect(await verifyJsonlFile(path, { head: { seq: 5, hash: events[4]!.hash } })).toMatchObject({
+      valid: false,
+      seq: 4,
+      reason: 'the file ends at seq 3 but the checkpoint head is seq 5',
+    })
+    expect(await verifyJsonlFile(path, { head: { seq: 3, hash: events[2]!.hash } })).toMatchObject({
+      valid: true,
+    })
+    expect(await verifyJsonlFile(path, { head: { seq: 2, hash: 'f'.repeat(64) } })).toMatchObject({
+      valid: false,
+      seq: 2,
+    })
+  })
+
+  it('verifies a partial export from an anchor', async () => {
+    const events = chain(5)
+    const path = await fileOf(
+      'partial.jsonl',
+      events.slice(2).map((e) => canonicalJson(e)),
+    )
+    expect(await verifyJsonlFile(path, { after: { seq: 2, hash: events[1]!.hash } })).toMatchObject({
+      valid: true,
+      count: 3,
+    })
+    expect(await verifyJsonlFile(path, { after: { seq: 2, hash: events[0]!.hash } })).toMatchObject({
+      valid: false,
+    })
+  })
+
+  it('verifies what exportJsonl wrote to a real file', async () => {
+    const { createWriteStream } = await import('node:fs')
+    const path = join(dir, 'roundtrip.jsonl')
+    const out = createWriteStream(path)
+    await exportJsonl(slowly(chain(200)), out)
+    await new Promise<void>((resolve) => out.end(resolve))
+    expect((await readFile(path, 'utf8')).split('\n')).toHaveLength(201)
+    expect(await verifyJsonlFile(path)).toMatchObject({ valid: true, count: 200 })
+  })
+})

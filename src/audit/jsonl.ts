@@ -1,0 +1,254 @@
+/**
+ * The audit chain as a JSON Lines file: export, read back, verify offline.
+ *
+ * @remarks One event per line, each line the RFC 8785 canonical JSON of the
+ * whole event (with `seq`, `prev_hash` and `hash`), in chain order. Because
+ * lines are canonical, a file can be checked byte for byte: any edit, even
+ * one that keeps the parsed values (reordered keys, duplicate keys, extra
+ * spaces), is reported.
+ *
+ * @module
+ */
+import { createReadStream } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { z } from 'zod'
+import type { AuditEvent } from './audit-event.js'
+import { canonicalJson } from './canonical-json.js'
+import { verifyChain } from './verify-chain.js'
+
+/**
+ * Writes each event as one canonical JSON line and returns how many were
+ * written. Waits for `drain` when the stream asks it to; does not end `out`.
+ *
+ * @remarks Rejects with the stream's error if `out` fails, and when `out`
+ * closes before the export is done.
+ */
+export async function exportJsonl(
+  events: AsyncIterable<AuditEvent> | Iterable<AuditEvent>,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  let failure: Error | null = null
+  const onError = (error: Error) => {
+    failure ??= error
+  }
+  out.on('error', onError)
+  let count = 0
+  try {
+    for await (const event of events) {
+      if (failure) throw failure
+      if (!out.write(`${canonicalJson(event)}\n`)) await drained(out)
+      count++
+    }
+    if (failure) throw failure
+    return count
+  } finally {
+    out.off('error', onError)
+  }
+}
+
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      out.off('drain', onDrain)
+      out.off('error', onError)
+      out.off('close', onClose)
+    }
+    const onDrain = () => {
+      cleanup()
+      resolve()
+    }
+    const onError = (error: Error) => {
+      cleanup()
+      reject(error)
+    }
+    const onClose = () => {
+      cleanup()
+      reject(new Error('output stream closed before the export finished'))
+    }
+    out.on('drain', onDrain)
+    out.on('error', onError)
+    out.on('close', onClose)
+  })
+}
+
+/** One non-blank line of an audit file: the event, or why the line is not one. `line` counts every line from 1. */
+export type JsonlItem =
+  | { readonly line: number; readonly event: AuditEvent }
+  | { readonly line: number; readonly error: string }
+
+/** Options for {@link readJsonl} and {@link parseAuditEventLine}. */
+export interface ReadJsonlOptions {
+  /** Reject lines that are not exactly the canonical JSON of the event they hold. Default true. */
+  readonly requireCanonical?: boolean
+}
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex characters')
+const text = z.string()
+const nullableText = z.string().nullable()
+
+// Only the shape is checked here; whether the content is genuine is the
+// hash chain's job, so unknown extra fields are kept (and will fail the hash).
+const auditEventShape = z.looseObject({
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  prev_hash: hex64,
+  hash: hex64,
+  id: text,
+  ts: text,
+  tenant_id: text,
+  request_id: text,
+  status: text,
+  action: text,
+  actor: text,
+  target: nullableText,
+  decision: nullableText,
+  reason: nullableText,
+  rule: nullableText,
+  risk_class: nullableText,
+  effective_risk: nullableText,
+  error: nullableText,
+  approval_id: nullableText,
+  approver: nullableText,
+  idempotency_key: nullableText,
+  ticket_id: nullableText,
+  context: z.record(z.string(), z.unknown()).nullable(),
+})
+
+/** Parses one line of an audit file into an event, or says why it is not one. */
+export function parseAuditEventLine(
+  line: string,
+  options: ReadJsonlOptions = {},
+): { readonly event: AuditEvent } | { readonly error: string } {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch (error) {
+    return { error: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { error: 'not a JSON object' }
+  const checked = auditEventShape.safeParse(value)
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!
+    const field = String(issue.path[0] ?? '')
+    return (value as Record<string, unknown>)[field] === undefined
+      ? { error: `missing field "${field}"` }
+      : { error: `field "${field}": ${issue.message}` }
+  }
+  if (options.requireCanonical !== false && canonicalJson(value) !== line) {
+    return { error: 'not in canonical form (the line was edited or written by another tool)' }
+  }
+  // The parsed object itself, not zod's copy, so the hash covers exactly what the file holds.
+  return { event: value as AuditEvent }
+}
+
+/**
+ * Reads an audit file line by line, yielding each non-blank line as an event
+ * or as an error with its line number. Never throws on bad content; rejects
+ * only when the file cannot be read.
+ */
+export async function* readJsonl(path: string, options: ReadJsonlOptions = {}): AsyncGenerator<JsonlItem> {
+  const input = createReadStream(path, { encoding: 'utf8' })
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
+  let line = 0
+  try {
+    for await (const raw of lines) {
+      line++
+      if (raw.trim() === '') continue
+      yield { line, ...parseAuditEventLine(raw, options) }
+    }
+  } finally {
+    lines.close()
+    input.destroy()
+  }
+}
+
+/** A seq and hash of one event, as recorded by a checkpoint. */
+export interface ChainPoint {
+  readonly seq: number
+  readonly hash: string
+}
+
+/** Options for {@link verifyJsonlFile}. */
+export interface VerifyJsonlOptions extends ReadJsonlOptions {
+  /** The event just before the file's first one, for a file that does not start at seq 1. */
+  readonly after?: ChainPoint
+  /**
+   * A head recorded elsewhere (a checkpoint). The file must reach it with the
+   * same hash; without one, removing events from the end cannot be detected.
+   */
+  readonly head?: ChainPoint
+}
+
+/** Result of {@link verifyJsonlFile}: `count` events verified before the first problem. */
+export type JsonlVerification =
+  | { readonly valid: true; readonly count: number; readonly head: ChainPoint | null }
+  | {
+      readonly valid: false
+      readonly count: number
+      readonly seq: number
+      readonly line: number
+      readonly reason: string
+    }
+
+/**
+ * Verifies an exported audit file with {@link verifyChain}: every line parses
+ * to an event, seqs run without gaps from `after.seq + 1` (or 1), each
+ * `prev_hash` is the previous event's `hash`, and each `hash` is recomputed
+ * from the event. Stops at the first problem and names its line.
+ *
+ * @remarks Detects modified, deleted, inserted and reordered events. Cutting
+ * events off the end is only detected when `head` is given. Rejects only when
+ * the file cannot be read.
+ */
+export async function verifyJsonlFile(
+  path: string,
+  options: VerifyJsonlOptions = {},
+): Promise<JsonlVerification> {
+  const { after, head } = options
+  const seen: {
+    broken: { readonly line: number; readonly error: string } | null
+    last: ChainPoint | null
+    lastLine: number
+    hashAtHead: string | null
+  } = {
+    broken: null,
+    last: after ?? null,
+    lastLine: 0,
+    hashAtHead: head && after?.seq === head.seq ? after.hash : null,
+  }
+
+  // Feeds the chain check until the first unreadable line, which ends the chain there.
+  async function* events(): AsyncGenerator<{ readonly line: number; readonly event: AuditEvent }> {
+    for await (const item of readJsonl(path, options)) {
+      seen.lastLine = item.line
+      if ('error' in item) {
+        seen.broken = item
+        return
+      }
+      yield item
+      seen.last = { seq: item.event.seq, hash: item.event.hash }
+      if (head && item.event.seq === head.seq) seen.hashAtHead = item.event.hash
+    }
+  }
+
+  const result = await verifyChain(events(), after ? { after } : {})
+  if (!result.valid) return { ...result, line: result.line ?? seen.lastLine }
+  const { count } = result
+  const { broken, last, lastLine } = seen
+  if (broken) {
+    const seq = (after?.seq ?? 0) + count + 1
+    return { valid: false, count, seq, line: broken.line, reason: `line ${broken.line}: ${broken.error}` }
+  }
+  if (head) {
+    const lastSeq = last?.seq ?? 0
+    if (lastSeq < head.seq) {
+      const reason = `the file ends at seq ${lastSeq} but the checkpoint head is seq ${head.seq}`
+      return { valid: false, count, seq: lastSeq + 1, line: lastLine, reason }
+    }
+    if (seen.hashAtHead !== head.hash) {
+      const reason = `the hash of seq ${head.seq} differs from the checkpoint`
+      return { valid: false, count, seq: head.seq, line: lastLine, reason }
+    }
+  }
+  return { valid: true, count, head: last }
+}

@@ -1,0 +1,127 @@
+/**
+ * The compiled policy engine: first matching rule wins, default deny.
+ *
+ * @module
+ */
+import type { DecisionResult } from './decision.js'
+import type { PolicyRequest, PolicyRule } from './policy-rule.js'
+
+/** Options for {@link PolicyEngine}. */
+export interface PolicyEngineOptions {
+  /** Outcome when no rule matches. Default `deny`. */
+  readonly default_decision?: DecisionResult | undefined
+  /** How many distinct action names keep a cached candidate list. Default 10,000. */
+  readonly cache_size?: number | undefined
+}
+
+/** The engine's answer; `rule` is null when no rule matched. */
+export interface PolicyEvaluation {
+  readonly decision: DecisionResult
+  readonly reason: string
+  readonly rule: string | null
+}
+
+const DEFAULT_REASONS: Record<DecisionResult, string> = {
+  deny: 'No matching policy (default deny)',
+  allow: 'No matching policy (default allow)',
+  require_approval: 'No matching policy (default require_approval)',
+}
+
+/**
+ * Evaluates rules in order and returns the first match.
+ *
+ * @remarks
+ * - Order: priority descending; equal priorities keep the order the rules
+ *   were given in (a stable sort).
+ * - Rules are indexed by their {@link ActionFilter}: `names` rules are found
+ *   by a map lookup, `test` rules are tested once per distinct action name
+ *   and the candidate list is cached (a bounded cache, so random action names
+ *   cannot grow memory without bound), `any` rules are always candidates.
+ *   Candidates keep the global order, so indexing never changes an outcome.
+ * - A rule that throws is treated as a deny naming that rule: a broken rule
+ *   must never let a request through.
+ */
+export class PolicyEngine {
+  /** The rules in evaluation order. */
+  readonly rules: readonly PolicyRule[]
+  readonly default_decision: DecisionResult
+  readonly #default: PolicyEvaluation
+  readonly #byName = new Map<string, number[]>()
+  readonly #anyOrTest: number[] = []
+  readonly #cache = new Map<string, readonly PolicyRule[]>()
+  readonly #cacheSize: number
+
+  constructor(rules: readonly PolicyRule[], options: PolicyEngineOptions = {}) {
+    this.rules = Object.freeze(
+      rules
+        .map((rule, index) => ({ rule, index }))
+        .sort((a, b) => b.rule.priority - a.rule.priority || a.index - b.index)
+        .map(({ rule }) => rule),
+    )
+    this.default_decision = options.default_decision ?? 'deny'
+    this.#default = Object.freeze({
+      decision: this.default_decision,
+      reason: DEFAULT_REASONS[this.default_decision],
+      rule: null,
+    })
+    this.#cacheSize = Math.max(1, options.cache_size ?? 10_000)
+    this.rules.forEach((rule, position) => {
+      const filter = rule.actions
+      if (filter.kind === 'names') {
+        for (const name of new Set(filter.names)) {
+          const list = this.#byName.get(name)
+          if (list) list.push(position)
+          else this.#byName.set(name, [position])
+        }
+      } else this.#anyOrTest.push(position)
+    })
+  }
+
+  /** The rules that can apply to `action`, in evaluation order. */
+  candidates(action: string): readonly PolicyRule[] {
+    const cached = this.#cache.get(action)
+    if (cached) return cached
+    const named = this.#byName.get(action) ?? []
+    const general = this.#anyOrTest.filter((position) => {
+      const filter = this.rules[position]!.actions
+      return filter.kind === 'any' || (filter.kind === 'test' && filter.test(action))
+    })
+    // Both lists are ascending; merge them to keep the global order.
+    const merged: PolicyRule[] = []
+    let i = 0
+    let j = 0
+    while (i < named.length || j < general.length) {
+      const a = named[i]
+      const b = general[j]
+      if (b === undefined || (a !== undefined && a < b)) {
+        merged.push(this.rules[a!]!)
+        i++
+      } else {
+        merged.push(this.rules[b]!)
+        j++
+      }
+    }
+    if (this.#cache.size >= this.#cacheSize) {
+      // Evict the oldest entry; Map iterates in insertion order.
+      const oldest = this.#cache.keys().next().value
+      if (oldest !== undefined) this.#cache.delete(oldest)
+    }
+    this.#cache.set(action, merged)
+    return merged
+  }
+
+  /** Decides one request: the first matching rule, or the default. */
+  evaluate(request: PolicyRequest): PolicyEvaluation {
+    for (const rule of this.candidates(request.action)) {
+      let verdict: ReturnType<PolicyRule['evaluate']>
+      try {
+        verdict = rule.evaluate(request)
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        return { decision: 'deny', reason: `Policy rule '${rule.name}' failed: ${message}`, rule: rule.name }
+      }
+      if (verdict !== null) return verdict
+    }
+    return this.#default
+  }
+}
