@@ -32,3 +32,12 @@ describe('analyzeSql', () => {
     expect(analyzeSql('SELECT 1 /* DROP TABLE t').ddl).toBeNull()
   })
 })
+
+describe('analyzeSql on hostile input', () => {
+  it('stays fast on deeply nested UPDATEs and fails toward escalation', () => {
+    const text = `${'(UPDATE t SET a = 1 WHERE id = 2 '.repeat(5000)}${')'.repeat(5000)}`
+    const started = performance.now()
+    expect(analyzeSql(text).unboundedUpdate).toBe(true)
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+})

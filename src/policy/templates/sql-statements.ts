@@ -227,7 +227,11 @@ function analyzeStatement(s: readonly Token[], depth: number, into: MutableFindi
         isPunct(prev, '(') ||
         isPunct(prev, ')') ||
         (prev.kind === 'word' && UPDATE_PRECEDERS.has(prev.value))
-      if (starts && updateUnbounded(s, i)) into.unboundedUpdate = true
+      if (starts && !into.unboundedUpdate) {
+        // Each check scans forward; past a budget, nested UPDATEs count as unbounded so the work stays linear.
+        into.updateChecks++
+        if (into.updateChecks > MAX_UPDATE_CHECKS || updateUnbounded(s, i)) into.unboundedUpdate = true
+      }
     }
   })
   // Dynamic SQL (DO $$…$$, EXECUTE '…', EXEC('…'), also inside a DO body) runs its string bodies.
@@ -240,7 +244,10 @@ interface MutableFindings {
   ddl: string | null
   deletes: boolean
   unboundedUpdate: boolean
+  updateChecks: number
 }
+
+const MAX_UPDATE_CHECKS = 64
 
 function analyzeInto(text: string, depth: number, into: MutableFindings): void {
   for (const dialect of [STANDARD, MYSQL]) {
@@ -250,7 +257,7 @@ function analyzeInto(text: string, depth: number, into: MutableFindings): void {
 
 /** Reads `text` as SQL and reports what its statements do. */
 export function analyzeSql(text: string): SqlFindings {
-  const findings: MutableFindings = { ddl: null, deletes: false, unboundedUpdate: false }
+  const findings: MutableFindings = { ddl: null, deletes: false, unboundedUpdate: false, updateChecks: 0 }
   analyzeInto(text, 0, findings)
-  return findings
+  return { ddl: findings.ddl, deletes: findings.deletes, unboundedUpdate: findings.unboundedUpdate }
 }

@@ -1,0 +1,90 @@
+import { GENESIS_HASH } from '../../audit/hash-chain.js'
+
+/** One versioned schema change; `statements` receive the quoted schema name. */
+export interface PostgresMigration {
+  readonly version: number
+  readonly name: string
+  readonly statements: (schema: string) => readonly string[]
+}
+
+/** Every migration, oldest first. Versions only ever grow; a released migration is never edited. */
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'approvals, idempotency, nonces, audit chain',
+    statements: (s) => [
+      `CREATE TABLE ${s}.airlock_approvals (
+        id text PRIMARY KEY,
+        tenant_id text NOT NULL,
+        action text NOT NULL,
+        target text,
+        requester text NOT NULL,
+        requester_roles text NOT NULL,
+        status text NOT NULL,
+        decision text NOT NULL,
+        reason text NOT NULL,
+        rule text,
+        risk_class text NOT NULL,
+        effective_risk text NOT NULL,
+        inputs text,
+        sealed_inputs text NOT NULL,
+        idempotency_key text,
+        ticket_id text,
+        request_id text NOT NULL,
+        required_approvals integer NOT NULL,
+        votes text NOT NULL,
+        decided_by text,
+        comment text,
+        created_at text NOT NULL,
+        expires_at text NOT NULL,
+        decided_at text,
+        completed_at text,
+        outcome text
+      )`,
+      `CREATE INDEX airlock_approvals_tenant_created ON ${s}.airlock_approvals (tenant_id, created_at DESC, id DESC)`,
+      `CREATE INDEX airlock_approvals_tenant_status_created
+        ON ${s}.airlock_approvals (tenant_id, status, created_at DESC, id DESC)`,
+      `CREATE INDEX airlock_approvals_pending_expiry ON ${s}.airlock_approvals (expires_at) WHERE status = 'pending'`,
+      `CREATE TABLE ${s}.airlock_idempotency (
+        tenant_id text NOT NULL,
+        action text NOT NULL,
+        idem_key text NOT NULL,
+        fingerprint text NOT NULL,
+        owner text NOT NULL,
+        state text NOT NULL,
+        lease_until text NOT NULL,
+        outcome text,
+        expires_at text,
+        recovered integer NOT NULL,
+        PRIMARY KEY (tenant_id, action, idem_key)
+      )`,
+      `CREATE INDEX airlock_idempotency_retention ON ${s}.airlock_idempotency (expires_at) WHERE state = 'completed'`,
+      `CREATE TABLE ${s}.airlock_nonces (nonce text PRIMARY KEY, expires_at text NOT NULL)`,
+      `CREATE INDEX airlock_nonces_expiry ON ${s}.airlock_nonces (expires_at)`,
+      `CREATE TABLE ${s}.airlock_audit_events (
+        seq bigint PRIMARY KEY,
+        id text NOT NULL UNIQUE,
+        ts text NOT NULL,
+        tenant_id text NOT NULL,
+        request_id text NOT NULL,
+        status text NOT NULL,
+        action text NOT NULL,
+        actor text NOT NULL,
+        decision text,
+        approval_id text,
+        body text NOT NULL,
+        prev_hash text NOT NULL,
+        hash text NOT NULL
+      )`,
+      `CREATE INDEX airlock_audit_tenant ON ${s}.airlock_audit_events (tenant_id, seq)`,
+      `CREATE INDEX airlock_audit_request ON ${s}.airlock_audit_events (request_id)`,
+      `CREATE INDEX airlock_audit_approval ON ${s}.airlock_audit_events (approval_id) WHERE approval_id IS NOT NULL`,
+      `CREATE TABLE ${s}.airlock_audit_head (
+        id integer PRIMARY KEY CHECK (id = 1),
+        seq bigint NOT NULL,
+        hash text NOT NULL
+      )`,
+      `INSERT INTO ${s}.airlock_audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}')`,
+    ],
+  },
+]

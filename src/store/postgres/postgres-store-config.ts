@@ -1,0 +1,37 @@
+/** A query result, as `pg` returns it. */
+export interface PostgresQueryResult<R> {
+  readonly rows: R[]
+  readonly rowCount: number | null
+}
+
+/** A connection checked out of the pool (`pg`'s `PoolClient`). */
+export interface PostgresPoolClient {
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<PostgresQueryResult<R>>
+  release(destroy?: boolean | Error): void
+}
+
+/**
+ * The slice of `pg`'s `Pool` the PostgreSQL store uses. Declared here rather
+ * than imported so the package never needs `pg`'s types.
+ */
+export interface PostgresPool {
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<PostgresQueryResult<R>>
+  connect(): Promise<PostgresPoolClient>
+  end(): Promise<void>
+}
+
+interface PostgresStoreOptions {
+  /**
+   * Schema that holds Airlock's tables (created by `migrate()` if missing).
+   * Default `public`.
+   */
+  readonly schema?: string
+}
+
+/**
+ * Configuration of {@link postgresStore}: a pool you own, or a connection
+ * string from which the store makes (and ends) its own pool.
+ */
+export type PostgresStoreConfig =
+  | (PostgresStoreOptions & { readonly pool: PostgresPool })
+  | (PostgresStoreOptions & { readonly connectionString: string; readonly max?: number })

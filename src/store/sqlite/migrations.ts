@@ -1,0 +1,90 @@
+import { GENESIS_HASH } from '../../audit/hash-chain.js'
+
+/** One versioned schema change. Versions only ever grow; a released migration is never edited. */
+export interface SqliteMigration {
+  readonly version: number
+  readonly name: string
+  readonly statements: readonly string[]
+}
+
+/** Every migration, oldest first. */
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'approvals, idempotency, nonces, audit chain',
+    statements: [
+      `CREATE TABLE airlock_approvals (
+        id TEXT PRIMARY KEY,
+        tenant_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        requester TEXT NOT NULL,
+        requester_roles TEXT NOT NULL,
+        status TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        rule TEXT,
+        risk_class TEXT NOT NULL,
+        effective_risk TEXT NOT NULL,
+        inputs TEXT,
+        sealed_inputs TEXT NOT NULL,
+        idempotency_key TEXT,
+        ticket_id TEXT,
+        request_id TEXT NOT NULL,
+        required_approvals INTEGER NOT NULL,
+        votes TEXT NOT NULL,
+        decided_by TEXT,
+        comment TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        decided_at TEXT,
+        completed_at TEXT,
+        outcome TEXT
+      )`,
+      'CREATE INDEX airlock_approvals_tenant_created ON airlock_approvals (tenant_id, created_at DESC, id DESC)',
+      `CREATE INDEX airlock_approvals_tenant_status_created
+        ON airlock_approvals (tenant_id, status, created_at DESC, id DESC)`,
+      `CREATE INDEX airlock_approvals_pending_expiry ON airlock_approvals (expires_at) WHERE status = 'pending'`,
+      `CREATE TABLE airlock_idempotency (
+        tenant_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        idem_key TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        state TEXT NOT NULL,
+        lease_until TEXT NOT NULL,
+        outcome TEXT,
+        expires_at TEXT,
+        recovered INTEGER NOT NULL,
+        PRIMARY KEY (tenant_id, action, idem_key)
+      )`,
+      `CREATE INDEX airlock_idempotency_retention ON airlock_idempotency (expires_at) WHERE state = 'completed'`,
+      'CREATE TABLE airlock_nonces (nonce TEXT PRIMARY KEY, expires_at TEXT NOT NULL)',
+      'CREATE INDEX airlock_nonces_expiry ON airlock_nonces (expires_at)',
+      `CREATE TABLE airlock_audit_events (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        ts TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        decision TEXT,
+        approval_id TEXT,
+        body TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      )`,
+      'CREATE INDEX airlock_audit_tenant ON airlock_audit_events (tenant_id, seq)',
+      'CREATE INDEX airlock_audit_request ON airlock_audit_events (request_id)',
+      'CREATE INDEX airlock_audit_approval ON airlock_audit_events (approval_id) WHERE approval_id IS NOT NULL',
+      `CREATE TABLE airlock_audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL
+      )`,
+      `INSERT INTO airlock_audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}')`,
+    ],
+  },
+]

@@ -1,0 +1,38 @@
+/**
+ * The slice of better-sqlite3 the SQLite store uses. Declared here rather
+ * than imported so the package never needs better-sqlite3's types, and any
+ * driver with this shape will do.
+ */
+export interface SqliteStatement {
+  run(...params: unknown[]): { readonly changes: number }
+  get(...params: unknown[]): unknown
+  all(...params: unknown[]): unknown[]
+}
+
+/** A synchronous SQLite connection (better-sqlite3's `Database`). */
+export interface SqliteDatabase {
+  prepare(source: string): SqliteStatement
+  exec(source: string): unknown
+  pragma(source: string, options?: { simple?: boolean }): unknown
+  close(): unknown
+}
+
+interface SqliteStoreOptions {
+  /**
+   * How long a writer waits for another connection's write lock before
+   * failing, in milliseconds (SQLite's `busy_timeout`). Default 10 000.
+   */
+  readonly busyTimeoutMs?: number
+}
+
+/**
+ * Configuration of {@link sqliteStore}: either a connection you own, or a
+ * file path the store opens (and closes) itself.
+ *
+ * @remarks The store sets `journal_mode=WAL`, `synchronous=FULL` and
+ * `busy_timeout` on the connection either way: without them an audit append
+ * could return before it is durable, or fail when another process writes.
+ */
+export type SqliteStoreConfig =
+  | (SqliteStoreOptions & { readonly database: SqliteDatabase })
+  | (SqliteStoreOptions & { readonly path: string })

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verifyStore } from '../../src/audit/verify-chain.js'
+import { postgresStore } from '../../src/store/postgres/index.js'
+import { describeStoreConformance, sampleEvent } from './conformance.js'
+
+// No skip when PostgreSQL is down: the suite must fail loudly so a missing
+// backend is never mistaken for a passing one.
+const url = process.env.AIRLOCK_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test'
+const prefix = `airlock_t_${randomBytes(4).toString('hex')}`
+const pool = new pg.Pool({ connectionString: url, max: 20 })
+let schemas = 0
+
+beforeAll(async () => {
+  await pool.query('SELECT 1')
+})
+
+afterAll(async () => {
+  const { rows } = await pool.query<{ nspname: string }>(
+    'SELECT nspname FROM pg_namespace WHERE nspname LIKE $1',
+    [`${prefix}%`],
+  )
+  for (const { nspname } of rows) await pool.query(`DROP SCHEMA "${nspname}" CASCADE`)
+  await pool.end()
+})
+
+const nextSchema = () => `${prefix}_${schemas++}`
+
+describeStoreConformance('postgres', async () => postgresStore({ pool, schema: nextSchema() }))
+
+describe('postgres store', () => {
+  it('migrates one schema from many connections at once', async () => {
+    const schema = nextSchema()
+    const stores = Array.from({ length: 6 }, () => postgresStore({ pool, schema }))
+    await Promise.all(stores.map((s) => s.migrate()))
+    const { rows } = await pool.query(`SELECT version FROM "${schema}".airlock_migrations`)
+    expect(rows).toEqual([{ version: 1 }])
+  })
+
+  it('opens and ends its own pool from a connection string', async () => {
+    const store = postgresStore({ connectionString: url, schema: nextSchema() })
+    await store.migrate()
+    await store.ping()
+    await store.close()
+    await expect(store.ping()).rejects.toMatchObject({ code: 'STORE_ERROR' })
+  })
+
+  it('lets verify find an event edited or deleted in the database', async () => {
+    const schema = nextSchema()
+    const store = postgresStore({ pool, schema })
+    await store.migrate()
+    await store.audit.append([
+      sampleEvent(),
+      sampleEvent({ reason: 'original' }),
+      sampleEvent(),
+      sampleEvent(),
+    ])
+    await pool.query(
+      `UPDATE "${schema}".airlock_audit_events SET body = replace(body, 'original', 'forged') WHERE seq = 2`,
+    )
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      seq: 2,
+      reason: expect.stringMatching(/modified/),
+    })
+    await pool.query(`UPDATE "${schema}".airlock_audit_events SET body = replace(body, 'forged', 'original')`)
+    await pool.query(`DELETE FROM "${schema}".airlock_audit_events WHERE seq = 3`)
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      seq: 4,
+      reason: expect.stringMatching(/missing/),
+    })
+    await pool.query(`DELETE FROM "${schema}".airlock_audit_events WHERE seq = 4`)
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      reason: expect.stringMatching(/deleted from the end/),
+    })
+  })
+
+  it('rejects a schema name that is not a plain identifier', () => {
+    expect(() => postgresStore({ pool, schema: 'x"; DROP TABLE y; --' })).toThrow(/plain identifier/)
+  })
+})
+
+describe('openStore with a PostgreSQL URL', () => {
+  it('opens the schema named in the URL', async () => {
+    const { openStore } = await import('../../src/store/open-store.js')
+    const schema = nextSchema()
+    const store = await openStore(`${url}?schema=${schema}`)
+    expect(store.kind).toBe('postgres')
+    await store.migrate()
+    await store.audit.append([sampleEvent()])
+    await store.close()
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${schema}".airlock_audit_events`)
+    expect(rows).toEqual([{ n: 1 }])
+  })
+})

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import { verifyStore } from '../../src/audit/verify-chain.js'
+import { sqliteStore } from '../../src/store/sqlite/index.js'
+import { describeStoreConformance, sampleEvent } from './conformance.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'airlock-sqlite-'))
+let files = 0
+const nextPath = () => join(dir, `store-${files++}.db`)
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describeStoreConformance('sqlite (file)', async () => sqliteStore({ path: nextPath() }))
+
+describe('sqlite store', () => {
+  it('runs durable: WAL journal and synchronous=FULL', async () => {
+    const database = new Database(nextPath())
+    const store = sqliteStore({ database })
+    await store.migrate()
+    expect(database.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(database.pragma('synchronous', { simple: true })).toBe(2)
+    await store.close()
+    // A connection the caller passed in stays open.
+    expect(database.open).toBe(true)
+    database.close()
+  })
+
+  it('keeps the chain and every record across a reopen of the file', async () => {
+    const path = nextPath()
+    const first = sqliteStore({ path })
+    await first.migrate()
+    const stored = await first.audit.append([sampleEvent(), sampleEvent()])
+    await first.nonces.consume('n', '2030-01-01T00:00:00.000Z')
+    await first.close()
+    const second = sqliteStore({ path })
+    await second.migrate()
+    expect(await second.audit.range(0, 10)).toEqual(stored)
+    expect(await second.nonces.consume('n', '2030-01-01T00:00:00.000Z')).toBe(false)
+    await second.close()
+  })
+
+  it('lets verify find an event edited in the file', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    await store.migrate()
+    await store.audit.append([sampleEvent(), sampleEvent({ reason: 'original' }), sampleEvent()])
+    const raw = new Database(path)
+    raw
+      .prepare(`UPDATE airlock_audit_events SET body = replace(body, 'original', 'forged') WHERE seq = 2`)
+      .run()
+    raw.close()
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      seq: 2,
+      count: 1,
+      reason: expect.stringMatching(/modified/),
+    })
+    await store.close()
+  })
+
+  it('says to migrate when the tables are missing', async () => {
+    const store = sqliteStore({ path: nextPath() })
+    await expect(store.audit.head()).rejects.toThrow(/run store\.migrate\(\) first/)
+    await store.close()
+  })
+
+  it('refuses a database migrated by a newer version', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    await store.migrate()
+    const raw = new Database(path)
+    raw.prepare(`INSERT INTO airlock_migrations (version, name, applied_at) VALUES (99, 'future', 'x')`).run()
+    raw.close()
+    await expect(store.migrate()).rejects.toThrow(/schema version 99, newer than this Airlock knows \(1\)/)
+    await store.close()
+  })
+})
