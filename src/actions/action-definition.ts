@@ -50,6 +50,8 @@ export interface ActionDefinition<I = unknown, O = unknown> {
   readonly approval_required: boolean
   /** Roles an approver must hold (any of them); empty means the configured default. */
   readonly approver_roles: readonly string[]
+  /** Distinct approvers needed before a held request runs (a quorum); 1 by default. */
+  readonly required_approvals: number
   readonly tags: readonly string[]
   /** Target types this action may be aimed at; empty means it takes no typed target. */
   readonly target_types: readonly string[]

@@ -28,6 +28,8 @@ export interface DefineActionConfig<S extends z.ZodObject, O> {
   readonly required_scopes?: readonly string[]
   readonly approval_required?: boolean
   readonly approver_roles?: readonly string[]
+  /** Distinct approvers needed before a held request runs. Default 1. */
+  readonly required_approvals?: number
   readonly tags?: readonly string[]
   readonly target_types?: readonly string[]
   readonly version?: string
@@ -85,6 +87,14 @@ export function defineAction<S extends z.ZodObject, O = unknown>(
   if (config.handler !== undefined && typeof config.handler !== 'function')
     problems.push('handler must be a function')
   if (config.output !== undefined && !isZodSchema(config.output)) problems.push('output must be a zod schema')
+  if (
+    config.required_approvals !== undefined &&
+    (!Number.isInteger(config.required_approvals) ||
+      config.required_approvals < 1 ||
+      config.required_approvals > 100)
+  ) {
+    problems.push('required_approvals must be a whole number from 1 to 100')
+  }
   const required_scopes = checkStrings(problems, 'required_scopes', config.required_scopes)
   const approver_roles = checkStrings(problems, 'approver_roles', config.approver_roles)
   const tags = checkStrings(problems, 'tags', config.tags)
@@ -125,6 +135,7 @@ export function defineAction<S extends z.ZodObject, O = unknown>(
     required_scopes,
     approval_required: config.approval_required ?? false,
     approver_roles,
+    required_approvals: config.required_approvals ?? 1,
     tags,
     target_types,
     input: schema,

@@ -91,6 +91,7 @@ const actionFileSchema = z.strictObject({
   required_scopes: z.array(nonEmpty).default([]),
   approval_required: z.boolean().default(false),
   approver_roles: z.array(nonEmpty).default([]),
+  required_approvals: z.int().min(1).max(100).default(1),
 })
 
 type ActionFile = z.output<typeof actionFileSchema>
@@ -250,6 +251,7 @@ function buildAction(source: YamlSource, file_sha256: string): ActionDefinition<
     required_scopes: file.required_scopes,
     approval_required: file.approval_required,
     approver_roles: file.approver_roles,
+    required_approvals: file.required_approvals,
     tags: file.tags,
     target_types: file.target_types,
     input,

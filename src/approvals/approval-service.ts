@@ -73,7 +73,6 @@ export class ApprovalService {
   hold(request: HoldRequest): Promise<Approval> {
     const id = newId('apr')
     const now = this.#now()
-    const quorum = request.definition.meta.required_approvals
     return this.#store.create({
       id,
       tenant_id: request.principal.tenant_id,
@@ -91,7 +90,7 @@ export class ApprovalService {
       idempotency_key: request.idempotency_key,
       ticket_id: request.decision.ticket_id,
       request_id: request.request_id,
-      required_approvals: typeof quorum === 'number' && Number.isInteger(quorum) && quorum > 1 ? quorum : 1,
+      required_approvals: request.definition.required_approvals,
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + this.#ttl).toISOString(),
     })

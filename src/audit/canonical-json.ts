@@ -3,42 +3,62 @@
  *
  * @remarks Numbers use ECMAScript's shortest round-trip form, which is what
  * RFC 8785 specifies, so `String(n)` is exact here. Object keys are sorted by
- * UTF-16 code units, again as the RFC requires (not by code point).
+ * UTF-16 code units, again as the RFC requires (not by code point), which is
+ * what `Array.prototype.sort` does for strings by default.
+ *
+ * This runs for every audit event, so it avoids intermediate arrays and
+ * detects cycles by depth rather than with a set of visited objects.
  *
  * @module
  */
 
+/** Deeper than this is treated as a cycle: no legitimate audit payload nests this far. */
+const MAX_DEPTH = 1000
+
 /** Canonical JSON text of `value`. Throws on values JSON cannot represent (NaN, Infinity, bigint, functions, cycles). */
 export function canonicalJson(value: unknown): string {
-  return write(value, new Set())
+  return write(value, 0)
 }
 
-function write(value: unknown, seen: Set<object>): string {
-  if (value === null) return 'null'
+function write(value: unknown, depth: number): string {
   switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false'
+    case 'string':
+      return JSON.stringify(value)
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonical JSON cannot represent ${value}`)
       return Object.is(value, -0) ? '0' : String(value)
-    case 'string':
-      return JSON.stringify(value)
+    case 'boolean':
+      return value ? 'true' : 'false'
     case 'object': {
-      if (seen.has(value)) throw new TypeError('canonical JSON cannot represent a cycle')
+      if (value === null) return 'null'
+      if (depth > MAX_DEPTH)
+        throw new TypeError('canonical JSON cannot represent a cycle (or nesting deeper than 1000)')
       const toJSON = (value as { toJSON?: unknown }).toJSON
-      if (typeof toJSON === 'function') return write(toJSON.call(value), seen)
-      seen.add(value)
-      try {
-        if (Array.isArray(value)) {
-          return `[${value.map((v) => (v === undefined || typeof v === 'function' ? 'null' : write(v, seen))).join(',')}]`
+      if (typeof toJSON === 'function') return write(toJSON.call(value), depth + 1)
+      if (Array.isArray(value)) {
+        let out = '['
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ','
+          const item: unknown = value[i]
+          out +=
+            item === undefined || typeof item === 'function' || typeof item === 'symbol'
+              ? 'null'
+              : write(item, depth + 1)
         }
-        const entries = Object.entries(value as Record<string, unknown>)
-          .filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol')
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${write(v, seen)}`).join(',')}}`
-      } finally {
-        seen.delete(value)
+        return `${out}]`
       }
+      const record = value as Record<string, unknown>
+      const keys = Object.keys(record).sort()
+      let out = '{'
+      let first = true
+      for (const key of keys) {
+        const item = record[key]
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
+        if (!first) out += ','
+        first = false
+        out += `${JSON.stringify(key)}:${write(item, depth + 1)}`
+      }
+      return `${out}}`
     }
     default:
       throw new TypeError(`canonical JSON cannot represent a ${typeof value}`)

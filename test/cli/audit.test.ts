@@ -42,7 +42,12 @@ beforeAll(async () => {
     seal: { keys: { k: generateSealKey() }, current: 'k' },
   })
   await airlock.store.migrate()
-  for (let i = 0; i < 5; i++) await airlock.execute('echo', { text: `hello ${i}`, api_key: 'sk_live_abcdef123456' }, { caller: 'agent' })
+  for (let i = 0; i < 5; i++)
+    await airlock.execute(
+      'echo',
+      { text: `hello ${i}`, api_key: 'sk_live_abcdef123456' },
+      { caller: 'agent' },
+    )
   await airlock.close()
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -60,13 +65,18 @@ describe('airlock audit', () => {
 
   it('exports JSONL that verifies, and detects a modified, a deleted and a reordered event', async () => {
     const file = join(dir, 'chain.jsonl')
-    expect((await cli(['audit', 'export', '--format', 'jsonl', '--store', storeUrl, '-o', file])).code).toBe(0)
+    expect((await cli(['audit', 'export', '--format', 'jsonl', '--store', storeUrl, '-o', file])).code).toBe(
+      0,
+    )
     expect((await cli(['audit', 'verify', file])).code).toBe(0)
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
     expect(lines).toHaveLength(10)
 
     const modified = join(dir, 'modified.jsonl')
-    writeFileSync(modified, `${lines.map((l, i) => (i === 3 ? l.replace('hello 1', 'hello X') : l)).join('\n')}\n`)
+    writeFileSync(
+      modified,
+      `${lines.map((l, i) => (i === 3 ? l.replace('hello 1', 'hello X') : l)).join('\n')}\n`,
+    )
     const m = await cli(['audit', 'verify', modified])
     expect(m.code).toBe(1)
     expect(m.stdout).toContain('broken at seq 4')
@@ -88,7 +98,9 @@ describe('airlock audit', () => {
 
   it('detects an event edited inside the database', async () => {
     const raw = new Database(db)
-    raw.prepare("UPDATE airlock_audit_events SET body = replace(body, 'hello 2', 'hello Z') WHERE seq = 6").run()
+    raw
+      .prepare("UPDATE airlock_audit_events SET body = replace(body, 'hello 2', 'hello Z') WHERE seq = 6")
+      .run()
     raw.close()
     const r = await cli(['audit', 'verify', '--store', storeUrl, '--json'])
     expect(r.code).toBe(1)

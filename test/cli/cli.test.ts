@@ -147,7 +147,9 @@ describe('the airlock binary', () => {
     const bin = resolve(ROOT, 'src/cli/bin.ts')
     const result = await run(process.execPath, ['--import', 'jiti/register', bin, '--version'], { cwd: ROOT })
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
-    await expect(run(process.execPath, ['--import', 'jiti/register', bin, 'check', 'no-such'], { cwd: INFRA })).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, ['--import', 'jiti/register', bin, 'check', 'no-such'], { cwd: INFRA }),
+    ).rejects.toMatchObject({
       code: 1,
     })
   })

@@ -308,3 +308,50 @@ describe('idempotency', () => {
     expect(calls).toEqual(['explode'])
   })
 })
+
+describe('quorum and plans', () => {
+  it('runs only when the required number of distinct approvers agree', async () => {
+    const calls: unknown[] = []
+    const wire = defineAction({
+      name: 'wire_funds',
+      description: 'Send money',
+      input: z.object({ amount: z.number() }),
+      risk: 'critical',
+      approval_required: true,
+      required_approvals: 2,
+      handler: (input) => {
+        calls.push(input)
+        return { sent: input.amount }
+      },
+    })
+    const airlock = createAirlock({ actions: [wire], policies: [allowAll()] })
+    const held = await airlock.execute('wire_funds', { amount: 100 }, { caller: agent })
+    if (held.status !== 'pending_approval') throw new Error('expected a hold')
+    expect(await airlock.approvals.approve(held.approval_id, { approver: 'alice' })).toMatchObject({
+      status: 'pending',
+    })
+    await expect(airlock.approvals.approve(held.approval_id, { approver: 'alice' })).rejects.toMatchObject({
+      code: 'APPROVAL_ALREADY_DECIDED',
+    })
+    expect(calls).toEqual([])
+    const second = await airlock.approvals.approve(held.approval_id, { approver: 'bob' })
+    expect(second).toMatchObject({
+      status: 'decided',
+      outcome: { status: 'executed', result: { sent: 100 } },
+    })
+    expect(calls).toHaveLength(1)
+  })
+
+  it('checks every step of a plan without running anything', async () => {
+    const { calls, actions } = billing()
+    const airlock = createAirlock({ actions, policies: [allowAll()], audit_checks: false })
+    const decisions = await airlock.checkPlan([
+      { action: 'get_invoice', params: { invoice_id: 'inv_1' }, caller: agent },
+      { action: 'issue_refund', params: { invoice_id: 'inv_1', amount: 2 }, caller: agent },
+      { action: 'drop_tables', caller: agent },
+    ])
+    expect(decisions.map((d) => d.decision)).toEqual(['allow', 'require_approval', 'deny'])
+    expect(calls).toEqual([])
+    expect((await airlock.audit.list({}, 10)).items).toEqual([])
+  })
+})

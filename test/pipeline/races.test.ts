@@ -26,7 +26,11 @@ interface Line {
   request_id?: string
 }
 
-function startWorker(job: Record<string, unknown>): { child: ChildProcess; lines: Line[]; done: Promise<number> } {
+function startWorker(job: Record<string, unknown>): {
+  child: ChildProcess
+  lines: Line[]
+  done: Promise<number>
+} {
   const child = spawn(process.execPath, ['--import', 'jiti/register', WORKER, JSON.stringify(job)], {
     cwd: resolve(import.meta.dirname, '../..'),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,11 +112,17 @@ describe('execute across processes on PostgreSQL', () => {
     const outcomes = lines.map((l) => l.outcome as Outcome)
     expect(outcomes).toHaveLength(50)
     expect(outcomes.filter((o) => !o.replayed)).toHaveLength(1)
-    const results = new Set(outcomes.map((o) => (o.status === 'executed' ? JSON.stringify(o.result) : o.status)))
+    const results = new Set(
+      outcomes.map((o) => (o.status === 'executed' ? JSON.stringify(o.result) : o.status)),
+    )
     expect(results.size).toBe(1)
 
     const store = postgresStore({ pool, schema })
-    const airlock = createAirlock({ actions: [transfer], store, seal: { keys: { k1: SEAL_KEY }, current: 'k1' } })
+    const airlock = createAirlock({
+      actions: [transfer],
+      store,
+      seal: { keys: { k1: SEAL_KEY }, current: 'k1' },
+    })
     const executed = await airlock.audit.list({ action: 'transfer', status: 'executed' }, 200)
     expect(executed.items.filter((e) => e.idempotency_key === key)).toHaveLength(1)
     expect(await airlock.audit.verify()).toMatchObject({ valid: true })
@@ -120,7 +130,11 @@ describe('execute across processes on PostgreSQL', () => {
 })
 
 describe.each([
-  ['SQLite', () => `sqlite:${join(dir, 'crash.db')}`, (): Store => sqliteStore({ path: join(dir, 'crash.db') })],
+  [
+    'SQLite',
+    () => `sqlite:${join(dir, 'crash.db')}`,
+    (): Store => sqliteStore({ path: join(dir, 'crash.db') }),
+  ],
   ['PostgreSQL', () => PG_URL, (): Store => postgresStore({ pool, schema })],
 ])('a process killed mid-execution on %s', (_name, url, reopen) => {
   it('leaves a verifiable chain, an intact approval and a key that recovers after its lease', async () => {
@@ -153,10 +167,14 @@ describe.each([
     const caller = localPrincipal('agent-1')
     expect(await airlock.approvals.get(caller, approvalId)).toMatchObject({ status: 'pending' })
     const decided = await airlock.approvals.approve(approvalId, { approver: 'ops-lead' })
-    expect(decided).toMatchObject({ status: 'decided', outcome: { status: 'executed', result: { refunded: 'inv-1' } } })
+    expect(decided).toMatchObject({
+      status: 'decided',
+      outcome: { status: 'executed', result: { refunded: 'inv-1' } },
+    })
 
     // While the dead holder's lease lasts, the key is in flight; after it, the call runs.
-    const call = () => airlock.execute('transfer', { amount: 5, to: 'acct-1' }, { caller, idempotency_key: key })
+    const call = () =>
+      airlock.execute('transfer', { amount: 5, to: 'acct-1' }, { caller, idempotency_key: key })
     await expect(call()).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_FLIGHT' })
     skew = lease_ms + 1_000
     expect(await call()).toMatchObject({ status: 'executed', replayed: false, result: { moved: 5 } })

@@ -76,7 +76,11 @@ if (job.mode === 'race') {
     ),
   )
   for (const o of outcomes) {
-    emit(o.status === 'fulfilled' ? { event: 'outcome', outcome: o.value } : { event: 'error', error: String(o.reason) })
+    emit(
+      o.status === 'fulfilled'
+        ? { event: 'outcome', outcome: o.value }
+        : { event: 'error', error: String(o.reason) },
+    )
   }
 } else if (job.mode === 'crash') {
   const held = await airlock.execute('refund', { invoice: 'inv-1', secret_note: 'pin 4321' }, { caller })
