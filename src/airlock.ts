@@ -666,7 +666,10 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       )
     }
     const requester: Principal = {
-      ...localPrincipal(approval.requester, { roles: approval.requester_roles, tenant_id: approval.tenant_id }),
+      ...localPrincipal(approval.requester, {
+        roles: approval.requester_roles,
+        tenant_id: approval.tenant_id,
+      }),
       auth: 'approval',
     }
     const common = {
@@ -756,7 +759,10 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     const principal = toPrincipal(caller)
     const approval = await approvalService.get(principal, id)
     if (approval.requester !== principal.actor_id) {
-      throw new AirlockError(ErrorCode.FORBIDDEN, `Only the requester '${approval.requester}' may resume '${id}'`)
+      throw new AirlockError(
+        ErrorCode.FORBIDDEN,
+        `Only the requester '${approval.requester}' may resume '${id}'`,
+      )
     }
     if (approval.status === 'approved') {
       const opened = approvalService.open(approval)
@@ -764,9 +770,13 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     }
     const settled = settledOutcome(approval)
     if (settled) return settled
-    throw new AirlockError(ErrorCode.APPROVAL_ALREADY_DECIDED, `Approval '${id}' is ${approval.status}, not approved`, {
-      details: { status: approval.status },
-    })
+    throw new AirlockError(
+      ErrorCode.APPROVAL_ALREADY_DECIDED,
+      `Approval '${id}' is ${approval.status}, not approved`,
+      {
+        details: { status: approval.status },
+      },
+    )
   }
 
   const wait = async (
@@ -785,7 +795,10 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
         if (!expired) continue
         await record('expired', {
           request_id: expired.request_id,
-          principal: { ...localPrincipal(expired.requester, { tenant_id: expired.tenant_id }), auth: 'approval' },
+          principal: {
+            ...localPrincipal(expired.requester, { tenant_id: expired.tenant_id }),
+            auth: 'approval',
+          },
           action: expired.action,
           target: expired.target,
           approval_id: expired.id,

@@ -49,8 +49,8 @@ export type { IdempotencyConfig } from './idempotency/idempotency-gate.js'
 export { DEFAULT_TENANT, type DelegationLink, localPrincipal, type Principal } from './identity/principal.js'
 export { Inventory, loadInventory, type Target } from './inventory/index.js'
 export type {
-  DeniedOutcome,
   DenialCode,
+  DeniedOutcome,
   ExecutedOutcome,
   FailedOutcome,
   Outcome,
@@ -71,10 +71,10 @@ export {
   policyTemplate,
   policyTemplates,
   type RiskClass,
+  type RuleVerdict,
   requireApproval,
   riskBased,
   roleBased,
-  type RuleVerdict,
   runPolicyTests,
 } from './policy/index.js'
 export * from './store/index.js'
