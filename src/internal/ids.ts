@@ -1,6 +1,13 @@
-import { randomBytes } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 
-/** A random, unguessable id such as `evt-3f1c...` (96 bits). */
+/**
+ * A random, unguessable id such as `evt-3f1c…` (24 hex characters, 92
+ * random bits: a version-4 UUID without its dashes, cut short).
+ *
+ * @remarks `randomUUID` draws from a cached entropy pool, which matters here:
+ * every request makes several ids, and `randomBytes` per id cost more than
+ * the rest of an id's handling together.
+ */
 export function newId(prefix: 'evt' | 'apr' | 'req'): string {
-  return `${prefix}-${randomBytes(12).toString('hex')}`
+  return `${prefix}-${randomUUID().replaceAll('-', '').slice(0, 24)}`
 }
