@@ -156,6 +156,12 @@ export interface Airlock {
   checkPlan(steps: readonly PlanStep[]): Promise<readonly Decision[]>
   readonly approvals: AirlockApprovals
   readonly audit: AirlockAudit
+  /**
+   * Housekeeping to run periodically (the gateway does, every few seconds):
+   * expires pending approvals past their TTL, purges idempotency records past
+   * their retention and ticket nonces past their expiry.
+   */
+  sweep(): Promise<{ expired: number; idempotency_purged: number; nonces_purged: number }>
   /** Flushes the audit writer and closes the store. */
   close(): Promise<void>
 }
@@ -874,6 +880,12 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     audit: {
       list: (filter, limit, cursor) => store.audit.list(filter, limit, cursor),
       verify: () => verifyStore(store),
+    },
+    sweep: async () => {
+      const expired = await expire()
+      const idempotency_purged = await gate.purge()
+      const nonces_purged = await store.nonces.purge(now().toISOString())
+      return { expired: expired.length, idempotency_purged, nonces_purged }
     },
     close: async () => {
       await writer.close()

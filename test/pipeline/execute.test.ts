@@ -355,3 +355,29 @@ describe('quorum and plans', () => {
     expect((await airlock.audit.list({}, 10)).items).toEqual([])
   })
 })
+
+describe('sweep', () => {
+  it('expires stale approvals and purges idempotency records past their retention', async () => {
+    const { calls, actions } = billing()
+    let now = new Date('2026-05-01T00:00:00Z')
+    const airlock = createAirlock({
+      actions,
+      policies: [allowAll()],
+      approvals: { ttl_ms: 60_000 },
+      idempotency: { retention_ms: 3_600_000 },
+      now: () => now,
+    })
+    await airlock.execute('get_invoice', { invoice_id: 'inv_1' }, { caller: agent, idempotency_key: 'old' })
+    await airlock.execute('issue_refund', { invoice_id: 'inv_1', amount: 1 }, { caller: agent })
+    now = new Date('2026-05-01T02:00:00Z')
+    expect(await airlock.sweep()).toMatchObject({ expired: 1, idempotency_purged: 1 })
+    // Past retention the key is free again: the call runs afresh rather than replaying.
+    const again = await airlock.execute(
+      'get_invoice',
+      { invoice_id: 'inv_1' },
+      { caller: agent, idempotency_key: 'old' },
+    )
+    expect(again.replayed).toBe(false)
+    expect(calls).toEqual(['inv_1', 'inv_1'])
+  })
+})
