@@ -9,6 +9,8 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   policy: async () => ({ run: (await import('./policy.js')).benchPolicy }),
   execute: async () => ({ run: (await import('./execute.js')).benchExecute }),
   store: async () => ({ run: (await import('./store.js')).benchStore }),
+  limits: async () => ({ run: (await import('./limits.js')).benchLimits }),
+  tickets: async () => ({ run: (await import('./tickets.js')).benchTickets }),
 }
 
 const wanted = process.argv.slice(2)

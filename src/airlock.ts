@@ -20,8 +20,10 @@ import { ErrorCode } from './errors/error-codes.js'
 import { requestFingerprint } from './idempotency/fingerprint.js'
 import { type IdempotencyConfig, IdempotencyGate } from './idempotency/idempotency-gate.js'
 import { DEFAULT_TENANT, localPrincipal, type Principal } from './identity/principal.js'
+import type { KeySet } from './identity/tokens/key-set.js'
 import { newId } from './internal/ids.js'
 import type { Target } from './inventory/target.js'
+import type { Limits } from './limits/create-limits.js'
 import type {
   DenialCode,
   DeniedOutcome,
@@ -36,6 +38,8 @@ import { PolicyEngine } from './policy/policy-engine.js'
 import type { PolicyRule } from './policy/policy-rule.js'
 import { memoryStore } from './store/memory/index.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page, Store } from './store/store.js'
+import { issueTicket } from './tickets/issue-ticket.js'
+import { ticketForApproval } from './tickets/ticket-for-approval.js'
 
 /** Anything that can look actions up by name (an `ActionRegistry` fits). */
 export interface ActionSource {
@@ -70,6 +74,14 @@ export interface AirlockConfig {
   readonly seal?: SealerConfig
   /** `deny` (default) or `evaluate` requests for actions that are not registered. */
   readonly unknown_actions?: 'deny' | 'evaluate'
+  /** Rate limits, circuit breaker and cumulative risk (`createLimits`). None by default. */
+  readonly limits?: Limits
+  /**
+   * Signing keys (`createKeySet`). With them, `check()` returns a signed,
+   * single-use execution ticket on allow, and approvals can mint one ticket each.
+   */
+  readonly keys?: KeySet
+  readonly tickets?: { readonly ttl_s?: number; readonly audience?: string }
   /** Write an audit event for advisory `check()` calls too. Default true. */
   readonly audit_checks?: boolean
   /** Clock, for tests. */
@@ -88,6 +100,13 @@ export interface ExecuteOptions {
 }
 
 export type CheckOptions = Omit<ExecuteOptions, 'idempotency_key' | 'signal'>
+
+/** The advisory decision, with the audit event that recorded it and, on allow with keys configured, a ticket. */
+export type CheckResult = Decision & {
+  readonly audit_id: string | null
+  readonly ticket: { readonly token: string; readonly nonce: string; readonly expires_at: string } | null
+  readonly retry_after_s?: number
+}
 
 /** One step of {@link Airlock.checkPlan}. */
 export interface PlanStep extends CheckOptions {
@@ -131,6 +150,15 @@ export interface AirlockApprovals {
    * (`replayed: true`); rejected and expired ones come back as denied.
    */
   resume(caller: Principal | string, id: string): Promise<Outcome>
+  /**
+   * The execution ticket of an approved request, for an executor to redeem.
+   * Asking again returns a ticket with the same nonce and expiry, so one
+   * approval can never be redeemed twice. Needs `keys`.
+   */
+  ticket(
+    caller: Principal | string,
+    id: string,
+  ): Promise<{ token: string; nonce: string; expires_at: string }>
 }
 
 export type VerifyResult =
@@ -151,9 +179,13 @@ export interface Airlock {
   execute(action: string, inputs: Record<string, unknown>, options?: ExecuteOptions): Promise<Outcome>
   /** The decision `execute` would reach, computed synchronously with no side effects (nothing is audited). */
   decide(action: string, inputs: Record<string, unknown>, options?: CheckOptions): Decision
-  /** Like `decide`, and the advisory decision is audited (unless `audit_checks` is false). */
-  check(action: string, inputs: Record<string, unknown>, options?: CheckOptions): Promise<Decision>
-  checkPlan(steps: readonly PlanStep[]): Promise<readonly Decision[]>
+  /**
+   * Like `decide`, plus limits and cumulative risk; the advisory decision is
+   * audited (unless `audit_checks` is false) and, on allow with keys
+   * configured, carries a single-use execution ticket.
+   */
+  check(action: string, inputs: Record<string, unknown>, options?: CheckOptions): Promise<CheckResult>
+  checkPlan(steps: readonly PlanStep[]): Promise<readonly CheckResult[]>
   readonly approvals: AirlockApprovals
   readonly audit: AirlockAudit
   /**
@@ -293,6 +325,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
   const record = (
     status: AuditStatus,
     fields: {
+      id?: string
       request_id: string
       principal: Principal
       action: string
@@ -312,7 +345,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
   ): Promise<AuditEvent> => {
     const d = fields.decision ?? null
     const event: AuditEventInput = {
-      id: newId('evt'),
+      id: fields.id ?? newId('evt'),
       ts: now().toISOString(),
       tenant_id: fields.principal.tenant_id,
       request_id: fields.request_id,
@@ -442,13 +475,19 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     const idempotency_key = options.idempotency_key ?? null
     const base = { request_id, principal, action, idempotency_key, ticket_id: options.ticket_id ?? null }
 
-    // resolve, validate, authorize (policy); scopes are checked first among the authorize checks
-    const evaluation = evaluate(action, inputs, principal, options)
+    // resolve, validate, authorize (limits, scopes, policy, cumulative risk)
+    const auth = await authorize(action, inputs, principal, options)
+    const { evaluation, decision } = auth
     const definition = evaluation.definition
-    const decision = evaluation.decision
 
-    const deny = async (code: DenialCode, reason: string, rule: string | null): Promise<DeniedOutcome> => {
-      const event = await record('denied', { ...base, decision, inputs, reason, rule, context: { code } })
+    if (decision.decision === 'deny' || !definition) {
+      const code = auth.code ?? 'POLICY'
+      const event = await record('denied', {
+        ...base,
+        decision,
+        inputs,
+        context: { code, ...auth.context },
+      })
       return {
         status: 'denied',
         request_id,
@@ -456,20 +495,12 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
         action,
         replayed: false,
         code,
-        reason,
-        rule,
+        reason: decision.reason,
+        rule: decision.rule,
         issues: decision.param_errors,
         decision,
+        ...(auth.retry_after_s === undefined ? {} : { retry_after_s: auth.retry_after_s }),
       }
-    }
-
-    if (definition && evaluation.stage !== 'resolve' && evaluation.stage !== 'validate') {
-      const missing = missingScopes(definition, principal)
-      if (missing.length > 0)
-        return deny('SCOPE_MISSING', `Missing required scopes: ${missing.join(', ')}`, null)
-    }
-    if (decision.decision === 'deny' || !definition) {
-      return deny(denialCode(evaluation), decision.reason, decision.rule)
     }
 
     // claim: taken before hold, so a retried call that needs approval gets the same pending approval
@@ -502,7 +533,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
 
     let outcome: Outcome
     try {
-      if (decision.decision === 'require_approval' || definition.approval_required) {
+      if (decision.decision === 'require_approval') {
         // hold
         const approval = await approvalService.hold({
           principal,
@@ -512,17 +543,18 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
           request_id,
           idempotency_key,
         })
-        const reason =
-          decision.decision === 'require_approval'
-            ? decision.reason
-            : `Action '${definition.name}' requires approval`
+        const reason = decision.reason
         const event = await record('held', {
           ...base,
           decision,
           inputs: evaluation.inputs,
           reason,
           approval_id: approval.id,
-          context: { expires_at: approval.expires_at, required_approvals: approval.required_approvals },
+          context: {
+            expires_at: approval.expires_at,
+            required_approvals: approval.required_approvals,
+            ...auth.context,
+          },
         })
         outcome = {
           status: 'pending_approval',
@@ -559,52 +591,162 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     return outcome
   }
 
-  /** authorize without side effects: the decision `execute` would reach. */
+  /** Scopes and the action's own approval flag on top of the policy evaluation. Pure. */
+  const authorizeSync = (
+    evaluation: Evaluation,
+    principal: Principal,
+  ): { decision: Decision; code: DenialCode | null } => {
+    const decision = evaluation.decision
+    if (decision.decision === 'deny' || !evaluation.definition) {
+      return { decision, code: decision.decision === 'deny' ? denialCode(evaluation) : null }
+    }
+    const missing = missingScopes(evaluation.definition, principal)
+    if (missing.length > 0) {
+      return {
+        decision: {
+          ...decision,
+          decision: 'deny',
+          reason: `Missing required scopes: ${missing.join(', ')}`,
+          rule: null,
+        },
+        code: 'SCOPE_MISSING',
+      }
+    }
+    if (decision.decision === 'allow' && evaluation.definition.approval_required) {
+      return {
+        decision: {
+          ...decision,
+          decision: 'require_approval',
+          reason: `Action '${decision.action}' requires approval`,
+        },
+        code: null,
+      }
+    }
+    return { decision, code: null }
+  }
+
+  /**
+   * The whole authorize stage: rate limit and circuit breaker first (a flood
+   * of garbage counts too), then resolve/validate/scopes/policy, then
+   * cumulative risk for what was not denied. Every final deny but the
+   * limiter's own feeds the circuit breaker.
+   */
+  const authorize = async (
+    action: string,
+    inputs: Record<string, unknown>,
+    principal: Principal,
+    options: CheckOptions,
+  ): Promise<{
+    evaluation: Evaluation
+    decision: Decision
+    code: DenialCode | null
+    retry_after_s?: number
+    context: Record<string, unknown>
+  }> => {
+    const evaluation = evaluate(action, inputs, principal, options)
+    const limits = config.limits
+    if (limits) {
+      const rate = await limits.checkRate(principal, action)
+      if (!rate.ok) {
+        return {
+          evaluation,
+          decision: { ...evaluation.decision, decision: 'deny', reason: rate.reason, rule: null },
+          code: 'RATE_LIMITED',
+          retry_after_s: rate.retry_after_s,
+          context: { limit: rate.kind },
+        }
+      }
+    }
+    let { decision, code } = authorizeSync(evaluation, principal)
+    const context: Record<string, unknown> = {}
+    if (limits && decision.decision !== 'deny') {
+      const risk = await limits.addRisk(principal, decision.effective_risk)
+      if (risk) {
+        context.cumulative_risk_score = risk.score
+        context.cumulative_risk_class = risk.class
+        if (risk.verdict === 'deny') {
+          context.escalated_from = decision.decision
+          decision = {
+            ...decision,
+            decision: 'deny',
+            reason: `${risk.reason}. Original: ${decision.reason}`,
+            rule: null,
+          }
+          code = 'RISK_EXCEEDED'
+        } else if (risk.verdict === 'escalate' && decision.decision === 'allow') {
+          context.escalated_from = 'allow'
+          decision = {
+            ...decision,
+            decision: 'require_approval',
+            reason: `${risk.reason}. Original: ${decision.reason}`,
+          }
+        }
+      }
+    }
+    if (limits && decision.decision === 'deny') await limits.recordDenial(principal)
+    return { evaluation, decision, code, context }
+  }
+
+  /** authorize without side effects (no limits, no audit): the decision `execute` would reach. */
   const decideSync = (
     action: string,
     inputs: Record<string, unknown>,
     options: CheckOptions = {},
   ): Decision => {
     const principal = toPrincipal(options.caller)
-    const evaluation = evaluate(action, inputs, principal, options)
-    const decision = evaluation.decision
-    if (!evaluation.definition || decision.decision === 'deny') return decision
-    const missing = missingScopes(evaluation.definition, principal)
-    if (missing.length > 0) {
-      return {
-        ...decision,
-        decision: 'deny',
-        reason: `Missing required scopes: ${missing.join(', ')}`,
-        rule: null,
-      }
-    }
-    if (decision.decision === 'allow' && evaluation.definition.approval_required) {
-      return { ...decision, decision: 'require_approval', reason: `Action '${action}' requires approval` }
-    }
-    return decision
+    return authorizeSync(evaluate(action, inputs, principal, options), principal).decision
   }
 
   const check = async (
     action: string,
     inputs: Record<string, unknown>,
     options: CheckOptions = {},
-  ): Promise<Decision> => {
-    const decision = decideSync(action, inputs, options)
+  ): Promise<CheckResult> => {
+    const principal = toPrincipal(options.caller)
+    const { decision, context, retry_after_s } = await authorize(action, inputs, principal, options)
+    const audit_id = newId('evt')
+    let ticket: CheckResult['ticket'] = null
+    if (decision.decision === 'allow' && config.keys) {
+      const issued = await issueTicket(config.keys, {
+        action,
+        target: decision.target,
+        params: inputs,
+        caller: principal.actor_id,
+        tenant: principal.tenant_id,
+        audit_id,
+        ...(config.tickets?.ttl_s === undefined ? {} : { ttl_s: config.tickets.ttl_s }),
+        ...(config.tickets?.audience === undefined ? {} : { audience: config.tickets.audience }),
+        now: now(),
+      })
+      ticket = {
+        token: issued.token,
+        nonce: issued.claims.jti,
+        expires_at: new Date(issued.claims.exp * 1000).toISOString(),
+      }
+      // The nonce goes into the audit record, so a redeemed ticket can be traced to its decision.
+      context.ticket_nonce = issued.claims.jti
+    }
     if (auditChecks) {
       await record(
         decision.decision === 'deny' ? 'denied' : decision.decision === 'allow' ? 'allowed' : 'held',
         {
+          id: audit_id,
           request_id: newId('req'),
-          principal: toPrincipal(options.caller),
+          principal,
           action,
           decision,
           inputs,
           ticket_id: options.ticket_id ?? null,
-          context: { advisory: true },
+          context: { advisory: true, ...context },
         },
       )
     }
-    return decision
+    return {
+      ...decision,
+      audit_id: auditChecks ? audit_id : null,
+      ticket,
+      ...(retry_after_s === undefined ? {} : { retry_after_s }),
+    }
   }
 
   const approve = async (id: string, options: DecideApprovalOptions): Promise<ApproveResult> => {
@@ -864,7 +1006,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     decide: decideSync,
     check,
     checkPlan: async (steps) => {
-      const out: Decision[] = []
+      const out: CheckResult[] = []
       for (const step of steps) out.push(await check(step.action, step.params ?? {}, step))
       return out
     },
@@ -876,6 +1018,50 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       expire,
       wait,
       resume,
+      ticket: async (caller, id) => {
+        const keys = config.keys
+        if (!keys)
+          throw new AirlockError(
+            ErrorCode.CONFIG_INVALID,
+            'Issuing tickets needs signing keys (config `keys`)',
+          )
+        const principal = toPrincipal(caller)
+        const approval = await approvalService.get(principal, id)
+        if (approval.requester !== principal.actor_id) {
+          throw new AirlockError(
+            ErrorCode.FORBIDDEN,
+            `Only the requester '${approval.requester}' may take the ticket of '${id}'`,
+          )
+        }
+        if (approval.status !== 'approved' || approval.decided_at === null) {
+          throw new AirlockError(
+            ErrorCode.APPROVAL_ALREADY_DECIDED,
+            `Approval '${id}' is ${approval.status}, not approved`,
+            {
+              details: { status: approval.status },
+            },
+          )
+        }
+        const inputs = approvalService.open(approval) as Record<string, unknown>
+        const issued = await ticketForApproval(keys, {
+          action: approval.action,
+          target: approval.target,
+          params: inputs,
+          caller: approval.requester,
+          tenant: approval.tenant_id,
+          audit_id: approval.request_id,
+          approval_id: approval.id,
+          approved_at: approval.decided_at,
+          ...(config.tickets?.ttl_s === undefined ? {} : { ttl_s: config.tickets.ttl_s }),
+          ...(config.tickets?.audience === undefined ? {} : { audience: config.tickets.audience }),
+          now: now(),
+        })
+        return {
+          token: issued.token,
+          nonce: issued.claims.jti,
+          expires_at: new Date(issued.claims.exp * 1000).toISOString(),
+        }
+      },
     },
     audit: {
       list: (filter, limit, cursor) => store.audit.list(filter, limit, cursor),

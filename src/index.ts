@@ -29,6 +29,7 @@ export {
   type AirlockConfig,
   type ApproveResult,
   type CheckOptions,
+  type CheckResult,
   createAirlock,
   type DecideApprovalOptions,
   type ExecuteOptions,
@@ -46,8 +47,25 @@ export { verifyChain } from './audit/verify-chain.js'
 export * from './errors/index.js'
 export { requestFingerprint } from './idempotency/fingerprint.js'
 export type { IdempotencyConfig } from './idempotency/idempotency-gate.js'
+export * from './identity/delegation/index.js'
 export { DEFAULT_TENANT, type DelegationLink, localPrincipal, type Principal } from './identity/principal.js'
+export {
+  createKeySet,
+  generateSigningKey,
+  issueIdentityToken,
+  KeySet,
+  type KeySetConfig,
+  publicJwks,
+  resolveCaller,
+  verifyIdentityToken,
+} from './identity/tokens/index.js'
 export { Inventory, loadInventory, type Target } from './inventory/index.js'
+export {
+  createLimits,
+  type Limits,
+  type LimitsConfig,
+  memoryLimits,
+} from './limits/index.js'
 export type {
   DenialCode,
   DeniedOutcome,
@@ -78,3 +96,10 @@ export {
   runPolicyTests,
 } from './policy/index.js'
 export * from './store/index.js'
+export {
+  type IssuedTicket,
+  issueTicket,
+  type TicketValidation,
+  ticketForApproval,
+  validateTicket,
+} from './tickets/index.js'

@@ -12,7 +12,16 @@ interface OutcomeBase {
 }
 
 /** Why a request was denied; lets transports choose a status code. */
-export type DenialCode = 'ACTION_NOT_FOUND' | 'INPUT_INVALID' | 'SCOPE_MISSING' | 'TARGET_TYPE' | 'POLICY'
+export type DenialCode =
+  | 'ACTION_NOT_FOUND'
+  | 'INPUT_INVALID'
+  | 'SCOPE_MISSING'
+  | 'TARGET_TYPE'
+  | 'POLICY'
+  /** Rate limit or circuit breaker; see `retry_after_s`. */
+  | 'RATE_LIMITED'
+  /** The caller's cumulative risk passed the deny threshold. */
+  | 'RISK_EXCEEDED'
 
 export interface ExecutedOutcome extends OutcomeBase {
   readonly status: 'executed'
@@ -27,6 +36,8 @@ export interface DeniedOutcome extends OutcomeBase {
   readonly rule: string | null
   readonly issues: readonly ParamIssue[]
   readonly decision: Decision | null
+  /** With `RATE_LIMITED`: whole seconds until a retry can succeed. */
+  readonly retry_after_s?: number
 }
 
 export interface PendingApprovalOutcome extends OutcomeBase {

@@ -1,0 +1,25 @@
+/**
+ * Execution tickets: short-lived signed JWTs (`typ: airlock-ticket+jwt`)
+ * that let an executor run exactly one allowed request, once.
+ *
+ * @module
+ */
+export {
+  DEFAULT_TICKET_TTL_S,
+  type IssuedTicket,
+  type IssueTicketOptions,
+  issueTicket,
+  MAX_TICKET_TTL_S,
+  TICKET_TYPE,
+  type TicketClaims,
+} from './issue-ticket.js'
+export { paramsHash } from './params-hash.js'
+export { type ApprovalTicketOptions, approvalNonce, ticketForApproval } from './ticket-for-approval.js'
+export {
+  type ExpectedTicket,
+  NONCE_RETENTION_MARGIN_S,
+  type TicketRefusal,
+  type TicketValidation,
+  type ValidateTicketOptions,
+  validateTicket,
+} from './validate-ticket.js'

@@ -1,0 +1,153 @@
+import { DEFAULT_CLOCK_TOLERANCE_S } from '../identity/tokens/identity-token.js'
+import { type VerificationSource, verifyToken } from '../identity/tokens/verify-token.js'
+import type { NonceStore } from '../store/store.js'
+import { TICKET_TYPE, type TicketClaims } from './issue-ticket.js'
+import { paramsHash } from './params-hash.js'
+
+/** What the redeemer is about to do; each given field must match the ticket. */
+export interface ExpectedTicket {
+  readonly action: string
+  /** The target about to be acted on; `null` requires a ticket without a target. Not compared when omitted. */
+  readonly target?: string | null
+  /** The params about to be used, compared by canonical hash. Not compared when omitted. */
+  readonly params?: Record<string, unknown>
+  /** The caller's actor id. Not compared when omitted. */
+  readonly caller?: string
+  /** The caller's tenant. Not compared when omitted. */
+  readonly tenant?: string
+}
+
+/** Options of {@link validateTicket}. */
+export interface ValidateTicketOptions {
+  /** Expected `iss`. Default: the key set's issuer. */
+  readonly issuer?: string
+  /** Expected `aud`; when set, a ticket without this audience is refused. */
+  readonly audience?: string
+  /** Allowed clock skew in seconds. Default 5. */
+  readonly clock_tolerance_s?: number
+  /** Validation time, for tests. */
+  readonly now?: Date
+}
+
+/** Why a ticket was refused. Stable values; `reason` texts may be reworded. */
+export type TicketRefusal =
+  | 'malformed'
+  | 'bad_signature'
+  | 'wrong_algorithm'
+  | 'unknown_key'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'not_a_ticket'
+  | 'invalid_claims'
+  | 'action_mismatch'
+  | 'target_mismatch'
+  | 'params_mismatch'
+  | 'caller_mismatch'
+  | 'tenant_mismatch'
+  | 'replayed'
+
+export type TicketValidation =
+  | { readonly valid: true; readonly reason: 'Ticket is valid'; readonly claims: TicketClaims }
+  | { readonly valid: false; readonly code: TicketRefusal; readonly reason: string }
+
+/**
+ * Nonces are kept this long past a ticket's expiry before a store may purge
+ * them, comfortably more than any clock skew between replicas.
+ */
+export const NONCE_RETENTION_MARGIN_S = 300
+
+function refuse(code: TicketRefusal, reason: string): TicketValidation {
+  return { valid: false, code, reason }
+}
+
+function readClaims(p: Record<string, unknown>): TicketClaims | null {
+  const str = (v: unknown) => typeof v === 'string' && v !== ''
+  if (!str(p.action) || !str(p.caller) || !str(p.tenant) || !str(p.audit_id) || !str(p.params_sha256))
+    return null
+  if (p.target !== null && !str(p.target)) return null
+  if (p.approval_id !== undefined && !str(p.approval_id)) return null
+  return p as unknown as TicketClaims
+}
+
+const show = (v: string | null) => (v === null ? '(none)' : `'${v}'`)
+
+/**
+ * Validates an execution ticket and, if it is good, consumes its nonce.
+ *
+ * @remarks Checks, in order: signature with the key's pinned algorithm, `typ`,
+ * issuer, audience and expiry; then the binding (action, target, params hash,
+ * caller, tenant); only then is the nonce consumed, so a ticket shown to the
+ * wrong executor stays usable by the right one. The nonce is consumed through
+ * `NonceStore.consume`, atomic across every process sharing the store: under
+ * concurrent validation of one ticket, exactly one caller gets `valid: true`
+ * and every other gets `Ticket has already been used (replay detected)`.
+ */
+export async function validateTicket(
+  source: VerificationSource,
+  token: string,
+  expected: ExpectedTicket,
+  nonces: NonceStore,
+  options: ValidateTicketOptions = {},
+): Promise<TicketValidation> {
+  const tolerance = options.clock_tolerance_s ?? DEFAULT_CLOCK_TOLERANCE_S
+  const verified = await verifyToken(source, token, {
+    typ: TICKET_TYPE,
+    issuer: options.issuer,
+    audience: options.audience,
+    clock_tolerance_s: tolerance,
+    now: options.now,
+  })
+  if (!verified.ok) {
+    switch (verified.reason) {
+      case 'expired':
+        return refuse('expired', 'Ticket has expired')
+      case 'wrong_issuer':
+        return refuse('wrong_issuer', 'Invalid ticket issuer')
+      case 'wrong_type':
+        return refuse('not_a_ticket', `Token is not an execution ticket (${verified.message})`)
+      case 'alg_none':
+        return refuse('wrong_algorithm', `Invalid ticket: ${verified.message}`)
+      default:
+        return refuse(verified.reason, `Invalid ticket: ${verified.message}`)
+    }
+  }
+  const claims = readClaims(verified.payload)
+  if (!claims) return refuse('invalid_claims', 'Invalid ticket: its claims are missing or malformed')
+  if (claims.action !== expected.action) {
+    return refuse(
+      'action_mismatch',
+      `Action mismatch: ticket is for '${claims.action}', expected '${expected.action}'`,
+    )
+  }
+  if (expected.target !== undefined && claims.target !== expected.target) {
+    return refuse(
+      'target_mismatch',
+      `Target mismatch: ticket is for ${show(claims.target)}, expected ${show(expected.target)}`,
+    )
+  }
+  if (expected.params !== undefined && claims.params_sha256 !== paramsHash(expected.params)) {
+    return refuse(
+      'params_mismatch',
+      'Params mismatch: the params differ from those the ticket was issued for',
+    )
+  }
+  if (expected.caller !== undefined && claims.caller !== expected.caller) {
+    return refuse(
+      'caller_mismatch',
+      `Caller mismatch: ticket is for '${claims.caller}', expected '${expected.caller}'`,
+    )
+  }
+  if (expected.tenant !== undefined && claims.tenant !== expected.tenant) {
+    return refuse(
+      'tenant_mismatch',
+      `Tenant mismatch: ticket is for '${claims.tenant}', expected '${expected.tenant}'`,
+    )
+  }
+  const keepUntil = new Date((claims.exp + tolerance + NONCE_RETENTION_MARGIN_S) * 1000).toISOString()
+  if (!(await nonces.consume(claims.jti, keepUntil))) {
+    return refuse('replayed', 'Ticket has already been used (replay detected)')
+  }
+  return { valid: true, reason: 'Ticket is valid', claims }
+}
