@@ -38,8 +38,11 @@ describe('the core entry point', () => {
     const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>
     }
-    const reached = [...staticImports(resolve(ROOT, 'src/index.ts')).keys()].filter((s) => !s.startsWith('node:'))
-    const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0])
+    const reached = [...staticImports(resolve(ROOT, 'src/index.ts')).keys()].filter(
+      (s) => !s.startsWith('node:'),
+    )
+    const packageOf = (spec: string) =>
+      spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]
     const missing = reached.map(packageOf).filter((name) => !(name! in pkg.dependencies))
     expect([...new Set(missing)]).toEqual([])
   })
