@@ -118,6 +118,17 @@ export interface PlanStep extends CheckOptions {
 export interface DecideApprovalOptions {
   readonly approver: Principal | string
   readonly comment?: string | null
+  /** Where the decision came from (`slack`, `terminal`, `http`, `cli`, ...), kept in the audit record. */
+  readonly channel?: string
+}
+
+/** How a channel's notification about a pending approval went. */
+export interface NotificationReport {
+  readonly channel: string
+  readonly delivered: boolean
+  readonly error?: string | null
+  /** Channel-specific facts worth keeping (message id, attempts, status code). Must be JSON. */
+  readonly details?: Readonly<Record<string, unknown>>
 }
 
 /** What approving did: still waiting for more approvers, or the execution outcome. */
@@ -135,6 +146,8 @@ export interface AirlockApprovals {
   reject(id: string, options: DecideApprovalOptions): Promise<Approval>
   /** Expires pending approvals past their TTL and audits each. */
   expire(): Promise<readonly Approval[]>
+  /** Records in the audit chain that a channel was (or could not be) told about a pending approval. */
+  notified(caller: Principal | string, id: string, report: NotificationReport): Promise<void>
   /**
    * Resolves once the approval is no longer pending. At the timeout it is
    * expired (and audited) rather than left lingering, and returned as such.
@@ -777,6 +790,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
         reason: `Approval vote ${approval.votes.length} of ${approval.required_approvals}`,
         context: {
           comment,
+          channel: options.channel ?? null,
           votes: approval.votes.length,
           required: approval.required_approvals,
           final: false,
@@ -785,7 +799,10 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       return { status: 'pending', approval }
     }
     if (vote.kind !== 'approved') throw new AirlockError(ErrorCode.INTERNAL, 'unexpected vote result')
-    await record('approved', { ...common, context: { comment, final: true } })
+    await record('approved', {
+      ...common,
+      context: { comment, channel: options.channel ?? null, final: true },
+    })
     const definition = actions.get(approval.action)
     if (!definition?.handler || definition.meta.execution === 'requester') {
       // The requester's process runs it (`approvals.resume`): the handler lives there, not here.
@@ -976,7 +993,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       approval_id: approval.id,
       approver: approver.actor_id,
       reason: comment,
-      context: { comment },
+      context: { comment, channel: options.channel ?? null },
     })
     return approval
   }
@@ -1018,6 +1035,28 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       expire,
       wait,
       resume,
+      notified: async (caller, id, report) => {
+        const approval = await approvalService.get(toPrincipal(caller), id)
+        await record('notified', {
+          request_id: approval.request_id,
+          principal: {
+            ...localPrincipal(approval.requester, { tenant_id: approval.tenant_id }),
+            auth: 'approval',
+          },
+          action: approval.action,
+          target: approval.target,
+          approval_id: approval.id,
+          reason: report.delivered
+            ? `Notified via ${report.channel}`
+            : `Could not notify via ${report.channel}: ${report.error ?? 'unknown error'}`,
+          context: {
+            channel: report.channel,
+            delivered: report.delivered,
+            error: report.error ?? null,
+            ...(report.details ? { details: report.details } : {}),
+          },
+        })
+      },
       ticket: async (caller, id) => {
         const keys = config.keys
         if (!keys)

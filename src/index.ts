@@ -33,10 +33,11 @@ export {
   createAirlock,
   type DecideApprovalOptions,
   type ExecuteOptions,
+  type NotificationReport,
   type PlanStep,
   type VerifyResult,
 } from './airlock.js'
-export type { ApprovalsConfig } from './approvals/approval-service.js'
+export * from './approvals/index.js'
 export type { AuditEvent, AuditEventInput, AuditStatus } from './audit/audit-event.js'
 export { canonicalJson } from './audit/canonical-json.js'
 export { chainHash, GENESIS_HASH } from './audit/hash-chain.js'
@@ -44,6 +45,8 @@ export { exportJsonl, readJsonl, verifyJsonlFile } from './audit/jsonl.js'
 export { createRedactor, type RedactionConfig, type Redactor } from './audit/redact.js'
 export { createSealer, generateSealKey, type Sealer, type SealerConfig } from './audit/seal.js'
 export { verifyChain } from './audit/verify-chain.js'
+export type { ConfigFile } from './config/config-schema.js'
+export { defineConfig } from './config/define-config.js'
 export * from './errors/index.js'
 export { requestFingerprint } from './idempotency/fingerprint.js'
 export type { IdempotencyConfig } from './idempotency/idempotency-gate.js'

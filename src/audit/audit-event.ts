@@ -4,19 +4,24 @@ import type { RiskClass } from '../policy/risk-matrix.js'
 /**
  * What happened at one stage of one request. `allowed`, `denied`, `held`
  * come from authorize/hold; `started`, `executed`, `failed` from run;
- * `replayed` from claim; `approved`, `rejected`, `expired` from an approval.
+ * `replayed` from claim; `notified`, `approved`, `rejected`, `expired` from
+ * an approval and its channels.
  */
-export type AuditStatus =
-  | 'allowed'
-  | 'denied'
-  | 'held'
-  | 'started'
-  | 'executed'
-  | 'failed'
-  | 'replayed'
-  | 'approved'
-  | 'rejected'
-  | 'expired'
+export const AUDIT_STATUSES = [
+  'allowed',
+  'denied',
+  'held',
+  'started',
+  'executed',
+  'failed',
+  'replayed',
+  'notified',
+  'approved',
+  'rejected',
+  'expired',
+] as const
+
+export type AuditStatus = (typeof AUDIT_STATUSES)[number]
 
 /** An audit event as the pipeline submits it, before it joins the chain. Inputs and results are already redacted. */
 export interface AuditEventInput {

@@ -8,11 +8,17 @@ import { Command, CommanderError } from 'commander'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ConfigError } from '../errors/config-error.js'
 import type { CliIo } from './cli-io.js'
+import { registerApproval } from './commands/approval-command.js'
 import { registerAudit } from './commands/audit-command.js'
 import { registerCheck } from './commands/check-command.js'
+import { registerDelegation } from './commands/delegation-command.js'
+import { registerInit } from './commands/init-command.js'
+import { registerKeys } from './commands/keys-command.js'
 import { registerListActions } from './commands/list-actions-command.js'
 import { registerMigrate } from './commands/migrate-command.js'
+import { registerServe } from './commands/serve-command.js'
 import { registerTest } from './commands/test-command.js'
+import { registerTicket } from './commands/ticket-command.js'
 import { registerValidate } from './commands/validate-command.js'
 import { ExitCode } from './exit-codes.js'
 import { UsageError } from './usage-error.js'
@@ -39,6 +45,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerListActions(program, io)
   registerMigrate(program, io)
   registerAudit(program, io, setExit)
+  registerServe(program, io)
+  registerInit(program, io)
+  registerApproval(program, io, setExit)
+  registerKeys(program, io)
+  registerDelegation(program, io, setExit)
+  registerTicket(program, io, setExit)
   for (const command of program.commands) command.exitOverride()
 
   try {

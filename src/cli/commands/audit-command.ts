@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import type { AuditEvent, AuditStatus } from '../../audit/audit-event.js'
+import { AUDIT_STATUSES, type AuditEvent, type AuditStatus } from '../../audit/audit-event.js'
 import { exportJsonl, verifyJsonlFile } from '../../audit/jsonl.js'
 import { verifyStore } from '../../audit/verify-chain.js'
 import type { Store } from '../../store/store.js'
@@ -27,18 +27,7 @@ function parsePositive(name: string, value: string | undefined, fallback: number
   return Number(value)
 }
 
-const STATUSES: readonly AuditStatus[] = [
-  'allowed',
-  'denied',
-  'held',
-  'started',
-  'executed',
-  'failed',
-  'replayed',
-  'approved',
-  'rejected',
-  'expired',
-]
+const STATUSES: readonly AuditStatus[] = AUDIT_STATUSES
 
 async function withStore<T>(
   io: CliIo,

@@ -1,0 +1,1 @@
+export { formatTerminalNotice, type TerminalChannelConfig, terminalChannel } from './terminal-channel.js'

@@ -1,0 +1,120 @@
+/**
+ * The terminal channel: asks whoever sits at the process's terminal.
+ *
+ * @module
+ */
+import { userInfo } from 'node:os'
+import { createInterface } from 'node:readline'
+import type { Principal } from '../../../identity/principal.js'
+import type { ApprovalNotice, Channel, ChannelDecision, NotifyOptions } from '../channel.js'
+import { displayText, displayValue, noticeArguments } from '../display-text.js'
+
+/** Options of {@link terminalChannel}. */
+export interface TerminalChannelConfig {
+  /** Where answers are read. Default `process.stdin`; must be a TTY. */
+  readonly input?: NodeJS.ReadableStream & { readonly isTTY?: boolean }
+  /** Where the notice and prompt are written. Default `process.stderr`, so stdout stays the program's. */
+  readonly output?: NodeJS.WritableStream
+  /** Who answers. Default: the operating-system user running the process. */
+  readonly approver?: Principal | string
+}
+
+const RULE = '─'.repeat(62)
+
+/** The text shown before the prompt. */
+export function formatTerminalNotice(notice: ApprovalNotice): string {
+  const lines = [
+    '',
+    RULE,
+    ' Airlock: approval required',
+    RULE,
+    ` Action:    ${displayText(notice.action, 200)}`,
+  ]
+  const about = notice.description.trim()
+  if (about !== '') lines.push(` About:     ${displayText(about, 500)}`)
+  lines.push(
+    ` Why:       ${displayText(notice.reason, 500)}`,
+    ` Requester: ${displayText(notice.requester, 200)}`,
+    ` Approval:  ${notice.approval_id} (expires ${notice.expires_at})`,
+  )
+  if (notice.required_approvals > 1) lines.push(` Quorum:    ${notice.required_approvals} distinct approvers`)
+  lines.push(' Arguments:')
+  const entries = noticeArguments(notice.inputs)
+  if (entries.length === 0) lines.push('   (no arguments)')
+  for (const [key, value] of entries.slice(0, 50))
+    lines.push(`   ${displayText(key, 80)} = ${displayValue(value)}`)
+  if (entries.length > 50) lines.push(`   … ${entries.length - 50} more`)
+  lines.push(RULE)
+  return `${lines.join('\n')}\n`
+}
+
+function defaultApprover(): string {
+  try {
+    return userInfo().username
+  } catch {
+    return 'terminal'
+  }
+}
+
+// Prompts from concurrent guarded calls take turns; interleaved questions on one terminal would be unreadable.
+let queue: Promise<unknown> = Promise.resolve()
+
+/**
+ * Asks at the terminal: prints the action, its description and the redacted
+ * arguments, then `Approve? [y/N]`. Only `y` or `yes` (any case) approves;
+ * anything else, including an empty line or end of input, rejects.
+ *
+ * @remarks Without a TTY on `input` nobody can be asked, so notifying fails
+ * with that reason (and a call whose only channel is this one is denied). The
+ * prompt is withdrawn when the approval is decided elsewhere or the wait ends.
+ * Concurrent prompts in one process are asked one after another.
+ */
+export function terminalChannel(config: TerminalChannelConfig = {}): Channel {
+  return {
+    name: 'terminal',
+    notify(notice, options) {
+      const run = queue.then(() => ask(config, notice, options))
+      queue = run.catch(() => undefined)
+      return run
+    },
+  }
+}
+
+async function ask(
+  config: TerminalChannelConfig,
+  notice: ApprovalNotice,
+  options: NotifyOptions,
+): Promise<ChannelDecision | null> {
+  const input = config.input ?? process.stdin
+  const output = config.output ?? process.stderr
+  if (input.isTTY !== true) {
+    throw new Error('no interactive terminal (stdin is not a TTY), so nobody could be asked to approve')
+  }
+  if (options.signal.aborted) return null
+  output.write(formatTerminalNotice(notice))
+  const rl = createInterface({ input, output, terminal: true })
+  try {
+    const answer = await new Promise<string | null>((resolve) => {
+      const onAbort = () => resolve(null)
+      options.signal.addEventListener('abort', onAbort, { once: true })
+      rl.once('close', () => resolve(''))
+      rl.question('Approve? [y/N] ', { signal: options.signal }, (text) => {
+        options.signal.removeEventListener('abort', onAbort)
+        resolve(text)
+      })
+    })
+    if (answer === null) {
+      output.write('\n (decided elsewhere or no longer waiting)\n')
+      return null
+    }
+    const approved = ['y', 'yes'].includes(answer.trim().toLowerCase())
+    output.write(approved ? ' approved\n' : ' rejected\n')
+    return {
+      decision: approved ? 'approve' : 'reject',
+      approver: config.approver ?? defaultApprover(),
+      comment: approved ? 'approved at the terminal' : 'rejected at the terminal',
+    }
+  } finally {
+    rl.close()
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * One HTTP POST to an address resolved once and checked before connecting.
+ *
+ * @module
+ */
+import { lookup as dnsLookup } from 'node:dns/promises'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
+import type { LookupFunction } from 'node:net'
+import { isIP } from 'node:net'
+import { isPrivateAddress } from './private-address.js'
+
+/** Options of {@link pinnedPost}. */
+export interface PinnedPostOptions {
+  readonly headers: Readonly<Record<string, string>>
+  readonly allow_private: boolean
+  readonly timeout_ms: number
+}
+
+/** A response, or why there is none. `retryable` is false when trying again cannot help. */
+export type PinnedPostResult =
+  | { readonly ok: true; readonly status: number; readonly body: string }
+  | { readonly ok: false; readonly retryable: boolean; readonly error: string }
+
+const MAX_RESPONSE_BYTES = 64 * 1024
+
+/**
+ * POSTs `body` to `url` without trusting DNS twice.
+ *
+ * @remarks The host is resolved once (every address), every address is
+ * checked against {@link isPrivateAddress} unless `allow_private`, and the
+ * connection goes to the first of those very addresses: a second lookup
+ * (DNS rebinding) cannot move it. TLS still verifies the certificate against
+ * the host name. Redirects are not followed (a 3xx is returned as is).
+ */
+export async function pinnedPost(
+  url: string,
+  body: string,
+  options: PinnedPostOptions,
+): Promise<PinnedPostResult> {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return { ok: false, retryable: false, error: 'invalid webhook URL' }
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    return { ok: false, retryable: false, error: `refused: scheme ${parsed.protocol} is not http or https` }
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    return { ok: false, retryable: false, error: 'refused: credentials in the webhook URL' }
+  }
+  // WHATWG URL already normalised 127.1, 0x7f000001 and friends to dotted form; IPv6 keeps brackets.
+  const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname
+  let addresses: { address: string; family: number }[]
+  if (isIP(host) !== 0) addresses = [{ address: host, family: isIP(host) }]
+  else {
+    try {
+      addresses = await dnsLookup(host, { all: true, verbatim: true })
+    } catch (error) {
+      return { ok: false, retryable: true, error: `cannot resolve ${host}: ${(error as Error).message}` }
+    }
+  }
+  const first = addresses[0]
+  if (first === undefined) return { ok: false, retryable: true, error: `${host} has no address` }
+  if (!options.allow_private) {
+    const bad = addresses.find((a) => isPrivateAddress(a.address))
+    if (bad) {
+      return {
+        ok: false,
+        retryable: false,
+        error: `refused: ${host} is a private, loopback or link-local address (${bad.address}); set allow_private to send there`,
+      }
+    }
+  }
+  const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
+    if ((lookupOptions as { all?: boolean }).all) {
+      ;(callback as (e: null, a: { address: string; family: number }[]) => void)(null, [first])
+    } else callback(null, first.address, first.family)
+  }
+  const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest
+  return new Promise((resolve) => {
+    const req = send(
+      {
+        protocol: parsed.protocol,
+        hostname: host,
+        port: parsed.port === '' ? undefined : Number(parsed.port),
+        path: `${parsed.pathname}${parsed.search}`,
+        method: 'POST',
+        headers: { ...options.headers, 'content-length': Buffer.byteLength(body).toString() },
+        lookup: pinned,
+        agent: false,
+        timeout: options.timeout_ms,
+      },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length
+          if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk)
+        })
+        res.on('end', () =>
+          resolve({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        )
+        res.on('error', (error) => resolve({ ok: false, retryable: true, error: error.message }))
+      },
+    )
+    req.on('timeout', () => req.destroy(new Error(`no response within ${options.timeout_ms} ms`)))
+    req.on('error', (error) => resolve({ ok: false, retryable: true, error: error.message }))
+    req.end(body)
+  })
+}

@@ -1,0 +1,62 @@
+import { AirlockError } from '../errors/airlock-error.js'
+import { ConfigError } from '../errors/config-error.js'
+import { anonymousAuth } from '../identity/auth/anonymous-auth.js'
+import { apiKeyAuth } from '../identity/auth/api-key-auth.js'
+import type { AuthBackend } from '../identity/auth/auth-backend.js'
+import { jwtAuth } from '../identity/auth/jwt-auth.js'
+import { trustedHeaderAuth } from '../identity/auth/trusted-header-auth.js'
+import type { ResolvedConfig } from './resolved-config.js'
+
+/** Builds one backend, turning its CONFIG_INVALID into an error that names the config file and key. */
+function build(config: ResolvedConfig, field: string, make: () => AuthBackend): AuthBackend {
+  try {
+    return make()
+  } catch (error) {
+    if (AirlockError.isInstance(error) && error.code === 'CONFIG_INVALID') {
+      throw new ConfigError([{ file: config.file, field, message: error.message }], { cause: error })
+    }
+    throw error
+  }
+}
+
+/**
+ * The auth backends a configuration asks for, in the order they are tried:
+ * API keys, then JWT, then trusted headers; or the anonymous backend alone.
+ *
+ * @throws ConfigError naming `auth.<backend>` when a backend rejects its settings.
+ */
+export function authFromConfig(config: ResolvedConfig): AuthBackend[] {
+  const auth = config.auth
+  if (auth.anonymous) return [anonymousAuth()]
+  const backends: AuthBackend[] = []
+  if (auth.api_keys.length > 0) {
+    backends.push(
+      build(config, 'auth.api_keys', () =>
+        apiKeyAuth({
+          keys: auth.api_keys,
+          ...(auth.api_key_header === null ? {} : { header: auth.api_key_header }),
+        }),
+      ),
+    )
+  }
+  const jwt = auth.jwt
+  if (jwt !== null) {
+    const keys = jwt.secret ?? jwt.public_key
+    backends.push(
+      build(config, 'auth.jwt', () =>
+        jwtAuth({
+          issuer: jwt.issuer,
+          audience: jwt.audience,
+          ...(keys === undefined ? {} : { keys }),
+          ...(jwt.jwks_url === undefined ? {} : { jwks_url: jwt.jwks_url }),
+          ...(jwt.algorithms === undefined ? {} : { algorithms: jwt.algorithms }),
+          ...(jwt.clock_tolerance_ms === undefined ? {} : { clock_tolerance: jwt.clock_tolerance_ms / 1000 }),
+          ...(jwt.claims === undefined ? {} : { claims: jwt.claims }),
+        }),
+      ),
+    )
+  }
+  const headers = auth.trusted_headers
+  if (headers !== null) backends.push(build(config, 'auth.trusted_headers', () => trustedHeaderAuth(headers)))
+  return backends
+}

@@ -1,0 +1,111 @@
+/**
+ * The composition root for configuration files: loads what a
+ * {@link ResolvedConfig} names, opens its store and wires a pipeline.
+ *
+ * @module
+ */
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { type Airlock, createAirlock } from '../airlock.js'
+import type { SealerConfig } from '../audit/seal.js'
+import type { AuthBackend } from '../identity/auth/auth-backend.js'
+import { openStore } from '../store/open-store.js'
+import type { Store } from '../store/store.js'
+import { authFromConfig } from './auth-from-config.js'
+import { type ConfigSources, loadConfigSources } from './load-config-sources.js'
+import type { ResolvedConfig, ServerConfig } from './resolved-config.js'
+import { loadSealKeyFile } from './seal-key-file.js'
+
+/** What the HTTP app needs from a configuration (pass to `createHttpApp` with a logger). */
+export interface ConfiguredHttpOptions {
+  /** Tried in order; the first that recognises the credential decides. */
+  readonly auth: readonly AuthBackend[]
+  readonly base_path: string
+  readonly body_limit: number
+}
+
+/** A wired pipeline plus what serving it needs. */
+export interface ConfiguredAirlock {
+  readonly airlock: Airlock
+  readonly httpOptions: ConfiguredHttpOptions
+  readonly server: ServerConfig
+  readonly config: ResolvedConfig
+  readonly sources: ConfigSources
+}
+
+/** Options of {@link createAirlockFromConfig}. */
+export interface CreateFromConfigOptions {
+  /** Use this store URL instead of the configured one (e.g. `airlock serve --store`). */
+  readonly store?: string
+  /** Apply pending store migrations before returning. Default true. */
+  readonly migrate?: boolean
+}
+
+const IN_MEMORY = new Set(['memory', 'memory:', 'sqlite::memory:'])
+
+async function sealConfig(config: ResolvedConfig): Promise<SealerConfig | undefined> {
+  const seal = config.seal
+  if (seal === null) return undefined
+  if (seal.kind === 'keys') return { keys: seal.keys, current: seal.current }
+  return loadSealKeyFile(seal.path, seal.key_id)
+}
+
+/**
+ * Loads the actions, policies and inventory of `config`, opens (and by
+ * default migrates) its store, reads or creates its seal key, builds its auth
+ * backends and wires them into an {@link Airlock}.
+ *
+ * @remarks The folder of a SQLite file is created when missing. If anything
+ * fails after the store was opened, the store is closed before the error
+ * propagates. Closing the returned `airlock` closes the store.
+ *
+ * @throws ConfigError for invalid files or settings; AirlockError
+ * `STORE_ERROR` when the store cannot be reached.
+ */
+export async function createAirlockFromConfig(
+  config: ResolvedConfig,
+  options: CreateFromConfigOptions = {},
+): Promise<ConfiguredAirlock> {
+  const sources = await loadConfigSources(config)
+  const auth = authFromConfig(config)
+  const storeUrl = options.store ?? config.store
+  const seal = await sealConfig(config)
+  if (storeUrl.startsWith('sqlite:') && !IN_MEMORY.has(storeUrl)) {
+    await mkdir(dirname(storeUrl.slice('sqlite:'.length)), { recursive: true })
+  }
+  const store: Store = await openStore(storeUrl)
+  try {
+    if (options.migrate ?? true) await store.migrate()
+    const airlock = createAirlock({
+      actions: sources.registry,
+      policies: sources.rules,
+      default_decision: config.default_decision,
+      ...(sources.inventory ? { inventory: sources.inventory } : {}),
+      store,
+      approvals: {
+        ttl_ms: config.approvals.ttl_ms,
+        approver_roles: config.approvals.approver_roles,
+        allow_self_approval: config.approvals.allow_self_approval,
+      },
+      idempotency: {
+        wait_ms: config.idempotency.wait_ms,
+        lease_ms: config.idempotency.lease_ms,
+        retention_ms: config.idempotency.retention_ms,
+      },
+      ...(config.redaction === null ? {} : { redaction: config.redaction }),
+      ...(seal === undefined ? {} : { seal }),
+      unknown_actions: config.unknown_actions,
+      audit_checks: config.audit_checks,
+    })
+    return {
+      airlock,
+      httpOptions: { auth, base_path: config.server.base_path, body_limit: config.server.body_limit },
+      server: config.server,
+      config,
+      sources,
+    }
+  } catch (error) {
+    await store.close().catch(() => undefined)
+    throw error
+  }
+}

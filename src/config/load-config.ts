@@ -1,0 +1,231 @@
+/**
+ * Loading `airlock.config.yaml` (or `.ts` / `.mjs` / `.js` exporting
+ * `defineConfig({...})`) into a {@link ResolvedConfig}.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs'
+import { dirname, extname, isAbsolute, resolve } from 'node:path'
+import { ConfigError } from '../errors/config-error.js'
+import { formatFieldPath, readYamlFile, validateYaml, type YamlSource } from '../internal/yaml-source.js'
+import { configFileSchema, type ParsedConfigFile } from './config-schema.js'
+import { type EnvProblem, expandEnv } from './expand-env.js'
+import { importModule } from './import-module.js'
+import type { ResolvedAuthConfig, ResolvedConfig, ResolvedSealConfig } from './resolved-config.js'
+
+/** File names `airlock` looks for, in this order, when no `--config` is given. */
+export const CONFIG_FILE_NAMES = [
+  'airlock.config.yaml',
+  'airlock.config.yml',
+  'airlock.config.ts',
+  'airlock.config.mts',
+  'airlock.config.mjs',
+  'airlock.config.js',
+] as const
+
+const YAML = new Set(['.yaml', '.yml'])
+const MODULE = new Set(['.ts', '.mts', '.mjs', '.js'])
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Variables `${NAME}` references are read from. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+/** The first of {@link CONFIG_FILE_NAMES} present in `dir`, or null. */
+export function findConfigFile(dir: string): string | null {
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = resolve(dir, name)
+    if (existsSync(file)) return file
+  }
+  return null
+}
+
+/** A source without positions, so module configs report errors the same way YAML ones do (minus line numbers). */
+function unlocatedSource(file: string, value: unknown): YamlSource {
+  const issue = (path: readonly (string | number)[], message: string) => {
+    const field = formatFieldPath(path)
+    return { file, ...(field ? { field } : {}), message }
+  }
+  return {
+    file,
+    value,
+    locate: () => undefined,
+    issue,
+    error: (path, message) => new ConfigError([issue(path, message)]),
+  }
+}
+
+async function readModuleConfig(file: string): Promise<YamlSource> {
+  let namespace: Record<string, unknown>
+  try {
+    namespace = await importModule(file)
+  } catch (cause) {
+    if (cause instanceof ConfigError) throw cause
+    const message = cause instanceof Error ? cause.message : String(cause)
+    throw new ConfigError([{ file, message: `cannot load: ${message}` }], { cause })
+  }
+  const value = namespace.default ?? namespace.config
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError([{ file, message: 'expected a default export made with defineConfig({...})' }])
+  }
+  return unlocatedSource(file, value)
+}
+
+function resolveStore(source: YamlSource, store: string, dir: string): string {
+  const value = store.trim()
+  if (value === 'memory' || value === 'memory:' || value === 'sqlite::memory:') return value
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1]?.toLowerCase()
+  if (scheme === 'sqlite') {
+    let path = value.slice('sqlite:'.length)
+    if (path.startsWith('//')) path = path.slice(2)
+    if (path === '')
+      throw source.error(['store'], 'expected a file after sqlite:, e.g. sqlite:./.airlock/airlock.db')
+    return `sqlite:${resolve(dir, path)}`
+  }
+  if (scheme === 'postgres' || scheme === 'postgresql') {
+    try {
+      new URL(value)
+    } catch {
+      throw source.error(['store'], 'expected a valid URL such as postgres://user@host:5432/database')
+    }
+    return value
+  }
+  throw source.error(
+    ['store'],
+    'expected memory, sqlite:<path> or postgres://user@host:port/database' +
+      (scheme === undefined ? '' : ` (scheme '${scheme}:' is not supported)`),
+  )
+}
+
+function resolveSeal(config: ParsedConfigFile, dir: string): ResolvedSealConfig | null {
+  const seal = config.seal
+  if (seal === undefined) return null
+  if ('key_file' in seal) return { kind: 'key_file', path: resolve(dir, seal.key_file), key_id: seal.key_id }
+  return { kind: 'keys', keys: { ...seal.keys }, current: seal.current }
+}
+
+function resolveAuth(auth: ParsedConfigFile['auth']): ResolvedAuthConfig {
+  const jwt = auth.jwt
+  return {
+    api_keys: (auth.api_keys ?? []).map((k) => ({
+      id: k.id,
+      sha256: k.sha256,
+      actor_id: k.actor_id,
+      roles: k.roles,
+      groups: k.groups,
+      scopes: k.scopes,
+      ...(k.tenant_id === undefined ? {} : { tenant_id: k.tenant_id }),
+    })),
+    jwt:
+      jwt === undefined
+        ? null
+        : {
+            issuer: jwt.issuer,
+            audience: jwt.audience,
+            ...(jwt.secret === undefined ? {} : { secret: jwt.secret }),
+            ...(jwt.public_key === undefined ? {} : { public_key: jwt.public_key }),
+            ...(jwt.jwks_url === undefined ? {} : { jwks_url: jwt.jwks_url }),
+            ...(jwt.algorithms === undefined ? {} : { algorithms: jwt.algorithms }),
+            ...(jwt.clock_tolerance === undefined ? {} : { clock_tolerance_ms: jwt.clock_tolerance }),
+            ...(jwt.claims === undefined ? {} : { claims: stripUndefined(jwt.claims) }),
+          },
+    api_key_header: auth.api_key_header ?? null,
+    trusted_headers: auth.trusted_headers === undefined ? null : stripUndefined(auth.trusted_headers),
+    anonymous: auth.anonymous === true,
+  }
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>
+  }
+}
+
+/**
+ * Reads, validates and resolves a configuration file.
+ *
+ * @remarks Nothing is opened or created here (no store, no key file, no
+ * action module loaded): see `createAirlockFromConfig` for that, and
+ * `loadConfigSources` to load the files it names.
+ *
+ * @throws ConfigError naming the file, the key (and for YAML the line and
+ * column) and what was expected, for every problem found: unknown keys,
+ * malformed durations or sizes, unset `${VAR}` references, a durable store
+ * without seal keys.
+ */
+export async function loadConfig(path: string, options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
+  const file = resolve(path)
+  const ext = extname(file).toLowerCase()
+  let source: YamlSource
+  if (YAML.has(ext)) source = await readYamlFile(file)
+  else if (MODULE.has(ext)) {
+    if (!existsSync(file)) throw new ConfigError([{ file, message: 'file not found' }])
+    source = await readModuleConfig(file)
+  } else {
+    throw new ConfigError([
+      {
+        file,
+        message: `expected a .yaml, .yml, .ts, .mts, .mjs or .js file, got '${ext || 'no extension'}'`,
+      },
+    ])
+  }
+  if (source.value === null || source.value === undefined) {
+    throw new ConfigError([{ file, message: 'the file is empty; expected at least an auth section' }])
+  }
+
+  const problems: EnvProblem[] = []
+  const expanded = expandEnv(source.value, options.env ?? process.env, problems)
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => source.issue(p.path, p.message)))
+
+  const parsed = validateYaml(source, configFileSchema, expanded)
+  const dir = dirname(file)
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(dir, p))
+  const store = resolveStore(source, parsed.store, dir)
+  const seal = resolveSeal(parsed, dir)
+  const durable = !(store === 'memory' || store === 'memory:' || store === 'sqlite::memory:')
+  if (durable && seal === null) {
+    throw new ConfigError([
+      source.issue(
+        'store' in (expanded as Record<string, unknown>) ? ['store'] : [],
+        `a durable store needs 'seal' keys to encrypt held requests' inputs; add seal: { key_file: ./.airlock/seal.key } (created on first start) or seal: { keys: { k1: \${AIRLOCK_SEAL_KEY} }, current: k1 }`,
+      ),
+    ])
+  }
+
+  return {
+    file,
+    dir,
+    store,
+    actions: parsed.actions.map(at),
+    modules: parsed.modules.map(at),
+    policies: parsed.policies.map(at),
+    default_decision: parsed.default_decision,
+    inventory: parsed.inventory === undefined ? null : at(parsed.inventory),
+    auth: resolveAuth(parsed.auth),
+    approvals: {
+      ttl_ms: parsed.approvals.ttl,
+      approver_roles: parsed.approvals.approver_roles,
+      allow_self_approval: parsed.approvals.allow_self_approval,
+      sweep_interval_ms: parsed.approvals.sweep_interval,
+    },
+    idempotency: {
+      wait_ms: parsed.idempotency.wait,
+      lease_ms: parsed.idempotency.lease,
+      retention_ms: parsed.idempotency.retention,
+    },
+    seal,
+    redaction: parsed.redaction ?? null,
+    server: {
+      host: parsed.server.host,
+      port: parsed.server.port,
+      base_path: parsed.server.base_path,
+      body_limit: parsed.server.body_limit,
+      shutdown_timeout_ms: parsed.server.shutdown_timeout,
+      log_level: parsed.server.log_level,
+      banner: parsed.server.banner ?? null,
+    },
+    unknown_actions: parsed.unknown_actions,
+    audit_checks: parsed.audit_checks,
+  }
+}
