@@ -1,6 +1,20 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
+
 export default defineConfig({
+  // Examples import the package by name; tests run them against the sources.
+  resolve: {
+    alias: [
+      { find: /^airlock$/, replacement: src('index.ts') },
+      { find: /^airlock\/sqlite$/, replacement: src('store/sqlite/index.ts') },
+      { find: /^airlock\/postgres$/, replacement: src('store/postgres/index.ts') },
+      { find: /^airlock\/redis$/, replacement: src('limits/redis/index.ts') },
+      { find: /^airlock\/cedar$/, replacement: src('policy/cedar/index.ts') },
+      { find: /^airlock\/http$/, replacement: src('http/index.ts') },
+    ],
+  },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -5,8 +5,9 @@
  *
  * @module
  */
+
+import { defineAction } from 'airlock'
 import { z } from 'zod'
-import { defineAction } from '../../src/actions/index.js'
 
 interface Invoice {
   id: string

@@ -7,7 +7,7 @@
  * @module
  */
 import { appendFile } from 'node:fs/promises'
-import type { Channel } from '../../src/approvals/channels/index.js'
+import type { Channel } from 'airlock'
 
 /** Writes each approval request to `path` as a JSON line addressed to `to`. */
 export function outboxChannel(path: string, to: string): Channel {

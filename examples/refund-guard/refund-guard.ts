@@ -8,8 +8,7 @@
  *
  * @module
  */
-import { guard } from '../../src/approvals/guard/index.js'
-import { amountOver, approvalPolicy } from '../../src/approvals/policy/index.js'
+import { amountOver, approvalPolicy, guard } from 'airlock'
 
 /** The function an agent may call; nothing about it knows it is guarded. */
 async function issueRefund(order: { order_id: string; amount: number; reason: string }) {

@@ -4,7 +4,7 @@
  * | code | meaning |
  * |---|---|
  * | 0 | success; `check`: allowed |
- * | 1 | `check`: denied; `test`: a case failed; `validate`: invalid; `audit verify`: chain broken |
+ * | 1 | `check`: denied; `test`: a case failed; `validate`: invalid; `audit verify`: chain broken; `approval`, `ticket`, `delegation`: refused or invalid |
  * | 2 | usage error: unknown flag, missing or malformed argument |
  * | 3 | configuration error: a file failed to load |
  * | 4 | `check`: held for approval |

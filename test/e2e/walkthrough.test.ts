@@ -5,7 +5,7 @@
  * session where only AIRLOCK_URL is set, and each response is checked.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,15 +15,10 @@ import { type GatewayProcess, ROOT, startNode, stopAll } from './helpers/gateway
 const START = '<!-- walkthrough:start -->'
 const END = '<!-- walkthrough:end -->'
 
-/** The README section once the walkthrough is pasted between its markers, else the fragment it is pasted from. */
+/** The README, whose walkthrough section is what a new user follows. */
 function walkthroughSource(): { file: string; text: string } {
-  const readme = join(ROOT, 'README.md')
-  if (existsSync(readme)) {
-    const text = readFileSync(readme, 'utf8')
-    if (text.includes(START) && shBlocks(text).length > 0) return { file: readme, text }
-  }
-  const fragment = join(ROOT, 'examples/quickstart/WALKTHROUGH.md')
-  return { file: fragment, text: readFileSync(fragment, 'utf8') }
+  const file = join(ROOT, 'README.md')
+  return { file, text: readFileSync(file, 'utf8') }
 }
 
 function shBlocks(text: string): string[] {
