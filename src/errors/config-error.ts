@@ -31,7 +31,9 @@ export class ConfigError extends AirlockError {
 
   constructor(issues: readonly ConfigIssue[], options: { cause?: unknown } = {}) {
     const message =
-      issues.length === 1 ? formatIssue(issues[0]!) : `${issues.length} problems:\n${issues.map(formatIssue).join('\n')}`
+      issues.length === 1
+        ? formatIssue(issues[0]!)
+        : `${issues.length} problems:\n${issues.map(formatIssue).join('\n')}`
     super(ErrorCode.CONFIG_INVALID, message, { ...options, details: { issues } })
     this.name = 'ConfigError'
     this.issues = issues

@@ -27,7 +27,12 @@ export const DEFAULT_TENANT = 'default'
 /** A principal for trusted in-process callers (library use, CLI). */
 export function localPrincipal(
   actor_id: string,
-  options: { roles?: readonly string[]; groups?: readonly string[]; scopes?: readonly string[]; tenant_id?: string } = {},
+  options: {
+    roles?: readonly string[]
+    groups?: readonly string[]
+    scopes?: readonly string[]
+    tenant_id?: string
+  } = {},
 ): Principal {
   return {
     actor_id,

@@ -102,9 +102,12 @@ export async function readYamlFile(file: string): Promise<YamlSource> {
     text = await readFile(file, 'utf8')
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code
-    throw new ConfigError([{ file, message: code === 'ENOENT' ? 'file not found' : `cannot read: ${String(cause)}` }], {
-      cause,
-    })
+    throw new ConfigError(
+      [{ file, message: code === 'ENOENT' ? 'file not found' : `cannot read: ${String(cause)}` }],
+      {
+        cause,
+      },
+    )
   }
   return parseYaml(file, text)
 }
@@ -114,7 +117,12 @@ export async function readYamlFile(file: string): Promise<YamlSource> {
  * returns the parsed result, or throws a ConfigError naming every problem with
  * its position. Use strict object schemas so unknown keys are errors.
  */
-export function validateYaml<T>(source: YamlSource, schema: z.ZodType<T>, value: unknown = source.value, base: FieldPath = []): T {
+export function validateYaml<T>(
+  source: YamlSource,
+  schema: z.ZodType<T>,
+  value: unknown = source.value,
+  base: FieldPath = [],
+): T {
   const result = schema.safeParse(value)
   if (result.success) return result.data
   throw new ConfigError(
@@ -122,7 +130,10 @@ export function validateYaml<T>(source: YamlSource, schema: z.ZodType<T>, value:
       const path = [...base, ...(iss.path as (string | number)[])]
       if (iss.code === 'unrecognized_keys') {
         // Point at the unknown key itself, and say which keys are allowed nearby.
-        return source.issue([...path, iss.keys[0] ?? ''], `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `'${k}'`).join(', ')}`)
+        return source.issue(
+          [...path, iss.keys[0] ?? ''],
+          `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `'${k}'`).join(', ')}`,
+        )
       }
       return source.issue(path, iss.message)
     }),

@@ -3,8 +3,8 @@ import { z } from 'zod'
 import { defineAction } from '../../src/actions/define-action.js'
 import { createAirlock } from '../../src/airlock.js'
 import { localPrincipal } from '../../src/identity/principal.js'
-import { createKeySet } from '../../src/identity/tokens/key-set.js'
 import { generateSigningKey } from '../../src/identity/tokens/generate-signing-key.js'
+import { createKeySet } from '../../src/identity/tokens/key-set.js'
 import { createLimits } from '../../src/limits/create-limits.js'
 import { allowAll, denyAll } from '../../src/policy/rules/index.js'
 import { validateTicket } from '../../src/tickets/validate-ticket.js'
@@ -40,13 +40,18 @@ describe('limits in the pipeline', () => {
     expect(await airlock.execute('read_file', { path: '/c' }, { caller: 'agent-2' })).toMatchObject({
       status: 'executed',
     })
-    expect((await airlock.audit.list({ status: 'denied' }, 5)).items[0]?.context).toMatchObject({ code: 'RATE_LIMITED' })
+    expect((await airlock.audit.list({ status: 'denied' }, 5)).items[0]?.context).toMatchObject({
+      code: 'RATE_LIMITED',
+    })
   })
 
   it('pauses a caller after repeated denials', async () => {
     const airlock = createAirlock({
       actions: [read, wipe],
-      policies: [allowAll({ actions: ['read_file'] }), denyAll({ name: 'no-wiping', actions: ['wipe_disk'] })],
+      policies: [
+        allowAll({ actions: ['read_file'] }),
+        denyAll({ name: 'no-wiping', actions: ['wipe_disk'] }),
+      ],
       limits: createLimits({ circuit_breaker: { threshold: 3, window_s: 60, cooldown_s: 300 } }),
     })
     for (let i = 0; i < 3; i++) await airlock.execute('wipe_disk', { disk: 'sda' }, { caller: agent })
@@ -69,7 +74,8 @@ describe('limits in the pipeline', () => {
       limits: createLimits({ cumulative_risk: { escalation_threshold: 30, deny_threshold: 45 } }),
     })
     const statuses: string[] = []
-    for (let i = 0; i < 3; i++) statuses.push((await airlock.execute('restart', {}, { caller: agent })).status)
+    for (let i = 0; i < 3; i++)
+      statuses.push((await airlock.execute('restart', {}, { caller: agent })).status)
     expect(statuses).toEqual(['executed', 'pending_approval', 'denied'])
     const denied = await airlock.execute('restart', {}, { caller: agent })
     expect(denied).toMatchObject({ status: 'denied', code: 'RISK_EXCEEDED' })
@@ -84,7 +90,12 @@ describe('execution tickets', () => {
     expect(checked.decision).toBe('allow')
     const token = checked.ticket?.token ?? ''
     const expected = { action: 'read_file', target: null, params: { path: '/etc/hosts' }, caller: 'agent-1' }
-    const other = await validateTicket(keys, token, { ...expected, params: { path: '/etc/shadow' } }, airlock.store.nonces)
+    const other = await validateTicket(
+      keys,
+      token,
+      { ...expected, params: { path: '/etc/shadow' } },
+      airlock.store.nonces,
+    )
     expect(other).toMatchObject({ valid: false })
     expect(await validateTicket(keys, token, expected, airlock.store.nonces)).toMatchObject({ valid: true })
     expect(await validateTicket(keys, token, expected, airlock.store.nonces)).toMatchObject({
@@ -108,12 +119,16 @@ describe('execution tickets', () => {
     const airlock = createAirlock({ actions: [gated], policies: [allowAll()], keys })
     const held = await airlock.execute('wipe_disk', { disk: 'sdb' }, { caller: agent })
     if (held.status !== 'pending_approval') throw new Error('expected a hold')
-    expect(await airlock.approvals.approve(held.approval_id, { approver: 'ops' })).toMatchObject({ status: 'approved' })
+    expect(await airlock.approvals.approve(held.approval_id, { approver: 'ops' })).toMatchObject({
+      status: 'approved',
+    })
     const a = await airlock.approvals.ticket(agent, held.approval_id)
     const b = await airlock.approvals.ticket(agent, held.approval_id)
     expect(b.nonce).toBe(a.nonce)
     const expected = { action: 'wipe_disk', target: null, params: { disk: 'sdb' }, caller: 'agent-1' }
     expect(await validateTicket(keys, a.token, expected, airlock.store.nonces)).toMatchObject({ valid: true })
-    expect(await validateTicket(keys, b.token, expected, airlock.store.nonces)).toMatchObject({ valid: false })
+    expect(await validateTicket(keys, b.token, expected, airlock.store.nonces)).toMatchObject({
+      valid: false,
+    })
   })
 })
