@@ -26,7 +26,6 @@ import type { Target } from './inventory/target.js'
 import type { Limits } from './limits/create-limits.js'
 import type {
   DenialCode,
-  DeniedOutcome,
   ExecutedOutcome,
   FailedOutcome,
   Outcome,
