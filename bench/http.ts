@@ -2,8 +2,8 @@
  * HTTP benchmark: `POST /actions/{name}/execute` over a real port, API-key
  * authentication, an allow-all policy and a SQLite store with a durable audit
  * chain (WAL, synchronous=FULL), under 50 connections for about 10 seconds.
- * Prints requests per second and p50/p99 latency. The load generator runs in
- * the same process, so it shares the CPU with the server.
+ * Prints requests per second and p50/p99 latency. The load generator runs on
+ * the same machine, in a process of its own.
  *
  * Run alone with `node --import jiti/register bench/http.ts`
  * (`BENCH_HTTP_SECONDS` changes the duration; `BENCH_HTTP_STORE=memory`
@@ -11,13 +11,15 @@
  *
  * @module
  */
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { serve } from '@hono/node-server'
-import autocannon from 'autocannon'
+import type autocannon from 'autocannon'
 import { z } from 'zod'
 import { defineAction } from '../src/actions/define-action.js'
 import { createAirlock } from '../src/airlock.js'
@@ -35,6 +37,41 @@ const add = defineAction({
   input: z.object({ a: z.number(), b: z.number() }),
   handler: ({ a, b }) => ({ sum: a + b }),
 })
+
+/**
+ * Runs autocannon in its own process, as a load generator would be: on the
+ * same machine (it takes one of the cores) but not on the server's event
+ * loop, where every pause of the server would also pause the measurement.
+ */
+async function loadTest(url: string, key: string, seconds: number): Promise<autocannon.Result> {
+  const cli = createRequire(import.meta.url).resolve('autocannon/autocannon.js')
+  const args = [
+    cli,
+    '--json',
+    '--connections',
+    '50',
+    '--duration',
+    String(seconds),
+    '--method',
+    'POST',
+    '--headers',
+    `authorization=Bearer ${key}`,
+    '--headers',
+    'content-type=application/json',
+    '--body',
+    JSON.stringify({ inputs: { a: 1, b: 2 } }),
+    url,
+  ]
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    out += chunk
+  })
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  if (code !== 0) throw new Error(`autocannon exited with ${code}`)
+  return JSON.parse(out) as autocannon.Result
+}
 
 /** Runs the benchmark and prints its figures. */
 export async function benchHttp(): Promise<void> {
@@ -58,14 +95,7 @@ export async function benchHttp(): Promise<void> {
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/actions/add/execute`
   try {
-    const result = await autocannon({
-      url,
-      method: 'POST',
-      connections: 50,
-      duration: seconds,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ inputs: { a: 1, b: 2 } }),
-    })
+    const result = await loadTest(url, key, seconds)
     const events = await airlock.audit.verify()
     console.log(
       `http: POST /actions/add/execute, 50 connections, ${inMemory ? 'memory store' : 'SQLite (durable audit)'}`,

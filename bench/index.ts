@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   policy: async () => ({ run: (await import('./policy.js')).benchPolicy }),
   execute: async () => ({ run: (await import('./execute.js')).benchExecute }),
   store: async () => ({ run: (await import('./store.js')).benchStore }),
+  http: async () => ({ run: (await import('./http.js')).benchHttp }),
   limits: async () => ({ run: (await import('./limits.js')).benchLimits }),
   tickets: async () => ({ run: (await import('./tickets.js')).benchTickets }),
 }

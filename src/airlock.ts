@@ -185,6 +185,8 @@ export interface AirlockAudit {
 /** A wired pipeline. */
 export interface Airlock {
   readonly store: Store
+  /** The signing keys, when configured: their public half is served as the JWKS. */
+  readonly keys: KeySet | undefined
   /** The actions, sorted by name. */
   actions(): readonly ActionDefinition[]
   getAction(name: string): ActionDefinition | undefined
@@ -1016,6 +1018,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
 
   return {
     store,
+    keys: config.keys,
     actions: () => actions.list(),
     getAction: (name) => actions.get(name),
     execute,

@@ -1,0 +1,133 @@
+/**
+ * The request shapes of the REST API: path parameters, query strings,
+ * headers and bodies. Bodies are strict (an unknown field is a 400, not
+ * silently dropped) and every string is bounded.
+ *
+ * @module
+ */
+import { z } from 'zod'
+import { ACTION_NAME_PATTERN } from '../actions/action-name.js'
+import { approvalStatusSchema, auditStatusSchema, decisionResultSchema } from './wire-schemas.js'
+
+/** Most steps one `check-plan` call may carry. */
+export const MAX_PLAN_STEPS = 100
+
+const APPROVAL_ID = /^apr-[0-9a-f]{24}$/
+// Printable ASCII, as the IETF idempotency-key draft and most gateways expect.
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]+$/
+
+export const actionNameParams = z.object({
+  name: z
+    .string()
+    .max(128, 'must be at most 128 characters')
+    .regex(ACTION_NAME_PATTERN, 'must be an action name: a lower-case letter, then letters, digits, _ or -'),
+})
+
+export const approvalIdParams = z.object({
+  id: z.string().regex(APPROVAL_ID, "must be an approval id: 'apr-' and 24 lower-case hex characters"),
+})
+
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1, 'must not be empty')
+    .max(255, 'must be at most 255 characters')
+    .regex(IDEMPOTENCY_KEY, 'must be printable ASCII')
+    .optional()
+    .describe(
+      'Makes the call safe to retry: the same key (per tenant and action) with the same inputs returns the first outcome',
+    ),
+})
+
+const jsonObject = z.record(z.string(), z.unknown())
+const targetField = z
+  .string()
+  .min(1)
+  .max(512)
+  .nullable()
+  .optional()
+  .describe('Inventory id of the target, e.g. prod/api-server')
+const ticketField = z
+  .string()
+  .min(1)
+  .max(256)
+  .nullable()
+  .optional()
+  .describe('External ticket or incident id linked to the request')
+
+export const executeBody = z.strictObject({
+  inputs: jsonObject.describe("The action's inputs; see its input_schema"),
+  target: targetField,
+  ticket_id: ticketField,
+})
+
+const checkStepFields = {
+  action: z.string().min(1).max(256),
+  inputs: jsonObject.optional(),
+  params: jsonObject.optional().describe('Alias of inputs'),
+  target: targetField,
+  ticket_id: ticketField,
+}
+
+function oneOfInputsOrParams(value: { inputs?: unknown; params?: unknown }, ctx: z.RefinementCtx): void {
+  if (value.inputs !== undefined && value.params !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['params'], message: 'give inputs or params, not both' })
+  }
+}
+
+export const checkBody = z.strictObject(checkStepFields).superRefine(oneOfInputsOrParams)
+
+export const checkPlanBody = z.strictObject({
+  steps: z
+    .array(z.strictObject(checkStepFields).superRefine(oneOfInputsOrParams))
+    .min(1, 'must hold at least one step')
+    .max(MAX_PLAN_STEPS, `must hold at most ${MAX_PLAN_STEPS} steps`),
+})
+
+export const decideBody = z.strictObject({
+  comment: z.string().max(4000, 'must be at most 4000 characters').nullable().optional(),
+})
+
+/** `limit` and `cursor`, with `limit` capped at `max`. */
+export function pageQuery(max: number) {
+  const range = `must be an integer from 1 to ${max}`
+  return {
+    limit: z
+      .string()
+      .regex(/^\d{1,10}$/, range)
+      .transform(Number)
+      .pipe(z.number().int().min(1, range).max(max, range))
+      .optional()
+      .describe(`Page size, 1 to ${max}; default ${Math.min(50, max)}`),
+    cursor: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .describe('The next_cursor of the previous page, with the same filters'),
+  }
+}
+
+export function approvalsQuery(max: number) {
+  return z.strictObject({ status: approvalStatusSchema.optional(), ...pageQuery(max) })
+}
+
+const isoTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO-8601 time with a UTC offset, e.g. 2025-01-31T12:00:00Z',
+})
+const filterText = z.string().min(1).max(256)
+
+export function auditQuery(max: number) {
+  return z.strictObject({
+    action: filterText.optional(),
+    actor: filterText.optional(),
+    decision: decisionResultSchema.optional(),
+    status: auditStatusSchema.optional(),
+    request_id: filterText.optional(),
+    approval_id: filterText.optional(),
+    since: isoTime.optional().describe('Inclusive lower bound on ts'),
+    until: isoTime.optional().describe('Exclusive upper bound on ts'),
+    ...pageQuery(max),
+  })
+}

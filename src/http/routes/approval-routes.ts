@@ -1,0 +1,136 @@
+import { z } from 'zod'
+import { AirlockError } from '../../errors/airlock-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
+import type { Principal } from '../../identity/principal.js'
+import type { ApprovalListOptions } from '../../store/store.js'
+import { approvalIdParams, approvalsQuery, decideBody } from '../request-schemas.js'
+import { defineRoute, type Route } from '../route.js'
+import { toWireApproval, toWireOutcome } from '../to-wire.js'
+import {
+  approvalPageSchema,
+  approvalSchema,
+  approveDecidedSchema,
+  approvedSchema,
+  approvePendingSchema,
+  rejectedSchema,
+} from '../wire-schemas.js'
+import { AUTHENTICATED_ERRORS, BODY_ERRORS, problemDoc } from './common-responses.js'
+import { defaultLimit, type RouteDeps } from './route-deps.js'
+
+// Deciding is the one thing an unauthenticated caller must never do, even where anonymous access is configured.
+function requireIdentifiedDecider(principal: Principal): Principal {
+  if (principal.auth === 'anonymous') {
+    throw new AirlockError(ErrorCode.FORBIDDEN, 'Deciding an approval needs an authenticated caller')
+  }
+  return principal
+}
+
+const DECISION_ERRORS = [
+  problemDoc(403, 'The caller requested it (self-approval), lacks an approver role, or is anonymous'),
+  problemDoc(404, 'No approval with this id in the caller’s tenant'),
+  problemDoc(409, 'Already decided; approval_status says how'),
+]
+
+/** Listing, reading and deciding approvals, always within the caller's tenant. */
+export function approvalRoutes(deps: RouteDeps): Route[] {
+  const { airlock } = deps
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/approvals',
+      operation_id: 'listApprovals',
+      summary: 'Approvals in the caller’s tenant, newest first',
+      tag: 'approvals',
+      query: approvalsQuery(deps.max_page_size),
+      responses: [
+        { status: 200, description: 'A page of approvals', schema: approvalPageSchema },
+        ...AUTHENTICATED_ERRORS,
+      ],
+      handle: async (c, { query }) => {
+        const options: ApprovalListOptions = {
+          limit: query.limit ?? defaultLimit(deps),
+          ...(query.status === undefined ? {} : { status: query.status }),
+          ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+        }
+        const page = await airlock.approvals.list(c.get('principal'), options)
+        return c.json({ items: page.items.map(toWireApproval), next_cursor: page.next_cursor })
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/approvals/{id}',
+      operation_id: 'getApproval',
+      summary: 'One approval, with its redacted inputs',
+      tag: 'approvals',
+      params: approvalIdParams,
+      responses: [
+        { status: 200, description: 'The approval', schema: approvalSchema },
+        problemDoc(404, 'No approval with this id in the caller’s tenant'),
+        ...AUTHENTICATED_ERRORS,
+      ],
+      handle: async (c, { params }) =>
+        c.json(toWireApproval(await airlock.approvals.get(c.get('principal'), params.id))),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/approvals/{id}/approve',
+      operation_id: 'approve',
+      summary: 'Approve; once the quorum is reached the request runs with its original inputs',
+      description:
+        'Answers 200 with the execution outcome (executed, failed, or denied when policy changed meanwhile) and the approval; `approved` when the requester’s process runs the request; 202 while more distinct approvers are needed.',
+      tag: 'approvals',
+      params: approvalIdParams,
+      body: decideBody,
+      body_required: false,
+      responses: [
+        {
+          status: 200,
+          description:
+            'Decided: the outcome of running the request, or `approved` when the requester’s process runs it',
+          schema: z.union([approveDecidedSchema, approvedSchema]),
+        },
+        { status: 202, description: 'Vote counted; more approvers needed', schema: approvePendingSchema },
+        ...DECISION_ERRORS,
+        ...AUTHENTICATED_ERRORS,
+        ...BODY_ERRORS,
+      ],
+      handle: async (c, { params, body }) => {
+        const approver = requireIdentifiedDecider(c.get('principal'))
+        const result = await airlock.approvals.approve(params.id, { approver, comment: body.comment ?? null })
+        const approval = toWireApproval(result.approval)
+        if (result.status === 'pending') {
+          return c.json({ status: 'pending_approval', approval_id: result.approval.id, approval }, 202)
+        }
+        if (result.status === 'approved') {
+          return c.json({ status: 'approved', approval_id: result.approval.id, approval }, 200)
+        }
+        return c.json({ ...toWireOutcome(result.outcome), approval }, 200)
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/approvals/{id}/reject',
+      operation_id: 'reject',
+      summary: 'Reject; the request never runs',
+      tag: 'approvals',
+      params: approvalIdParams,
+      body: decideBody,
+      body_required: false,
+      responses: [
+        { status: 200, description: 'Rejected', schema: rejectedSchema },
+        ...DECISION_ERRORS,
+        ...AUTHENTICATED_ERRORS,
+        ...BODY_ERRORS,
+      ],
+      handle: async (c, { params, body }) => {
+        const approver = requireIdentifiedDecider(c.get('principal'))
+        const approval = await airlock.approvals.reject(params.id, {
+          approver,
+          comment: body.comment ?? null,
+          channel: 'http',
+        })
+        return c.json({ status: 'rejected', approval_id: approval.id, approval: toWireApproval(approval) })
+      },
+    }),
+  ]
+}
