@@ -26,8 +26,9 @@ interface Pending {
  *
  * @remarks While one append is in flight, new events queue; the moment it
  * finishes, everything queued (up to `maxBatch`) goes out as the next
- * append. There is no timer: a lone event is written at once, and under load
- * one transaction — one fsync — carries hundreds of events. Events keep the
+ * append. There is no timer: a lone event is written on the next turn of the
+ * event loop, and under load one transaction — one fsync — carries hundreds
+ * of events. Events keep the
  * order of their `write` calls. Each caller's promise resolves only once its
  * event is durably stored, and rejects if it could not be: when a batch
  * fails, its events are retried one by one so a single bad event cannot sink
@@ -64,7 +65,7 @@ export class AuditWriter {
       // Start on the next microtask, so writes made in the same tick share
       // the first append and the caller never runs a synchronous driver's
       // commit on its own stack.
-      this.#flushing ??= Promise.resolve().then(() => this.#drain())
+      this.#flushing ??= this.#drain()
     })
   }
 
@@ -82,6 +83,11 @@ export class AuditWriter {
   async #drain(): Promise<void> {
     try {
       while (this.#queue.length > 0) {
+        // Let pending I/O callbacks (new requests) run first, so they can join
+        // this batch. With a synchronous driver (SQLite) the commit blocks the
+        // event loop, and starting the next batch on a microtask would commit
+        // only what the previous batch's callers managed to enqueue.
+        await new Promise<void>((resolve) => setImmediate(resolve))
         const batch = this.#queue.splice(0, this.#maxBatch)
         await this.#appendBatch(batch)
       }
