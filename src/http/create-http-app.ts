@@ -54,6 +54,12 @@ export interface HttpAppOptions {
   readonly logger?: HttpLogger
   /** Whether to believe `X-Forwarded-For` (see {@link TrustProxy}). Default false. */
   readonly trust_proxy?: TrustProxy
+  /**
+   * Apps that authenticate their own callers, mounted before the
+   * authentication middleware (under `base_path`): e.g. the Slack
+   * interactions endpoint, which verifies Slack's signature instead.
+   */
+  readonly mount?: readonly { readonly path: string; readonly app: Hono }[]
 }
 
 /** The app `createHttpApp` returns. */
@@ -238,6 +244,11 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   }
 
   for (const route of [...publicRoutes, openapiRoute]) register(route)
+  for (const { path, app: mounted } of options.mount ?? []) {
+    if (!/^\/[A-Za-z0-9._~\-/]+$/.test(path))
+      throw configError(`mount path must be an absolute path, got ${JSON.stringify(path)}`)
+    app.route(path, mounted)
+  }
 
   // Authentication runs before routing can reveal whether an action or approval exists.
   app.use('*', async (c, next) => {

@@ -42,7 +42,7 @@ const str = (value: unknown): string | null => (typeof value === 'string' && val
 
 /**
  * A Hono app for Slack's interactivity requests; mount it where the Slack
- * app's Request URL points, e.g. `app.route('/slack/interactions', slackInteractions(airlock, config))`.
+ * app's Request URL points, e.g. `createHttpApp(airlock, { auth, mount: [{ path: '/slack/interactions', app: slackInteractions(airlock, config) }] })`.
  *
  * @remarks Each request is checked before anything is parsed: Slack's v0
  * signature over the raw body (constant-time) and a timestamp within five
