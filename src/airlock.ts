@@ -9,7 +9,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ActionDefinition } from './actions/action-definition.js'
-import { ApprovalService, type ApprovalsConfig } from './approvals/approval-service.js'
+import {
+  ApprovalService,
+  type ApprovalsConfig,
+  type SealedRequest,
+  type VoteOutcome,
+} from './approvals/approval-service.js'
 import type { AuditEvent, AuditEventInput, AuditStatus } from './audit/audit-event.js'
 import { AuditWriter } from './audit/audit-writer.js'
 import { createRedactor, type RedactionConfig, type Redactor } from './audit/redact.js'
@@ -335,6 +340,9 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       },
     )
 
+  /** Free text (reasons, comments, error messages) can quote secrets too. */
+  const maskText = (text: string | null): string | null => (text === null ? null : redactor.redactString(text))
+
   /** Builds and durably writes one audit event; resolves once it is in the chain. */
   const record = (
     status: AuditStatus,
@@ -368,18 +376,18 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       actor: fields.principal.actor_id,
       target: fields.target ?? d?.target ?? null,
       decision: d?.decision ?? null,
-      reason: fields.reason ?? d?.reason ?? null,
+      reason: maskText(fields.reason ?? d?.reason ?? null),
       rule: fields.rule ?? d?.rule ?? null,
       risk_class: d?.risk_class ?? null,
       effective_risk: d?.effective_risk ?? null,
       inputs: fields.inputs === undefined ? null : redactor.redact(fields.inputs),
       result: fields.result === undefined ? null : redactor.redact(fields.result),
-      error: fields.error ?? null,
+      error: maskText(fields.error ?? null),
       approval_id: fields.approval_id ?? null,
       approver: fields.approver ?? null,
       idempotency_key: fields.idempotency_key ?? null,
       ticket_id: fields.ticket_id ?? d?.ticket_id ?? null,
-      context: fields.context ?? null,
+      context: fields.context ? (redactor.redact(fields.context) as Record<string, unknown>) : null,
     }
     return writer.write(event)
   }
@@ -393,7 +401,12 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
           ? 'TARGET_TYPE'
           : 'POLICY'
 
-  /** The run stage: `started` is durable before the handler is called, so a crash leaves evidence. */
+  /**
+   * The run stage: `started` is durable before the handler is called, so a
+   * crash leaves evidence. `progress.started` tells the caller whether the
+   * handler may have run, which decides what happens to an idempotency claim
+   * when recording the end fails.
+   */
   const run = async (
     definition: ActionDefinition,
     inputs: unknown,
@@ -407,6 +420,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       idempotency_key: string | null
       signal: AbortSignal | undefined
     },
+    progress: { started: boolean } = { started: false },
   ): Promise<ExecutedOutcome | FailedOutcome> => {
     const base = {
       request_id: ctx.request_id,
@@ -418,47 +432,47 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       idempotency_key: ctx.idempotency_key,
     }
     await record('started', { ...base, inputs })
+    progress.started = true
+    let result: unknown
+    let failure: { message: string; code: string | null } | null = null
     if (!definition.handler) {
-      const error = `Action '${definition.name}' has no handler in this process`
-      const event = await record('failed', { ...base, error })
-      return failed(
-        ctx.request_id,
-        event.id,
-        definition.name,
-        { message: error, code: null },
-        ctx.approval_id,
-      )
-    }
-    const controller = new AbortController()
-    const onAbort = () => controller.abort(ctx.signal?.reason)
-    ctx.signal?.addEventListener('abort', onAbort, { once: true })
-    try {
-      const raw = await definition.handler(inputs, {
-        principal: ctx.principal,
-        target: ctx.target,
-        target_id: ctx.decision.target,
-        request_id: ctx.request_id,
-        approval_id: ctx.approval_id,
-        idempotency_key: ctx.idempotency_key,
-        signal: controller.signal,
-      })
-      const result = jsonValue(raw)
-      const event = await record('executed', { ...base, result })
-      return {
-        status: 'executed',
-        request_id: ctx.request_id,
-        audit_id: event.id,
-        action: definition.name,
-        replayed: false,
-        result,
-        approval_id: ctx.approval_id,
+      failure = { message: `Action '${definition.name}' has no handler in this process`, code: null }
+    } else {
+      const controller = new AbortController()
+      const onAbort = () => controller.abort(ctx.signal?.reason)
+      ctx.signal?.addEventListener('abort', onAbort, { once: true })
+      try {
+        const raw = await definition.handler(inputs, {
+          principal: ctx.principal,
+          target: ctx.target,
+          target_id: ctx.decision.target,
+          request_id: ctx.request_id,
+          approval_id: ctx.approval_id,
+          idempotency_key: ctx.idempotency_key,
+          signal: controller.signal,
+        })
+        result = jsonValue(raw)
+      } catch (error) {
+        const err = errorMessage(error)
+        // Handler errors often quote connection strings or tokens: mask them like any other value.
+        failure = { message: redactor.redactString(err.message), code: err.code }
+      } finally {
+        ctx.signal?.removeEventListener('abort', onAbort)
       }
-    } catch (error) {
-      const err = errorMessage(error)
-      const event = await record('failed', { ...base, error: err.message })
-      return failed(ctx.request_id, event.id, definition.name, err, ctx.approval_id)
-    } finally {
-      ctx.signal?.removeEventListener('abort', onAbort)
+    }
+    if (failure) {
+      const event = await record('failed', { ...base, error: failure.message })
+      return failed(ctx.request_id, event.id, definition.name, failure, ctx.approval_id)
+    }
+    const event = await record('executed', { ...base, result })
+    return {
+      status: 'executed',
+      request_id: ctx.request_id,
+      audit_id: event.id,
+      action: definition.name,
+      replayed: false,
+      result,
+      approval_id: ctx.approval_id,
     }
   }
 
@@ -546,10 +560,12 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     }
 
     let outcome: Outcome
+    const progress = { started: false }
     try {
       if (decision.decision === 'require_approval') {
-        // hold
-        const approval = await approvalService.hold({
+        // hold: the `held` event is durable before the approval exists, so nothing can be
+        // decided (and run) that the audit chain does not know about.
+        const held = approvalService.prepare({
           principal,
           definition,
           decision,
@@ -563,13 +579,14 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
           decision,
           inputs: evaluation.inputs,
           reason,
-          approval_id: approval.id,
+          approval_id: held.id,
           context: {
-            expires_at: approval.expires_at,
-            required_approvals: approval.required_approvals,
+            expires_at: held.expires_at,
+            required_approvals: held.required_approvals,
             ...auth.context,
           },
         })
+        const approval = await approvalService.create(held)
         outcome = {
           status: 'pending_approval',
           request_id,
@@ -581,21 +598,46 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
           rule: decision.rule,
           expires_at: approval.expires_at,
         } satisfies PendingApprovalOutcome
+      } else if (decision.decision === 'allow') {
+        outcome = await run(
+          definition,
+          evaluation.inputs,
+          {
+            request_id,
+            principal,
+            decision,
+            target: evaluation.target,
+            approval_id: null,
+            approver: null,
+            idempotency_key,
+            signal: options.signal,
+          },
+          progress,
+        )
       } else {
-        outcome = await run(definition, evaluation.inputs, {
-          request_id,
-          principal,
-          decision,
-          target: evaluation.target,
-          approval_id: null,
-          approver: null,
-          idempotency_key,
-          signal: options.signal,
-        })
+        // Only the three known results exist; anything else must never run.
+        throw new AirlockError(ErrorCode.INTERNAL, `Unknown decision '${String(decision.decision)}'`)
       }
     } catch (error) {
-      // Nothing durable happened (or the store failed): free the key so a retry can run.
-      if (claim?.kind === 'run') await claim.abandon().catch(() => undefined)
+      if (claim?.kind === 'run') {
+        if (!progress.started) {
+          // The handler was never called: free the key so a retry can run.
+          await claim.abandon().catch(() => undefined)
+        } else {
+          // The handler may have run but its end was not recorded. Running it again under the
+          // same key could do the work twice, so the key keeps an unknown-result failure.
+          const unknown = failed(
+            request_id,
+            '',
+            action,
+            { message: 'The action started but its outcome could not be recorded', code: 'RESULT_UNKNOWN' },
+            null,
+          )
+          await claim
+            .finish(sealer.seal(unknown, `idem:${principal.tenant_id}:${action}:${idempotency_key}`))
+            .catch(() => undefined)
+        }
+      }
       throw error
     }
 
@@ -717,14 +759,15 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     options: CheckOptions = {},
   ): Promise<CheckResult> => {
     const principal = toPrincipal(options.caller)
-    const { decision, context, retry_after_s } = await authorize(action, inputs, principal, options)
+    const { decision, context, retry_after_s, evaluation } = await authorize(action, inputs, principal, options)
     const audit_id = newId('evt')
     let ticket: CheckResult['ticket'] = null
     if (decision.decision === 'allow' && config.keys) {
       const issued = await issueTicket(config.keys, {
         action,
         target: decision.target,
-        params: inputs,
+        // The ticket binds what the handler would receive, not the raw request.
+        params: (evaluation.inputs ?? inputs) as Record<string, unknown>,
         caller: principal.actor_id,
         tenant: principal.tenant_id,
         audit_id,
@@ -763,31 +806,67 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     }
   }
 
-  const approve = async (id: string, options: DecideApprovalOptions): Promise<ApproveResult> => {
-    const approver = toPrincipal(options.approver)
-    const comment = options.comment ?? null
-    const vote = await approvalService.vote(approver, id, 'approve', comment)
-    const approval = vote.approval
-    const requester: Principal = {
+  /**
+   * Who an approval's events are attributed to: the requester as they were
+   * when they asked (sealed with the inputs), or, when the seal cannot be
+   * opened, a bare principal carrying only what the approval row says.
+   */
+  const requesterOf = (approval: Approval, sealed?: SealedRequest): Principal => {
+    if (sealed) return sealed.requester
+    return {
       ...localPrincipal(approval.requester, {
         roles: approval.requester_roles,
         tenant_id: approval.tenant_id,
       }),
       auth: 'approval',
     }
-    const common = {
-      request_id: approval.request_id,
-      principal: requester,
-      action: approval.action,
-      approval_id: approval.id,
-      approver: approver.actor_id,
-      idempotency_key: approval.idempotency_key,
-      ticket_id: approval.ticket_id,
-      target: approval.target,
+  }
+
+  /** Fields every audit event about an approval shares. */
+  const approvalEvent = (approval: Approval, approver: string | null, requester = requesterOf(approval)) => ({
+    request_id: approval.request_id,
+    principal: requester,
+    action: approval.action,
+    approval_id: approval.id,
+    approver,
+    idempotency_key: approval.idempotency_key,
+    ticket_id: approval.ticket_id,
+    target: approval.target,
+  })
+
+  /** Casts a vote; an approval found expired by the vote is audited as expired. */
+  const vote = async (
+    approver: Principal,
+    id: string,
+    verdict: 'approve' | 'reject',
+    comment: string | null,
+  ): Promise<VoteOutcome> => {
+    try {
+      return await approvalService.vote(approver, id, verdict, comment)
+    } catch (error) {
+      if (
+        AirlockError.isInstance(error) &&
+        error.details?.status === 'expired' &&
+        error.details.expired_now === true
+      ) {
+        const expired = await approvalService.get(approver, id)
+        await record('expired', {
+          ...approvalEvent(expired, null),
+          reason: `Approval expired at ${expired.expires_at}; a late decision by '${approver.actor_id}' was refused`,
+        })
+      }
+      throw error
     }
-    if (vote.kind === 'pending') {
+  }
+
+  const approve = async (id: string, options: DecideApprovalOptions): Promise<ApproveResult> => {
+    const approver = toPrincipal(options.approver)
+    const comment = options.comment ?? null
+    const result = await vote(approver, id, 'approve', comment)
+    const approval = result.approval
+    if (result.kind === 'pending') {
       await record('approved', {
-        ...common,
+        ...approvalEvent(approval, approver.actor_id),
         reason: `Approval vote ${approval.votes.length} of ${approval.required_approvals}`,
         context: {
           comment,
@@ -799,9 +878,9 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       })
       return { status: 'pending', approval }
     }
-    if (vote.kind !== 'approved') throw new AirlockError(ErrorCode.INTERNAL, 'unexpected vote result')
+    if (result.kind !== 'approved') throw new AirlockError(ErrorCode.INTERNAL, 'unexpected vote result')
     await record('approved', {
-      ...common,
+      ...approvalEvent(approval, approver.actor_id, result.request.requester),
       context: { comment, channel: options.channel ?? null, final: true },
     })
     const definition = actions.get(approval.action)
@@ -809,17 +888,18 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       // The requester's process runs it (`approvals.resume`): the handler lives there, not here.
       return { status: 'approved', approval }
     }
-    const outcome = await executeApproved(approval, vote.inputs, approver.actor_id)
-    return { status: 'decided', approval: outcome.approval, outcome: outcome.outcome }
+    const executed = await executeApproved(approval, result.request, approver.actor_id)
+    return { status: 'decided', approval: executed.approval, outcome: executed.outcome }
   }
 
   /**
-   * approved → executing → executed | failed, exactly once across processes;
-   * policy is re-checked with the original inputs and requester first.
+   * approved → executing → executed | failed, exactly once across processes.
+   * Scopes and policy are checked again first, for the requester as they were
+   * when they asked, with the original inputs.
    */
   const executeApproved = async (
     approval: Approval,
-    sealedInputs: unknown,
+    sealed: SealedRequest,
     approver: string | null,
   ): Promise<{ approval: Approval; outcome: Outcome }> => {
     const claimed = await store.approvals.startExecution(approval.tenant_id, approval.id, now().toISOString())
@@ -831,110 +911,106 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
         { details: { status: current?.status ?? null } },
       )
     }
-    const requester: Principal = {
-      ...localPrincipal(approval.requester, {
-        roles: approval.requester_roles,
-        tenant_id: approval.tenant_id,
-      }),
-      auth: 'approval',
-    }
-    const common = {
-      request_id: approval.request_id,
-      principal: requester,
-      action: approval.action,
-      approval_id: approval.id,
-      approver,
-      idempotency_key: approval.idempotency_key,
-      ticket_id: approval.ticket_id,
-      target: approval.target,
-    }
-    // Policy may have changed since the request was held.
-    const evaluation = evaluate(approval.action, sealedInputs as Record<string, unknown>, requester, {
-      target: approval.target,
-      ticket_id: approval.ticket_id,
-    })
-    const definition = evaluation.definition
-    let outcome: Outcome
-    if (!definition || evaluation.decision.decision === 'deny') {
-      const reason = `Denied at approval time: ${evaluation.decision.reason}`
-      const event = await record('denied', { ...common, decision: evaluation.decision, reason })
-      outcome = {
-        status: 'denied',
-        request_id: approval.request_id,
-        audit_id: event.id,
-        action: approval.action,
-        replayed: false,
-        code: denialCode(evaluation),
-        reason,
-        rule: evaluation.decision.rule,
-        issues: evaluation.decision.param_errors,
-        decision: evaluation.decision,
-      }
-    } else {
-      outcome = await run(definition, evaluation.inputs, {
-        request_id: approval.request_id,
-        principal: requester,
-        decision: evaluation.decision,
-        target: evaluation.target,
-        approval_id: approval.id,
-        approver,
-        idempotency_key: approval.idempotency_key,
-        signal: undefined,
-      })
-    }
-    const completed = await approvalService.complete(
-      claimed,
-      outcome.status === 'executed' ? 'executed' : 'failed',
-      outcome,
+    const requester = sealed.requester
+    const common = approvalEvent(approval, approver, requester)
+    let outcome: Outcome = failed(
+      approval.request_id,
+      '',
+      approval.action,
+      { message: 'The approved request stopped before its outcome was recorded', code: 'RESULT_UNKNOWN' },
+      approval.id,
     )
-    return { approval: completed ?? claimed, outcome }
+    try {
+      const evaluation = evaluate(approval.action, sealed.inputs as Record<string, unknown>, requester, {
+        target: approval.target,
+        ticket_id: approval.ticket_id,
+      })
+      const { decision, code } = authorizeSync(evaluation, requester)
+      const definition = evaluation.definition
+      if (!definition || decision.decision === 'deny') {
+        const reason = `Denied at approval time: ${decision.reason}`
+        const event = await record('denied', { ...common, decision, reason })
+        outcome = {
+          status: 'denied',
+          request_id: approval.request_id,
+          audit_id: event.id,
+          action: approval.action,
+          replayed: false,
+          code: code ?? 'POLICY',
+          reason,
+          rule: decision.rule,
+          issues: decision.param_errors,
+          decision,
+        }
+      } else {
+        outcome = await run(definition, evaluation.inputs, {
+          request_id: approval.request_id,
+          principal: requester,
+          decision,
+          target: evaluation.target,
+          approval_id: approval.id,
+          approver,
+          idempotency_key: approval.idempotency_key,
+          signal: undefined,
+        })
+      }
+    } finally {
+      // Whatever happened, leave `executing`: an approval must never be stuck there.
+      const completed = await approvalService
+        .complete(claimed, outcome.status === 'executed' ? 'executed' : 'failed', outcome)
+        .catch(() => null)
+      approval = completed ?? claimed
+    }
+    return { approval, outcome }
   }
 
-  /** The outcome a finished approval stands for, for callers that come back to it. */
-  const settledOutcome = (approval: Approval): Outcome | null => {
-    const base = {
+  /** The outcome a finished approval stands for, for a requester that comes back to it. */
+  const settledOutcome = async (approval: Approval): Promise<Outcome | null> => {
+    if (approval.status === 'executed' || approval.status === 'failed') {
+      return { ...(approval.outcome as Outcome), replayed: true }
+    }
+    if (approval.status !== 'rejected' && approval.status !== 'expired') return null
+    const reason =
+      approval.status === 'rejected'
+        ? `Rejected by ${approval.decided_by ?? 'an approver'}${approval.comment ? `: ${approval.comment}` : ''}`
+        : `Approval expired at ${approval.expires_at}`
+    const event = await record('replayed', {
+      ...approvalEvent(approval, approval.decided_by),
+      reason,
+      context: { original_status: approval.status },
+    })
+    return {
+      status: 'denied',
       request_id: approval.request_id,
-      audit_id: '',
+      audit_id: event.id,
       action: approval.action,
       replayed: true,
-    }
-    switch (approval.status) {
-      case 'executed':
-      case 'failed':
-        return { ...(approval.outcome as Outcome), replayed: true }
-      case 'rejected':
-      case 'expired':
-        return {
-          ...base,
-          status: 'denied',
-          code: 'POLICY',
-          reason:
-            approval.status === 'rejected'
-              ? `Rejected by ${approval.decided_by ?? 'an approver'}${approval.comment ? `: ${approval.comment}` : ''}`
-              : `Approval expired at ${approval.expires_at}`,
-          rule: approval.rule,
-          issues: [],
-          decision: null,
-        }
-      default:
-        return null
+      code: 'POLICY',
+      reason,
+      rule: approval.rule,
+      issues: [],
+      decision: null,
     }
   }
 
-  const resume = async (caller: Principal | string, id: string): Promise<Outcome> => {
-    const principal = toPrincipal(caller)
+  /** The approval, for its requester only. */
+  const ownApproval = async (principal: Principal, id: string, verb: string): Promise<Approval> => {
     const approval = await approvalService.get(principal, id)
     if (approval.requester !== principal.actor_id) {
       throw new AirlockError(
         ErrorCode.FORBIDDEN,
-        `Only the requester '${approval.requester}' may resume '${id}'`,
+        `Only the requester '${approval.requester}' may ${verb} '${id}'`,
       )
     }
+    return approval
+  }
+
+  const resume = async (caller: Principal | string, id: string): Promise<Outcome> => {
+    const approval = await ownApproval(toPrincipal(caller), id, 'resume')
     if (approval.status === 'approved') {
-      const opened = approvalService.open(approval)
-      return (await executeApproved(approval, opened, approval.decided_by)).outcome
+      return (await executeApproved(approval, approvalService.open(approval), approval.decided_by)).outcome
     }
-    const settled = settledOutcome(approval)
+    const settled = await settledOutcome(approval)
     if (settled) return settled
     throw new AirlockError(
       ErrorCode.APPROVAL_ALREADY_DECIDED,
@@ -957,17 +1033,12 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       if (approval.status !== 'pending') return approval
       options.signal?.throwIfAborted()
       if (Date.now() >= deadline) {
+        // Giving up expires the request, so only the one who asked may give up on it.
+        if (approval.requester !== principal.actor_id) return approval
         const expired = await store.approvals.expireOne(principal.tenant_id, id, now().toISOString())
         if (!expired) continue
         await record('expired', {
-          request_id: expired.request_id,
-          principal: {
-            ...localPrincipal(expired.requester, { tenant_id: expired.tenant_id }),
-            auth: 'approval',
-          },
-          action: expired.action,
-          target: expired.target,
-          approval_id: expired.id,
+          ...approvalEvent(expired, null),
           reason: `Nobody decided within ${options.timeout_ms} ms`,
         })
         return expired
@@ -981,18 +1052,9 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
   const reject = async (id: string, options: DecideApprovalOptions): Promise<Approval> => {
     const approver = toPrincipal(options.approver)
     const comment = options.comment ?? null
-    const vote = await approvalService.vote(approver, id, 'reject', comment)
-    const approval = vote.approval
+    const approval = (await vote(approver, id, 'reject', comment)).approval
     await record('rejected', {
-      request_id: approval.request_id,
-      principal: {
-        ...localPrincipal(approval.requester, { tenant_id: approval.tenant_id }),
-        auth: 'approval',
-      },
-      action: approval.action,
-      target: approval.target,
-      approval_id: approval.id,
-      approver: approver.actor_id,
+      ...approvalEvent(approval, approver.actor_id),
       reason: comment,
       context: { comment, channel: options.channel ?? null },
     })
@@ -1003,14 +1065,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     const expired = await approvalService.expireDue()
     await Promise.all(
       expired.map((a) =>
-        record('expired', {
-          request_id: a.request_id,
-          principal: { ...localPrincipal(a.requester, { tenant_id: a.tenant_id }), auth: 'approval' },
-          action: a.action,
-          target: a.target,
-          approval_id: a.id,
-          reason: `Approval expired at ${a.expires_at}`,
-        }),
+        record('expired', { ...approvalEvent(a, null), reason: `Approval expired at ${a.expires_at}` }),
       ),
     )
     return expired
@@ -1040,14 +1095,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       notified: async (caller, id, report) => {
         const approval = await approvalService.get(toPrincipal(caller), id)
         await record('notified', {
-          request_id: approval.request_id,
-          principal: {
-            ...localPrincipal(approval.requester, { tenant_id: approval.tenant_id }),
-            auth: 'approval',
-          },
-          action: approval.action,
-          target: approval.target,
-          approval_id: approval.id,
+          ...approvalEvent(approval, null),
           reason: report.delivered
             ? `Notified via ${report.channel}`
             : `Could not notify via ${report.channel}: ${report.error ?? 'unknown error'}`,
@@ -1066,14 +1114,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
             ErrorCode.CONFIG_INVALID,
             'Issuing tickets needs signing keys (config `keys`)',
           )
-        const principal = toPrincipal(caller)
-        const approval = await approvalService.get(principal, id)
-        if (approval.requester !== principal.actor_id) {
-          throw new AirlockError(
-            ErrorCode.FORBIDDEN,
-            `Only the requester '${approval.requester}' may take the ticket of '${id}'`,
-          )
-        }
+        const approval = await ownApproval(toPrincipal(caller), id, 'take the ticket of')
         if (approval.status !== 'approved' || approval.decided_at === null) {
           throw new AirlockError(
             ErrorCode.APPROVAL_ALREADY_DECIDED,
@@ -1083,11 +1124,11 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
             },
           )
         }
-        const inputs = approvalService.open(approval) as Record<string, unknown>
+        const { inputs } = approvalService.open(approval)
         const issued = await ticketForApproval(keys, {
           action: approval.action,
           target: approval.target,
-          params: inputs,
+          params: inputs as Record<string, unknown>,
           caller: approval.requester,
           tenant: approval.tenant_id,
           audit_id: approval.request_id,

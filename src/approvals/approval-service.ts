@@ -9,7 +9,7 @@ import { ErrorCode } from '../errors/error-codes.js'
 import type { Principal } from '../identity/principal.js'
 import { newId } from '../internal/ids.js'
 import type { Decision } from '../policy/decision.js'
-import type { Approval, ApprovalListOptions, ApprovalStore, Page } from '../store/store.js'
+import type { Approval, ApprovalListOptions, ApprovalStore, NewApproval, Page } from '../store/store.js'
 
 /** Approval settings. */
 export interface ApprovalsConfig {
@@ -37,10 +37,16 @@ export interface HoldRequest {
   readonly idempotency_key: string | null
 }
 
+/** What a held request keeps sealed: the original inputs and who asked, in full. */
+export interface SealedRequest {
+  readonly inputs: unknown
+  readonly requester: Principal
+}
+
 /** What a vote led to. */
 export type VoteOutcome =
   | { readonly kind: 'pending'; readonly approval: Approval }
-  | { readonly kind: 'approved'; readonly approval: Approval; readonly inputs: unknown }
+  | { readonly kind: 'approved'; readonly approval: Approval; readonly request: SealedRequest }
   | { readonly kind: 'rejected'; readonly approval: Approval }
 
 /** Creates approvals and applies votes under the rules of who may decide. */
@@ -69,11 +75,17 @@ export class ApprovalService {
     this.#getAction = deps.getAction
   }
 
-  /** Creates a pending approval holding the original inputs sealed and a redacted copy for display. */
-  hold(request: HoldRequest): Promise<Approval> {
+  /**
+   * The pending approval for a held request, not yet stored: the original
+   * inputs and the requester (roles, groups, scopes, delegation chain) sealed,
+   * a redacted copy of the inputs for display. Store it with {@link create}
+   * once the hold is audited.
+   */
+  prepare(request: HoldRequest): NewApproval {
     const id = newId('apr')
     const now = this.#now()
-    return this.#store.create({
+    const sealed: SealedRequest = { inputs: request.inputs, requester: request.principal }
+    return {
       id,
       tenant_id: request.principal.tenant_id,
       action: request.definition.name,
@@ -86,14 +98,19 @@ export class ApprovalService {
       risk_class: request.decision.risk_class,
       effective_risk: request.decision.effective_risk,
       inputs: this.#protector.redact(request.inputs),
-      sealed_inputs: this.#protector.seal(request.inputs, id),
+      sealed_inputs: this.#protector.seal(sealed, id),
       idempotency_key: request.idempotency_key,
       ticket_id: request.decision.ticket_id,
       request_id: request.request_id,
       required_approvals: request.definition.required_approvals,
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + this.#ttl).toISOString(),
-    })
+    }
+  }
+
+  /** Stores a prepared approval as pending. */
+  create(approval: NewApproval): Promise<Approval> {
+    return this.#store.create(approval)
   }
 
   async get(principal: Principal, id: string): Promise<Approval> {
@@ -119,10 +136,10 @@ export class ApprovalService {
     comment: string | null,
   ): Promise<VoteOutcome> {
     const approval = await this.get(decider, id)
-    if (!this.#allowSelf && approval.requester === decider.actor_id) {
+    if (!this.#allowSelf && this.#isSelf(decider, approval)) {
       throw new AirlockError(
         ErrorCode.APPROVAL_SELF_DECISION,
-        `'${decider.actor_id}' cannot decide their own request`,
+        `'${decider.actor_id}' cannot decide their own request (or one made on their behalf)`,
       )
     }
     const definition = this.#getAction(approval.action)
@@ -147,7 +164,11 @@ export class ApprovalService {
           ErrorCode.APPROVAL_ALREADY_DECIDED,
           `Approval '${id}' is already ${result.status}`,
           {
-            details: { status: result.status },
+            // `expired_now`: it was pending when this vote began, so this vote found it past its TTL.
+            details: {
+              status: result.status,
+              expired_now: result.status === 'expired' && approval.status === 'pending',
+            },
           },
         )
       case 'duplicate_vote':
@@ -160,20 +181,32 @@ export class ApprovalService {
         const updated = result.approval
         if (updated.status === 'rejected') return { kind: 'rejected', approval: updated }
         if (updated.status === 'approved') {
-          return {
-            kind: 'approved',
-            approval: updated,
-            inputs: this.#protector.open(updated.sealed_inputs, updated.id),
-          }
+          return { kind: 'approved', approval: updated, request: this.open(updated) }
         }
         return { kind: 'pending', approval: updated }
       }
     }
   }
 
-  /** The original inputs of a held request. */
-  open(approval: Approval): unknown {
-    return this.#protector.open(approval.sealed_inputs, approval.id)
+  /** The original inputs and requester of a held request. */
+  open(approval: Approval): SealedRequest {
+    return this.#protector.open(approval.sealed_inputs, approval.id) as SealedRequest
+  }
+
+  /**
+   * A decider is "self" when they asked, when they delegated to whoever
+   * asked (an orchestrator approving its worker), or when both act for the
+   * same delegating root (two workers of one orchestrator).
+   */
+  #isSelf(decider: Principal, approval: Approval): boolean {
+    if (approval.requester === decider.actor_id) return true
+    const requester = this.open(approval).requester
+    const requesterChain = requester.delegation_chain.map((l) => l.actor_id)
+    if (requesterChain.includes(decider.actor_id)) return true
+    const deciderRoot = decider.delegation_chain[0]?.actor_id
+    return (
+      deciderRoot !== undefined && (requesterChain[0] === deciderRoot || requester.actor_id === deciderRoot)
+    )
   }
 
   /** executing → executed | failed with the redacted outcome. */

@@ -62,9 +62,9 @@ export class AuditWriter {
     }
     return new Promise<AuditEvent>((resolve, reject) => {
       this.#queue.push({ event, resolve, reject })
-      // Start on the next microtask, so writes made in the same tick share
-      // the first append and the caller never runs a synchronous driver's
-      // commit on its own stack.
+      // The drain waits a turn of the event loop before each batch (see
+      // #drain), so writes made meanwhile share the append and the caller
+      // never runs a synchronous driver's commit on its own stack.
       this.#flushing ??= this.#drain()
     })
   }

@@ -168,8 +168,8 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   const logger = options.logger
 
   const deps: RouteDeps = { airlock, max_page_size, base_path }
-  // Served before authentication. A `/.well-known/jwks.json` route for issued tokens belongs in this list:
-  // a route added to the returned app afterwards would sit behind the authentication middleware.
+  // Served before authentication (health, readiness, the JWKS). Anything registered on the returned
+  // app afterwards sits behind the authentication middleware; use `mount` for self-authenticating apps.
   const publicRoutes = [...healthRoutes(deps)]
   const privateRoutes = [
     ...actionRoutes(deps),
@@ -253,8 +253,6 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   // Authentication runs before routing can reveal whether an action or approval exists.
   app.use('*', async (c, next) => {
     c.set('principal', await authenticateRequest(backends, c.req.raw))
-    // Per-caller rate limits belong here: after the caller is known, before any route runs. Throw
-    // AirlockError RATE_LIMITED with `details.retry_after_s` and the client gets a 429 with Retry-After.
     await next()
   })
 

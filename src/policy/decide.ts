@@ -127,7 +127,10 @@ export function evaluateRequest(deps: DecideDeps, request: CheckRequest): Evalua
   const verdict = deps.evaluate({
     action: request.action,
     definition,
-    args,
+    // Rules judge the inputs the handler will receive (after the schema's
+    // defaults and transforms), never the raw ones: otherwise ' KUBE-SYSTEM '
+    // could pass a rule about 'kube-system' and still arrive as 'kube-system'.
+    args: (definition === undefined ? args : inputs) as Readonly<Record<string, unknown>>,
     target_id,
     target,
     caller,

@@ -38,7 +38,8 @@ const DEFAULT_REASONS: Record<DecisionResult, string> = {
  *   and the candidate list is cached (a bounded cache, so random action names
  *   cannot grow memory without bound), `any` rules are always candidates.
  *   Candidates keep the global order, so indexing never changes an outcome.
- * - A rule that throws is treated as a deny naming that rule: a broken rule
+ * - A rule that throws, or returns a decision other than allow, deny or
+ *   require_approval, is treated as a deny naming that rule: a broken rule
  *   must never let a request through.
  */
 export class PolicyEngine {
@@ -120,7 +121,21 @@ export class PolicyEngine {
         const message = error instanceof Error ? error.message : String(error)
         return { decision: 'deny', reason: `Policy rule '${rule.name}' failed: ${message}`, rule: rule.name }
       }
-      if (verdict !== null) return verdict
+      if (verdict === null || verdict === undefined) continue
+      // A plug-in rule is code we do not control: a decision outside the three
+      // known values must never be read as permission.
+      if (
+        verdict.decision !== 'allow' &&
+        verdict.decision !== 'deny' &&
+        verdict.decision !== 'require_approval'
+      ) {
+        return {
+          decision: 'deny',
+          reason: `Policy rule '${rule.name}' returned an unknown decision ${JSON.stringify(verdict.decision)}`,
+          rule: rule.name,
+        }
+      }
+      return verdict
     }
     return this.#default
   }

@@ -111,13 +111,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 
   let sweeping: Promise<void> = Promise.resolve()
   const sweep = () => {
-    sweeping = airlock.approvals
-      .expire()
-      .then((expired) => {
-        if (expired.length > 0)
-          logger.info({ expired: expired.map((a) => a.id) }, 'expired overdue approvals')
+    sweeping = airlock
+      .sweep()
+      .then((swept) => {
+        if (swept.expired + swept.idempotency_purged + swept.nonces_purged > 0) logger.info(swept, 'swept')
       })
-      .catch((error: unknown) => logger.error({ err: error }, 'approval expiry sweep failed'))
+      .catch((error: unknown) => logger.error({ err: error }, 'sweep failed'))
   }
   const sweepTimer = setInterval(() => {
     // One sweep at a time: a slow store must not pile them up.

@@ -102,7 +102,7 @@ function storeBackend(airlock: Airlock, caller: Principal): ApprovalBackend {
     show: (id) => refusal(async () => toWireApproval(await airlock.approvals.get(caller, id))),
     approve: (id, comment) =>
       refusal(async () => {
-        const result = await airlock.approvals.approve(id, { approver: caller, comment })
+        const result = await airlock.approvals.approve(id, { approver: caller, comment, channel: 'cli' })
         const approval = toWireApproval(result.approval)
         if (result.status === 'decided') return { ...toWireOutcome(result.outcome), approval }
         return {
@@ -113,7 +113,7 @@ function storeBackend(airlock: Airlock, caller: Principal): ApprovalBackend {
       }),
     reject: (id, comment) =>
       refusal(async () => {
-        const approval = await airlock.approvals.reject(id, { approver: caller, comment })
+        const approval = await airlock.approvals.reject(id, { approver: caller, comment, channel: 'cli' })
         return { status: 'rejected', approval_id: approval.id, approval: toWireApproval(approval) }
       }),
     close: () => airlock.close(),

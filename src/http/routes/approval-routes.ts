@@ -96,7 +96,11 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
       ],
       handle: async (c, { params, body }) => {
         const approver = requireIdentifiedDecider(c.get('principal'))
-        const result = await airlock.approvals.approve(params.id, { approver, comment: body.comment ?? null })
+        const result = await airlock.approvals.approve(params.id, {
+          approver,
+          comment: body.comment ?? null,
+          channel: 'http',
+        })
         const approval = toWireApproval(result.approval)
         if (result.status === 'pending') {
           return c.json({ status: 'pending_approval', approval_id: result.approval.id, approval }, 202)

@@ -4,6 +4,7 @@
  * @module
  */
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { Airlock } from '../../../airlock.js'
 import { AirlockError } from '../../../errors/airlock-error.js'
 import { ErrorCode } from '../../../errors/error-codes.js'
@@ -40,6 +41,9 @@ interface BlockActionsPayload {
 
 const str = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null)
 
+/** Largest interaction body accepted (Slack sends a few kilobytes). */
+const MAX_INTERACTION_BYTES = 64 * 1024
+
 /**
  * A Hono app for Slack's interactivity requests; mount it where the Slack
  * app's Request URL points, e.g. `createHttpApp(airlock, { auth, mount: [{ path: '/slack/interactions', app: slackInteractions(airlock, config) }] })`.
@@ -58,6 +62,16 @@ export function slackInteractions(airlock: Airlock, config: SlackInteractionsCon
     throw new AirlockError(ErrorCode.CONFIG_INVALID, 'slackInteractions needs signing_secret and bot_token')
   }
   const app = new Hono()
+  // This endpoint is reachable without an API credential, so it must not
+  // buffer (and HMAC) arbitrarily large bodies; Slack's payloads are small.
+  app.post(
+    '/',
+    bodyLimit({
+      maxSize: MAX_INTERACTION_BYTES,
+      onError: (c) =>
+        c.json({ error: `interaction payloads are limited to ${MAX_INTERACTION_BYTES} bytes` }, 413),
+    }),
+  )
   app.post('/', async (c) => {
     const raw = await c.req.text()
     const verified = verifySlackRequest(
