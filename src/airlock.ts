@@ -88,6 +88,8 @@ export interface AirlockConfig {
   readonly tickets?: { readonly ttl_s?: number; readonly audience?: string }
   /** Write an audit event for advisory `check()` calls too. Default true. */
   readonly audit_checks?: boolean
+  /** Called by `close()` after the store is closed: release what was opened for this pipeline (a Redis client). */
+  readonly on_close?: () => Promise<void>
   /** Clock, for tests. */
   readonly now?: () => Date
 }
@@ -341,7 +343,8 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     )
 
   /** Free text (reasons, comments, error messages) can quote secrets too. */
-  const maskText = (text: string | null): string | null => (text === null ? null : redactor.redactString(text))
+  const maskText = (text: string | null): string | null =>
+    text === null ? null : redactor.redactString(text)
 
   /** Builds and durably writes one audit event; resolves once it is in the chain. */
   const record = (
@@ -759,7 +762,12 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     options: CheckOptions = {},
   ): Promise<CheckResult> => {
     const principal = toPrincipal(options.caller)
-    const { decision, context, retry_after_s, evaluation } = await authorize(action, inputs, principal, options)
+    const { decision, context, retry_after_s, evaluation } = await authorize(
+      action,
+      inputs,
+      principal,
+      options,
+    )
     const audit_id = newId('evt')
     let ticket: CheckResult['ticket'] = null
     if (decision.decision === 'allow' && config.keys) {
@@ -1156,8 +1164,12 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       return { expired: expired.length, idempotency_purged, nonces_purged }
     },
     close: async () => {
-      await writer.close()
-      await store.close()
+      try {
+        await writer.close()
+        await store.close()
+      } finally {
+        await config.on_close?.()
+      }
     },
   }
 }

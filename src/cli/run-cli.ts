@@ -19,6 +19,7 @@ import { registerMigrate } from './commands/migrate-command.js'
 import { registerServe } from './commands/serve-command.js'
 import { registerTest } from './commands/test-command.js'
 import { registerTicket } from './commands/ticket-command.js'
+import { registerToken } from './commands/token-command.js'
 import { registerValidate } from './commands/validate-command.js'
 import { ExitCode } from './exit-codes.js'
 import { UsageError } from './usage-error.js'
@@ -51,6 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerKeys(program, io)
   registerDelegation(program, io, setExit)
   registerTicket(program, io, setExit)
+  registerToken(program, io)
   for (const command of program.commands) command.exitOverride()
 
   try {

@@ -1,4 +1,5 @@
 import { authFromConfig } from './auth-from-config.js'
+import { keysFromConfig } from './keys-from-config.js'
 import { type LoadConfigOptions, loadConfig } from './load-config.js'
 import { loadConfigSources } from './load-config-sources.js'
 
@@ -23,7 +24,9 @@ export interface ConfigSummary {
 export async function checkConfig(path: string, options: LoadConfigOptions = {}): Promise<ConfigSummary> {
   const config = await loadConfig(path, options)
   const sources = await loadConfigSources(config)
-  const auth = authFromConfig(config).map((b) => b.name)
+  // A key file that does not exist yet is not an error: serve creates it.
+  const keys = await keysFromConfig(config, { create: false })
+  const auth = authFromConfig(config, { keys }).map((b) => b.name)
   return {
     file: config.file,
     store: /^([a-z]+):/.exec(config.store)?.[1] ?? config.store,

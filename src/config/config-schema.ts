@@ -6,9 +6,14 @@
  */
 import { z } from 'zod'
 import { redactionConfigSchema } from '../audit/redact.js'
+import { DEFAULT_ISSUER, SIGNING_ALGORITHMS } from '../identity/tokens/key-set.js'
 import { DECISION_RESULTS } from '../policy/decision.js'
+import { DEFAULT_TICKET_TTL_S, MAX_TICKET_TTL_S } from '../tickets/issue-ticket.js'
 import { BYTE_SIZE_EXPECTED, parseByteSize } from './parse-byte-size.js'
 import { DURATION_EXPECTED, parseDuration } from './parse-duration.js'
+
+/** `aud` of identity tokens when neither the config nor `airlock token issue --audience` names one. */
+export const DEFAULT_IDENTITY_AUDIENCE = 'airlock'
 
 /** The store used when the file names none, relative to the config file. */
 export const DEFAULT_CONFIG_STORE = 'sqlite:./.airlock/airlock.db'
@@ -32,6 +37,16 @@ const duration = z.string({ error: got(DURATION_EXPECTED) }).transform((text, ct
   }
   return ms
 })
+
+/** A duration above zero and at most a year: windows and cooldowns. */
+const window = duration.refine((ms) => ms > 0 && ms <= 366 * 86_400_000, {
+  message: 'expected a duration above zero and at most 366d, e.g. 60s, 5m or 1h',
+})
+
+const wholeAtLeast = (min: number) =>
+  z
+    .int({ error: got(`expected a whole number of at least ${min}`) })
+    .min(min, `expected a whole number of at least ${min}`)
 
 const byteSize = z.string({ error: got(BYTE_SIZE_EXPECTED) }).transform((text, ctx) => {
   const bytes = parseByteSize(text)
@@ -95,32 +110,48 @@ const trustedHeadersSchema = z.strictObject({
   header: nonEmpty.optional(),
 })
 
+const identityTokensSchema = z.strictObject(
+  {
+    /** `aud` the tokens must carry; `airlock token issue` uses the same default. */
+    audience: nonEmpty.default(DEFAULT_IDENTITY_AUDIENCE),
+    clock_tolerance: duration.optional(),
+  },
+  { error: 'expected { audience: <name> }' },
+)
+
 export const authConfigSchema = z
   .strictObject(
     {
       api_keys: z.array(apiKeySchema, { error: 'expected a list of api keys' }).optional(),
       jwt: jwtSchema.optional(),
+      identity_tokens: identityTokensSchema.optional(),
       trusted_headers: trustedHeadersSchema.optional(),
       /** Header that may carry an API key instead of `Authorization: Bearer`. Default `x-api-key`. */
       api_key_header: nonEmpty.optional(),
       anonymous: z.boolean().optional(),
     },
-    { error: 'expected an auth section: api_keys, jwt or trusted_headers, or anonymous: true' },
+    {
+      error:
+        'expected an auth section: api_keys, jwt, identity_tokens or trusted_headers, or anonymous: true',
+    },
   )
   .superRefine((auth, ctx) => {
     const backends =
-      (auth.api_keys?.length ?? 0) > 0 || auth.jwt !== undefined || auth.trusted_headers !== undefined
+      (auth.api_keys?.length ?? 0) > 0 ||
+      auth.jwt !== undefined ||
+      auth.identity_tokens !== undefined ||
+      auth.trusted_headers !== undefined
     if (auth.anonymous === true && backends) {
       ctx.addIssue({
         code: 'custom',
         path: ['anonymous'],
-        message: 'anonymous: true cannot be combined with api_keys, jwt or trusted_headers',
+        message: 'anonymous: true cannot be combined with api_keys, jwt, identity_tokens or trusted_headers',
       })
     } else if (auth.anonymous !== true && !backends) {
       ctx.addIssue({
         code: 'custom',
         message:
-          'expected at least one of api_keys, jwt or trusted_headers (or anonymous: true, for local experiments)',
+          'expected at least one of api_keys, jwt, identity_tokens or trusted_headers (or anonymous: true, for local experiments)',
       })
     }
     const seen = new Set<string>()
@@ -156,6 +187,114 @@ const sealSchema = z.union(
   { error: 'expected either { keys: { <id>: <base64 32 bytes> }, current: <id> } or { key_file: <path> }' },
 )
 
+/** One configured JWK; `createKeySet` checks the key material itself. */
+const jwkSchema = z.looseObject(
+  {
+    kid: z.string({ error: 'expected a key id (kid)' }).min(1, 'expected a key id (kid)'),
+    alg: z.enum(['EdDSA', 'HS256'], {
+      error: `expected alg ${SIGNING_ALGORITHMS.join(' or ')}, pinned per key`,
+    }),
+  },
+  { error: 'expected a JWK object with kid and alg, e.g. from `airlock keys generate`' },
+)
+
+const keysSchema = z
+  .strictObject(
+    {
+      /** A JSON file holding a private JWK Set, created on first start when missing. */
+      key_file: nonEmpty.optional(),
+      jwks: z
+        .array(jwkSchema, { error: 'expected a list of private JWKs' })
+        .min(1, 'expected at least one JWK')
+        .optional(),
+      /** The key that signs; default the first key with a private part. */
+      signing_kid: nonEmpty.optional(),
+      issuer: nonEmpty.default(DEFAULT_ISSUER),
+    },
+    { error: 'expected { key_file: <path> } or { jwks: [ <private JWK>, ... ] }' },
+  )
+  .refine((k) => (k.key_file === undefined) !== (k.jwks === undefined), {
+    message: 'expected exactly one of key_file or jwks',
+  })
+
+const ticketsSchema = z.strictObject({
+  ttl: duration
+    .refine((ms) => ms >= 1000 && ms <= MAX_TICKET_TTL_S * 1000 && ms % 1000 === 0, {
+      message: `expected whole seconds from 1s to ${MAX_TICKET_TTL_S / 60}m, e.g. 5m`,
+    })
+    .default(DEFAULT_TICKET_TTL_S * 1000),
+  /** `aud` of issued tickets: the executor that redeems them. */
+  audience: nonEmpty.optional(),
+})
+
+const rateLimitSchema = z.strictObject(
+  { max_requests: wholeAtLeast(1), window },
+  { error: 'expected { max_requests: <n>, window: <duration> }' },
+)
+
+/** `redis://` or `rediss://` with a host; checked here so a typo fails at load rather than at the first request. */
+const redisUrl = nonEmpty.refine(
+  (text) => {
+    try {
+      const url = new URL(text)
+      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== ''
+    } catch {
+      return false
+    }
+  },
+  { message: 'expected a Redis URL such as redis://127.0.0.1:6379 or rediss://user:pass@host:6380/0' },
+)
+
+const limitsSchema = z
+  .strictObject({
+    /** Shared counters for several gateway replicas; default: this process's memory. */
+    redis: redisUrl.optional(),
+    redis_prefix: nonEmpty.optional(),
+    rate_limit: rateLimitSchema.optional(),
+    action_rate_limits: z
+      .record(nonEmpty, rateLimitSchema, { error: 'expected a map of action name to rate limit' })
+      .optional(),
+    circuit_breaker: z
+      .strictObject({
+        threshold: wholeAtLeast(1),
+        window: window.default(60_000),
+        cooldown: window.default(300_000),
+      })
+      .optional(),
+    cumulative_risk: z
+      .strictObject({
+        window: window.default(3_600_000),
+        risk_scores: z
+          .strictObject({
+            low: wholeAtLeast(0).optional(),
+            medium: wholeAtLeast(0).optional(),
+            high: wholeAtLeast(0).optional(),
+            critical: wholeAtLeast(0).optional(),
+          })
+          .optional(),
+        escalation_threshold: wholeAtLeast(1).default(30),
+        deny_threshold: wholeAtLeast(1).default(75),
+      })
+      .optional(),
+  })
+  .superRefine((limits, ctx) => {
+    const risk = limits.cumulative_risk
+    if (risk && risk.escalation_threshold >= risk.deny_threshold) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cumulative_risk', 'escalation_threshold'],
+        message: `expected escalation_threshold (${risk.escalation_threshold}) below deny_threshold (${risk.deny_threshold}), or nothing would ever be escalated before it is denied`,
+      })
+    }
+    if (limits.redis_prefix !== undefined && limits.redis === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redis_prefix'],
+        message: 'redis_prefix needs limits.redis (the memory backend has no prefix)',
+      })
+    }
+  })
+
 const serverSchema = z.strictObject({
   host: nonEmpty.default('127.0.0.1'),
   port: z
@@ -187,7 +326,8 @@ export const configFileSchema = z
     approvals: z
       .strictObject({
         ttl: duration.default(24 * 3_600_000),
-        approver_roles: names.default([]),
+        // Secure by default: in a gateway most principals are agents, so deciding needs a role.
+        approver_roles: names.default(['approver']),
         allow_self_approval: z.boolean().default(false),
         sweep_interval: duration.default(30_000),
       })
@@ -200,6 +340,9 @@ export const configFileSchema = z
       })
       .prefault({}),
     seal: sealSchema.optional(),
+    keys: keysSchema.optional(),
+    tickets: ticketsSchema.optional(),
+    limits: limitsSchema.optional(),
     redaction: redactionConfigSchema.optional(),
     server: serverSchema.prefault({}),
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
@@ -214,6 +357,20 @@ export const configFileSchema = z
           path: ['seal', 'current'],
           message: `expected one of the ids under seal.keys (${Object.keys(seal.keys).join(', ') || 'none'})`,
         })
+      }
+    }
+    const needsKeys =
+      'needs signing keys: add a top-level keys section, e.g. keys: { key_file: ./.airlock/signing-key.json }'
+    if (config.keys === undefined) {
+      if (config.auth.identity_tokens !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['auth', 'identity_tokens'],
+          message: `identity_tokens ${needsKeys}`,
+        })
+      }
+      if (config.tickets !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['tickets'], message: `tickets ${needsKeys}` })
       }
     }
   })

@@ -12,6 +12,8 @@ import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import { authFromConfig } from './auth-from-config.js'
+import { keysFromConfig } from './keys-from-config.js'
+import { type ConfiguredLimits, limitsFromConfig } from './limits-from-config.js'
 import { type ConfigSources, loadConfigSources } from './load-config-sources.js'
 import type { ResolvedConfig, ServerConfig } from './resolved-config.js'
 import { loadSealKeyFile } from './seal-key-file.js'
@@ -52,30 +54,40 @@ async function sealConfig(config: ResolvedConfig): Promise<SealerConfig | undefi
 
 /**
  * Loads the actions, policies and inventory of `config`, opens (and by
- * default migrates) its store, reads or creates its seal key, builds its auth
- * backends and wires them into an {@link Airlock}.
+ * default migrates) its store, reads or creates its seal key and signing
+ * keys, connects the limits' Redis when configured, builds its auth backends
+ * and wires them into an {@link Airlock}.
  *
- * @remarks The folder of a SQLite file is created when missing. If anything
- * fails after the store was opened, the store is closed before the error
- * propagates. Closing the returned `airlock` closes the store.
+ * @remarks The folders of a SQLite file and of key files are created when
+ * missing. If anything fails after the store or Redis was opened, they are
+ * closed before the error propagates. Closing the returned `airlock` closes
+ * the store and the Redis connection.
  *
  * @throws ConfigError for invalid files or settings; AirlockError
- * `STORE_ERROR` when the store cannot be reached.
+ * `STORE_ERROR` when the store or the limits' Redis cannot be reached.
  */
 export async function createAirlockFromConfig(
   config: ResolvedConfig,
   options: CreateFromConfigOptions = {},
 ): Promise<ConfiguredAirlock> {
   const sources = await loadConfigSources(config)
-  const auth = authFromConfig(config)
+  const keys = await keysFromConfig(config)
+  const auth = authFromConfig(config, { keys })
   const storeUrl = options.store ?? config.store
   const seal = await sealConfig(config)
   if (storeUrl.startsWith('sqlite:') && !IN_MEMORY.has(storeUrl)) {
     await mkdir(dirname(storeUrl.slice('sqlite:'.length)), { recursive: true })
   }
   const store: Store = await openStore(storeUrl)
+  let limits: ConfiguredLimits | undefined
   try {
     if (options.migrate ?? true) await store.migrate()
+    limits = await limitsFromConfig(config, {
+      ...(config.unknown_actions === 'deny'
+        ? { isAction: (name: string) => sources.registry.get(name) !== undefined }
+        : {}),
+    })
+    const opened = limits
     const airlock = createAirlock({
       actions: sources.registry,
       policies: sources.rules,
@@ -96,6 +108,16 @@ export async function createAirlockFromConfig(
       ...(seal === undefined ? {} : { seal }),
       unknown_actions: config.unknown_actions,
       audit_checks: config.audit_checks,
+      ...(opened ? { limits: opened.limits, on_close: () => opened.close() } : {}),
+      ...(keys
+        ? {
+            keys,
+            tickets: {
+              ttl_s: config.tickets.ttl_ms / 1000,
+              ...(config.tickets.audience === null ? {} : { audience: config.tickets.audience }),
+            },
+          }
+        : {}),
     })
     return {
       airlock,
@@ -105,6 +127,7 @@ export async function createAirlockFromConfig(
       sources,
     }
   } catch (error) {
+    await limits?.close()
     await store.close().catch(() => undefined)
     throw error
   }

@@ -67,7 +67,7 @@ seal:
     expect(config.default_decision).toBe('deny')
     expect(config.approvals).toEqual({
       ttl_ms: 86_400_000,
-      approver_roles: [],
+      approver_roles: ['approver'],
       allow_self_approval: false,
       sweep_interval_ms: 30_000,
     })
@@ -156,7 +156,7 @@ auth:
 
     const empty = await write('empty.yaml', 'store: memory\nauth: {}\n')
     expect((await configError(loadConfig(empty, { env: {} }))).message).toMatch(
-      /at least one of api_keys, jwt or trusted_headers/,
+      /at least one of api_keys, jwt, identity_tokens or trusted_headers/,
     )
 
     const both = await write(

@@ -6,12 +6,23 @@
  */
 import { existsSync } from 'node:fs'
 import { dirname, extname, isAbsolute, resolve } from 'node:path'
+import { AirlockError } from '../errors/airlock-error.js'
 import { ConfigError } from '../errors/config-error.js'
+import { createKeySet } from '../identity/tokens/key-set.js'
 import { formatFieldPath, readYamlFile, validateYaml, type YamlSource } from '../internal/yaml-source.js'
+import { DEFAULT_RISK_SCORES } from '../limits/limits-config.js'
+import { DEFAULT_TICKET_TTL_S } from '../tickets/issue-ticket.js'
 import { configFileSchema, type ParsedConfigFile } from './config-schema.js'
 import { type EnvProblem, expandEnv } from './expand-env.js'
 import { importModule } from './import-module.js'
-import type { ResolvedAuthConfig, ResolvedConfig, ResolvedSealConfig } from './resolved-config.js'
+import type {
+  RateLimitEntry,
+  ResolvedAuthConfig,
+  ResolvedConfig,
+  ResolvedKeysConfig,
+  ResolvedLimitsConfig,
+  ResolvedSealConfig,
+} from './resolved-config.js'
 
 /** File names `airlock` looks for, in this order, when no `--config` is given. */
 export const CONFIG_FILE_NAMES = [
@@ -130,9 +141,91 @@ function resolveAuth(auth: ParsedConfigFile['auth']): ResolvedAuthConfig {
             ...(jwt.clock_tolerance === undefined ? {} : { clock_tolerance_ms: jwt.clock_tolerance }),
             ...(jwt.claims === undefined ? {} : { claims: stripUndefined(jwt.claims) }),
           },
+    identity_tokens:
+      auth.identity_tokens === undefined
+        ? null
+        : {
+            audience: auth.identity_tokens.audience,
+            clock_tolerance_ms: auth.identity_tokens.clock_tolerance ?? null,
+          },
     api_key_header: auth.api_key_header ?? null,
     trusted_headers: auth.trusted_headers === undefined ? null : stripUndefined(auth.trusted_headers),
     anonymous: auth.anonymous === true,
+  }
+}
+
+/**
+ * Inline keys are checked here, where errors can still point at a line:
+ * key material that does not import, or a set that cannot sign. A key file is
+ * checked when it is read at start, since it may not exist yet.
+ */
+async function resolveKeys(
+  source: YamlSource,
+  config: ParsedConfigFile,
+  dir: string,
+): Promise<ResolvedKeysConfig | null> {
+  const keys = config.keys
+  if (keys === undefined) return null
+  const common = { issuer: keys.issuer, signing_kid: keys.signing_kid ?? null }
+  if (keys.jwks === undefined) return { kind: 'key_file', path: resolve(dir, keys.key_file!), ...common }
+  let signer: string | null
+  try {
+    const set = await createKeySet({
+      keys: keys.jwks,
+      issuer: keys.issuer,
+      ...(keys.signing_kid === undefined ? {} : { signing_kid: keys.signing_kid }),
+    })
+    signer = set.signing_kid
+  } catch (error) {
+    if (!(AirlockError.isInstance(error) && error.code === 'CONFIG_INVALID')) throw error
+    const message = error.message.replace(/^Invalid key set: /, '')
+    const index = /^keys\[(\d+)\]/.exec(message)?.[1]
+    const path =
+      index !== undefined
+        ? ['keys', 'jwks', Number(index)]
+        : message.startsWith('signing_kid')
+          ? ['keys', 'signing_kid']
+          : ['keys', 'jwks']
+    throw source.error(path, message.replace(/^keys\[\d+\] ?:? ?/, ''))
+  }
+  if (signer === null) {
+    throw source.error(
+      ['keys', 'jwks'],
+      'expected at least one private key (an Ed25519 JWK with d, or an HS256 JWK with k) to sign with',
+    )
+  }
+  return { kind: 'jwks', jwks: keys.jwks, ...common }
+}
+
+function rateLimit(limit: { max_requests: number; window: number }): RateLimitEntry {
+  return { max_requests: limit.max_requests, window_ms: limit.window }
+}
+
+function resolveLimits(config: ParsedConfigFile): ResolvedLimitsConfig | null {
+  const limits = config.limits
+  if (limits === undefined) return null
+  const breaker = limits.circuit_breaker
+  const risk = limits.cumulative_risk
+  return {
+    redis: limits.redis ?? null,
+    redis_prefix: limits.redis_prefix ?? 'airlock:',
+    rate_limit: limits.rate_limit === undefined ? null : rateLimit(limits.rate_limit),
+    action_rate_limits: Object.fromEntries(
+      Object.entries(limits.action_rate_limits ?? {}).map(([name, limit]) => [name, rateLimit(limit)]),
+    ),
+    circuit_breaker:
+      breaker === undefined
+        ? null
+        : { threshold: breaker.threshold, window_ms: breaker.window, cooldown_ms: breaker.cooldown },
+    cumulative_risk:
+      risk === undefined
+        ? null
+        : {
+            window_ms: risk.window,
+            risk_scores: { ...DEFAULT_RISK_SCORES, ...stripUndefined(risk.risk_scores ?? {}) },
+            escalation_threshold: risk.escalation_threshold,
+            deny_threshold: risk.deny_threshold,
+          },
   }
 }
 
@@ -215,6 +308,12 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       retention_ms: parsed.idempotency.retention,
     },
     seal,
+    keys: await resolveKeys(source, parsed, dir),
+    tickets: {
+      ttl_ms: parsed.tickets?.ttl ?? DEFAULT_TICKET_TTL_S * 1000,
+      audience: parsed.tickets?.audience ?? null,
+    },
+    limits: resolveLimits(parsed),
     redaction: parsed.redaction ?? null,
     server: {
       host: parsed.server.host,

@@ -1,5 +1,7 @@
+import type { JWK } from 'jose'
 import type { RedactionConfig } from '../audit/redact.js'
 import type { DecisionResult } from '../policy/decision.js'
+import type { RiskClass } from '../policy/risk-matrix.js'
 
 /** One API key as configured: only the SHA-256 of the secret is kept. */
 export interface ApiKeyEntry {
@@ -36,11 +38,20 @@ export interface TrustedHeadersEntry {
   readonly header?: string
 }
 
+/** Bearer identity tokens minted with the gateway's own `keys` (`airlock token issue`, `delegate`). */
+export interface IdentityTokensEntry {
+  /** `aud` every token must carry. */
+  readonly audience: string
+  /** Allowed clock skew; null for the default (5 s). */
+  readonly clock_tolerance_ms: number | null
+}
+
 /** How callers are identified. */
 export interface ResolvedAuthConfig {
   readonly api_keys: readonly ApiKeyEntry[]
   readonly api_key_header: string | null
   readonly jwt: JwtAuthEntry | null
+  readonly identity_tokens: IdentityTokensEntry | null
   readonly trusted_headers: TrustedHeadersEntry | null
   /** True only when the file says `anonymous: true`: every request is served as an anonymous caller. */
   readonly anonymous: boolean
@@ -51,6 +62,54 @@ export type ResolvedSealConfig =
   | { readonly kind: 'keys'; readonly keys: Readonly<Record<string, string>>; readonly current: string }
   /** A key file (absolute path), created with mode 0600 on first use. */
   | { readonly kind: 'key_file'; readonly path: string; readonly key_id: string }
+
+/** Where the signing keys of identity tokens and execution tickets come from. */
+export type ResolvedKeysConfig = (
+  | /** A private JWK Set in a file (absolute path), created (0600, Ed25519) on first use. */
+  { readonly kind: 'key_file'; readonly path: string }
+  | { readonly kind: 'jwks'; readonly jwks: readonly JWK[] }
+) & {
+  /** `iss` of issued tokens and the issuer expected of presented ones. */
+  readonly issuer: string
+  /** The key that signs; null for the first key with a private part. */
+  readonly signing_kid: string | null
+}
+
+/** Execution tickets returned by `check()` on allow and minted for approved requests. */
+export interface ResolvedTicketsConfig {
+  /** Lifetime, in whole seconds' worth of milliseconds. */
+  readonly ttl_ms: number
+  /** `aud` of tickets: the executor that redeems them; null for none. */
+  readonly audience: string | null
+}
+
+/** A sliding-window rate limit. */
+export interface RateLimitEntry {
+  readonly max_requests: number
+  readonly window_ms: number
+}
+
+/** Rate limits, circuit breaker and cumulative risk, keyed by the authenticated principal. */
+export interface ResolvedLimitsConfig {
+  /** Redis URL shared by every replica; null keeps counters in this process's memory. */
+  readonly redis: string | null
+  /** Prefix of every Redis key. */
+  readonly redis_prefix: string
+  readonly rate_limit: RateLimitEntry | null
+  /** By action name; `*` applies to every action not named. */
+  readonly action_rate_limits: Readonly<Record<string, RateLimitEntry>>
+  readonly circuit_breaker: {
+    readonly threshold: number
+    readonly window_ms: number
+    readonly cooldown_ms: number
+  } | null
+  readonly cumulative_risk: {
+    readonly window_ms: number
+    readonly risk_scores: Readonly<Record<RiskClass, number>>
+    readonly escalation_threshold: number
+    readonly deny_threshold: number
+  } | null
+}
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
@@ -96,6 +155,11 @@ export interface ResolvedConfig {
   readonly idempotency: { readonly wait_ms: number; readonly lease_ms: number; readonly retention_ms: number }
   /** Null only with the memory store, which makes up a key per process. */
   readonly seal: ResolvedSealConfig | null
+  /** Signing keys; null when not configured (no tickets, no identity tokens, no JWKS). */
+  readonly keys: ResolvedKeysConfig | null
+  readonly tickets: ResolvedTicketsConfig
+  /** Null when the file has no limits section. */
+  readonly limits: ResolvedLimitsConfig | null
   readonly redaction: RedactionConfig | null
   readonly server: ServerConfig
   readonly unknown_actions: 'deny' | 'evaluate'

@@ -162,7 +162,7 @@ describe('startServer', () => {
       status = (await airlock.approvals.get(localPrincipal('x'), id)).status
     }
     expect(status).toBe('expired')
-    expect(logger.lines.some((l) => l.message === 'expired overdue approvals')).toBe(true)
+    expect(logger.lines.some((l) => l.message === 'swept')).toBe(true)
   })
 
   it('reports a taken port instead of hanging', async () => {

@@ -44,9 +44,17 @@ async function nextNotice(box: { notices: string[] }): Promise<string> {
   throw new Error('no notice arrived')
 }
 
+/**
+ * The request's path through the pipeline, oldest first. `notified` events
+ * are left out: a channel reports its delivery concurrently with the
+ * decision it brought, so their place in the chain varies.
+ */
 async function statuses(runtime: GuardRuntime, action: string): Promise<string[]> {
   const page = await runtime.airlock.audit.list({ action }, 100)
-  return page.items.map((e) => e.status).reverse()
+  return page.items
+    .map((e) => e.status)
+    .filter((s) => s !== 'notified')
+    .reverse()
 }
 
 function runtime(config: Parameters<typeof createGuardRuntime>[0] = {}): GuardRuntime {
@@ -85,6 +93,8 @@ describe('guard', () => {
     await expect(refund({ amount: 250 })).resolves.toBe('refunded 250')
     expect(calls).toEqual([250])
     expect(await statuses(rt, 'refund')).toEqual(['held', 'approved', 'started', 'executed'])
+    const notified = (await rt.airlock.audit.list({ action: 'refund', status: 'notified' }, 1)).items[0]
+    expect(notified?.context).toMatchObject({ channel: 'test', delivered: true })
     const approved = (await rt.airlock.audit.list({ action: 'refund', status: 'approved' }, 1)).items[0]
     expect(approved?.approver).toBe('alice')
     const held = (await rt.airlock.audit.list({ action: 'refund', status: 'held' }, 1)).items[0]

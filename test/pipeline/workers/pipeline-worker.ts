@@ -45,7 +45,10 @@ const transfer = defineAction({
   handler: async ({ amount, to }, ctx) => {
     if (job.mode === 'crash') {
       emit({ event: 'running', request_id: ctx.request_id })
-      await new Promise(() => undefined) // hang until killed
+      // Hang until killed; the timer keeps the process alive (an unsettled
+      // promise alone would let Node exit).
+      setInterval(() => undefined, 1_000)
+      await new Promise(() => undefined)
     }
     await new Promise((r) => setTimeout(r, 50))
     return { moved: amount, to, by: process.pid }
