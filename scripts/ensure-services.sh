@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure the services the test suite needs are up on loopback, starting
-# them when they are down. Exits non-zero, saying which, when one cannot be had.
+# Makes sure what the test suite needs is here: PostgreSQL and Redis on
+# loopback (started when they are down), and tmux for the terminal-channel
+# tests (installed when missing). Exits non-zero, saying which, when something
+# cannot be had: a required service is never silently skipped.
 set -uo pipefail
 
 wait_for() { # name, command
@@ -12,6 +14,7 @@ wait_for() { # name, command
   return 1
 }
 
+# PostgreSQL: store conformance, races and end-to-end suites.
 if ! pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
   echo "ensure-services: starting PostgreSQL"
   if command -v pg_ctlcluster >/dev/null 2>&1; then
@@ -24,3 +27,26 @@ if ! psql -h 127.0.0.1 -U postgres -d test -c 'select 1' >/dev/null 2>&1; then
   exit 1
 fi
 echo "ensure-services: PostgreSQL ok"
+
+# Redis: shared rate limits, breakers and cumulative risk.
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  echo "ensure-services: starting Redis"
+  if command -v redis-server >/dev/null 2>&1; then
+    mkdir -p /var/lib/redis /var/log/redis
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+      --dir /var/lib/redis --logfile /var/log/redis/ci.log || true
+  fi
+fi
+wait_for Redis "redis-cli -h 127.0.0.1 -p 6379 ping" || exit 1
+echo "ensure-services: Redis ok"
+
+# tmux: the terminal approval channel is tested in a real pseudo-terminal.
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "ensure-services: installing tmux"
+  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null 2>&1 || true
+fi
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "ensure-services: tmux is missing and could not be installed" >&2
+  exit 1
+fi
+echo "ensure-services: tmux ok"
