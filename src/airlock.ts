@@ -342,6 +342,19 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       },
     )
 
+  /** The event's context, redacted, naming who delegated to the actor when someone did. */
+  const eventContext = (
+    principal: Principal,
+    context: Record<string, unknown> | null | undefined,
+  ): Record<string, unknown> | null => {
+    const chain = principal.delegation_chain
+    const merged =
+      chain.length > 0
+        ? { ...(context ?? {}), delegated_by: chain.map((link) => link.actor_id) }
+        : (context ?? null)
+    return merged === null ? null : (redactor.redact(merged) as Record<string, unknown>)
+  }
+
   /** Free text (reasons, comments, error messages) can quote secrets too. */
   const maskText = (text: string | null): string | null =>
     text === null ? null : redactor.redactString(text)
@@ -390,7 +403,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       approver: fields.approver ?? null,
       idempotency_key: fields.idempotency_key ?? null,
       ticket_id: fields.ticket_id ?? d?.ticket_id ?? null,
-      context: fields.context ? (redactor.redact(fields.context) as Record<string, unknown>) : null,
+      context: eventContext(fields.principal, fields.context),
     }
     return writer.write(event)
   }

@@ -214,3 +214,23 @@ describe('secrets in free text', () => {
     expect(JSON.stringify((await airlock.audit.list({}, 5)).items)).not.toContain('hunter2pass')
   })
 })
+
+describe('delegation in the audit record', () => {
+  it('names who delegated to the actor', async () => {
+    const act = defineAction({
+      name: 'act',
+      description: 'Act',
+      input: z.object({}),
+      risk: 'low',
+      handler: () => 'ok',
+    })
+    const airlock = createAirlock({ actions: [act], policies: [allowAll()] })
+    const worker: Principal = {
+      ...localPrincipal('worker'),
+      delegation_chain: [{ actor_id: 'orchestrator', roles: [], groups: [] }],
+    }
+    await airlock.execute('act', {}, { caller: worker })
+    const events = (await airlock.audit.list({ actor: 'worker' }, 5)).items
+    expect(events.map((e) => e.context?.delegated_by)).toEqual([['orchestrator'], ['orchestrator']])
+  })
+})

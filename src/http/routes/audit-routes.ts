@@ -19,6 +19,16 @@ const FILTER_FIELDS = [
 /** `GET audit` (the caller's tenant only) and `GET audit/verify`. */
 export function auditRoutes(deps: RouteDeps): Route[] {
   const { airlock } = deps
+  // Verification reads the whole chain; callers arriving while one runs share
+  // it, so repeated requests cannot pile full scans onto the store.
+  let running: ReturnType<typeof airlock.audit.verify> | null = null
+  const verifyShared = () => {
+    running ??= airlock.audit.verify().finally(() => {
+      running = null
+    })
+    return running
+  }
+
   return [
     defineRoute({
       method: 'GET',
@@ -58,7 +68,7 @@ export function auditRoutes(deps: RouteDeps): Route[] {
         { status: 200, description: 'The verification result', schema: verifySchema },
         ...AUTHENTICATED_ERRORS,
       ],
-      handle: async (c) => c.json(await airlock.audit.verify()),
+      handle: async (c) => c.json(await verifyShared()),
     }),
   ]
 }
