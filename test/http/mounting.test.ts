@@ -61,3 +61,27 @@ describe('examples/mounting/next-route.ts', () => {
     ])
   })
 })
+
+describe('examples/mounting/express.ts', () => {
+  it('serves Airlock under /airlock beside the Express routes', async () => {
+    const { createExpressApp } = await import('../../examples/mounting/express.js')
+    const key = generateApiKey()
+    const { app, close } = createExpressApp({ api_key: key })
+    const server = app.listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.once('listening', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const executed = await fetch(`${base}/airlock/actions/lookup_order/execute`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ inputs: { order_id: 'o-7' } }),
+      })
+      expect(await executed.json()).toMatchObject({ status: 'executed', result: { order_id: 'o-7' } })
+      expect((await fetch(`${base}/airlock/actions`)).status).toBe(401)
+      expect(await (await fetch(`${base}/orders`)).json()).toEqual({ orders: [] })
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+      await close()
+    }
+  })
+})
