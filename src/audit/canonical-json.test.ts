@@ -32,3 +32,16 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(canonicalJson({ at: new Date('2026-01-01T00:00:00Z') })).toBe('{"at":"2026-01-01T00:00:00.000Z"}')
   })
 })
+
+describe('canonicalJson info', () => {
+  it('reports when the text would not read back as the same value', () => {
+    const plain = { lossy: false }
+    canonicalJson({ a: [1, 'x'], b: null }, plain)
+    expect(plain.lossy).toBe(false)
+    for (const value of [{ at: new Date(0) }, { a: undefined }, [undefined], -0]) {
+      const info = { lossy: false }
+      canonicalJson(value, info)
+      expect(info.lossy).toBe(true)
+    }
+  })
+})

@@ -15,18 +15,42 @@
 /** Deeper than this is treated as a cycle: no legitimate audit payload nests this far. */
 const MAX_DEPTH = 1000
 
-/** Canonical JSON text of `value`. Throws on values JSON cannot represent (NaN, Infinity, bigint, functions, cycles). */
-export function canonicalJson(value: unknown): string {
-  return write(value, 0)
+/** Printable ASCII other than `"` and `\`: such a string is its own JSON text between quotes. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+// Most keys and values are plain ASCII; quoting those directly halves the
+// cost of canonicalising an event. Anything else goes through
+// JSON.stringify, whose escaping is exactly what RFC 8785 prescribes.
+function quote(text: string): string {
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text)
 }
 
-function write(value: unknown, depth: number): string {
+/** Set by {@link canonicalJson} when the text does not read back as the same value. */
+export interface CanonicalInfo {
+  /** A `toJSON` was called, a member was dropped, or an array hole or -0 was rewritten. */
+  lossy: boolean
+}
+
+/**
+ * Canonical JSON text of `value`. Throws on values JSON cannot represent
+ * (NaN, Infinity, bigint, cycles). Pass `info` to learn whether parsing the
+ * text would give back a different value.
+ */
+export function canonicalJson(value: unknown, info?: CanonicalInfo): string {
+  return write(value, 0, info)
+}
+
+function write(value: unknown, depth: number, info: CanonicalInfo | undefined): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value)
+      return quote(value)
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError(`canonical JSON cannot represent ${value}`)
-      return Object.is(value, -0) ? '0' : String(value)
+      if (Object.is(value, -0)) {
+        if (info) info.lossy = true
+        return '0'
+      }
+      return String(value)
     case 'boolean':
       return value ? 'true' : 'false'
     case 'object': {
@@ -34,16 +58,19 @@ function write(value: unknown, depth: number): string {
       if (depth > MAX_DEPTH)
         throw new TypeError('canonical JSON cannot represent a cycle (or nesting deeper than 1000)')
       const toJSON = (value as { toJSON?: unknown }).toJSON
-      if (typeof toJSON === 'function') return write(toJSON.call(value), depth + 1)
+      if (typeof toJSON === 'function') {
+        if (info) info.lossy = true
+        return write(toJSON.call(value), depth + 1, info)
+      }
       if (Array.isArray(value)) {
         let out = '['
         for (let i = 0; i < value.length; i++) {
           if (i > 0) out += ','
           const item: unknown = value[i]
-          out +=
-            item === undefined || typeof item === 'function' || typeof item === 'symbol'
-              ? 'null'
-              : write(item, depth + 1)
+          if (item === undefined || typeof item === 'function' || typeof item === 'symbol') {
+            if (info) info.lossy = true
+            out += 'null'
+          } else out += write(item, depth + 1, info)
         }
         return `${out}]`
       }
@@ -53,10 +80,13 @@ function write(value: unknown, depth: number): string {
       let first = true
       for (const key of keys) {
         const item = record[key]
-        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') {
+          if (info) info.lossy = true
+          continue
+        }
         if (!first) out += ','
         first = false
-        out += `${JSON.stringify(key)}:${write(item, depth + 1)}`
+        out += `${quote(key)}:${write(item, depth + 1, info)}`
       }
       return `${out}}`
     }
