@@ -7,25 +7,15 @@ import { z } from 'zod'
 import { defineAction } from '../../src/actions/define-action.js'
 import { createAirlock } from '../../src/airlock.js'
 import { generateSealKey } from '../../src/audit/seal.js'
-import { runCli } from '../../src/cli/run-cli.js'
 import { allowAll } from '../../src/policy/rules/index.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
+import { captureCli } from '../helpers/capture-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'airlock-audit-cli-'))
 const db = join(dir, 'audit.db')
 const storeUrl = `sqlite:${db}`
 
-async function cli(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd: dir,
-    env: {},
-  })
-  return { code, stdout, stderr }
-}
+const cli = (argv: string[]) => captureCli(argv, dir)
 
 beforeAll(async () => {
   const echo = defineAction({

@@ -4,22 +4,12 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../src/cli/run-cli.js'
+import { captureCli } from '../helpers/capture-cli.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const INFRA = resolve(ROOT, 'examples/infra')
 
-async function cli(argv: string[], cwd = INFRA) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd,
-    env: {},
-  })
-  return { code, stdout, stderr }
-}
+const cli = (argv: string[], cwd = INFRA) => captureCli(argv, cwd)
 
 const tmp = mkdtempSync(join(tmpdir(), 'airlock-cli-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))

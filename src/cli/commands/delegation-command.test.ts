@@ -2,24 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { captureCli } from '../../../test/helpers/capture-cli.js'
 import { issueIdentityToken } from '../../identity/tokens/identity-token.js'
 import { createKeySet } from '../../identity/tokens/key-set.js'
-import { runCli } from '../run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'airlock-delegation-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function cli(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd: dir,
-    env: {},
-  })
-  return { code, stdout, stderr }
-}
+const cli = (argv: string[]) => captureCli(argv, dir)
 
 describe('airlock keys and delegation', () => {
   it('generates a key, delegates with it, and verifies the chain from the public JWKS', async () => {

@@ -2,26 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { captureCli } from '../../../test/helpers/capture-cli.js'
 import { generateSigningKey } from '../../identity/tokens/generate-signing-key.js'
 import { createKeySet } from '../../identity/tokens/key-set.js'
 import { publicJwks } from '../../identity/tokens/public-jwks.js'
 import { issueTicket } from '../../tickets/issue-ticket.js'
-import { runCli } from '../run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'airlock-ticket-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function cli(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd: dir,
-    env: {},
-  })
-  return { code, stdout, stderr }
-}
+const cli = (argv: string[]) => captureCli(argv, dir)
 
 describe('airlock ticket verify', () => {
   it('accepts a ticket once and reports the replay on the next run against the same store', async () => {

@@ -2,25 +2,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { captureCli } from '../../../test/helpers/capture-cli.js'
 import { hashApiKey } from '../../identity/auth/generate-api-key.js'
 import { verifyIdentityToken } from '../../identity/tokens/identity-token.js'
 import { createKeySet } from '../../identity/tokens/key-set.js'
-import { runCli } from '../run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'airlock-token-cli-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-async function cli(argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd: dir,
-    env: {},
-  })
-  return { code, stdout, stderr }
-}
+const cli = (argv: string[]) => captureCli(argv, dir)
 
 function config(name: string, auth: string): string {
   writeFileSync(
