@@ -15,6 +15,7 @@ import {
   type SealedRequest,
   type VoteOutcome,
 } from './approvals/approval-service.js'
+import type { ApprovalNotice, Channel } from './approvals/channels/channel.js'
 import type { AuditEvent, AuditEventInput, AuditStatus } from './audit/audit-event.js'
 import { AuditWriter } from './audit/audit-writer.js'
 import { createRedactor, type RedactionConfig, type Redactor } from './audit/redact.js'
@@ -88,6 +89,13 @@ export interface AirlockConfig {
   readonly tickets?: { readonly ttl_s?: number; readonly audience?: string }
   /** Write an audit event for advisory `check()` calls too. Default true. */
   readonly audit_checks?: boolean
+  /**
+   * Told about every request the pipeline holds for approval (webhook,
+   * Slack, ...). Delivery runs in the background and is audited as
+   * `notified`; a channel that obtains a decision itself has it applied as
+   * any other decision would be.
+   */
+  readonly channels?: readonly Channel[]
   /** Called by `close()` after the store is closed: release what was opened for this pipeline (a Redis client). */
   readonly on_close?: () => Promise<void>
   /** Clock, for tests. */
@@ -508,6 +516,50 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     approval_id,
   })
 
+  /** Background deliveries, so `close()` can let them finish before the store goes. */
+  const deliveries = new Set<Promise<void>>()
+
+  /** Tells every configured channel about a held request, without delaying the caller. */
+  const notifyChannels = (approval: Approval, description: string): void => {
+    for (const channel of config.channels ?? []) {
+      const notice: ApprovalNotice = {
+        approval_id: approval.id,
+        tenant_id: approval.tenant_id,
+        action: approval.action,
+        description,
+        inputs: approval.inputs,
+        reason: approval.reason,
+        rule: approval.rule,
+        risk: approval.effective_risk,
+        requester: approval.requester,
+        required_approvals: approval.required_approvals,
+        created_at: approval.created_at,
+        expires_at: approval.expires_at,
+      }
+      const delivery = deliver(channel, notice, approval).finally(() => deliveries.delete(delivery))
+      deliveries.add(delivery)
+    }
+  }
+
+  const deliver = async (channel: Channel, notice: ApprovalNotice, approval: Approval): Promise<void> => {
+    let report: NotificationReport
+    let decision: Awaited<ReturnType<Channel['notify']>> = null
+    try {
+      decision = await channel.notify(notice, { signal: AbortSignal.timeout(60_000) })
+      report = { channel: channel.name, delivered: true }
+    } catch (error) {
+      report = { channel: channel.name, delivered: false, error: errorMessage(error).message }
+    }
+    await recordNotified(approval, report).catch(() => undefined)
+    if (!decision) return
+    const options = { approver: decision.approver, comment: decision.comment ?? null, channel: channel.name }
+    // Refusals (self-approval, missing role, already decided) are the channel's answer to live with.
+    await (decision.decision === 'approve'
+      ? approve(approval.id, options)
+      : reject(approval.id, options)
+    ).catch(() => undefined)
+  }
+
   const execute = async (
     action: string,
     inputs: Record<string, unknown>,
@@ -603,6 +655,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
           },
         })
         const approval = await approvalService.create(held)
+        notifyChannels(approval, definition.description)
         outcome = {
           status: 'pending_approval',
           request_id,
@@ -854,6 +907,21 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     ticket_id: approval.ticket_id,
     target: approval.target,
   })
+
+  const recordNotified = async (approval: Approval, report: NotificationReport): Promise<void> => {
+    await record('notified', {
+      ...approvalEvent(approval, null),
+      reason: report.delivered
+        ? `Notified via ${report.channel}`
+        : `Could not notify via ${report.channel}: ${report.error ?? 'unknown error'}`,
+      context: {
+        channel: report.channel,
+        delivered: report.delivered,
+        error: report.error ?? null,
+        ...(report.details ? { details: report.details } : {}),
+      },
+    })
+  }
 
   /** Casts a vote; an approval found expired by the vote is audited as expired. */
   const vote = async (
@@ -1113,21 +1181,8 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       expire,
       wait,
       resume,
-      notified: async (caller, id, report) => {
-        const approval = await approvalService.get(toPrincipal(caller), id)
-        await record('notified', {
-          ...approvalEvent(approval, null),
-          reason: report.delivered
-            ? `Notified via ${report.channel}`
-            : `Could not notify via ${report.channel}: ${report.error ?? 'unknown error'}`,
-          context: {
-            channel: report.channel,
-            delivered: report.delivered,
-            error: report.error ?? null,
-            ...(report.details ? { details: report.details } : {}),
-          },
-        })
-      },
+      notified: async (caller, id, report) =>
+        recordNotified(await approvalService.get(toPrincipal(caller), id), report),
       ticket: async (caller, id) => {
         const keys = config.keys
         if (!keys)
@@ -1178,6 +1233,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     },
     close: async () => {
       try {
+        await Promise.all(deliveries)
         await writer.close()
         await store.close()
       } finally {

@@ -313,6 +313,34 @@ const serverSchema = z.strictObject({
   banner: z.string().optional(),
 })
 
+/** Where held requests are announced. */
+const channelsSchema = z.strictObject({
+  webhook: z
+    .strictObject({
+      url: z.url({ error: 'expected an http(s) URL to POST approval requests to' }),
+      secret: nonEmpty,
+      allow_private: z.boolean().default(false),
+    })
+    .optional(),
+  slack: z
+    .strictObject({
+      bot_token: nonEmpty,
+      channel: nonEmpty,
+      signing_secret: nonEmpty,
+      users: z.record(
+        z.string().regex(/^[UW][A-Z0-9]+$/, 'expected Slack user ids such as U024BE7LH'),
+        z.strictObject({ actor_id: nonEmpty, roles: names.default([]), tenant_id: nonEmpty.optional() }),
+        { error: 'expected a map of Slack user id → { actor_id, roles }' },
+      ),
+      path: z
+        .string()
+        .regex(/^\/[A-Za-z0-9._~\-/]+$/, 'expected an absolute path such as /slack/interactions')
+        .default('/slack/interactions'),
+      api_base_url: z.url({ error: 'expected a URL' }).optional(),
+    })
+    .optional(),
+})
+
 /** Every key a configuration file may hold, as written (before defaults and path resolution). */
 export const configFileSchema = z
   .strictObject({
@@ -344,6 +372,7 @@ export const configFileSchema = z
     tickets: ticketsSchema.optional(),
     limits: limitsSchema.optional(),
     redaction: redactionConfigSchema.optional(),
+    channels: channelsSchema.optional(),
     server: serverSchema.prefault({}),
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
     audit_checks: z.boolean().default(true),

@@ -6,7 +6,12 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import type { Hono } from 'hono'
 import { type Airlock, createAirlock } from '../airlock.js'
+import type { Channel } from '../approvals/channels/channel.js'
+import { slackChannel } from '../approvals/channels/slack/slack-channel.js'
+import { slackInteractions } from '../approvals/channels/slack/slack-interactions.js'
+import { webhookChannel } from '../approvals/channels/webhook/webhook-channel.js'
 import type { SealerConfig } from '../audit/seal.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { openStore } from '../store/open-store.js'
@@ -24,6 +29,8 @@ export interface ConfiguredHttpOptions {
   readonly auth: readonly AuthBackend[]
   readonly base_path: string
   readonly body_limit: number
+  /** Self-authenticating apps served beside the API (the Slack interactions endpoint). */
+  readonly mount: readonly { readonly path: string; readonly app: Hono }[]
 }
 
 /** A wired pipeline plus what serving it needs. */
@@ -88,7 +95,22 @@ export async function createAirlockFromConfig(
         : {}),
     })
     const opened = limits
+    const slack = config.channels?.slack ?? null
+    const webhook = config.channels?.webhook ?? null
+    const channels: Channel[] = [
+      ...(webhook ? [webhookChannel(webhook)] : []),
+      ...(slack
+        ? [
+            slackChannel({
+              bot_token: slack.bot_token,
+              channel: slack.channel,
+              ...(slack.api_base_url === null ? {} : { api_base_url: slack.api_base_url }),
+            }),
+          ]
+        : []),
+    ]
     const airlock = createAirlock({
+      channels,
       actions: sources.registry,
       policies: sources.rules,
       default_decision: config.default_decision,
@@ -121,7 +143,33 @@ export async function createAirlockFromConfig(
     })
     return {
       airlock,
-      httpOptions: { auth, base_path: config.server.base_path, body_limit: config.server.body_limit },
+      httpOptions: {
+        auth,
+        base_path: config.server.base_path,
+        body_limit: config.server.body_limit,
+        mount: slack
+          ? [
+              {
+                path: slack.path,
+                app: slackInteractions(airlock, {
+                  bot_token: slack.bot_token,
+                  signing_secret: slack.signing_secret,
+                  users: Object.fromEntries(
+                    Object.entries(slack.users).map(([id, u]) => [
+                      id,
+                      {
+                        actor_id: u.actor_id,
+                        roles: u.roles,
+                        ...(u.tenant_id ? { tenant_id: u.tenant_id } : {}),
+                      },
+                    ]),
+                  ),
+                  ...(slack.api_base_url === null ? {} : { api_base_url: slack.api_base_url }),
+                }),
+              },
+            ]
+          : [],
+      },
       server: config.server,
       config,
       sources,

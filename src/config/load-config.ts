@@ -315,6 +315,14 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     },
     limits: resolveLimits(parsed),
     redaction: parsed.redaction ?? null,
+    channels: parsed.channels
+      ? {
+          webhook: parsed.channels.webhook ?? null,
+          slack: parsed.channels.slack
+            ? { ...parsed.channels.slack, api_base_url: parsed.channels.slack.api_base_url ?? null }
+            : null,
+        }
+      : null,
     server: {
       host: parsed.server.host,
       port: parsed.server.port,

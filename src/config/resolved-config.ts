@@ -161,7 +161,31 @@ export interface ResolvedConfig {
   /** Null when the file has no limits section. */
   readonly limits: ResolvedLimitsConfig | null
   readonly redaction: RedactionConfig | null
+  /** Where held requests are announced; null when none are configured. */
+  readonly channels: ResolvedChannelsConfig | null
   readonly server: ServerConfig
   readonly unknown_actions: 'deny' | 'evaluate'
   readonly audit_checks: boolean
+}
+
+/** Channels that announce held requests, as configured. */
+export interface ResolvedChannelsConfig {
+  readonly webhook: { readonly url: string; readonly secret: string; readonly allow_private: boolean } | null
+  readonly slack: {
+    readonly bot_token: string
+    readonly channel: string
+    readonly signing_secret: string
+    readonly users: Readonly<
+      Record<
+        string,
+        {
+          readonly actor_id: string
+          readonly roles: readonly string[]
+          readonly tenant_id?: string | undefined
+        }
+      >
+    >
+    readonly path: string
+    readonly api_base_url: string | null
+  } | null
 }

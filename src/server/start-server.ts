@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Airlock } from '../airlock.js'
-import { createHttpApp, type HttpLogger } from '../http/create-http-app.js'
+import { createHttpApp, type HttpAppOptions, type HttpLogger } from '../http/create-http-app.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 
 /** A pino-style logger: what the server and the HTTP app write to. */
@@ -26,6 +26,8 @@ export interface StartServerOptions {
   readonly port: number
   readonly base_path?: string
   readonly body_limit?: number
+  /** Self-authenticating apps served beside the API (see `HttpAppOptions.mount`). */
+  readonly mount?: HttpAppOptions['mount']
   readonly logger: ServerLogger
   /** How often overdue approvals are expired. Default 30 s. */
   readonly sweep_interval_ms?: number
@@ -86,6 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     ...(options.base_path === undefined ? {} : { base_path: options.base_path }),
     ...(options.body_limit === undefined ? {} : { body_limit: options.body_limit }),
+    ...(options.mount === undefined ? {} : { mount: options.mount }),
   })
   const listener = getRequestListener(app.fetch)
   let inFlight = 0

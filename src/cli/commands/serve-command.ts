@@ -81,6 +81,7 @@ export function registerServe(program: Command, io: CliIo): void {
           auth: httpOptions.auth,
           base_path: httpOptions.base_path,
           body_limit: httpOptions.body_limit,
+          mount: httpOptions.mount,
           host: flags.host ?? server.host,
           port: port ?? server.port,
           logger,
