@@ -935,6 +935,18 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     } catch (error) {
       if (
         AirlockError.isInstance(error) &&
+        (error.code === ErrorCode.APPROVAL_SELF_DECISION || error.code === ErrorCode.APPROVER_NOT_ALLOWED)
+      ) {
+        // A refused attempt to decide is worth seeing in the record: it may be an agent approving itself.
+        const target = await approvalService.get(approver, id)
+        await record('denied', {
+          ...approvalEvent(target, approver.actor_id),
+          reason: `Refused to let '${approver.actor_id}' ${verdict}: ${error.message}`,
+          context: { refused_decision: verdict, code: error.code },
+        })
+      }
+      if (
+        AirlockError.isInstance(error) &&
         error.details?.status === 'expired' &&
         error.details.expired_now === true
       ) {

@@ -234,3 +234,25 @@ describe('delegation in the audit record', () => {
     expect(events.map((e) => e.context?.delegated_by)).toEqual([['orchestrator'], ['orchestrator']])
   })
 })
+
+describe('refused decisions', () => {
+  it('records an attempt to approve one’s own request', async () => {
+    const act = defineAction({
+      name: 'act',
+      description: 'Act',
+      input: z.object({}),
+      risk: 'low',
+      approval_required: true,
+      handler: () => 'ok',
+    })
+    const airlock = createAirlock({ actions: [act], policies: [allowAll()] })
+    const held = await airlock.execute('act', {}, { caller: agent })
+    if (held.status !== 'pending_approval') throw new Error('expected a hold')
+    await expect(airlock.approvals.approve(held.approval_id, { approver: agent })).rejects.toMatchObject({
+      code: 'APPROVAL_SELF_DECISION',
+    })
+    const refused = (await airlock.audit.list({ approval_id: held.approval_id, status: 'denied' }, 5))
+      .items[0]
+    expect(refused).toMatchObject({ approver: 'agent-1', context: { refused_decision: 'approve' } })
+  })
+})
