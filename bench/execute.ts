@@ -87,7 +87,7 @@ export async function benchExecute(): Promise<void> {
   const rows: Result[] = []
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-'))
   try {
-    rows.push(await measure('sqlite', sqliteStore({ path: join(dir, 'bench.db') }), 30_000, 256))
+    rows.push(await measure('sqlite', sqliteStore({ path: join(dir, 'bench.db') }), 60_000, 256))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -96,7 +96,7 @@ export async function benchExecute(): Promise<void> {
   const pool = new pg.default.Pool({ connectionString: PG_URL, max: 8 })
   try {
     await pool.query(`CREATE SCHEMA ${schema}`)
-    rows.push(await measure('postgres', postgresStore({ pool, schema }), 30_000, 256))
+    rows.push(await measure('postgres', postgresStore({ pool, schema }), 60_000, 256))
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined)
     await pool.end()

@@ -123,6 +123,13 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     db.pragma(`busy_timeout = ${busyTimeout}`)
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
+    // Checkpoints copy the WAL into the database and fsync it, on this
+    // thread. At SQLite's default (every 1,000 pages) they ran several times a
+    // second under load and cut audited throughput by a third; every 16,384
+    // pages (64 MiB of WAL at 4 KiB pages) keeps them rare, and the size
+    // limit hands the space back after each one.
+    db.pragma('wal_autocheckpoint = 16384')
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
   } catch (error) {
     throw storeError('sqlite', 'configuring the connection', error)
   }
