@@ -1,8 +1,10 @@
 /**
  * `createAirlock()`: the one place that knows the order of the pipeline.
  *
- * identify → resolve → validate → authorize (scopes, then policy) → hold →
- * claim → run → record. Every stage below is a call into its own folder; this
+ * identify → resolve → validate → authorize (limits, scopes, policy,
+ * cumulative risk) → claim → hold → run → record. The idempotency claim is
+ * taken before the hold so a retried call that needs approval gets the same
+ * approval back. Every stage below is a call into its own folder; this
  * module only wires them and decides what is audited when.
  *
  * @module
@@ -25,7 +27,7 @@ import { AirlockError } from './errors/airlock-error.js'
 import { ErrorCode } from './errors/error-codes.js'
 import { requestFingerprint } from './idempotency/fingerprint.js'
 import { type IdempotencyConfig, IdempotencyGate } from './idempotency/idempotency-gate.js'
-import { DEFAULT_TENANT, localPrincipal, type Principal } from './identity/principal.js'
+import { localPrincipal, type Principal } from './identity/principal.js'
 import type { KeySet } from './identity/tokens/key-set.js'
 import { newId } from './internal/ids.js'
 import type { Target } from './inventory/target.js'
@@ -881,12 +883,11 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
   }
 
   /**
-   * Who an approval's events are attributed to: the requester as they were
-   * when they asked (sealed with the inputs), or, when the seal cannot be
-   * opened, a bare principal carrying only what the approval row says.
+   * The requester as the approval row describes them, for attributing events.
+   * (Where the full requester is needed — re-checking policy — it comes from
+   * the sealed request instead.)
    */
-  const requesterOf = (approval: Approval, sealed?: SealedRequest): Principal => {
-    if (sealed) return sealed.requester
+  const requesterOf = (approval: Approval): Principal => {
     return {
       ...localPrincipal(approval.requester, {
         roles: approval.requester_roles,
@@ -1254,5 +1255,3 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     },
   }
 }
-
-export { DEFAULT_TENANT }
