@@ -12,6 +12,7 @@ export {
   loadPolicies,
   parsePolicies,
 } from './load-policies.js'
+export { type MatchCheck, MatchRule } from './match-rule.js'
 export {
   compileGlob,
   compileNamePattern,

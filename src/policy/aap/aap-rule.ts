@@ -6,15 +6,16 @@
  */
 import type { ConfigIssue, SourceLocation } from '../../errors/config-error.js'
 import type { DecisionResult } from '../decision.js'
+import { type MatchCheck, MatchRule } from '../match-rule.js'
 import { flattenArgs } from '../matchers/args-text.js'
 import { compileNamePattern } from '../matchers/name-pattern.js'
 import { compilePathPatterns } from '../matchers/path-patterns.js'
 import { compileRegex } from '../matchers/safe-regex.js'
 import type { IssueReporter } from '../native/native-rule.js'
-import type { ActionFilter, PolicyRequest, PolicyRule, RuleVerdict } from '../policy-rule.js'
+import type { ActionFilter } from '../policy-rule.js'
 import type { AapRuleSpec } from './aap-rule-schema.js'
 
-type Check = (request: PolicyRequest) => boolean
+type Check = MatchCheck
 
 const DECISIONS: Record<AapRuleSpec['action'], DecisionResult> = {
   approve: 'allow',
@@ -29,31 +30,17 @@ const DECISIONS: Record<AapRuleSpec['action'], DecisionResult> = {
  * block among native priority-0 rules); `aap_priority` is the file's own
  * ordering key (lower first), already applied by the loader.
  */
-export class AapRule implements PolicyRule {
-  readonly name: string
-  readonly priority = 0
+export class AapRule extends MatchRule {
   readonly aap_priority: number
-  readonly actions: ActionFilter
-  readonly decision: DecisionResult
-  readonly reason: string
-  readonly source: SourceLocation
-  readonly #checks: readonly Check[]
-  readonly #verdict: RuleVerdict
 
   constructor(spec: AapRuleSpec, actions: ActionFilter, checks: readonly Check[], source: SourceLocation) {
-    this.name = spec.name
+    super(
+      { name: spec.name, priority: 0, decision: DECISIONS[spec.action], reason: spec.reason },
+      actions,
+      checks,
+      source,
+    )
     this.aap_priority = spec.priority
-    this.decision = DECISIONS[spec.action]
-    this.reason = spec.reason
-    this.actions = actions
-    this.source = source
-    this.#checks = checks
-    this.#verdict = Object.freeze({ decision: this.decision, reason: spec.reason, rule: spec.name })
-  }
-
-  evaluate(request: PolicyRequest): RuleVerdict | null {
-    for (const check of this.#checks) if (!check(request)) return null
-    return this.#verdict
   }
 }
 

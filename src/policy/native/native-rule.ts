@@ -6,7 +6,7 @@
  */
 import type { ConfigIssue, SourceLocation } from '../../errors/config-error.js'
 import type { FieldPath } from '../../internal/yaml-source.js'
-import type { DecisionResult } from '../decision.js'
+import { type MatchCheck, MatchRule } from '../match-rule.js'
 import { flattenArgs } from '../matchers/args-text.js'
 import { compileCelCondition } from '../matchers/cel-condition.js'
 import { compileGlob, isGlobPattern } from '../matchers/glob.js'
@@ -14,39 +14,18 @@ import { compilePathPatterns } from '../matchers/path-patterns.js'
 import { compileRegex } from '../matchers/safe-regex.js'
 import { compileTimeWindow, isValidTimeZone } from '../matchers/time-window.js'
 import { compileValueMatcher, type Quantifier } from '../matchers/value-matcher.js'
-import type { ActionFilter, PolicyRequest, PolicyRule, RuleVerdict } from '../policy-rule.js'
+import type { ActionFilter } from '../policy-rule.js'
 import type { NativeRuleSpec } from './native-rule-schema.js'
 
-type Check = (request: PolicyRequest) => boolean
+type Check = MatchCheck
 
 /** A compiled native rule. */
-export class NativeRule implements PolicyRule {
-  readonly name: string
+export class NativeRule extends MatchRule {
   readonly description: string
-  readonly priority: number
-  readonly actions: ActionFilter
-  readonly decision: DecisionResult
-  readonly reason: string
-  /** Where the rule was defined. */
-  readonly source: SourceLocation
-  readonly #checks: readonly Check[]
-  readonly #verdict: RuleVerdict
 
   constructor(spec: NativeRuleSpec, actions: ActionFilter, checks: readonly Check[], source: SourceLocation) {
-    this.name = spec.name
+    super(spec, actions, checks, source)
     this.description = spec.description
-    this.priority = spec.priority
-    this.decision = spec.decision
-    this.reason = spec.reason
-    this.actions = actions
-    this.source = source
-    this.#checks = checks
-    this.#verdict = Object.freeze({ decision: spec.decision, reason: spec.reason, rule: spec.name })
-  }
-
-  evaluate(request: PolicyRequest): RuleVerdict | null {
-    for (const check of this.#checks) if (!check(request)) return null
-    return this.#verdict
   }
 }
 
