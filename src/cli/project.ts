@@ -5,11 +5,9 @@
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ActionRegistry } from '../actions/action-registry.js'
-import { loadActions } from '../actions/load-actions.js'
+import type { ActionRegistry } from '../actions/action-registry.js'
+import { loadConfigSources } from '../config/load-config-sources.js'
 import type { Inventory } from '../inventory/inventory.js'
-import { loadInventory } from '../inventory/load-inventory.js'
-import { loadPolicies } from '../policy/load-policies.js'
 import type { PolicyRule } from '../policy/policy-rule.js'
 import type { CliIo } from './cli-io.js'
 
@@ -43,9 +41,16 @@ export async function loadProject(io: CliIo, flags: ProjectFlags): Promise<Proje
   const inventoryPath =
     pick(flags.inventory === undefined ? undefined : [flags.inventory], 'inventory.yaml')[0] ?? null
 
-  const registry = new ActionRegistry(actionPaths.length > 0 ? await loadActions(actionPaths) : [])
-  const rules = policyPaths.length > 0 ? (await loadPolicies(policyPaths)).rules : []
-  const inventory = inventoryPath ? await loadInventory(inventoryPath) : undefined
+  // The same loading as a configuration file's: every file is read before any
+  // problem is reported, then the catalogue is cross-checked with the inventory.
+  const { registry, rules, inventory } = await loadConfigSources({
+    file: io.cwd,
+    actions: actionPaths,
+    modules: [],
+    policies: policyPaths,
+    default_decision: 'deny',
+    inventory: inventoryPath,
+  })
   return {
     registry,
     rules,

@@ -15,6 +15,12 @@ import type { PolicyRule } from '../policy/policy-rule.js'
 import { loadActionModules } from './load-action-modules.js'
 import type { ResolvedConfig } from './resolved-config.js'
 
+/** The files to load: what a configuration names, or what CLI flags name. */
+export type SourcePaths = Pick<
+  ResolvedConfig,
+  'file' | 'actions' | 'modules' | 'policies' | 'default_decision' | 'inventory'
+>
+
 /** Everything a configuration points at, loaded and cross-checked. */
 export interface ConfigSources {
   readonly registry: ActionRegistry
@@ -46,7 +52,7 @@ async function collect<T>(issues: ConfigIssue[], load: () => Promise<T>): Promis
  * files, an action name defined twice, an action aimed at a target type the
  * inventory lacks.
  */
-export async function loadConfigSources(config: ResolvedConfig): Promise<ConfigSources> {
+export async function loadConfigSources(config: SourcePaths): Promise<ConfigSources> {
   const issues: ConfigIssue[] = []
   const yamlActions =
     config.actions.length > 0 ? await collect(issues, () => loadActions(config.actions)) : []
