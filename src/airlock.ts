@@ -603,6 +603,8 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
 
     // claim: taken before hold, so a retried call that needs approval gets the same pending approval
     let claim: Awaited<ReturnType<IdempotencyGate['begin']>> | undefined
+    // Stored outcomes are sealed, bound to their key so one cannot be swapped for another's.
+    const outcomeAad = `idem:${principal.tenant_id}:${action}:${idempotency_key}`
     if (idempotency_key !== null) {
       const scope = { tenant_id: principal.tenant_id, action, key: idempotency_key }
       const fingerprint = requestFingerprint({
@@ -614,10 +616,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       })
       claim = await gate.begin(scope, fingerprint)
       if (claim.kind === 'replay') {
-        const stored = sealer.open(
-          claim.outcome,
-          `idem:${principal.tenant_id}:${action}:${idempotency_key}`,
-        ) as Outcome
+        const stored = sealer.open(claim.outcome, outcomeAad) as Outcome
         const event = await record('replayed', {
           ...base,
           decision,
@@ -704,16 +703,14 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
             { message: 'The action started but its outcome could not be recorded', code: 'RESULT_UNKNOWN' },
             null,
           )
-          await claim
-            .finish(sealer.seal(unknown, `idem:${principal.tenant_id}:${action}:${idempotency_key}`))
-            .catch(() => undefined)
+          await claim.finish(sealer.seal(unknown, outcomeAad)).catch(() => undefined)
         }
       }
       throw error
     }
 
     if (claim?.kind === 'run') {
-      await claim.finish(sealer.seal(outcome, `idem:${principal.tenant_id}:${action}:${idempotency_key}`))
+      await claim.finish(sealer.seal(outcome, outcomeAad))
     }
     return outcome
   }
