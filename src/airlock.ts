@@ -1001,15 +1001,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
     sealed: SealedRequest,
     approver: string | null,
   ): Promise<{ approval: Approval; outcome: Outcome }> => {
-    const claimed = await store.approvals.startExecution(approval.tenant_id, approval.id, now().toISOString())
-    if (!claimed) {
-      const current = await store.approvals.get(approval.tenant_id, approval.id)
-      throw new AirlockError(
-        ErrorCode.APPROVAL_ALREADY_DECIDED,
-        `Approval '${approval.id}' is already ${current?.status ?? 'gone'}`,
-        { details: { status: current?.status ?? null } },
-      )
-    }
+    const claimed = await approvalService.startExecution(approval)
     const requester = sealed.requester
     const common = approvalEvent(approval, approver, requester)
     let outcome: Outcome = failed(
@@ -1134,7 +1126,7 @@ export function createAirlock(config: AirlockConfig = {}): Airlock {
       if (Date.now() >= deadline) {
         // Giving up expires the request, so only the one who asked may give up on it.
         if (approval.requester !== principal.actor_id) return approval
-        const expired = await store.approvals.expireOne(principal.tenant_id, id, now().toISOString())
+        const expired = await approvalService.expireNow(principal, id)
         if (!expired) continue
         await record('expired', {
           ...approvalEvent(expired, null),

@@ -209,6 +209,31 @@ export class ApprovalService {
     )
   }
 
+  /**
+   * approved → executing: the right to run an approved request, won by exactly
+   * one caller across processes.
+   * @throws AirlockError `APPROVAL_ALREADY_DECIDED` naming the state for every other caller.
+   */
+  async startExecution(approval: Approval): Promise<Approval> {
+    const claimed = await this.#store.startExecution(
+      approval.tenant_id,
+      approval.id,
+      this.#now().toISOString(),
+    )
+    if (claimed) return claimed
+    const current = await this.#store.get(approval.tenant_id, approval.id)
+    throw new AirlockError(
+      ErrorCode.APPROVAL_ALREADY_DECIDED,
+      `Approval '${approval.id}' is already ${current?.status ?? 'gone'}`,
+      { details: { status: current?.status ?? null } },
+    )
+  }
+
+  /** pending → expired now (a waiter gave up); null when it was decided meanwhile. */
+  expireNow(principal: Principal, id: string): Promise<Approval | null> {
+    return this.#store.expireOne(principal.tenant_id, id, this.#now().toISOString())
+  }
+
   /** executing → executed | failed with the redacted outcome. */
   complete(approval: Approval, status: 'executed' | 'failed', outcome: unknown): Promise<Approval | null> {
     return this.#store.complete(
