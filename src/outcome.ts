@@ -23,9 +23,9 @@ export type DenialCode =
   /** The caller's cumulative risk passed the deny threshold. */
   | 'RISK_EXCEEDED'
 
-export interface ExecutedOutcome extends OutcomeBase {
+export interface ExecutedOutcome<R = unknown> extends OutcomeBase {
   readonly status: 'executed'
-  readonly result: unknown
+  readonly result: R
   readonly approval_id: string | null
 }
 
@@ -55,4 +55,4 @@ export interface FailedOutcome extends OutcomeBase {
 }
 
 /** How a request through the pipeline ended. */
-export type Outcome = ExecutedOutcome | DeniedOutcome | PendingApprovalOutcome | FailedOutcome
+export type Outcome<R = unknown> = ExecutedOutcome<R> | DeniedOutcome | PendingApprovalOutcome | FailedOutcome

@@ -1,0 +1,113 @@
+/**
+ * Deciding a held request: approve (and, at quorum, run it) or reject.
+ *
+ * Writes: the vote (atomic in the approval store: of concurrent final votes
+ * exactly one wins), then an `approved`/`rejected` event. A refused attempt
+ * to decide (self-approval, missing role) is audited as `denied`, and a late
+ * vote that finds the approval past its TTL audits it as `expired`.
+ *
+ * @module
+ */
+import type { VoteOutcome } from '../../approvals/approval-service.js'
+import { AirlockError } from '../../errors/airlock-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
+import type { Principal } from '../../identity/principal.js'
+import type { Approval } from '../../store/store.js'
+import { toPrincipal } from '../identify/identify.js'
+import type { PipelineDeps } from '../pipeline-deps.js'
+import type { ApproveResult, DecideApprovalOptions } from '../pipeline-types.js'
+import { approvalEvent } from '../record/approval-event.js'
+import { runApproved } from './run-approved.js'
+
+type VoteDeps = Pick<PipelineDeps, 'approvals' | 'recorder'>
+
+async function auditRefusal(
+  deps: VoteDeps,
+  approver: Principal,
+  id: string,
+  verdict: string,
+  error: unknown,
+) {
+  if (!AirlockError.isInstance(error)) return
+  if (error.code === ErrorCode.APPROVAL_SELF_DECISION || error.code === ErrorCode.APPROVER_NOT_ALLOWED) {
+    // A refused attempt to decide is worth seeing in the record: it may be an agent approving itself.
+    const target = await deps.approvals.get(approver, id)
+    await deps.recorder.record('denied', {
+      ...approvalEvent(target, approver.actor_id),
+      reason: `Refused to let '${approver.actor_id}' ${verdict}: ${error.message}`,
+      context: { refused_decision: verdict, code: error.code },
+    })
+  }
+  if (error.details?.status === 'expired' && error.details.expired_now === true) {
+    const expired = await deps.approvals.get(approver, id)
+    await deps.recorder.record('expired', {
+      ...approvalEvent(expired, null),
+      reason: `Approval expired at ${expired.expires_at}; a late decision by '${approver.actor_id}' was refused`,
+    })
+  }
+}
+
+async function vote(
+  deps: VoteDeps,
+  approver: Principal,
+  id: string,
+  verdict: 'approve' | 'reject',
+  comment: string | null,
+): Promise<VoteOutcome> {
+  try {
+    return await deps.approvals.vote(approver, id, verdict, comment)
+  } catch (error) {
+    await auditRefusal(deps, approver, id, verdict, error)
+    throw error
+  }
+}
+
+export async function approve(
+  deps: PipelineDeps,
+  id: string,
+  options: DecideApprovalOptions,
+): Promise<ApproveResult> {
+  const approver = toPrincipal(options.approver)
+  const comment = options.comment ?? null
+  const channel = options.channel ?? null
+  const result = await vote(deps, approver, id, 'approve', comment)
+  const approval = result.approval
+  if (result.kind === 'pending') {
+    await deps.recorder.record('approved', {
+      ...approvalEvent(approval, approver.actor_id),
+      reason: `Approval vote ${approval.votes.length} of ${approval.required_approvals}`,
+      context: {
+        comment,
+        channel,
+        votes: approval.votes.length,
+        required: approval.required_approvals,
+        final: false,
+      },
+    })
+    return { status: 'pending', approval }
+  }
+  if (result.kind !== 'approved') throw new AirlockError(ErrorCode.INTERNAL, 'unexpected vote result')
+  await deps.recorder.record('approved', {
+    ...approvalEvent(approval, approver.actor_id, result.request.requester),
+    context: { comment, channel, final: true },
+  })
+  const definition = deps.actions.get(approval.action)
+  if (!definition?.handler || definition.meta.execution === 'requester') {
+    // The requester's process runs it (`approvals.resume`): the handler lives there, not here.
+    return { status: 'approved', approval }
+  }
+  const executed = await runApproved(deps, approval, result.request, approver.actor_id)
+  return { status: 'decided', approval: executed.approval, outcome: executed.outcome }
+}
+
+export async function reject(deps: VoteDeps, id: string, options: DecideApprovalOptions): Promise<Approval> {
+  const approver = toPrincipal(options.approver)
+  const comment = options.comment ?? null
+  const approval = (await vote(deps, approver, id, 'reject', comment)).approval
+  await deps.recorder.record('rejected', {
+    ...approvalEvent(approval, approver.actor_id),
+    reason: comment,
+    context: { comment, channel: options.channel ?? null },
+  })
+  return approval
+}

@@ -1,0 +1,84 @@
+/**
+ * The advisory paths: `decide` (authorize with no side effects) and `check`
+ * (authorize with limits, an audit event and, on allow with keys, a
+ * single-use execution ticket). Both reuse the authorize stage; neither runs
+ * anything. Decisions handed out are frozen.
+ *
+ * Writes (check only): limits' counters; an advisory audit event unless
+ * `audit_checks` is false. The ticket's nonce is in that event, so a
+ * redeemed ticket can be traced to its decision.
+ *
+ * @module
+ */
+
+import { newId } from '../../internal/ids.js'
+import type { Decision } from '../../policy/decision.js'
+import { issueTicket } from '../../tickets/issue-ticket.js'
+import { authorize } from '../authorize/authorize.js'
+import { authorizeDecision, frozenDecision } from '../authorize/authorize-decision.js'
+import { identify } from '../identify/identify.js'
+import { type PipelineDeps, ticketSettings } from '../pipeline-deps.js'
+import type { CheckOptions, CheckResult } from '../pipeline-types.js'
+import { resolveRequest } from '../resolve/resolve-request.js'
+
+/** The decision `execute` would reach, computed synchronously with no side effects. */
+export function decideRequest(
+  deps: PipelineDeps,
+  action: string,
+  inputs: Record<string, unknown>,
+  options: CheckOptions = {},
+): Decision {
+  const ctx = identify(action, inputs, options)
+  return frozenDecision({ ...authorizeDecision(resolveRequest(deps, ctx), ctx.principal).decision })
+}
+
+export async function check(
+  deps: PipelineDeps,
+  action: string,
+  inputs: Record<string, unknown>,
+  options: CheckOptions = {},
+): Promise<CheckResult> {
+  const ctx = identify(action, inputs, options)
+  const { decision, context, retry_after_s, evaluation } = await authorize(deps, ctx)
+  const audit_id = newId('evt')
+  let ticket: CheckResult['ticket'] = null
+  if (decision.decision === 'allow' && deps.keys) {
+    const issued = await issueTicket(deps.keys, {
+      action,
+      target: decision.target,
+      // The ticket binds what the handler would receive, not the raw request.
+      params: (evaluation.inputs ?? inputs) as Record<string, unknown>,
+      caller: ctx.principal.actor_id,
+      tenant: ctx.principal.tenant_id,
+      audit_id,
+      ...ticketSettings(deps),
+      now: deps.now(),
+    })
+    ticket = Object.freeze({
+      token: issued.token,
+      nonce: issued.claims.jti,
+      expires_at: new Date(issued.claims.exp * 1000).toISOString(),
+    })
+    context.ticket_nonce = issued.claims.jti
+  }
+  if (deps.audit_checks) {
+    const status =
+      decision.decision === 'deny' ? 'denied' : decision.decision === 'allow' ? 'allowed' : 'held'
+    await deps.recorder.record(status, {
+      id: audit_id,
+      request_id: ctx.request_id,
+      principal: ctx.principal,
+      action,
+      decision,
+      inputs,
+      ticket_id: ctx.ticket_id,
+      context: { advisory: true, ...context },
+    })
+  }
+  return frozenDecision({
+    ...decision,
+    audit_id: deps.audit_checks ? audit_id : null,
+    ticket,
+    ...(retry_after_s === undefined ? {} : { retry_after_s }),
+  })
+}

@@ -1,0 +1,111 @@
+/**
+ * Claim: idempotency. A request with an idempotency key either takes the key
+ * (and later settles it with its outcome) or gets the stored outcome of the
+ * earlier request with that key back (replay).
+ *
+ * Reads: the idempotency store through the gate, the sealer. Writes: the
+ * claim, later its sealed outcome; a `replayed` audit event on replay.
+ * Guarantees: of concurrent requests with one key, exactly one runs (the
+ * store's claim is atomic); the others replay its outcome, or are told it
+ * is still in progress. The claim is taken before the hold, so a retried
+ * call that needs approval gets the same pending approval back. A key whose
+ * handler may have run but whose end was not recorded keeps an
+ * unknown-result failure instead of being freed: running twice is worse.
+ * Stored outcomes are sealed and bound to their key, so one cannot be
+ * swapped for another's.
+ *
+ * @module
+ */
+
+import { requestFingerprint } from '../../idempotency/fingerprint.js'
+import type { ClaimHandle } from '../../idempotency/idempotency-gate.js'
+import type { Outcome } from '../../outcome.js'
+import type { PipelineDeps } from '../pipeline-deps.js'
+import { failedOutcome } from '../record/outcomes.js'
+import type { AuthorizedRequest, RequestContext } from '../request-context.js'
+
+/** What the rest of the pipeline does with a claimed key. */
+export interface ClaimedKey {
+  readonly kind: 'claimed'
+  /** Stores the outcome under the key. */
+  settle(outcome: Outcome): Promise<void>
+  /** The request stopped with an error: free the key, or keep an unknown result if the handler may have run. */
+  abort(handlerStarted: boolean): Promise<void>
+}
+
+export type ClaimResult = ClaimedKey | { readonly kind: 'replayed'; readonly outcome: Outcome }
+
+const NO_KEY: ClaimedKey = { kind: 'claimed', settle: async () => undefined, abort: async () => undefined }
+
+export async function claim(
+  deps: Pick<PipelineDeps, 'gate' | 'sealer' | 'recorder'>,
+  ctx: RequestContext,
+  auth: AuthorizedRequest,
+): Promise<ClaimResult> {
+  const { principal, action, idempotency_key } = ctx
+  if (idempotency_key === null) return NO_KEY
+  const aad = `idem:${principal.tenant_id}:${action}:${idempotency_key}`
+  const fingerprint = requestFingerprint({
+    action,
+    inputs: auth.evaluation.inputs,
+    actor_id: principal.actor_id,
+    tenant_id: principal.tenant_id,
+    target: auth.decision.target,
+  })
+  const taken = await deps.gate.begin(
+    { tenant_id: principal.tenant_id, action, key: idempotency_key },
+    fingerprint,
+  )
+  if (taken.kind === 'replay') {
+    return {
+      kind: 'replayed',
+      outcome: await replay(deps, ctx, auth, deps.sealer.open(taken.outcome, aad) as Outcome),
+    }
+  }
+  return claimedKey(deps, ctx, taken, aad)
+}
+
+function claimedKey(
+  deps: Pick<PipelineDeps, 'sealer'>,
+  ctx: RequestContext,
+  taken: ClaimHandle,
+  aad: string,
+): ClaimedKey {
+  return {
+    kind: 'claimed',
+    settle: (outcome) => taken.finish(deps.sealer.seal(outcome, aad)),
+    abort: async (handlerStarted) => {
+      // The handler was never called: free the key so a retry can run.
+      if (!handlerStarted) return taken.abandon().catch(() => undefined)
+      const unknown = failedOutcome(
+        ctx.request_id,
+        '',
+        ctx.action,
+        { message: 'The action started but its outcome could not be recorded', code: 'RESULT_UNKNOWN' },
+        null,
+      )
+      await taken.finish(deps.sealer.seal(unknown, aad)).catch(() => undefined)
+    },
+  }
+}
+
+/** Idempotency replay: the stored outcome, audited as `replayed`. */
+async function replay(
+  deps: Pick<PipelineDeps, 'recorder'>,
+  ctx: RequestContext,
+  auth: AuthorizedRequest,
+  stored: Outcome,
+): Promise<Outcome> {
+  const event = await deps.recorder.record('replayed', {
+    request_id: ctx.request_id,
+    principal: ctx.principal,
+    action: ctx.action,
+    idempotency_key: ctx.idempotency_key,
+    ticket_id: ctx.ticket_id,
+    decision: auth.decision,
+    reason: `Replayed the stored outcome (${stored.status}) for idempotency key '${ctx.idempotency_key}'`,
+    context: { original_request_id: stored.request_id, original_status: stored.status },
+    approval_id: 'approval_id' in stored ? stored.approval_id : null,
+  })
+  return { ...stored, replayed: true, audit_id: event.id } as Outcome
+}

@@ -1,0 +1,74 @@
+/**
+ * One request, in pipeline order: identify → resolve/validate → authorize →
+ * (denied: record) → claim → hold | run → settle the claim. Each arrow is a
+ * call into the stage's folder; this function only decides what follows what.
+ *
+ * @module
+ */
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
+import type { Outcome } from '../outcome.js'
+import { authorize } from './authorize/authorize.js'
+import { claim } from './claim/claim.js'
+import { hold } from './hold/hold.js'
+import { identify } from './identify/identify.js'
+import type { PipelineDeps } from './pipeline-deps.js'
+import type { ExecuteOptions } from './pipeline-types.js'
+import { recordDenied } from './record/outcomes.js'
+import type { AuthorizedRequest, RequestContext } from './request-context.js'
+import { run } from './run/run.js'
+
+export async function execute(
+  deps: PipelineDeps,
+  action: string,
+  inputs: Record<string, unknown>,
+  options: ExecuteOptions = {},
+): Promise<Outcome> {
+  const ctx = identify(action, inputs, options)
+  const auth = await authorize(deps, ctx)
+  if (auth.decision.decision === 'deny' || !auth.evaluation.definition) return recordDenied(deps, ctx, auth)
+  const key = await claim(deps, ctx, auth)
+  if (key.kind === 'replayed') return key.outcome
+  const progress = { started: false }
+  let outcome: Outcome
+  try {
+    outcome = await holdOrRun(deps, ctx, auth, progress)
+  } catch (error) {
+    await key.abort(progress.started)
+    throw error
+  }
+  await key.settle(outcome)
+  return outcome
+}
+
+async function holdOrRun(
+  deps: PipelineDeps,
+  ctx: RequestContext,
+  auth: AuthorizedRequest,
+  progress: { started: boolean },
+): Promise<Outcome> {
+  const { decision, evaluation } = auth
+  const definition = evaluation.definition
+  if (!definition) throw new AirlockError(ErrorCode.INTERNAL, 'An unresolved action reached the run stage')
+  if (decision.decision === 'require_approval') return hold(deps, ctx, auth, definition)
+  if (decision.decision === 'allow') {
+    return run(
+      deps,
+      definition,
+      evaluation.inputs,
+      {
+        request_id: ctx.request_id,
+        principal: ctx.principal,
+        decision,
+        target: evaluation.target,
+        approval_id: null,
+        approver: null,
+        idempotency_key: ctx.idempotency_key,
+        signal: ctx.signal,
+      },
+      progress,
+    )
+  }
+  // Only the three known results exist; anything else must never run.
+  throw new AirlockError(ErrorCode.INTERNAL, `Unknown decision '${String(decision.decision)}'`)
+}

@@ -1,0 +1,44 @@
+/**
+ * The collaborators every stage is handed: one plain object built once by
+ * `createPipeline` and passed explicitly, so a stage's dependencies are its
+ * parameters, never captured state.
+ *
+ * @module
+ */
+import type { ApprovalService } from '../approvals/approval-service.js'
+import type { Sealer } from '../audit/seal.js'
+import type { IdempotencyGate } from '../idempotency/idempotency-gate.js'
+import type { KeySet } from '../identity/tokens/key-set.js'
+import type { Limits } from '../limits/create-limits.js'
+import type { PolicyEngine } from '../policy/policy-engine.js'
+import type { Store } from '../store/store.js'
+import type { ChannelNotifier } from './hold/channel-notifier.js'
+import type { Recorder } from './record/recorder.js'
+import type { ActionSource, TargetSource } from './resolve/sources.js'
+
+/** What the stages work with. */
+export interface PipelineDeps {
+  readonly actions: ActionSource
+  readonly targets: TargetSource
+  readonly engine: PolicyEngine
+  readonly unknown_actions: 'deny' | 'evaluate'
+  readonly store: Store
+  readonly limits: Limits | undefined
+  readonly gate: IdempotencyGate
+  readonly approvals: ApprovalService
+  readonly sealer: Sealer
+  readonly recorder: Recorder
+  readonly notifier: ChannelNotifier
+  readonly keys: KeySet | undefined
+  readonly tickets: { readonly ttl_s?: number; readonly audience?: string } | undefined
+  readonly audit_checks: boolean
+  readonly now: () => Date
+}
+
+/** Ticket settings spread into an issuing call, leaving out what is not configured. */
+export function ticketSettings(deps: Pick<PipelineDeps, 'tickets'>): { ttl_s?: number; audience?: string } {
+  return {
+    ...(deps.tickets?.ttl_s === undefined ? {} : { ttl_s: deps.tickets.ttl_s }),
+    ...(deps.tickets?.audience === undefined ? {} : { audience: deps.tickets.audience }),
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The public shapes of a wired pipeline: its configuration, per-call
+ * options and the `Airlock` interface the entry points (HTTP, CLI, guard)
+ * program against. No behaviour lives here.
+ *
+ * @module
+ */
+import type { ActionDefinition } from '../actions/action-definition.js'
+import type { ApprovalsConfig } from '../approvals/approval-service.js'
+import type { Channel } from '../approvals/channels/channel.js'
+import type { AuditEvent } from '../audit/audit-event.js'
+import type { RedactionConfig } from '../audit/redact.js'
+import type { SealerConfig } from '../audit/seal.js'
+import type { IdempotencyConfig } from '../idempotency/idempotency-gate.js'
+import type { Principal } from '../identity/principal.js'
+import type { KeySet } from '../identity/tokens/key-set.js'
+import type { Target } from '../inventory/target.js'
+import type { Limits } from '../limits/create-limits.js'
+import type { Outcome } from '../outcome.js'
+import type { Decision, DecisionResult } from '../policy/decision.js'
+import type { PolicyEngine } from '../policy/policy-engine.js'
+import type { PolicyRule } from '../policy/policy-rule.js'
+import type { Approval, ApprovalListOptions, AuditFilter, Page, Store } from '../store/store.js'
+import type { ActionSource, TargetSource } from './resolve/sources.js'
+
+/** Configuration of {@link createAirlock}. */
+export interface AirlockConfig {
+  /** The actions agents may ask for. */
+  readonly actions?: readonly ActionDefinition[] | ActionSource
+  /** Policy rules (loaded from files, templates or code) or a ready engine. Without any, every request is denied. */
+  readonly policies?: readonly PolicyRule[] | PolicyEngine
+  /** What happens when no rule matches. Default `deny`. */
+  readonly default_decision?: DecisionResult
+  readonly inventory?: readonly Target[] | TargetSource
+  /** Where approvals, idempotency records, nonces and the audit chain live. Default: in memory. */
+  readonly store?: Store
+  readonly approvals?: ApprovalsConfig
+  readonly idempotency?: IdempotencyConfig
+  readonly redaction?: RedactionConfig
+  /**
+   * Keys that seal the original inputs of held requests. Required with a
+   * durable store (a key generated at start would make pending approvals
+   * unreadable after a restart); generated per process with the memory store.
+   */
+  readonly seal?: SealerConfig
+  /** `deny` (default) or `evaluate` requests for actions that are not registered. */
+  readonly unknown_actions?: 'deny' | 'evaluate'
+  /** Rate limits, circuit breaker and cumulative risk (`createLimits`). None by default. */
+  readonly limits?: Limits
+  /**
+   * Signing keys (`createKeySet`). With them, `check()` returns a signed,
+   * single-use execution ticket on allow, and approvals can mint one ticket each.
+   */
+  readonly keys?: KeySet
+  readonly tickets?: { readonly ttl_s?: number; readonly audience?: string }
+  /** Write an audit event for advisory `check()` calls too. Default true. */
+  readonly audit_checks?: boolean
+  /**
+   * Told about every request the pipeline holds for approval (webhook,
+   * Slack, ...). Delivery runs in the background and is audited as
+   * `notified`; a channel that obtains a decision itself has it applied as
+   * any other decision would be.
+   */
+  readonly channels?: readonly Channel[]
+  /** Called by `close()` after the store is closed: release what was opened for this pipeline (a Redis client). */
+  readonly on_close?: () => Promise<void>
+  /** Clock, for tests. */
+  readonly now?: () => Date
+}
+
+/** Per-call options of {@link Airlock.execute}. */
+export interface ExecuteOptions {
+  /** Who asks. A string is a trusted local caller's id. Default: anonymous. */
+  readonly caller?: Principal | string
+  readonly target?: string | null
+  readonly idempotency_key?: string | null
+  /** External ticket or incident id linked to the request. */
+  readonly ticket_id?: string | null
+  readonly signal?: AbortSignal
+}
+
+export type CheckOptions = Omit<ExecuteOptions, 'idempotency_key' | 'signal'>
+
+/** The advisory decision, with the audit event that recorded it and, on allow with keys configured, a ticket. */
+export type CheckResult = Decision & {
+  readonly audit_id: string | null
+  readonly ticket: { readonly token: string; readonly nonce: string; readonly expires_at: string } | null
+  readonly retry_after_s?: number
+}
+
+/** One step of {@link Airlock.checkPlan}. */
+export interface PlanStep extends CheckOptions {
+  readonly action: string
+  readonly params?: Record<string, unknown>
+}
+
+/** Options for deciding an approval. */
+export interface DecideApprovalOptions {
+  readonly approver: Principal | string
+  readonly comment?: string | null
+  /** Where the decision came from (`slack`, `terminal`, `http`, `cli`, ...), kept in the audit record. */
+  readonly channel?: string
+}
+
+/** How a channel's notification about a pending approval went. */
+export interface NotificationReport {
+  readonly channel: string
+  readonly delivered: boolean
+  readonly error?: string | null
+  /** Channel-specific facts worth keeping (message id, attempts, status code). Must be JSON. */
+  readonly details?: Readonly<Record<string, unknown>>
+}
+
+/** What approving did: still waiting for more approvers, or the execution outcome. */
+export type ApproveResult =
+  | { readonly status: 'pending'; readonly approval: Approval }
+  /** Approved; the requester's process runs it (`approvals.resume`) because the handler lives there. */
+  | { readonly status: 'approved'; readonly approval: Approval }
+  | { readonly status: 'decided'; readonly approval: Approval; readonly outcome: Outcome }
+
+export interface AirlockApprovals {
+  list(caller: Principal | string, options: ApprovalListOptions): Promise<Page<Approval>>
+  get(caller: Principal | string, id: string): Promise<Approval>
+  /** Approves; when the quorum is reached the request runs with its original inputs. */
+  approve(id: string, options: DecideApprovalOptions): Promise<ApproveResult>
+  reject(id: string, options: DecideApprovalOptions): Promise<Approval>
+  /** Expires pending approvals past their TTL and audits each. */
+  expire(): Promise<readonly Approval[]>
+  /** Records in the audit chain that a channel was (or could not be) told about a pending approval. */
+  notified(caller: Principal | string, id: string, report: NotificationReport): Promise<void>
+  /**
+   * Resolves once the approval is no longer pending. At the timeout it is
+   * expired (and audited) rather than left lingering, and returned as such.
+   */
+  wait(
+    caller: Principal | string,
+    id: string,
+    options: { timeout_ms: number; poll_ms?: number; signal?: AbortSignal },
+  ): Promise<Approval>
+  /**
+   * Runs an approved request in this process, exactly once across processes,
+   * re-checking policy first. A request already settled returns its outcome
+   * (`replayed: true`); rejected and expired ones come back as denied.
+   */
+  resume(caller: Principal | string, id: string): Promise<Outcome>
+  /**
+   * The execution ticket of an approved request, for an executor to redeem.
+   * Asking again returns a ticket with the same nonce and expiry, so one
+   * approval can never be redeemed twice. Needs `keys`.
+   */
+  ticket(
+    caller: Principal | string,
+    id: string,
+  ): Promise<{ token: string; nonce: string; expires_at: string }>
+}
+
+export type VerifyResult =
+  | { readonly valid: true; readonly count: number }
+  | { readonly valid: false; readonly seq: number; readonly reason: string; readonly count: number }
+
+export interface AirlockAudit {
+  list(filter: AuditFilter, limit: number, cursor?: string | null): Promise<Page<AuditEvent>>
+  verify(): Promise<VerifyResult>
+}
+
+/** A wired pipeline. */
+export interface Airlock {
+  readonly store: Store
+  /** The signing keys, when configured: their public half is served as the JWKS. */
+  readonly keys: KeySet | undefined
+  /** The actions, sorted by name. */
+  actions(): readonly ActionDefinition[]
+  getAction(name: string): ActionDefinition | undefined
+  /**
+   * Runs one request through the pipeline. Given the definition rather than
+   * its name, `outcome.result` has the handler's return type (as it arrives
+   * after a JSON round trip: the same value a replay returns).
+   */
+  execute<I, O>(
+    action: ActionDefinition<I, O>,
+    inputs: Record<string, unknown>,
+    options?: ExecuteOptions,
+  ): Promise<Outcome<Awaited<O>>>
+  execute(action: string, inputs: Record<string, unknown>, options?: ExecuteOptions): Promise<Outcome>
+  /** The decision `execute` would reach, computed synchronously with no side effects (nothing is audited). */
+  decide(action: string, inputs: Record<string, unknown>, options?: CheckOptions): Decision
+  /**
+   * Like `decide`, plus limits and cumulative risk; the advisory decision is
+   * audited (unless `audit_checks` is false) and, on allow with keys
+   * configured, carries a single-use execution ticket.
+   */
+  check(action: string, inputs: Record<string, unknown>, options?: CheckOptions): Promise<CheckResult>
+  checkPlan(steps: readonly PlanStep[]): Promise<readonly CheckResult[]>
+  readonly approvals: AirlockApprovals
+  readonly audit: AirlockAudit
+  /**
+   * Housekeeping to run periodically (the gateway does, every few seconds):
+   * expires pending approvals past their TTL, purges idempotency records past
+   * their retention and ticket nonces past their expiry.
+   */
+  sweep(): Promise<{ expired: number; idempotency_purged: number; nonces_purged: number }>
+  /** Flushes the audit writer and closes the store. */
+  close(): Promise<void>
+}

@@ -1,0 +1,94 @@
+/**
+ * Record: every audit event the pipeline writes goes through here, redacted
+ * (values, free text, and who delegated to the actor) and appended to the
+ * hash chain.
+ *
+ * Reads: the redactor, the clock. Writes: one audit event per call.
+ * Guarantees: `record` resolves only once the event is durable in the chain
+ * (the audit writer batches appends but acknowledges each after its commit),
+ * so a stage that awaits it may rely on the evidence surviving a crash. A
+ * failed append rejects; the stage that asked decides what that means.
+ * This is where audit checkpoints will hook in: after an append resolves.
+ *
+ * @module
+ */
+import type { AuditEvent, AuditEventInput, AuditStatus } from '../../audit/audit-event.js'
+import type { AuditWriter } from '../../audit/audit-writer.js'
+import type { Redactor } from '../../audit/redact.js'
+import type { Principal } from '../../identity/principal.js'
+import { newId } from '../../internal/ids.js'
+import type { Decision } from '../../policy/decision.js'
+
+/** What a stage knows about the event it records; the rest is derived. */
+export interface RecordFields {
+  readonly id?: string
+  readonly request_id: string
+  readonly principal: Principal
+  readonly action: string
+  readonly decision?: Decision | null
+  readonly target?: string | null
+  readonly inputs?: unknown
+  readonly result?: unknown
+  readonly error?: string | null
+  readonly reason?: string | null
+  readonly rule?: string | null
+  readonly approval_id?: string | null
+  readonly approver?: string | null
+  readonly idempotency_key?: string | null
+  readonly ticket_id?: string | null
+  readonly context?: Record<string, unknown> | null
+}
+
+export interface Recorder {
+  /** Builds, redacts and durably appends one event; resolves once it is in the chain. */
+  record(status: AuditStatus, fields: RecordFields): Promise<AuditEvent>
+  /** Masks secrets in free text (handler errors quote connection strings and tokens). */
+  redactString(text: string): string
+  /** Waits for pending appends. */
+  close(): Promise<void>
+}
+
+export function createRecorder(deps: { writer: AuditWriter; redactor: Redactor; now: () => Date }): Recorder {
+  const { writer, redactor, now } = deps
+  const maskText = (text: string | null): string | null =>
+    text === null ? null : redactor.redactString(text)
+  const eventContext = (principal: Principal, context: Record<string, unknown> | null | undefined) => {
+    const chain = principal.delegation_chain
+    const merged =
+      chain.length > 0
+        ? { ...(context ?? {}), delegated_by: chain.map((link) => link.actor_id) }
+        : (context ?? null)
+    return merged === null ? null : (redactor.redact(merged) as Record<string, unknown>)
+  }
+  return {
+    record(status, fields) {
+      const d = fields.decision ?? null
+      const event: AuditEventInput = {
+        id: fields.id ?? newId('evt'),
+        ts: now().toISOString(),
+        tenant_id: fields.principal.tenant_id,
+        request_id: fields.request_id,
+        status,
+        action: fields.action,
+        actor: fields.principal.actor_id,
+        target: fields.target ?? d?.target ?? null,
+        decision: d?.decision ?? null,
+        reason: maskText(fields.reason ?? d?.reason ?? null),
+        rule: fields.rule ?? d?.rule ?? null,
+        risk_class: d?.risk_class ?? null,
+        effective_risk: d?.effective_risk ?? null,
+        inputs: fields.inputs === undefined ? null : redactor.redact(fields.inputs),
+        result: fields.result === undefined ? null : redactor.redact(fields.result),
+        error: maskText(fields.error ?? null),
+        approval_id: fields.approval_id ?? null,
+        approver: fields.approver ?? null,
+        idempotency_key: fields.idempotency_key ?? null,
+        ticket_id: fields.ticket_id ?? d?.ticket_id ?? null,
+        context: eventContext(fields.principal, fields.context),
+      }
+      return writer.write(event)
+    },
+    redactString: (text) => redactor.redactString(text),
+    close: () => writer.close(),
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Resolve and validate: find the action and the target, validate the inputs
+ * against the action's schema (defaults and transforms applied), check the
+ * target's type, and take the policy engine's verdict on what is left.
+ *
+ * The work itself is the pure `evaluateRequest` (policy/decide.ts), shared
+ * with the standalone `decide()`; its `stage` says which step denied.
+ *
+ * Reads: the action source, the target source, the policy engine, the clock.
+ * Writes: nothing. No I/O, so it is safe to call any number of times (the
+ * approval path calls it again, for the requester, at approval time).
+ *
+ * @module
+ */
+import { type Evaluation, evaluateRequest } from '../../policy/decide.js'
+import type { PipelineDeps } from '../pipeline-deps.js'
+import type { RequestContext } from '../request-context.js'
+
+export type ResolveDeps = Pick<PipelineDeps, 'actions' | 'targets' | 'engine' | 'unknown_actions' | 'now'>
+
+/** The resolved action and target, the validated inputs and the policy's verdict. */
+export function resolveRequest(
+  deps: ResolveDeps,
+  ctx: Pick<RequestContext, 'action' | 'inputs' | 'principal' | 'target' | 'ticket_id'>,
+): Evaluation {
+  return evaluateRequest(
+    {
+      getAction: (name) => deps.actions.get(name),
+      getTarget: (id) => deps.targets.get(id),
+      evaluate: (request) => deps.engine.evaluate(request),
+      unknown_actions: deps.unknown_actions,
+    },
+    {
+      action: ctx.action,
+      params: ctx.inputs,
+      target: ctx.target,
+      caller: ctx.principal.auth === 'anonymous' ? undefined : ctx.principal,
+      ticket_id: ctx.ticket_id,
+      now: deps.now(),
+    },
+  )
+}

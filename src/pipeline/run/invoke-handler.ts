@@ -1,0 +1,41 @@
+/**
+ * Calls an action's in-process handler. This is the one place that knows how
+ * an action is carried out; an executor (a Runner sending the call to a
+ * container or a remote worker) replaces exactly this function.
+ *
+ * @module
+ */
+import type { ActionDefinition } from '../../actions/action-definition.js'
+import type { RunContext } from './run.js'
+
+export type HandlerResult = { ok: true; value: unknown } | { ok: false; error: unknown }
+
+/** Never throws: a handler's error is a result. The caller's abort signal reaches the handler. */
+export async function invokeHandler(
+  definition: ActionDefinition,
+  inputs: unknown,
+  ctx: RunContext,
+): Promise<HandlerResult> {
+  if (!definition.handler) {
+    return { ok: false, error: new Error(`Action '${definition.name}' has no handler in this process`) }
+  }
+  const controller = new AbortController()
+  const onAbort = () => controller.abort(ctx.signal?.reason)
+  ctx.signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    const value = await definition.handler(inputs, {
+      principal: ctx.principal,
+      target: ctx.target,
+      target_id: ctx.decision.target,
+      request_id: ctx.request_id,
+      approval_id: ctx.approval_id,
+      idempotency_key: ctx.idempotency_key,
+      signal: controller.signal,
+    })
+    return { ok: true, value }
+  } catch (error) {
+    return { ok: false, error }
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort)
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Run: carry out an authorized request once and record how it ended.
+ *
+ * Reads: the definition, the validated inputs. Writes: `started` before the
+ * handler is called, then `executed` or `failed`.
+ * Guarantees: `started` is durable before the handler is called, so a crash
+ * mid-run leaves evidence. `progress.started` tells the caller whether the
+ * handler may have run, which decides what happens to an idempotency claim
+ * when recording the end fails. The result is a JSON round trip of what the
+ * handler returned, so the first caller and every replay see the same value.
+ *
+ * @module
+ */
+import type { ActionDefinition } from '../../actions/action-definition.js'
+import type { Principal } from '../../identity/principal.js'
+import type { Target } from '../../inventory/target.js'
+import type { ExecutedOutcome, FailedOutcome } from '../../outcome.js'
+import type { Decision } from '../../policy/decision.js'
+import type { PipelineDeps } from '../pipeline-deps.js'
+import { errorMessage, failedOutcome } from '../record/outcomes.js'
+import { invokeHandler } from './invoke-handler.js'
+
+/** What the run stage needs to know about the request it runs. */
+export interface RunContext {
+  readonly request_id: string
+  readonly principal: Principal
+  readonly decision: Decision
+  readonly target: Target | undefined
+  readonly approval_id: string | null
+  readonly approver: string | null
+  readonly idempotency_key: string | null
+  readonly signal: AbortSignal | undefined
+}
+
+function jsonValue(value: unknown): unknown {
+  const text = JSON.stringify(value)
+  return text === undefined ? null : JSON.parse(text)
+}
+
+export async function run(
+  deps: Pick<PipelineDeps, 'recorder'>,
+  definition: ActionDefinition,
+  inputs: unknown,
+  ctx: RunContext,
+  progress: { started: boolean } = { started: false },
+): Promise<ExecutedOutcome | FailedOutcome> {
+  const base = {
+    request_id: ctx.request_id,
+    principal: ctx.principal,
+    action: definition.name,
+    decision: ctx.decision,
+    approval_id: ctx.approval_id,
+    approver: ctx.approver,
+    idempotency_key: ctx.idempotency_key,
+  }
+  await deps.recorder.record('started', { ...base, inputs })
+  progress.started = true
+  const ran = await invokeHandler(definition, inputs, ctx)
+  let result: unknown
+  if (ran.ok) {
+    try {
+      result = jsonValue(ran.value)
+    } catch (error) {
+      return recordFailure(deps, definition, ctx, base, error)
+    }
+  } else {
+    return recordFailure(deps, definition, ctx, base, ran.error)
+  }
+  const event = await deps.recorder.record('executed', { ...base, result })
+  return {
+    status: 'executed',
+    request_id: ctx.request_id,
+    audit_id: event.id,
+    action: definition.name,
+    replayed: false,
+    result,
+    approval_id: ctx.approval_id,
+  }
+}
+
+async function recordFailure(
+  deps: Pick<PipelineDeps, 'recorder'>,
+  definition: ActionDefinition,
+  ctx: RunContext,
+  base: Parameters<PipelineDeps['recorder']['record']>[1],
+  error: unknown,
+): Promise<FailedOutcome> {
+  const err = errorMessage(error)
+  // Handler errors often quote connection strings or tokens: mask them like any other value.
+  const failure = { message: deps.recorder.redactString(err.message), code: err.code }
+  const event = await deps.recorder.record('failed', { ...base, error: failure.message })
+  return failedOutcome(ctx.request_id, event.id, definition.name, failure, ctx.approval_id)
+}
