@@ -60,6 +60,9 @@ export {
   type KeySetConfig,
   publicJwks,
   resolveCaller,
+  type VerifiedIdentity,
+  type VerifyIdentityOptions,
+  verifyIdentity,
   verifyIdentityToken,
 } from './identity/tokens/index.js'
 export { Inventory, loadInventory, type Target } from './inventory/index.js'

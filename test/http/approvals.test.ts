@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { defineAction } from '../../src/actions/define-action.js'
 import {
   approvalPageSchema,
   approvalSchema,
@@ -7,7 +9,7 @@ import {
   rejectedSchema,
 } from '../../src/http/index.js'
 import { anonymousAuth } from '../../src/identity/auth/index.js'
-import { apiKeys, call, KEYS, makeAirlock, makeApp, runs } from './fixtures.js'
+import { actions, apiKeys, call, KEYS, makeAirlock, makeApp, runs } from './fixtures.js'
 
 type App = ReturnType<typeof makeApp>
 
@@ -207,5 +209,32 @@ describe('approvals', () => {
     const unknown = await call(app, 'GET', '/approvals?state=pending', { key: KEYS.carol })
     expect(unknown.status).toBe(400)
     expect(unknown.json.detail).toContain('query.state')
+  })
+})
+
+describe('approving answers with the status execute would give the outcome', () => {
+  const fragile = defineAction({
+    name: 'fragile_refund',
+    description: 'Held, then fails when run',
+    risk: 'high',
+    approval_required: true,
+    input: z.object({}),
+    handler: () => {
+      throw new Error('payment provider said no')
+    },
+  })
+
+  it('500 with status failed when the approved request fails, as POST /actions/{name}/execute would', async () => {
+    const app = makeApp(makeAirlock({ actions: [...actions, fragile] }))
+    const held = await call(app, 'POST', '/actions/fragile_refund/execute', {
+      key: KEYS.alice,
+      body: { inputs: {} },
+    })
+    expect(held.status).toBe(202)
+    const res = await call(app, 'POST', `/approvals/${held.json.approval_id as string}/approve`, {
+      key: KEYS.carol,
+    })
+    expect(res.json).toMatchObject({ status: 'failed', approval: { status: 'failed' } })
+    expect(res.status).toBe(500)
   })
 })

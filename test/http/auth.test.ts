@@ -1,5 +1,7 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { AirlockError } from '../../src/errors/airlock-error.js'
+import { ErrorCode } from '../../src/errors/error-codes.js'
 import { createHttpApp } from '../../src/http/index.js'
 import { anonymousAuth, customAuth, jwtAuth, trustedHeaderAuth } from '../../src/identity/auth/index.js'
 import { apiKeys, call, KEYS, makeAirlock, makeApp } from './fixtures.js'
@@ -121,8 +123,20 @@ describe('authentication over HTTP', () => {
     expect((await call(app, 'GET', '/actions', { headers: { cookie: 'session=ok' } })).status).toBe(200)
     expect((await call(app, 'GET', '/actions')).status).toBe(401)
     const broken = await call(app, 'GET', '/actions', { headers: { cookie: 'session=bad' } })
-    expect(broken.status).toBe(500)
-    expect(broken.json).toMatchObject({ code: 'INTERNAL', detail: 'The server failed to handle the request' })
+    expect(broken.status).toBe(401)
+    expect(broken.type).toContain('application/problem+json')
+    expect(broken.json).toMatchObject({ code: 'UNAUTHENTICATED' })
+  })
+
+  it('answers 503 when a custom backend says its directory is unavailable', async () => {
+    const custom = customAuth(() => {
+      throw new AirlockError(ErrorCode.STORE_ERROR, 'directory unreachable')
+    })
+    const res = await call(makeApp(makeAirlock(), { auth: custom }), 'GET', '/actions', {
+      headers: { cookie: 'session=ok' },
+    })
+    expect(res.status).toBe(503)
+    expect(res.json).toMatchObject({ code: 'STORE_ERROR' })
   })
 
   it('serves anonymous callers only when anonymousAuth is passed explicitly', async () => {

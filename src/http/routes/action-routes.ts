@@ -1,9 +1,7 @@
-import type { Context } from 'hono'
-import type { Outcome } from '../../outcome.js'
-import { problem, problemResponse } from '../problem.js'
+import { outcomeResponse } from '../outcome-response.js'
 import { actionNameParams, executeBody, idempotencyHeaders } from '../request-schemas.js'
 import { defineRoute, type HttpEnv, type Route } from '../route.js'
-import { toWireAction, toWireOutcome } from '../to-wire.js'
+import { toWireAction } from '../to-wire.js'
 import {
   actionListSchema,
   deniedSchema,
@@ -13,48 +11,6 @@ import {
 } from '../wire-schemas.js'
 import { AUTHENTICATED_ERRORS, BODY_ERRORS, problemDoc } from './common-responses.js'
 import type { RouteDeps } from './route-deps.js'
-
-/**
- * The response for an outcome: 200 executed, 202 held, 403 denied, 500
- * failed; an unknown action is a 404, invalid inputs a 422 and a rate limit
- * a 429 with Retry-After, all three as problems. A replay answers with the
- * status of the original.
- */
-export function outcomeResponse(c: Context<HttpEnv>, outcome: Outcome, base_path: string): Response {
-  switch (outcome.status) {
-    case 'executed':
-      return c.json(toWireOutcome(outcome), 200)
-    case 'pending_approval':
-      c.header('location', `${base_path}/approvals/${outcome.approval_id}`)
-      return c.json(toWireOutcome(outcome), 202)
-    case 'failed':
-      return c.json(toWireOutcome(outcome), 500)
-    case 'denied': {
-      const trace = { request_id: outcome.request_id, audit_id: outcome.audit_id }
-      if (outcome.code === 'ACTION_NOT_FOUND')
-        return problemResponse(problem('ACTION_NOT_FOUND', outcome.reason, trace))
-      if (outcome.code === 'INPUT_INVALID') {
-        return problemResponse(problem('INPUT_INVALID', outcome.reason, { ...trace, issues: outcome.issues }))
-      }
-      if (outcome.code === 'RATE_LIMITED') {
-        const retry = outcome.retry_after_s
-        return problemResponse(
-          problem('RATE_LIMITED', outcome.reason, {
-            ...trace,
-            ...(retry === undefined ? {} : { retry_after_s: retry }),
-          }),
-          retry === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(retry))) },
-        )
-      }
-      if (outcome.code === 'TARGET_TYPE') {
-        // Aiming an action at the wrong kind of target is a malformed request, not a policy verdict.
-        const issues = [{ path: ['target'], code: 'invalid_value', message: outcome.reason }]
-        return problemResponse(problem('INPUT_INVALID', outcome.reason, { ...trace, issues }))
-      }
-      return c.json(toWireOutcome(outcome), 403)
-    }
-  }
-}
 
 /** `GET actions` and `POST actions/{name}/execute`. */
 export function actionRoutes(deps: RouteDeps): Route[] {

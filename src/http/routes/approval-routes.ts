@@ -3,9 +3,10 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import type { Principal } from '../../identity/principal.js'
 import type { ApprovalListOptions } from '../../store/store.js'
+import { outcomeResponse } from '../outcome-response.js'
 import { approvalIdParams, approvalsQuery, decideBody } from '../request-schemas.js'
 import { defineRoute, type Route } from '../route.js'
-import { toWireApproval, toWireOutcome } from '../to-wire.js'
+import { toWireApproval } from '../to-wire.js'
 import {
   approvalPageSchema,
   approvalSchema,
@@ -33,7 +34,7 @@ const DECISION_ERRORS = [
 
 /** Listing, reading and deciding approvals, always within the caller's tenant. */
 export function approvalRoutes(deps: RouteDeps): Route[] {
-  const { airlock } = deps
+  const { airlock, base_path } = deps
   return [
     defineRoute({
       method: 'GET',
@@ -77,7 +78,7 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
       operation_id: 'approve',
       summary: 'Approve; once the quorum is reached the request runs with its original inputs',
       description:
-        'Answers 200 with the execution outcome (executed, failed, or denied when policy changed meanwhile) and the approval; `approved` when the requester’s process runs the request; 202 while more distinct approvers are needed.',
+        'Answers with the execution outcome and the approval, with the same status `execute` gives that outcome: 200 executed, 403 denied (policy changed meanwhile), 500 failed; 200 `approved` when the requester’s process runs the request; 202 while more distinct approvers are needed.',
       tag: 'approvals',
       params: approvalIdParams,
       body: decideBody,
@@ -85,10 +86,10 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
       responses: [
         {
           status: 200,
-          description:
-            'Decided: the outcome of running the request, or `approved` when the requester’s process runs it',
+          description: 'Executed, or `approved` when the requester’s process runs it',
           schema: z.union([approveDecidedSchema, approvedSchema]),
         },
+        { status: 500, description: 'Approved, ran and failed', schema: approveDecidedSchema },
         { status: 202, description: 'Vote counted; more approvers needed', schema: approvePendingSchema },
         ...DECISION_ERRORS,
         ...AUTHENTICATED_ERRORS,
@@ -108,7 +109,7 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
         if (result.status === 'approved') {
           return c.json({ status: 'approved', approval_id: result.approval.id, approval }, 200)
         }
-        return c.json({ ...toWireOutcome(result.outcome), approval }, 200)
+        return outcomeResponse(c, result.outcome, base_path, { approval })
       },
     }),
     defineRoute({

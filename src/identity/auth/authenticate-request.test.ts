@@ -73,11 +73,20 @@ describe('authenticateRequest', () => {
     expect(e.details).toEqual({ credential: 'missing' })
   })
 
-  it('lets other errors of a backend through unchanged', async () => {
+  it('treats a custom backend that throws as a failed authentication, without quoting its error', async () => {
     const broken = customAuth(() => {
-      throw new Error('directory down')
+      throw new Error('ldap bind failed for password hunter2')
     })
-    await expect(authenticateRequest([broken], request())).rejects.toThrow('directory down')
+    const e = await error(authenticateRequest([broken], request()))
+    expect(e.code).toBe(ErrorCode.UNAUTHENTICATED)
+    expect(e.message).not.toContain('hunter2')
+  })
+
+  it('lets a custom backend say its directory is unavailable', async () => {
+    const down = customAuth(() => {
+      throw new AirlockError(ErrorCode.STORE_ERROR, 'directory down')
+    })
+    expect((await error(authenticateRequest([down], request()))).code).toBe(ErrorCode.STORE_ERROR)
   })
 
   it('treats a custom backend returning a principal without an actor as a server fault', async () => {

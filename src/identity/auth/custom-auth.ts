@@ -2,14 +2,21 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import type { Principal } from '../principal.js'
 import type { AuthBackend } from './auth-backend.js'
+import { unauthenticated } from './unauthenticated.js'
 
 /** What a custom authenticator returns: a principal, or null when the request is not its kind. */
 export type AuthenticateFn = (request: Request) => Principal | null | Promise<Principal | null>
 
 /**
  * An {@link AuthBackend} from a function (an SSO session, mTLS headers set by
- * your ingress, ...). Throw `AirlockError` `UNAUTHENTICATED` for a credential
- * that is present but wrong.
+ * your ingress, ...). Return `null` when the request carries no credential of
+ * its kind.
+ *
+ * Whatever the function throws is a failed authentication (401), never a
+ * server fault: an `AirlockError` `UNAUTHENTICATED` keeps its message, any
+ * other error is reported without its text (it may quote a secret). To say
+ * that the backend behind it is unavailable rather than that the caller is
+ * wrong, throw `AirlockError` `STORE_ERROR` (503, try again later).
  *
  * @remarks A principal without a non-empty `actor_id` and `tenant_id` is
  * treated as a bug in the function and fails the request (500) rather than
@@ -22,7 +29,7 @@ export function customAuth(fn: AuthenticateFn, options: { readonly name?: string
   return {
     name,
     authenticate: async (request) => {
-      const principal = await fn(request)
+      const principal = await callAuthenticator(fn, request, name)
       if (principal === null) return null
       if (
         typeof principal !== 'object' ||
@@ -38,5 +45,23 @@ export function customAuth(fn: AuthenticateFn, options: { readonly name?: string
       }
       return principal
     },
+  }
+}
+
+async function callAuthenticator(
+  fn: AuthenticateFn,
+  request: Request,
+  name: string,
+): Promise<Principal | null> {
+  try {
+    return await fn(request)
+  } catch (error) {
+    if (
+      AirlockError.isInstance(error) &&
+      (error.code === ErrorCode.UNAUTHENTICATED || error.code === ErrorCode.STORE_ERROR)
+    ) {
+      throw error
+    }
+    throw unauthenticated(`Auth backend '${name}' refused the credential`)
   }
 }

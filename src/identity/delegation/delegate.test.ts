@@ -23,6 +23,13 @@ async function setup(max_delegation_depth?: number) {
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString())
 
 describe('delegate', () => {
+  it('passes on no roles when roles are omitted', async () => {
+    const { keySet, root } = await setup()
+    const child = await delegate(keySet, root, { sub: 'worker' })
+    const principal = await verifyIdentityToken(keySet, child.token, { audience: AUD })
+    expect(principal).toMatchObject({ actor_id: 'worker', roles: [], groups: [] })
+  })
+
   it('issues a narrower child whose principal lists the chain oldest first', async () => {
     const { keySet, root } = await setup()
     const child = await delegate(keySet, root, { sub: 'worker', roles: ['reader'], groups: ['sre'] })

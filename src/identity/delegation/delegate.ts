@@ -11,7 +11,7 @@ export interface DelegateOptions {
   /** The child's actor id. */
   readonly sub: string
   /** Roles passed on; each must be held by the parent. Omitted means none (never inherited). */
-  readonly roles: readonly string[]
+  readonly roles?: readonly string[]
   /** Groups passed on; each must be held by the parent. Default none. */
   readonly groups?: readonly string[]
   /** Lifetime in seconds, cut to the parent's remaining lifetime. Default: the parent's remaining lifetime. */
@@ -63,7 +63,7 @@ export async function delegate(
   options: DelegateOptions,
 ): Promise<Delegation> {
   const sub = requireName('sub', options.sub)
-  const roles = requireNames('roles', options.roles)
+  const roles = requireNames('roles', options.roles ?? [])
   const groups = requireNames('groups', options.groups ?? [])
   const now = options.now ?? new Date()
   let parent: Awaited<ReturnType<typeof verifyIdentity>>
