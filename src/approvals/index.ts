@@ -1,5 +1,5 @@
 /**
- * Human in the loop: the approval service, `guard()` for any function,
+ * Human in the loop: the approval service,
  * approval policies, and channels that reach a human (terminal, webhook,
  * Slack). The Slack interactions endpoint is a Hono app and is exported from
  * `airlock/http`.
@@ -17,5 +17,4 @@ export type {
 export { type SlackChannelConfig, slackChannel } from './channels/slack/slack-channel.js'
 export * from './channels/terminal/index.js'
 export * from './channels/webhook/index.js'
-export * from './guard/index.js'
 export * from './policy/index.js'

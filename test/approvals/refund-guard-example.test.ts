@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { outboxChannel } from '../../examples/refund-guard/outbox-channel.js'
-import { guard } from '../../src/approvals/guard/guard.js'
-import { createGuardRuntime } from '../../src/approvals/guard/guard-runtime.js'
+import { guard } from '../../src/guard/guard.js'
+import { createGuardRuntime } from '../../src/guard/guard-runtime.js'
 import { memoryStore } from '../../src/store/memory/index.js'
 
 const example = fileURLToPath(new URL('../../examples/refund-guard/refund-guard.ts', import.meta.url))

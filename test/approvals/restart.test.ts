@@ -4,10 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  closeDefaultGuardRuntime,
-  defaultGuardRuntime,
-} from '../../src/approvals/guard/default-guard-runtime.js'
+import { closeDefaultGuardRuntime, defaultGuardRuntime } from '../../src/guard/default-guard-runtime.js'
 
 const fixture = fileURLToPath(new URL('./fixtures/durable-guard.ts', import.meta.url))
 const root = fileURLToPath(new URL('../../', import.meta.url))

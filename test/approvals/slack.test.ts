@@ -7,10 +7,10 @@ import {
   slackChannel,
   slackInteractions,
 } from '../../src/approvals/channels/slack/index.js'
-import { guard } from '../../src/approvals/guard/guard.js'
-import { createGuardRuntime } from '../../src/approvals/guard/guard-runtime.js'
 import { amountOver } from '../../src/approvals/policy/amount-over.js'
 import { approvalPolicy } from '../../src/approvals/policy/approval-policy.js'
+import { guard } from '../../src/guard/guard.js'
+import { createGuardRuntime } from '../../src/guard/guard-runtime.js'
 import { memoryStore } from '../../src/store/memory/index.js'
 import { type SlackCall, startFakeSlack } from './fake-slack.js'
 

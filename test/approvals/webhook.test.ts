@@ -8,8 +8,8 @@ import {
   type WebhookPayload,
   webhookChannel,
 } from '../../src/approvals/channels/webhook/index.js'
-import { guard } from '../../src/approvals/guard/guard.js'
-import { createGuardRuntime } from '../../src/approvals/guard/guard-runtime.js'
+import { guard } from '../../src/guard/guard.js'
+import { createGuardRuntime } from '../../src/guard/guard-runtime.js'
 import { memoryStore } from '../../src/store/memory/index.js'
 
 const SECRET = 'whsec_test'

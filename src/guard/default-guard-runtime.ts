@@ -6,8 +6,8 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { loadSealKeyFile } from '../../config/seal-key-file.js'
-import { openStore } from '../../store/open-store.js'
+import { loadSealKeyFile } from '../config/seal-key-file.js'
+import { openStore } from '../store/open-store.js'
 import { createGuardRuntime, type GuardRuntime } from './guard-runtime.js'
 
 /** The folder the embedded default lives in, relative to the working directory. */

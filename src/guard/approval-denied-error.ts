@@ -1,6 +1,6 @@
-import { AirlockError } from '../../errors/airlock-error.js'
-import { ErrorCode } from '../../errors/error-codes.js'
-import type { NotificationResult } from '../channels/channel.js'
+import type { NotificationResult } from '../approvals/channels/channel.js'
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
 
 /** Why a guarded call did not run: policy denied it, a human rejected it, or nobody decided in time. */
 export type DenialKind = 'denied' | 'rejected' | 'expired'

@@ -3,20 +3,24 @@
  *
  * @module
  */
-import type { ActionRegistry } from '../../actions/action-registry.js'
-import type { Airlock } from '../../airlock.js'
-import { canonicalJson } from '../../audit/canonical-json.js'
-import { createRedactor } from '../../audit/redact.js'
-import { AirlockError } from '../../errors/airlock-error.js'
-import { ErrorCode } from '../../errors/error-codes.js'
-import type { Principal } from '../../identity/principal.js'
-import type { Outcome } from '../../outcome.js'
-import type { RiskClass } from '../../policy/risk-matrix.js'
-import type { Approval } from '../../store/store.js'
-import type { ApprovalNotice, Channel, NotificationResult } from '../channels/channel.js'
-import { terminalChannel } from '../channels/terminal/terminal-channel.js'
-import { type ApprovalPolicy, type ApprovalVerdict, approvalPolicy } from '../policy/approval-policy.js'
-import { guardedCall } from '../policy/guarded-call.js'
+import type { ActionRegistry } from '../actions/action-registry.js'
+import type { Airlock } from '../airlock.js'
+import type { ApprovalNotice, Channel, NotificationResult } from '../approvals/channels/channel.js'
+import { terminalChannel } from '../approvals/channels/terminal/terminal-channel.js'
+import {
+  type ApprovalPolicy,
+  type ApprovalVerdict,
+  approvalPolicy,
+} from '../approvals/policy/approval-policy.js'
+import { guardedCall } from '../approvals/policy/guarded-call.js'
+import { canonicalJson } from '../audit/canonical-json.js'
+import { createRedactor } from '../audit/redact.js'
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
+import type { Principal } from '../identity/principal.js'
+import type { Outcome } from '../outcome.js'
+import type { RiskClass } from '../policy/risk-matrix.js'
+import type { Approval } from '../store/store.js'
 import { ApprovalDeniedError, type Denial } from './approval-denied-error.js'
 import { type CallScope, callScope } from './call-scope.js'
 import { defaultGuardRuntime } from './default-guard-runtime.js'

@@ -1,4 +1,4 @@
-import { displayText } from '../channels/display-text.js'
+import { displayText } from '../approvals/channels/display-text.js'
 import type { Denial } from './approval-denied-error.js'
 
 /** What a guarded function with `on_denied: 'return'` returns instead of running. */

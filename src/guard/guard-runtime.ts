@@ -3,13 +3,13 @@
  *
  * @module
  */
-import type { ActionDefinition } from '../../actions/action-definition.js'
-import type { ActionRegistry } from '../../actions/action-registry.js'
-import { type Airlock, type AirlockConfig, createAirlock } from '../../airlock.js'
-import { AirlockError } from '../../errors/airlock-error.js'
-import { ErrorCode } from '../../errors/error-codes.js'
-import { PolicyEngine } from '../../policy/policy-engine.js'
-import type { PolicyRule, RuleVerdict } from '../../policy/policy-rule.js'
+import type { ActionDefinition } from '../actions/action-definition.js'
+import type { ActionRegistry } from '../actions/action-registry.js'
+import { type Airlock, type AirlockConfig, createAirlock } from '../airlock.js'
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
+import { PolicyEngine } from '../policy/policy-engine.js'
+import type { PolicyRule, RuleVerdict } from '../policy/policy-rule.js'
 import { callScope } from './call-scope.js'
 
 /** An Airlock that guarded functions can register their actions with. */

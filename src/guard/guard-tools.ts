@@ -3,10 +3,11 @@
  *
  * @module
  */
-import { AirlockError } from '../../errors/airlock-error.js'
-import { ErrorCode } from '../../errors/error-codes.js'
-import type { ApprovalPolicy } from '../policy/approval-policy.js'
-import { isPlainObject } from '../policy/guarded-call.js'
+
+import type { ApprovalPolicy } from '../approvals/policy/approval-policy.js'
+import { isPlainObject } from '../approvals/policy/guarded-call.js'
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
 import { type GuardOptions, guardWith } from './guard.js'
 
 /** A tool with an `execute` (Vercel AI SDK) or `invoke` (LangChain) function. */

@@ -4,12 +4,12 @@
  * @module
  */
 import { z } from 'zod'
-import type { ActionDefinition, ActionHandler } from '../../actions/action-definition.js'
-import { defineAction } from '../../actions/define-action.js'
-import { canonicalJson } from '../../audit/canonical-json.js'
-import { AirlockError } from '../../errors/airlock-error.js'
-import { ErrorCode } from '../../errors/error-codes.js'
-import type { RiskClass } from '../../policy/risk-matrix.js'
+import type { ActionDefinition, ActionHandler } from '../actions/action-definition.js'
+import { defineAction } from '../actions/define-action.js'
+import { canonicalJson } from '../audit/canonical-json.js'
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
+import type { RiskClass } from '../policy/risk-matrix.js'
 import { type CallScope, callScope } from './call-scope.js'
 
 /** Inputs of a guarded action: the arguments by position, or by name when `arg_names` are given. */
