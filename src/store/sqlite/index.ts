@@ -1,5 +1,6 @@
 /**
- * SQLite store (`airlock/sqlite`). Needs the optional peer `better-sqlite3`.
+ * SQLite store (`airlock/sqlite`). `better-sqlite3` is installed with the package
+ * but loaded only when a store opens a file (`sqliteStore({ path })`).
  *
  * @module
  */

@@ -1,0 +1,63 @@
+/**
+ * The audit chain in SQLite.
+ *
+ * @remarks Concurrency contract: `append` reads the one-row chain head,
+ * inserts the batch and advances the head inside one `BEGIN IMMEDIATE`
+ * transaction, so appends from every process are serialised: each batch links
+ * to the head the previous one left, sequence numbers have no gaps or
+ * duplicates, and the chain never forks. A batch is all-or-nothing, and
+ * durable (WAL fsynced) when `append` returns.
+ *
+ * @module
+ */
+import type { AuditEvent, AuditEventInput } from '../../audit/audit-event.js'
+import { checkAfter, checkLimit, MAX_RANGE_LIMIT } from '../internal/limit.js'
+import { type ChainHead, linkBatch } from '../internal/link-batch.js'
+import {
+  AUDIT_COLUMNS,
+  type AuditRow,
+  auditListQuery,
+  auditRowValues,
+  readAuditRow,
+} from '../internal/sql-query.js'
+import type { AuditStore } from '../store.js'
+import type { SqliteConnection } from './sqlite-connection.js'
+
+const HEAD = 'SELECT seq, hash FROM airlock_audit_head WHERE id = 1'
+const INSERT = `INSERT INTO airlock_audit_events (${AUDIT_COLUMNS})
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+const ADVANCE = 'UPDATE airlock_audit_head SET seq = ?, hash = ? WHERE id = 1'
+const RANGE = 'SELECT seq, prev_hash, hash, body FROM airlock_audit_events WHERE seq > ? ORDER BY seq LIMIT ?'
+
+function append(c: SqliteConnection, inputs: readonly AuditEventInput[]): readonly AuditEvent[] {
+  if (inputs.length === 0) return []
+  return c.write('audit.append', () => {
+    const linked = linkBatch(c.stmt(HEAD).get() as ChainHead, inputs)
+    const insert = c.stmt(INSERT)
+    for (const l of linked) insert.run(...auditRowValues(l))
+    const last = linked.at(-1)!.event
+    c.stmt(ADVANCE).run(last.seq, last.hash)
+    return linked.map((l) => l.event)
+  })
+}
+
+/** The audit store over a SQLite connection. */
+export function sqliteAudit(c: SqliteConnection): AuditStore {
+  return {
+    append: async (inputs) => append(c, inputs),
+    async list(filter, limit, cursor) {
+      const q = auditListQuery('airlock_audit_events', filter, limit, cursor, () => '?')
+      return q.readPage(c.read('audit.list', () => c.stmt(q.sql).all(...q.params)) as AuditRow[])
+    },
+    async range(after, limit) {
+      checkAfter(after)
+      checkLimit(limit, MAX_RANGE_LIMIT)
+      const rows = c.read('audit.range', () => c.stmt(RANGE).all(after, limit)) as AuditRow[]
+      return rows.map(readAuditRow)
+    },
+    async head() {
+      const head = c.read('audit.head', () => c.stmt(HEAD).get()) as ChainHead | undefined
+      return head && head.seq > 0 ? { seq: head.seq, hash: head.hash } : null
+    },
+  }
+}
