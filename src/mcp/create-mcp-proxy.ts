@@ -11,7 +11,6 @@ import {
   CallToolRequestSchema,
   type CallToolResult,
   ListToolsRequestSchema,
-  ResultSchema,
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
@@ -23,6 +22,7 @@ import { ErrorCode } from '../errors/error-codes.js'
 import type { Principal } from '../identity/principal.js'
 import { currentExchange, exchangeFor } from './call-exchange.js'
 import { governToolCall, type McpErrorLog } from './govern-tool-call.js'
+import { relayToUpstream } from './relay-to-upstream.js'
 import type { HeldCallOptions } from './settle-held-call.js'
 import { Upstream, type UpstreamSpec } from './upstream.js'
 import {
@@ -62,24 +62,10 @@ export interface McpProxy {
 
 const NAMESPACE = /^[a-z][a-z0-9_-]*$/
 
-function textOf(result: CallToolResult): string {
-  const texts = result.content.flatMap((c) => (c.type === 'text' ? [c.text] : []))
-  return texts.join('\n').slice(0, 2000) || 'the tool reported an error'
-}
-
 /** The upstream's capabilities, minus tasks: a task-augmented call would escape the pipeline's wait. */
 function relayedCapabilities(upstream: ServerCapabilities): ServerCapabilities {
   const { tasks: _tasks, experimental: _experimental, ...rest } = upstream
   return { ...rest, tools: { ...(upstream.tools ?? {}), listChanged: true } }
-}
-
-function upstreamError(error: unknown): AirlockError {
-  if (AirlockError.isInstance(error)) return error
-  const message = error instanceof Error ? error.message : String(error)
-  return new AirlockError(
-    ErrorCode.UPSTREAM_UNAVAILABLE,
-    `The upstream MCP server did not answer: ${message}`,
-  )
 }
 
 /**
@@ -115,25 +101,14 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
   })
   const upstreamClient = await upstream.client()
 
-  const forward: ForwardCall = async (tool, args, signal) => {
+  const forward: ForwardCall = (tool, args, signal) => {
+    // Taken now: progress arrives later, outside this call's async context.
     const exchange = currentExchange.getStore()
-    const client = await upstream.client()
-    let result: CallToolResult
-    try {
-      result = (await client.callTool({ name: tool, arguments: args }, undefined, {
-        signal,
-        timeout: options.call_timeout_ms ?? 600_000,
-        resetTimeoutOnProgress: true,
-        onprogress: (p) => {
-          const of = p.total === undefined ? '' : `/${p.total}`
-          void exchange?.progress(p.message ?? `${tool}: ${p.progress}${of}`)
-        },
-      })) as CallToolResult
-    } catch (error) {
-      throw upstreamError(error)
-    }
-    if (result.isError) throw new AirlockError(ErrorCode.UPSTREAM_TOOL_ERROR, textOf(result))
-    return result
+    return upstream.callTool(tool, args, {
+      signal,
+      timeout_ms: options.call_timeout_ms ?? 600_000,
+      onProgress: (message) => void exchange?.progress(message),
+    })
   }
 
   /** The action for an upstream tool, registering it the first time; undefined when unknown tools are denied. */
@@ -150,18 +125,6 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
     return definition
   }
 
-  const listUpstreamTools = async (signal?: AbortSignal): Promise<Tool[]> => {
-    const client = await upstream.client()
-    const tools: Tool[] = []
-    let cursor: string | undefined
-    do {
-      const page = await client.listTools(cursor ? { cursor } : {}, signal ? { signal } : {})
-      tools.push(...page.tools)
-      cursor = page.nextCursor
-    } while (cursor)
-    return tools
-  }
-
   const instructions = upstreamClient.getInstructions()
   server = new Server(
     { name: `airlock-proxy-${namespace}`, version: VERSION },
@@ -173,9 +136,7 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
   const proxy = server
 
   proxy.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => {
-    const tools = await listUpstreamTools(extra.signal).catch((error: unknown) => {
-      throw upstreamError(error)
-    })
+    const tools = await upstream.listTools(extra.signal)
     return {
       tools: tools.filter((tool) => {
         const definition = actionFor(tool)
@@ -188,7 +149,7 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
     const tool = request.params.name
     // A tool called before it was listed is looked up now, so it gets its configured settings.
     if (!registry.get(upstreamActionName(namespace, tool))) {
-      const known = await listUpstreamTools(extra.signal).catch(() => [])
+      const known = await upstream.listTools(extra.signal).catch(() => [])
       const found = known.find((t) => t.name === tool)
       if (found) actionFor(found)
     }
@@ -203,29 +164,7 @@ export async function createMcpProxy(options: McpProxyOptions): Promise<McpProxy
     })
   })
 
-  // Everything that is not a tool call goes to the upstream as it came, cancellation and progress included.
-  proxy.fallbackRequestHandler = async (request, extra) => {
-    const client = await upstream.client()
-    const token = extra._meta?.progressToken
-    return client.request({ method: request.method, params: request.params } as never, ResultSchema, {
-      signal: extra.signal,
-      ...(token === undefined
-        ? {}
-        : {
-            onprogress: (p) =>
-              void extra
-                .sendNotification({
-                  method: 'notifications/progress',
-                  params: { ...p, progressToken: token },
-                })
-                .catch(() => undefined),
-          }),
-    })
-  }
-  proxy.fallbackNotificationHandler = async (notification) => {
-    const client = await upstream.client().catch(() => null)
-    await client?.notification(notification as never).catch(() => undefined)
-  }
+  relayToUpstream(proxy, upstream)
 
   return {
     server: proxy,

@@ -9,7 +9,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
-import type { Notification, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js'
+import type {
+  CallToolResult,
+  Notification,
+  ServerCapabilities,
+  Tool,
+} from '@modelcontextprotocol/sdk/types.js'
 import { VERSION } from '../cli/version.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
@@ -119,12 +124,70 @@ export class Upstream {
     return client
   }
 
+  /** Every tool the upstream lists, all pages. */
+  async listTools(signal?: AbortSignal): Promise<Tool[]> {
+    try {
+      const client = await this.client()
+      const tools: Tool[] = []
+      let cursor: string | undefined
+      do {
+        const page = await client.listTools(cursor ? { cursor } : {}, signal ? { signal } : {})
+        tools.push(...page.tools)
+        cursor = page.nextCursor
+      } while (cursor)
+      return tools
+    } catch (error) {
+      throw asUpstreamError(error)
+    }
+  }
+
+  /**
+   * Calls one tool, relaying its progress.
+   *
+   * @throws AirlockError `UPSTREAM_UNAVAILABLE` when the upstream cannot be
+   * reached or goes away mid-call, `UPSTREAM_TOOL_ERROR` when it answers with
+   * an error result (so the pipeline records the call as failed).
+   */
+  async callTool(
+    tool: string,
+    args: Record<string, unknown>,
+    options: { signal: AbortSignal; timeout_ms: number; onProgress?: (message: string) => void },
+  ): Promise<CallToolResult> {
+    let result: CallToolResult
+    try {
+      const client = await this.client()
+      result = (await client.callTool({ name: tool, arguments: args }, undefined, {
+        signal: options.signal,
+        timeout: options.timeout_ms,
+        resetTimeoutOnProgress: true,
+        onprogress: (p) => {
+          const of = p.total === undefined ? '' : `/${p.total}`
+          options.onProgress?.(p.message ?? `${tool}: ${p.progress}${of}`)
+        },
+      })) as CallToolResult
+    } catch (error) {
+      throw asUpstreamError(error)
+    }
+    if (result.isError) throw new AirlockError(ErrorCode.UPSTREAM_TOOL_ERROR, textOf(result))
+    return result
+  }
+
   async close(): Promise<void> {
     this.#closed = true
     const client = this.#client
     this.#client = null
     await client?.close()
   }
+}
+
+function textOf(result: CallToolResult): string {
+  const texts = result.content.flatMap((c) => (c.type === 'text' ? [c.text] : []))
+  return texts.join('\n').slice(0, 2000) || 'the tool reported an error'
+}
+
+function asUpstreamError(error: unknown): AirlockError {
+  if (AirlockError.isInstance(error)) return error
+  return unavailable(`it did not answer: ${error instanceof Error ? error.message : String(error)}`)
 }
 
 function unavailable(message: string): AirlockError {
