@@ -15,6 +15,7 @@ import { registerDelegation } from './commands/delegation-command.js'
 import { registerInit } from './commands/init-command.js'
 import { registerKeys } from './commands/keys-command.js'
 import { registerListActions } from './commands/list-actions-command.js'
+import { registerMcp } from './commands/mcp-command.js'
 import { registerMigrate } from './commands/migrate-command.js'
 import { registerServe } from './commands/serve-command.js'
 import { registerTest } from './commands/test-command.js'
@@ -53,6 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDelegation(program, io, setExit)
   registerTicket(program, io, setExit)
   registerToken(program, io)
+  registerMcp(program, io)
   for (const command of program.commands) command.exitOverride()
 
   try {

@@ -9,6 +9,7 @@ import { redactionConfigSchema } from '../audit/redact.js'
 import { DEFAULT_ISSUER, SIGNING_ALGORITHMS } from '../identity/tokens/key-set.js'
 import { DECISION_RESULTS } from '../policy/decision.js'
 import { DEFAULT_TICKET_TTL_S, MAX_TICKET_TTL_S } from '../tickets/issue-ticket.js'
+import { mcpConfigSchema } from './mcp-config-schema.js'
 import { BYTE_SIZE_EXPECTED, parseByteSize } from './parse-byte-size.js'
 import { DURATION_EXPECTED, parseDuration } from './parse-duration.js'
 
@@ -373,6 +374,7 @@ export const configFileSchema = z
     limits: limitsSchema.optional(),
     redaction: redactionConfigSchema.optional(),
     channels: channelsSchema.optional(),
+    mcp: mcpConfigSchema.optional(),
     server: serverSchema.prefault({}),
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
     audit_checks: z.boolean().default(true),

@@ -332,6 +332,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       log_level: parsed.server.log_level,
       banner: parsed.server.banner ?? null,
     },
+    mcp: parsed.mcp ?? null,
     unknown_actions: parsed.unknown_actions,
     audit_checks: parsed.audit_checks,
   }

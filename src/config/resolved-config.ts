@@ -2,6 +2,7 @@ import type { JWK } from 'jose'
 import type { RedactionConfig } from '../audit/redact.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { RiskClass } from '../policy/risk-matrix.js'
+import type { McpConfig } from './mcp-config-schema.js'
 
 /** One API key as configured: only the SHA-256 of the secret is kept. */
 export interface ApiKeyEntry {
@@ -164,6 +165,8 @@ export interface ResolvedConfig {
   /** Where held requests are announced; null when none are configured. */
   readonly channels: ResolvedChannelsConfig | null
   readonly server: ServerConfig
+  /** How MCP tool calls are governed; null when the file has no `mcp` section. */
+  readonly mcp: McpConfig | null
   readonly unknown_actions: 'deny' | 'evaluate'
   readonly audit_checks: boolean
 }

@@ -37,6 +37,10 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** Something that should not happen did. */
   INTERNAL: 'INTERNAL',
+  /** A governed MCP server could not be reached, or its connection was lost mid-call. */
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** A governed MCP server answered a tool call with an error. */
+  UPSTREAM_TOOL_ERROR: 'UPSTREAM_TOOL_ERROR',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
@@ -60,4 +64,6 @@ export const HTTP_STATUS = {
   STORE_ERROR: 503,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  UPSTREAM_UNAVAILABLE: 502,
+  UPSTREAM_TOOL_ERROR: 502,
 } as const satisfies Record<ErrorCode, number>

@@ -60,6 +60,12 @@ export interface HttpAppOptions {
    * interactions endpoint, which verifies Slack's signature instead.
    */
   readonly mount?: readonly { readonly path: string; readonly app: Hono }[]
+  /**
+   * Apps served behind the authentication middleware (under `base_path`):
+   * each request reaches them with `c.var.principal` set, e.g. the MCP
+   * endpoint at `/mcp`.
+   */
+  readonly authenticated_mount?: readonly { readonly path: string; readonly app: Hono<HttpEnv> }[]
 }
 
 /** The app `createHttpApp` returns. */
@@ -244,11 +250,12 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   }
 
   for (const route of [...publicRoutes, openapiRoute]) register(route)
-  for (const { path, app: mounted } of options.mount ?? []) {
+  const mountAt = (path: string, mounted: Hono<HttpEnv> | Hono) => {
     if (!/^\/[A-Za-z0-9._~\-/]+$/.test(path))
       throw configError(`mount path must be an absolute path, got ${JSON.stringify(path)}`)
-    app.route(path, mounted)
+    app.route(path, mounted as Hono<HttpEnv>)
   }
+  for (const { path, app: mounted } of options.mount ?? []) mountAt(path, mounted)
 
   // Authentication runs before routing can reveal whether an action or approval exists.
   app.use('*', async (c, next) => {
@@ -257,6 +264,7 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   })
 
   for (const route of privateRoutes) register(route)
+  for (const { path, app: mounted } of options.authenticated_mount ?? []) mountAt(path, mounted)
 
   const known = allRoutes.map((r) => ({
     method: r.method,

@@ -53,6 +53,8 @@ const TITLES: Record<ProblemCode, string> = {
   STORE_ERROR: 'Store unavailable',
   RATE_LIMITED: 'Too many requests',
   INTERNAL: 'Internal error',
+  UPSTREAM_UNAVAILABLE: 'Upstream MCP server unavailable',
+  UPSTREAM_TOOL_ERROR: 'Upstream MCP tool failed',
   ROUTE_NOT_FOUND: 'Not found',
   METHOD_NOT_ALLOWED: 'Method not allowed',
   PAYLOAD_TOO_LARGE: 'Payload too large',

@@ -28,6 +28,8 @@ export interface StartServerOptions {
   readonly body_limit?: number
   /** Self-authenticating apps served beside the API (see `HttpAppOptions.mount`). */
   readonly mount?: HttpAppOptions['mount']
+  /** Apps served behind authentication (see `HttpAppOptions.authenticated_mount`), e.g. MCP at `/mcp`. */
+  readonly authenticated_mount?: HttpAppOptions['authenticated_mount']
   readonly logger: ServerLogger
   /** How often overdue approvals are expired. Default 30 s. */
   readonly sweep_interval_ms?: number
@@ -89,6 +91,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.base_path === undefined ? {} : { base_path: options.base_path }),
     ...(options.body_limit === undefined ? {} : { body_limit: options.body_limit }),
     ...(options.mount === undefined ? {} : { mount: options.mount }),
+    ...(options.authenticated_mount === undefined
+      ? {}
+      : { authenticated_mount: options.authenticated_mount }),
   })
   const listener = getRequestListener(app.fetch)
   let inFlight = 0

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path'
 import type { Command } from 'commander'
 import pino from 'pino'
+import type { Airlock } from '../../airlock.js'
 import { createAirlockFromConfig } from '../../config/create-airlock-from-config.js'
 import { findConfigFile, loadConfig } from '../../config/load-config.js'
 import type { ResolvedConfig } from '../../config/resolved-config.js'
@@ -45,6 +46,25 @@ export function storeFromFlag(io: CliIo, url: string): string {
   return url
 }
 
+/** The MCP endpoint at `/mcp`, loaded only when configured (its SDK is an optional peer). */
+async function mcpMount(airlock: Airlock, config: ResolvedConfig) {
+  const { mcpHttpApp } = await import('../../mcp/index.js')
+  const mcp = config.mcp
+  const app = mcpHttpApp(airlock, {
+    body_limit: config.server.body_limit,
+    ...(mcp
+      ? {
+          held: {
+            wait_ms: mcp.wait,
+            progress_interval_ms: mcp.progress_interval,
+            elicitation: mcp.elicitation,
+          },
+        }
+      : {}),
+  })
+  return [{ path: '/mcp', app }]
+}
+
 export function registerServe(program: Command, io: CliIo): void {
   program
     .command('serve')
@@ -82,6 +102,7 @@ export function registerServe(program: Command, io: CliIo): void {
           base_path: httpOptions.base_path,
           body_limit: httpOptions.body_limit,
           mount: httpOptions.mount,
+          ...(config.mcp?.http ? { authenticated_mount: await mcpMount(airlock, config) } : {}),
           host: flags.host ?? server.host,
           port: port ?? server.port,
           logger,
