@@ -24,6 +24,7 @@ describeAiSdkLine({
           content: content as never,
           finishReason: { unified: calls ? 'tool-calls' : 'stop', raw: undefined },
           usage,
+          warnings: [],
         }
       },
     })
