@@ -12,6 +12,8 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   http: async () => ({ run: (await import('./http.js')).benchHttp }),
   limits: async () => ({ run: (await import('./limits.js')).benchLimits }),
   tickets: async () => ({ run: (await import('./tickets.js')).benchTickets }),
+  'ai-sdk': async () => ({ run: (await import('./integrations.js')).benchAiSdk }),
+  hooks: async () => ({ run: (await import('./integrations.js')).benchHooks }),
 }
 
 const wanted = process.argv.slice(2)

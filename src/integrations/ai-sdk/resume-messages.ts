@@ -18,15 +18,15 @@ export interface OpenApprovalRequest {
   readonly airlock_approval: Approval | null
 }
 
-/** What {@link resumeMessages} found. */
-export interface ResumeResult {
+/** What {@link resumeMessages} found. `M` is the caller's message type (the SDK's `ModelMessage`). */
+export interface ResumeResult<M extends AiSdkMessage = AiSdkMessage> {
   /**
    * True when every open request has an Airlock decision: `messages` then
    * ends with one `tool` message carrying a response for each.
    */
   readonly ready: boolean
   /** The conversation to re-invoke the agent with (unchanged unless `ready`). */
-  readonly messages: AiSdkMessage[]
+  readonly messages: M[]
   readonly responses: readonly ToolApprovalResponsePart[]
   /** Requests Airlock has not decided yet (or holds no approval for). */
   readonly waiting: readonly OpenApprovalRequest[]
@@ -124,10 +124,10 @@ function responseFor(approvalId: string, approval: Approval): ToolApprovalRespon
  * view of what was approved is never consulted. Until every open request
  * is decided, nothing is appended (`ready: false`).
  */
-export async function resumeMessages(
-  messages: readonly AiSdkMessage[],
+export async function resumeMessages<M extends AiSdkMessage>(
+  messages: readonly M[],
   options: AiSdkAirlockOptions,
-): Promise<ResumeResult> {
+): Promise<ResumeResult<M>> {
   const open = openRequests(messages)
   const wanted = new Map(
     open.filter((r) => r.tool_name !== '').map((r) => [r.tool_call_id, actionFor(options, r.tool_name)]),
@@ -144,7 +144,8 @@ export async function resumeMessages(
   const ready = waiting.length === 0 && responses.length > 0
   return {
     ready,
-    messages: ready ? [...messages, { role: 'tool', content: responses }] : [...messages],
+    // The appended message is a `tool` message of `tool-approval-response` parts, a ModelMessage of both SDK lines.
+    messages: ready ? [...messages, { role: 'tool', content: responses } as unknown as M] : [...messages],
     responses,
     waiting,
   }
