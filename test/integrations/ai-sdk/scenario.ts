@@ -6,10 +6,14 @@
  * HTTP API; the stored conversation resumes and the tool runs exactly once;
  * a rejection reaches the model as the reason.
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { ActionRegistry } from '../../../src/actions/action-registry.js'
 import { type Airlock, createAirlock } from '../../../src/airlock.js'
+import { generateSealKey } from '../../../src/audit/seal.js'
 import { createHttpApp } from '../../../src/http/index.js'
 import { apiKeyAuth, generateApiKey, hashApiKey } from '../../../src/identity/auth/index.js'
 import {
@@ -19,6 +23,8 @@ import {
   toAiSdkTools,
 } from '../../../src/integrations/ai-sdk/index.js'
 import { allowAll, denyAll, requireApproval } from '../../../src/policy/rules/index.js'
+import { sqliteStore } from '../../../src/store/sqlite/index.js'
+import type { Store } from '../../../src/store/store.js'
 
 /** What a test needs from one AI SDK line: its real `generateText`, `tool` and mock model. */
 export interface AiSdkLine {
@@ -42,10 +48,17 @@ function toolCall(id: string, toolName: string, input: unknown): Record<string, 
   return { type: 'tool-call', toolCallId: id, toolName, input: JSON.stringify(input) }
 }
 
-function setup(line: AiSdkLine) {
+/** A durable store for a test: another Airlock over the same file stands for another process. */
+interface Durable {
+  readonly store: Store
+  readonly seal: { keys: Record<string, string>; current: string }
+}
+
+function setup(line: AiSdkLine, durable?: Durable) {
   const runs = { getWeather: 0, deleteFile: 0, dropDatabase: 0, searchDocs: 0 }
   const registry = new ActionRegistry()
   const airlock: Airlock = createAirlock({
+    ...(durable ?? {}),
     actions: registry,
     policies: [
       allowAll({ actions: ['get_weather'] }),
@@ -199,6 +212,32 @@ export function describeAiSdkLine(line: AiSdkLine): void {
       const second = await run(resumed.messages, [[{ type: 'text', text: 'understood' }]])
       expect(runs.deleteFile).toBe(0)
       expect(textOf(second.prompts)).toContain('that file is shared')
+    })
+
+    it('resumes in a fresh Airlock over the same SQLite store, as another process would', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'airlock-ai-sdk-'))
+      const seal = { keys: { k1: generateSealKey() }, current: 'k1' }
+      const open = async () => {
+        const store = sqliteStore({ path: join(dir, 'airlock.db') })
+        await store.migrate()
+        return { store, seal }
+      }
+      try {
+        const before = setup(line, await open())
+        const first = await before.run(USER, [[toolCall('call-7', 'deleteFile', { path: '/srv/cache' })]])
+        const held = await resumeMessages(first.messages, before.options)
+        await before.decide(held.waiting[0]!.airlock_approval!.id, 'approve')
+        await before.airlock.close()
+
+        const after = setup(line, await open())
+        const resumed = await resumeMessages(JSON.parse(JSON.stringify(first.messages)), after.options)
+        expect(resumed.ready).toBe(true)
+        await after.run(resumed.messages, [[{ type: 'text', text: 'done' }]])
+        expect([before.runs.deleteFile, after.runs.deleteFile]).toEqual([0, 1])
+        await after.airlock.close()
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     })
 
     it('refuses an approval response whose input was changed after approval', async () => {
