@@ -2,13 +2,8 @@ import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { findConfigFile } from '../../config/load-config.js'
 import { localPrincipal } from '../../identity/principal.js'
-import {
-  HOOK_DIALECTS,
-  type HookEvaluator,
-  localHookEvaluator,
-  remoteHookEvaluator,
-  runHook,
-} from '../../integrations/hooks/index.js'
+import { HOOK_DIALECT_NAMES } from '../../integrations/hooks/hook-dialect-names.js'
+import type { HookEvaluator } from '../../integrations/hooks/index.js'
 import type { CliIo } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
 
@@ -44,13 +39,17 @@ function evaluatorFor(io: CliIo, flags: HookFlags, dialect: string): () => Promi
     if (!/^https?:\/\//.test(url))
       throw new UsageError(`--url must start with http:// or https://, got '${url}'`)
     const apiKey = flags.apiKey ?? io.env.AIRLOCK_API_KEY
-    return async () => remoteHookEvaluator(url, apiKey === '' ? undefined : apiKey)
+    return async () => {
+      const { remoteHookEvaluator } = await import('../../integrations/hooks/remote-evaluator.js')
+      return remoteHookEvaluator(url, apiKey === '' ? undefined : apiKey)
+    }
   }
   const caller = localPrincipal(flags.caller ?? io.env.AIRLOCK_CALLER ?? dialect)
   return async () => {
     const file = flags.config === undefined ? findConfigFile(io.cwd) : resolve(io.cwd, flags.config)
     if (file === null)
       throw new Error(`no airlock.config.yaml in ${io.cwd}; pass --config <file> or set AIRLOCK_URL`)
+    const { localHookEvaluator } = await import('../../integrations/hooks/local-evaluator.js')
     return localHookEvaluator(file, caller, io.env)
   }
 }
@@ -59,7 +58,7 @@ export function registerHook(program: Command, io: CliIo, setExit: (code: number
   program
     .command('hook')
     .description(
-      `answer a coding agent's pre-tool-use hook from stdin (${Object.keys(HOOK_DIALECTS).join(', ')}); denies on any error`,
+      `answer a coding agent's pre-tool-use hook from stdin (${HOOK_DIALECT_NAMES.join(', ')}); denies on any error`,
     )
     .argument('<dialect>', 'the agent: claude-code, codex, cursor or gemini-cli')
     .option(
@@ -71,11 +70,11 @@ export function registerHook(program: Command, io: CliIo, setExit: (code: number
     .option('-c, --caller <id>', 'who the agent acts as, locally (default AIRLOCK_CALLER, else the dialect)')
     .option('--timeout <ms>', `deny when no decision within this time (default ${DEFAULT_TIMEOUT_MS})`)
     .action(async (name: string, flags: HookFlags) => {
+      // Loaded only for this command: the hooks stay out of every other command's start-up.
+      const { HOOK_DIALECTS, runHook } = await import('../../integrations/hooks/index.js')
       const dialect = HOOK_DIALECTS[name]
       if (!dialect) {
-        throw new UsageError(
-          `unknown hook dialect '${name}' (known: ${Object.keys(HOOK_DIALECTS).join(', ')})`,
-        )
+        throw new UsageError(`unknown hook dialect '${name}' (known: ${HOOK_DIALECT_NAMES.join(', ')})`)
       }
       const timeout_ms = parseTimeout(flags.timeout)
       const evaluator = evaluatorFor(io, flags, name)

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { AirlockError, ErrorCode } from '../../index.js'
+import { AirlockError } from '../../errors/airlock-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
 
 /** A tool call as read from an agent's hook payload. */
 export interface HookToolCall {

@@ -11,6 +11,7 @@ import { geminiCli } from './gemini-cli.js'
 import type { HookDialect } from './hook-dialect.js'
 
 export type { HookAnswer, HookDialect, HookToolCall, HookVerdict } from './hook-dialect.js'
+export { HOOK_DIALECT_NAMES } from './hook-dialect-names.js'
 export { localHookEvaluator } from './local-evaluator.js'
 export { remoteHookEvaluator } from './remote-evaluator.js'
 export {

@@ -7,7 +7,7 @@
  */
 import { createAirlockFromConfig } from '../../config/create-airlock-from-config.js'
 import { loadConfig } from '../../config/load-config.js'
-import type { Principal } from '../../index.js'
+import type { Principal } from '../../identity/principal.js'
 import type { HookEvaluator } from './run-hook.js'
 
 /**
