@@ -1,4 +1,4 @@
-import { generateText, tool } from 'ai'
+import { dynamicTool, generateText, tool } from 'ai'
 import { MockLanguageModelV3 } from 'ai/test'
 import { describeAiSdkLine } from './scenario.js'
 
@@ -11,6 +11,7 @@ describeAiSdkLine({
   name: 'ai@6 (needsApproval)',
   generateText,
   tool,
+  dynamicTool,
   toolApproval: false,
   scriptedModel: (script) => {
     const prompts: unknown[] = []

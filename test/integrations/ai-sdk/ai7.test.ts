@@ -1,4 +1,4 @@
-import { generateText, tool } from 'ai7'
+import { dynamicTool, generateText, tool } from 'ai7'
 import { MockLanguageModelV4 } from 'ai7/test'
 import { describeAiSdkLine } from './scenario.js'
 
@@ -11,6 +11,7 @@ describeAiSdkLine({
   name: 'ai@7 (toolApproval)',
   generateText,
   tool,
+  dynamicTool,
   toolApproval: true,
   scriptedModel: (script) => {
     const prompts: unknown[] = []

@@ -33,6 +33,9 @@ export interface AiSdkLine {
   readonly generateText: (options: any) => Promise<{ response: { messages: unknown[] } }>
   // biome-ignore lint/suspicious/noExplicitAny: see above
   readonly tool: (definition: any) => any
+  /** What MCP clients hand out: a tool whose types are known only at run time. */
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  readonly dynamicTool: (definition: any) => any
   /** A model that answers each call with the next scripted content, recording the prompts it was sent. */
   readonly scriptedModel: (script: readonly (readonly Record<string, unknown>[])[]) => {
     model: unknown
@@ -92,8 +95,8 @@ function setup(line: AiSdkLine, durable?: Durable) {
         return 'dropped'
       },
     }),
-    // Stands for a tool discovered from an MCP server: no policy names it.
-    searchDocs: line.tool({
+    // A dynamic tool, as discovered from an MCP server: no policy names it.
+    searchDocs: line.dynamicTool({
       description: 'Searches documents',
       inputSchema: z.object({ q: z.string() }),
       execute: async () => {
