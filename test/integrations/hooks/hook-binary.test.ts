@@ -5,7 +5,7 @@
  * working folder, the answer on stdout.
  */
 import { spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -65,6 +65,8 @@ const payload = (name: string) => readFileSync(join(EXAMPLE, 'payloads', `${name
 
 let project: string
 beforeAll(() => {
+  if (!existsSync(BIN))
+    throw new Error(`${BIN} is missing: run \`npm run build\` first (these tests run the built binary)`)
   project = mkdtempSync(join(tmpdir(), 'airlock-hooks-'))
   cpSync(EXAMPLE, project, { recursive: true })
 })
