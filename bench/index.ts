@@ -13,6 +13,8 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   limits: async () => ({ run: (await import('./limits.js')).benchLimits }),
   tickets: async () => ({ run: (await import('./tickets.js')).benchTickets }),
   mcp: async () => ({ run: (await import('./mcp.js')).benchMcp }),
+  'ai-sdk': async () => ({ run: (await import('./integrations.js')).benchAiSdk }),
+  hooks: async () => ({ run: (await import('./integrations.js')).benchHooks }),
 }
 
 const wanted = process.argv.slice(2)

@@ -4,6 +4,8 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown; isTTY?: boolean | undefined }
   readonly cwd: string
   readonly env: Readonly<Record<string, string | undefined>>
+  /** Reads all of standard input (default: the process's). */
+  readonly stdin?: () => Promise<string>
 }
 
 /** Colour only when writing to a terminal and NO_COLOR is unset. */

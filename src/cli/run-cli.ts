@@ -12,6 +12,7 @@ import { registerApproval } from './commands/approval-command.js'
 import { registerAudit } from './commands/audit-command.js'
 import { registerCheck } from './commands/check-command.js'
 import { registerDelegation } from './commands/delegation-command.js'
+import { registerHook } from './commands/hook-command.js'
 import { registerInit } from './commands/init-command.js'
 import { registerKeys } from './commands/keys-command.js'
 import { registerListActions } from './commands/list-actions-command.js'
@@ -55,6 +56,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerTicket(program, io, setExit)
   registerToken(program, io)
   registerMcp(program, io)
+  registerHook(program, io, setExit)
   for (const command of program.commands) command.exitOverride()
 
   try {
