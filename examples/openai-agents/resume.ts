@@ -10,7 +10,7 @@ import { supportAgent } from './support-agent.js'
 
 const approvalId = process.argv[2]
 if (!approvalId) throw new Error('usage: resume.ts <approval-id>')
-const { airlock, agent, runs, runner } = supportAgent()
+const { airlock, agent, runs, runner } = await supportAgent()
 const resumed = await runs.resume(agent, approvalId)
 if (resumed.status === 'pending') {
   console.log(JSON.stringify({ status: 'pending', pending: resumed.pending }))

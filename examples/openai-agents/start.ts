@@ -8,7 +8,7 @@
  */
 import { supportAgent } from './support-agent.js'
 
-const { airlock, agent, runs, runner } = supportAgent()
+const { airlock, agent, runs, runner } = await supportAgent()
 const result = await runner.run(agent, 'Order o-42 arrived broken; please refund it.')
 if (result.interruptions.length > 0) {
   const paused = await runs.save(result)

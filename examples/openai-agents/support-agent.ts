@@ -49,14 +49,16 @@ const deleteAccount = tool({
   execute: ({ customer_id }) => did(`deleted ${customer_id}`),
 })
 
-export function supportAgent() {
+export async function supportAgent() {
   const seal = { keys: { k0: env('AIRLOCK_SEAL_KEY') }, current: 'k0' }
   const registry = new ActionRegistry()
   // Tool risk decides: low runs, high waits for a human, critical is refused.
+  const store = sqliteStore({ path: env('AIRLOCK_DB') })
+  await store.migrate()
   const airlock = createAirlock({
     actions: registry,
     policies: [riskBased()],
-    store: sqliteStore({ path: env('AIRLOCK_DB') }),
+    store,
     seal,
   })
   const risk = { lookup_order: 'low', issue_refund: 'high', delete_account: 'critical' } as const
