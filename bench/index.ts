@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   http: async () => ({ run: (await import('./http.js')).benchHttp }),
   limits: async () => ({ run: (await import('./limits.js')).benchLimits }),
   tickets: async () => ({ run: (await import('./tickets.js')).benchTickets }),
+  integrations: async () => ({ run: (await import('./integrations.js')).benchIntegrations }),
 }
 
 const wanted = process.argv.slice(2)
