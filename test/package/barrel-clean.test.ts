@@ -4,7 +4,17 @@ import { describe, expect, it } from 'vitest'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 // Packages only their own subpath may load: the core must work without them installed.
-const OPTIONAL = ['pg', 'ioredis', 'better-sqlite3', '@cedar-policy/cedar-wasm', '@kubernetes/', '@aws-sdk/']
+const OPTIONAL = [
+  'pg',
+  'ioredis',
+  'better-sqlite3',
+  '@cedar-policy/cedar-wasm',
+  '@kubernetes/',
+  '@aws-sdk/',
+  '@openai/agents',
+  'langchain',
+  '@langchain/',
+]
 
 /** Every bare specifier reachable through static imports from `entry`. */
 function staticImports(entry: string): Map<string, string> {
