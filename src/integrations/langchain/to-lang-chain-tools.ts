@@ -102,13 +102,8 @@ function governTool<T extends StructuredToolInterface>(tool: T, config: LangChai
       },
       onHold,
     )
-    const text =
-      result.kind === 'ran'
-        ? null
-        : result.kind === 'denied'
-          ? result.message
-          : heldMessage(tool.name, result.approval_id)
-    if (text === null) return result.kind === 'ran' ? result.value : undefined
+    if (result.kind === 'ran') return result.value
+    const text = result.kind === 'denied' ? result.message : heldMessage(tool.name, result.approval_id)
     // A content-and-artifact tool must still return a pair.
     return (tool as { responseFormat?: string }).responseFormat === 'content_and_artifact'
       ? [text, null]
