@@ -14,6 +14,8 @@ export default defineConfig({
       { find: /^airlock\/cedar$/, replacement: src('policy/cedar/index.ts') },
       { find: /^airlock\/http$/, replacement: src('http/index.ts') },
       { find: /^airlock\/ai-sdk$/, replacement: src('integrations/ai-sdk/index.ts') },
+      { find: /^airlock\/openai-agents$/, replacement: src('integrations/openai-agents/index.ts') },
+      { find: /^airlock\/langchain$/, replacement: src('integrations/langchain/index.ts') },
     ],
   },
   test: {

@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   mcp: async () => ({ run: (await import('./mcp.js')).benchMcp }),
   'ai-sdk': async () => ({ run: (await import('./integrations.js')).benchAiSdk }),
   hooks: async () => ({ run: (await import('./integrations.js')).benchHooks }),
+  integrations: async () => ({ run: (await import('./agent-integrations.js')).benchIntegrations }),
 }
 
 const wanted = process.argv.slice(2)

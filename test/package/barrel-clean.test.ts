@@ -12,6 +12,9 @@ const OPTIONAL = [
   '@modelcontextprotocol/',
   '@kubernetes/',
   '@aws-sdk/',
+  '@openai/agents',
+  'langchain',
+  '@langchain/',
 ]
 
 /** Every bare specifier reachable through static imports from `entry`. */
