@@ -22,7 +22,7 @@ import {
   newApproval,
   rowToApproval,
 } from '../internal/approval-row.js'
-import { AUDIT_EQUALITY_FIELDS, normaliseAuditFilter } from '../internal/audit-filter.js'
+import { AUDIT_BODY_FIELDS, AUDIT_EQUALITY_FIELDS, normaliseAuditFilter } from '../internal/audit-filter.js'
 import { castVote, normaliseVote } from '../internal/cast-vote.js'
 import { decodeCursor, encodeCursor } from '../internal/cursor.js'
 import { isoTime } from '../internal/iso-time.js'
@@ -40,6 +40,7 @@ import type {
   VoteResult,
 } from '../store.js'
 import { POSTGRES_MIGRATIONS } from './migrations.js'
+import { postgresAuditStats } from './postgres-audit-stats.js'
 import type { PostgresPool, PostgresPoolClient, PostgresStoreConfig } from './postgres-store-config.js'
 
 interface AuditRow {
@@ -454,6 +455,9 @@ export function postgresStore(config: PostgresStoreConfig): Store {
       for (const field of AUDIT_EQUALITY_FIELDS) {
         if (clean[field] !== undefined) add((p) => `${field} = ${p}`, clean[field])
       }
+      for (const field of AUDIT_BODY_FIELDS) {
+        if (clean[field] !== undefined) add((p) => `(body::jsonb) ->> '${field}' = ${p}`, clean[field])
+      }
       if (clean.since !== undefined) add((p) => `ts >= ${p}`, clean.since)
       if (clean.until !== undefined) add((p) => `ts < ${p}`, clean.until)
       if (cursor) add((p) => `seq < ${p}`, decodeCursor('audit', clean, cursor, ['number'])[0])
@@ -487,6 +491,9 @@ export function postgresStore(config: PostgresStoreConfig): Store {
         `SELECT seq, hash FROM ${s}.airlock_audit_head WHERE id = 1`,
       )
       return row && Number(row.seq) > 0 ? { seq: Number(row.seq), hash: row.hash } : null
+    },
+    async stats(statsQuery) {
+      return postgresAuditStats((text, values) => query('audit.stats', text, [...values]), s, statsQuery)
     },
   }
 

@@ -21,7 +21,7 @@ import {
   newApproval,
   rowToApproval,
 } from '../internal/approval-row.js'
-import { AUDIT_EQUALITY_FIELDS, normaliseAuditFilter } from '../internal/audit-filter.js'
+import { AUDIT_BODY_FIELDS, AUDIT_EQUALITY_FIELDS, normaliseAuditFilter } from '../internal/audit-filter.js'
 import { castVote, normaliseVote } from '../internal/cast-vote.js'
 import { decodeCursor, encodeCursor } from '../internal/cursor.js'
 import { isoTime } from '../internal/iso-time.js'
@@ -40,6 +40,7 @@ import type {
   VoteResult,
 } from '../store.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
+import { sqliteAuditStats } from './sqlite-audit-stats.js'
 import type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js'
 
 interface AuditRow {
@@ -438,6 +439,11 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
         where.push(`${field} = ?`)
         params.push(clean[field])
       }
+      for (const field of AUDIT_BODY_FIELDS) {
+        if (clean[field] === undefined) continue
+        where.push(`json_extract(body, '$.${field}') = ?`)
+        params.push(clean[field])
+      }
       if (clean.since !== undefined) {
         where.push('ts >= ?')
         params.push(clean.since)
@@ -475,6 +481,9 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
         stmt('SELECT seq, hash FROM airlock_audit_head WHERE id = 1').get(),
       ) as ChainHead | undefined
       return head && head.seq > 0 ? { seq: head.seq, hash: head.hash } : null
+    },
+    async stats(query) {
+      return sqliteAuditStats((sql, params) => read('audit.stats', () => stmt(sql).all(...params)), query)
     },
   }
 
