@@ -13,6 +13,7 @@ import { slackChannel } from '../approvals/channels/slack/slack-channel.js'
 import { slackInteractions } from '../approvals/channels/slack/slack-interactions.js'
 import { webhookChannel } from '../approvals/channels/webhook/webhook-channel.js'
 import type { SealerConfig } from '../audit/seal.js'
+import { createDashboard } from '../dashboard/create-dashboard.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
@@ -51,6 +52,30 @@ export interface CreateFromConfigOptions {
 }
 
 const IN_MEMORY = new Set(['memory', 'memory:', 'sqlite::memory:'])
+
+/** The dashboard at `/ui` under the API's base path, deciding through the same pipeline. */
+function dashboardMount(
+  config: ResolvedConfig,
+  airlock: Airlock,
+  auth: readonly AuthBackend[],
+  sources: ConfigSources,
+): { path: string; app: Hono } {
+  const d = config.dashboard
+  const app = createDashboard(airlock, {
+    auth,
+    path: `${config.server.base_path.replace(/\/+$/, '')}/ui`,
+    approver_roles: config.approvals.approver_roles,
+    auditor_roles: d.auditor_roles,
+    rules: sources.rules,
+    default_decision: config.default_decision,
+    ...(sources.inventory ? { targets: sources.inventory } : {}),
+    session_ttl_ms: d.session_ttl_ms,
+    session_idle_ms: d.session_idle_ms,
+    ...(d.secure_cookies === null ? {} : { secure_cookies: d.secure_cookies }),
+    demo: d.demo,
+  })
+  return { path: '/ui', app: app as unknown as Hono }
+}
 
 async function sealConfig(config: ResolvedConfig): Promise<SealerConfig | undefined> {
   const seal = config.seal
@@ -147,28 +172,31 @@ export async function createAirlockFromConfig(
         auth,
         base_path: config.server.base_path,
         body_limit: config.server.body_limit,
-        mount: slack
-          ? [
-              {
-                path: slack.path,
-                app: slackInteractions(airlock, {
-                  bot_token: slack.bot_token,
-                  signing_secret: slack.signing_secret,
-                  users: Object.fromEntries(
-                    Object.entries(slack.users).map(([id, u]) => [
-                      id,
-                      {
-                        actor_id: u.actor_id,
-                        roles: u.roles,
-                        ...(u.tenant_id ? { tenant_id: u.tenant_id } : {}),
-                      },
-                    ]),
-                  ),
-                  ...(slack.api_base_url === null ? {} : { api_base_url: slack.api_base_url }),
-                }),
-              },
-            ]
-          : [],
+        mount: [
+          ...(slack
+            ? [
+                {
+                  path: slack.path,
+                  app: slackInteractions(airlock, {
+                    bot_token: slack.bot_token,
+                    signing_secret: slack.signing_secret,
+                    users: Object.fromEntries(
+                      Object.entries(slack.users).map(([id, u]) => [
+                        id,
+                        {
+                          actor_id: u.actor_id,
+                          roles: u.roles,
+                          ...(u.tenant_id ? { tenant_id: u.tenant_id } : {}),
+                        },
+                      ]),
+                    ),
+                    ...(slack.api_base_url === null ? {} : { api_base_url: slack.api_base_url }),
+                  }),
+                },
+              ]
+            : []),
+          ...(config.dashboard.enabled ? [dashboardMount(config, airlock, auth, sources)] : []),
+        ],
       },
       server: config.server,
       config,

@@ -332,6 +332,14 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       log_level: parsed.server.log_level,
       banner: parsed.server.banner ?? null,
     },
+    dashboard: {
+      enabled: parsed.dashboard.enabled,
+      auditor_roles: parsed.dashboard.auditor_roles,
+      session_ttl_ms: parsed.dashboard.session_ttl,
+      session_idle_ms: parsed.dashboard.session_idle,
+      secure_cookies: parsed.dashboard.secure_cookies ?? null,
+      demo: parsed.dashboard.demo,
+    },
     unknown_actions: parsed.unknown_actions,
     audit_checks: parsed.audit_checks,
   }

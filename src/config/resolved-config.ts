@@ -113,6 +113,17 @@ export interface ResolvedLimitsConfig {
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
+/** The dashboard served at `<base_path>/ui`. */
+export interface DashboardConfig {
+  readonly enabled: boolean
+  readonly auditor_roles: readonly string[]
+  readonly session_ttl_ms: number
+  readonly session_idle_ms: number
+  /** Null: set `Secure` when the request came over HTTPS. */
+  readonly secure_cookies: boolean | null
+  readonly demo: boolean
+}
+
 /** Settings of `airlock serve`. */
 export interface ServerConfig {
   readonly host: string
@@ -164,6 +175,7 @@ export interface ResolvedConfig {
   /** Where held requests are announced; null when none are configured. */
   readonly channels: ResolvedChannelsConfig | null
   readonly server: ServerConfig
+  readonly dashboard: DashboardConfig
   readonly unknown_actions: 'deny' | 'evaluate'
   readonly audit_checks: boolean
 }
