@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   http: async () => ({ run: (await import('./http.js')).benchHttp }),
   limits: async () => ({ run: (await import('./limits.js')).benchLimits }),
   tickets: async () => ({ run: (await import('./tickets.js')).benchTickets }),
+  dashboard: async () => ({ run: (await import('./dashboard.js')).benchDashboard }),
 }
 
 const wanted = process.argv.slice(2)

@@ -21,8 +21,8 @@ export function checkStatsQuery(query: AuditStatsQuery): AuditStatsQuery {
   const since = isoTime(query.since, 'since')
   const until = isoTime(query.until, 'until')
   if (since >= until) throw badRequest('audit stats: since must be before until')
-  if (!Number.isSafeInteger(query.bucket_s) || query.bucket_s < 1) {
-    throw badRequest('audit stats: bucket_s must be a whole number of seconds, at least 1')
+  if (!Number.isSafeInteger(query.bucket_s) || query.bucket_s < 60 || query.bucket_s % 60 !== 0) {
+    throw badRequest('audit stats: bucket_s must be a whole number of minutes in seconds (60, 120, ...)')
   }
   if ((Date.parse(until) - Date.parse(since)) / 1000 / query.bucket_s > MAX_BUCKETS) {
     throw badRequest(`audit stats: more than ${MAX_BUCKETS} buckets; widen bucket_s`)
@@ -39,6 +39,21 @@ type Bucket = AuditStats['buckets'][number]
 export function sortBuckets(buckets: Bucket[]): Bucket[] {
   const key = (b: Bucket) => `${b.start}|${b.status}`
   return buckets.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+}
+
+/**
+ * How many leading characters of an ISO time the SQL stores group by: whole
+ * hours when buckets are whole hours, else whole minutes. Grouping by a text
+ * prefix reads only the (tenant_id, ts, ...) index; the rows are then folded
+ * into buckets of `bucket_s` here.
+ */
+export function timePrefixLength(bucket_s: number): 13 | 16 {
+  return bucket_s % 3600 === 0 ? 13 : 16
+}
+
+/** Epoch seconds of a prefix made by {@link timePrefixLength}. */
+export function prefixSeconds(prefix: string): number {
+  return Date.parse(prefix.length === 13 ? `${prefix}:00:00.000Z` : `${prefix}:00.000Z`) / 1000
 }
 
 /** ISO start of the bucket holding epoch second `seconds`. */
@@ -60,25 +75,35 @@ export function latencyMs(held: string, decided: string): number | null {
   return Number.isFinite(ms) && ms >= 0 ? ms : null
 }
 
+function foldBuckets(
+  rows: readonly { prefix: string; status: string; count: number | string }[],
+  bucket_s: number,
+): AuditStats['buckets'] {
+  const sums = new Map<string, { start: string; status: AuditStatus; count: number }>()
+  for (const r of rows) {
+    const start = bucketStart(prefixSeconds(r.prefix), bucket_s)
+    const key = `${start}|${r.status}`
+    const entry = sums.get(key) ?? { start, status: r.status as AuditStatus, count: 0 }
+    entry.count += Number(r.count)
+    sums.set(key, entry)
+  }
+  return sortBuckets([...sums.values()])
+}
+
 /** Rows the SQL stores return, folded into {@link AuditStats}. */
 export function foldStatsRows(
   query: AuditStatsQuery,
   rows: {
-    readonly buckets: readonly { bucket: number | string; status: string; count: number | string }[]
+    /** Counts per time prefix (see {@link timePrefixLength}) and status. */
+    readonly buckets: readonly { prefix: string; status: string; count: number | string }[]
     readonly actions: readonly { name: string; count: number | string }[]
     readonly actors: readonly { name: string; count: number | string }[]
-    readonly latencies: readonly { held: string; decided: string }[]
+    readonly latencies: readonly { held: string | null; decided: string }[]
     readonly trips: readonly { name: string | null; count: number | string }[]
   },
 ): AuditStats {
   return {
-    buckets: sortBuckets(
-      rows.buckets.map((r) => ({
-        start: bucketStart(Number(r.bucket), query.bucket_s),
-        status: r.status as AuditStatus,
-        count: Number(r.count),
-      })),
-    ),
+    buckets: foldBuckets(rows.buckets, query.bucket_s),
     top_actions: topCounts(
       rows.actions.map((r) => [r.name, Number(r.count)]),
       query.top,
@@ -88,7 +113,7 @@ export function foldStatsRows(
       query.top,
     ),
     approval_latencies_ms: rows.latencies
-      .map((r) => latencyMs(r.held, r.decided))
+      .map((r) => (r.held === null ? null : latencyMs(r.held, r.decided)))
       .filter((ms): ms is number => ms !== null)
       .sort((a, b) => a - b),
     limit_trips: topCounts(

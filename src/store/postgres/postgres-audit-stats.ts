@@ -3,6 +3,7 @@ import {
   DECISION_STATUSES,
   ENDING_STATUSES,
   foldStatsRows,
+  timePrefixLength,
 } from '../internal/audit-stats.js'
 import type { AuditStats, AuditStatsQuery } from '../store.js'
 
@@ -31,18 +32,20 @@ export async function postgresAuditStats(
     )
   const [buckets, actions, actors, latencies, trips] = await Promise.all([
     run(
-      `SELECT (floor(extract(epoch FROM ts::timestamptz) / $4) * $4)::bigint AS bucket, status, count(*) AS count
+      `SELECT substr(ts, 1, ${timePrefixLength(q.bucket_s)}) AS prefix, status, count(*) AS count
         FROM ${T} WHERE ${RANGE} AND status IN (${list(ENDING_STATUSES)})
-        GROUP BY bucket, status ORDER BY bucket`,
-      [...range, q.bucket_s],
+        GROUP BY prefix, status`,
+      range,
     ),
     top('action'),
     top('actor'),
     run(
-      `SELECT h.ts AS held, min(d.ts) AS decided FROM ${T} d
-        JOIN ${T} h ON h.approval_id = d.approval_id AND h.status = 'held' AND h.tenant_id = d.tenant_id
-        WHERE d.tenant_id = $1 AND d.ts >= $2 AND d.ts < $3 AND d.status IN ('approved', 'rejected')
-        GROUP BY d.approval_id, h.ts`,
+      `SELECT min(d.ts) AS decided,
+          (SELECT min(h.ts) FROM ${T} h
+            WHERE h.approval_id = d.approval_id AND h.status = 'held') AS held
+        FROM ${T} d WHERE d.tenant_id = $1 AND d.ts >= $2 AND d.ts < $3
+          AND d.status IN ('approved', 'rejected') AND d.approval_id IS NOT NULL
+        GROUP BY d.approval_id`,
       range,
     ),
     run(
