@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^airlock\/redis$/, replacement: src('limits/redis/index.ts') },
       { find: /^airlock\/cedar$/, replacement: src('policy/cedar/index.ts') },
       { find: /^airlock\/http$/, replacement: src('http/index.ts') },
+      { find: /^airlock\/dashboard$/, replacement: src('dashboard/index.ts') },
     ],
   },
   test: {

@@ -273,13 +273,13 @@ export interface AuditCount {
 
 /** Aggregates of a tenant's audit events in a time range. */
 export interface AuditStats {
-  /** Request endings per bucket: `allowed`, `denied`, `held` and `failed` events only; empty buckets are left out. */
+  /** Request endings per bucket: `allowed`, `executed`, `denied`, `held` and `failed` events only; empty buckets are left out. */
   readonly buckets: readonly {
     readonly start: string
     readonly status: AuditStatus
     readonly count: number
   }[]
-  /** Most requested actions and most active actors (allowed, denied and held events), most first. */
+  /** Most requested actions and most active actors (allowed, started, denied and held events), most first. */
   readonly top_actions: readonly AuditCount[]
   readonly top_actors: readonly AuditCount[]
   /** Milliseconds from `held` to the first `approved` or `rejected`, for approvals decided in the range. */

@@ -25,7 +25,9 @@ export function DecisionsChart(props: { stats: AuditStats; since: Date; bucket_s
   for (const b of stats.buckets) {
     const i = Math.floor((Date.parse(b.start) / 1000 - first) / bucket_s)
     const column = columns[i]
-    if (column && b.status in column) column[b.status as (typeof SERIES)[number]] += b.count
+    // A request that ran was allowed: `executed` joins the allowed series.
+    const series = b.status === 'executed' ? 'allowed' : b.status
+    if (column && series in column) column[series as (typeof SERIES)[number]] += b.count
   }
   const totals = columns.map((c) => c.allowed + c.held + c.denied + c.failed)
   const max = niceMax(Math.max(0, ...totals))
@@ -71,8 +73,14 @@ export function DecisionsChart(props: { stats: AuditStats; since: Date; bucket_s
             </g>
           )
         })}
-        {[0, Math.floor(buckets / 2), buckets - 1].map((i) => (
-          <text class="axis" x={PAD.left + i * barW + barW / 2} y={H - 6} text-anchor="middle">
+        {(
+          [
+            [0, 'start'],
+            [Math.floor(buckets / 2), 'middle'],
+            [buckets - 1, 'end'],
+          ] as const
+        ).map(([i, anchor]) => (
+          <text class="axis" x={PAD.left + i * barW + barW / 2} y={H - 6} text-anchor={anchor}>
             {label(i)}
           </text>
         ))}

@@ -3,11 +3,18 @@ import type { AuditCount, AuditStats, AuditStatsQuery } from '../store.js'
 import { isoTime } from './iso-time.js'
 import { badRequest } from './store-error.js'
 
-/** The statuses that end (or park) a request: what the overview charts. */
-export const ENDING_STATUSES: readonly AuditStatus[] = ['allowed', 'denied', 'held', 'failed']
+/**
+ * The statuses that end (or park) a request: what the overview charts.
+ * `executed` is a request that was allowed and ran; `allowed` alone is an advisory check.
+ */
+export const ENDING_STATUSES: readonly AuditStatus[] = ['allowed', 'executed', 'denied', 'held', 'failed']
 
-/** Statuses that count towards top actions and actors: one per decided request. */
-export const DECISION_STATUSES: readonly AuditStatus[] = ['allowed', 'denied', 'held']
+/**
+ * Statuses that count towards top actions and actors: a request is counted
+ * when it is decided (`allowed` for checks, `denied`, `held`) and each time it
+ * starts running (`started`), so an approved request counts twice.
+ */
+export const DECISION_STATUSES: readonly AuditStatus[] = ['allowed', 'started', 'denied', 'held']
 
 const MAX_TOP = 100
 // Seven days in one-minute buckets is the finest sensible chart; refuse anything that explodes.

@@ -94,7 +94,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `CREATE INDEX airlock_audit_tenant_action ON ${s}.airlock_audit_events (tenant_id, action, seq)`,
       `CREATE INDEX airlock_audit_tenant_actor ON ${s}.airlock_audit_events (tenant_id, actor, seq)`,
       `CREATE INDEX airlock_audit_tenant_status ON ${s}.airlock_audit_events (tenant_id, status, seq)`,
-      `CREATE INDEX airlock_audit_tenant_ts ON ${s}.airlock_audit_events (tenant_id, ts, status, action, actor)`,
+      `CREATE INDEX airlock_audit_tenant_ts ON ${s}.airlock_audit_events (tenant_id, ts, status, action, actor, approval_id)`,
     ],
   },
 ]

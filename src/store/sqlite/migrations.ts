@@ -94,7 +94,7 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       'CREATE INDEX airlock_audit_tenant_action ON airlock_audit_events (tenant_id, action, seq)',
       'CREATE INDEX airlock_audit_tenant_actor ON airlock_audit_events (tenant_id, actor, seq)',
       'CREATE INDEX airlock_audit_tenant_status ON airlock_audit_events (tenant_id, status, seq)',
-      'CREATE INDEX airlock_audit_tenant_ts ON airlock_audit_events (tenant_id, ts, status, action, actor)',
+      'CREATE INDEX airlock_audit_tenant_ts ON airlock_audit_events (tenant_id, ts, status, action, actor, approval_id)',
     ],
   },
 ]
