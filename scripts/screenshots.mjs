@@ -20,28 +20,57 @@ const silent = { info() {}, warn() {}, error() {}, debug() {} }
 const dir = await mkdtemp(join(tmpdir(), 'airlock-shots-'))
 const profile = await mkdtemp(join(tmpdir(), 'airlock-shots-chromium-'))
 const loaded = await loadConfig(resolve('examples/quickstart/airlock.config.yaml'))
-const config = { ...loaded, seal: { kind: 'keys', keys: { k0: randomBytes(32).toString('base64') }, current: 'k0' } }
-const { airlock, httpOptions } = await createAirlockFromConfig(config, { store: `sqlite:${join(dir, 'a.db')}` })
+const config = {
+  ...loaded,
+  seal: { kind: 'keys', keys: { k0: randomBytes(32).toString('base64') }, current: 'k0' },
+}
+const { airlock, httpOptions } = await createAirlockFromConfig(config, {
+  store: `sqlite:${join(dir, 'a.db')}`,
+})
 await seedDemo(airlock)
 // A little more traffic, so the chart and the top lists have something to show.
 const agents = ['billing-agent', 'support-bot', 'ops-agent']
 for (let i = 0; i < 40; i++) {
   const caller = localPrincipal(agents[i % 3], { roles: i % 7 === 0 ? [] : ['agent'], scopes: ['finance'] })
-  await airlock.execute(i % 5 === 0 ? 'list_invoices' : 'get_invoice', i % 5 === 0 ? {} : { invoice_id: `inv_100${1 + (i % 3)}` }, {
-    caller,
-    ticket_id: 'DEMO-SEED',
-  })
+  await airlock.execute(
+    i % 5 === 0 ? 'list_invoices' : 'get_invoice',
+    i % 5 === 0 ? {} : { invoice_id: `inv_100${1 + (i % 3)}` },
+    {
+      caller,
+      ticket_id: 'DEMO-SEED',
+    },
+  )
 }
-await airlock.execute('issue_refund', { invoice_id: 'inv_1003', amount_cents: 2500, reason: 'Service outage credit' }, {
-  caller: localPrincipal('support-bot', { roles: ['agent'], scopes: ['finance'] }),
-  ticket_id: 'DEMO-SEED',
+await airlock.execute(
+  'issue_refund',
+  { invoice_id: 'inv_1003', amount_cents: 2500, reason: 'Service outage credit' },
+  {
+    caller: localPrincipal('support-bot', { roles: ['agent'], scopes: ['finance'] }),
+    ticket_id: 'DEMO-SEED',
+  },
+)
+const server = await startServer({
+  airlock,
+  auth: httpOptions.auth,
+  mount: httpOptions.mount,
+  host: '127.0.0.1',
+  port: 0,
+  logger: silent,
 })
-const server = await startServer({ airlock, auth: httpOptions.auth, mount: httpOptions.mount, host: '127.0.0.1', port: 0, logger: silent })
 
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.AIRLOCK_CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
   viewport: { width: 1280, height: 900 },
 })
 try {
