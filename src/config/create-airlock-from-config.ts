@@ -13,7 +13,6 @@ import { slackChannel } from '../approvals/channels/slack/slack-channel.js'
 import { slackInteractions } from '../approvals/channels/slack/slack-interactions.js'
 import { webhookChannel } from '../approvals/channels/webhook/webhook-channel.js'
 import type { SealerConfig } from '../audit/seal.js'
-import { createDashboard } from '../dashboard/create-dashboard.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
@@ -54,12 +53,14 @@ export interface CreateFromConfigOptions {
 const IN_MEMORY = new Set(['memory', 'memory:', 'sqlite::memory:'])
 
 /** The dashboard at `/ui` under the API's base path, deciding through the same pipeline. */
-function dashboardMount(
+async function dashboardMount(
   config: ResolvedConfig,
   airlock: Airlock,
   auth: readonly AuthBackend[],
   sources: ConfigSources,
-): { path: string; app: Hono } {
+): Promise<{ path: string; app: Hono }> {
+  // Loaded only when enabled: its pages are .tsx modules, which a plain TypeScript loader cannot run.
+  const { createDashboard } = await import('../dashboard/create-dashboard.js')
   const d = config.dashboard
   const app = createDashboard(airlock, {
     auth,
@@ -195,7 +196,7 @@ export async function createAirlockFromConfig(
                 },
               ]
             : []),
-          ...(config.dashboard.enabled ? [dashboardMount(config, airlock, auth, sources)] : []),
+          ...(config.dashboard.enabled ? [await dashboardMount(config, airlock, auth, sources)] : []),
         ],
       },
       server: config.server,

@@ -42,7 +42,7 @@ async function holdRefund(amount: number): Promise<string> {
   return body.approval_id
 }
 
-describe('dashboard in Chromium', () => {
+describe('dashboard in Chromium', { timeout: 120_000 }, () => {
   it('refuses a wrong key and keeps the session cookie HttpOnly and SameSite=Strict', async () => {
     const page = await browser.context.newPage()
     await page.goto(`${gateway.url}/ui/sign-in`)
@@ -123,6 +123,20 @@ describe('dashboard in Chromium', () => {
     }
     expect(approval.status).toBe('pending')
     await page.close()
+  })
+
+  it('fits a phone-sized viewport without sideways scrolling', async () => {
+    const { context, close } = await launchBrowser({ width: 390, height: 844 })
+    try {
+      const page = await signIn(context, APPROVER_KEY, '/ui/inbox')
+      for (const path of ['/ui/inbox', '/ui/audit', '/ui/overview', '/ui/actions', '/ui/policies']) {
+        await page.goto(`${gateway.url}${path}`)
+        const width = await page.evaluate(() => document.documentElement.scrollWidth)
+        expect(width, path).toBeLessThanOrEqual(390)
+      }
+    } finally {
+      await close()
+    }
   })
 
   it('signs out, after which the session no longer opens pages', async () => {

@@ -46,7 +46,7 @@ async function signIn(base: string, key: string, path: string): Promise<Page> {
   return page
 }
 
-describe('a forged audit chain', () => {
+describe('a forged audit chain', { timeout: 120_000 }, () => {
   const KEY = 'ak_chain_auditor_Yt55'
   let dir: string
   let db: Database.Database
@@ -111,7 +111,7 @@ describe('a forged audit chain', () => {
   })
 })
 
-describe('the quickstart dashboard', () => {
+describe('the quickstart dashboard', { timeout: 120_000 }, () => {
   let gateway: TestGateway
 
   beforeAll(async () => {
