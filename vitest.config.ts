@@ -16,6 +16,7 @@ export default defineConfig({
       { find: /^airlock\/ai-sdk$/, replacement: src('integrations/ai-sdk/index.ts') },
       { find: /^airlock\/openai-agents$/, replacement: src('integrations/openai-agents/index.ts') },
       { find: /^airlock\/langchain$/, replacement: src('integrations/langchain/index.ts') },
+      { find: /^airlock\/dashboard$/, replacement: src('dashboard/index.ts') },
     ],
   },
   test: {

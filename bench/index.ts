@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   'ai-sdk': async () => ({ run: (await import('./integrations.js')).benchAiSdk }),
   hooks: async () => ({ run: (await import('./integrations.js')).benchHooks }),
   integrations: async () => ({ run: (await import('./agent-integrations.js')).benchIntegrations }),
+  dashboard: async () => ({ run: (await import('./dashboard.js')).benchDashboard }),
 }
 
 const wanted = process.argv.slice(2)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite needs is here: PostgreSQL and Redis on
-# loopback (started when they are down), and tmux for the terminal-channel
-# tests (installed when missing). Exits non-zero, saying which, when something
-# cannot be had: a required service is never silently skipped.
+# loopback (started when they are down), tmux for the terminal-channel tests
+# and Chromium for the dashboard's browser tests (installed when missing).
+# Exits non-zero, saying which, when something cannot be had: a required
+# service is never silently skipped.
 set -uo pipefail
 
 wait_for() { # name, command
@@ -50,3 +51,14 @@ if ! command -v tmux >/dev/null 2>&1; then
   exit 1
 fi
 echo "ensure-services: tmux ok"
+
+# Chromium: the dashboard is tested in a real headless browser (playwright-core drives Debian's chromium).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "ensure-services: installing chromium"
+  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || true
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  echo "ensure-services: /usr/bin/chromium is missing and could not be installed (apt-get install chromium)" >&2
+  exit 1
+fi
+echo "ensure-services: chromium ok ($(/usr/bin/chromium --version 2>/dev/null | tail -n 1))"

@@ -314,6 +314,19 @@ const serverSchema = z.strictObject({
   banner: z.string().optional(),
 })
 
+/** The dashboard the gateway serves at `<base_path>/ui`. */
+const dashboardSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Roles that may read the audit explorer, overview and policies besides the approvers. */
+  auditor_roles: names.default(['auditor']),
+  session_ttl: duration.default(8 * 3_600_000),
+  session_idle: duration.default(30 * 60_000),
+  /** Force the session cookie's Secure flag (set automatically when served over HTTPS). */
+  secure_cookies: z.boolean().optional(),
+  /** Seed a few clearly marked sample requests into an empty audit chain at start. */
+  demo: z.boolean().default(false),
+})
+
 /** Where held requests are announced. */
 const channelsSchema = z.strictObject({
   webhook: z
@@ -376,6 +389,7 @@ export const configFileSchema = z
     channels: channelsSchema.optional(),
     mcp: mcpConfigSchema.optional(),
     server: serverSchema.prefault({}),
+    dashboard: dashboardSchema.prefault({}),
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
     audit_checks: z.boolean().default(true),
   })

@@ -52,6 +52,32 @@ export interface CreateFromConfigOptions {
 
 const IN_MEMORY = new Set(['memory', 'memory:', 'sqlite::memory:'])
 
+/** The dashboard at `/ui` under the API's base path, deciding through the same pipeline. */
+async function dashboardMount(
+  config: ResolvedConfig,
+  airlock: Airlock,
+  auth: readonly AuthBackend[],
+  sources: ConfigSources,
+): Promise<{ path: string; app: Hono }> {
+  // Loaded only when enabled: its pages are .tsx modules, which a plain TypeScript loader cannot run.
+  const { createDashboard } = await import('../dashboard/create-dashboard.js')
+  const d = config.dashboard
+  const app = createDashboard(airlock, {
+    auth,
+    path: `${config.server.base_path.replace(/\/+$/, '')}/ui`,
+    approver_roles: config.approvals.approver_roles,
+    auditor_roles: d.auditor_roles,
+    rules: sources.rules,
+    default_decision: config.default_decision,
+    ...(sources.inventory ? { targets: sources.inventory } : {}),
+    session_ttl_ms: d.session_ttl_ms,
+    session_idle_ms: d.session_idle_ms,
+    ...(d.secure_cookies === null ? {} : { secure_cookies: d.secure_cookies }),
+    demo: d.demo,
+  })
+  return { path: '/ui', app: app as unknown as Hono }
+}
+
 async function sealConfig(config: ResolvedConfig): Promise<SealerConfig | undefined> {
   const seal = config.seal
   if (seal === null) return undefined
@@ -147,28 +173,31 @@ export async function createAirlockFromConfig(
         auth,
         base_path: config.server.base_path,
         body_limit: config.server.body_limit,
-        mount: slack
-          ? [
-              {
-                path: slack.path,
-                app: slackInteractions(airlock, {
-                  bot_token: slack.bot_token,
-                  signing_secret: slack.signing_secret,
-                  users: Object.fromEntries(
-                    Object.entries(slack.users).map(([id, u]) => [
-                      id,
-                      {
-                        actor_id: u.actor_id,
-                        roles: u.roles,
-                        ...(u.tenant_id ? { tenant_id: u.tenant_id } : {}),
-                      },
-                    ]),
-                  ),
-                  ...(slack.api_base_url === null ? {} : { api_base_url: slack.api_base_url }),
-                }),
-              },
-            ]
-          : [],
+        mount: [
+          ...(slack
+            ? [
+                {
+                  path: slack.path,
+                  app: slackInteractions(airlock, {
+                    bot_token: slack.bot_token,
+                    signing_secret: slack.signing_secret,
+                    users: Object.fromEntries(
+                      Object.entries(slack.users).map(([id, u]) => [
+                        id,
+                        {
+                          actor_id: u.actor_id,
+                          roles: u.roles,
+                          ...(u.tenant_id ? { tenant_id: u.tenant_id } : {}),
+                        },
+                      ]),
+                    ),
+                    ...(slack.api_base_url === null ? {} : { api_base_url: slack.api_base_url }),
+                  }),
+                },
+              ]
+            : []),
+          ...(config.dashboard.enabled ? [await dashboardMount(config, airlock, auth, sources)] : []),
+        ],
       },
       server: config.server,
       config,

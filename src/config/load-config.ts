@@ -333,6 +333,14 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       banner: parsed.server.banner ?? null,
     },
     mcp: parsed.mcp ?? null,
+    dashboard: {
+      enabled: parsed.dashboard.enabled,
+      auditor_roles: parsed.dashboard.auditor_roles,
+      session_ttl_ms: parsed.dashboard.session_ttl,
+      session_idle_ms: parsed.dashboard.session_idle,
+      secure_cookies: parsed.dashboard.secure_cookies ?? null,
+      demo: parsed.dashboard.demo,
+    },
     unknown_actions: parsed.unknown_actions,
     audit_checks: parsed.audit_checks,
   }

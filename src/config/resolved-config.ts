@@ -114,6 +114,17 @@ export interface ResolvedLimitsConfig {
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
+/** The dashboard served at `<base_path>/ui`. */
+export interface DashboardConfig {
+  readonly enabled: boolean
+  readonly auditor_roles: readonly string[]
+  readonly session_ttl_ms: number
+  readonly session_idle_ms: number
+  /** Null: set `Secure` when the request came over HTTPS. */
+  readonly secure_cookies: boolean | null
+  readonly demo: boolean
+}
+
 /** Settings of `airlock serve`. */
 export interface ServerConfig {
   readonly host: string
@@ -167,6 +178,7 @@ export interface ResolvedConfig {
   readonly server: ServerConfig
   /** How MCP tool calls are governed; null when the file has no `mcp` section. */
   readonly mcp: McpConfig | null
+  readonly dashboard: DashboardConfig
   readonly unknown_actions: 'deny' | 'evaluate'
   readonly audit_checks: boolean
 }

@@ -126,6 +126,8 @@ export function auditQuery(max: number) {
     status: auditStatusSchema.optional(),
     request_id: filterText.optional(),
     approval_id: filterText.optional(),
+    target: filterText.optional(),
+    rule: filterText.optional(),
     since: isoTime.optional().describe('Inclusive lower bound on ts'),
     until: isoTime.optional().describe('Exclusive upper bound on ts'),
     ...pageQuery(max),

@@ -223,6 +223,10 @@ export interface AuditFilter {
   readonly status?: AuditStatus
   readonly request_id?: string
   readonly approval_id?: string
+  /** Target id. Read from the event body: combine with an indexed field on large chains. */
+  readonly target?: string
+  /** Name of the deciding rule. Read from the event body, like `target`. */
+  readonly rule?: string
   /** Inclusive ISO lower bound on `ts`. */
   readonly since?: string
   /** Exclusive ISO upper bound on `ts`. */
@@ -244,6 +248,44 @@ export interface AuditStore {
   range(after: number, limit: number): Promise<readonly AuditEvent[]>
   /** The last event's seq and hash, or null for an empty chain. */
   head(): Promise<{ seq: number; hash: string } | null>
+  /** Aggregates of one tenant's events in a time range (the dashboard's overview). */
+  stats(query: AuditStatsQuery): Promise<AuditStats>
+}
+
+/** What {@link AuditStore.stats} aggregates over. */
+export interface AuditStatsQuery {
+  readonly tenant_id: string
+  /** Inclusive ISO lower bound on `ts`. */
+  readonly since: string
+  /** Exclusive ISO upper bound on `ts`. */
+  readonly until: string
+  /** Width of a time bucket in seconds; buckets start at multiples of it since the Unix epoch. */
+  readonly bucket_s: number
+  /** How many top actions and actors to return. */
+  readonly top: number
+}
+
+/** A name and how often it occurred. */
+export interface AuditCount {
+  readonly name: string
+  readonly count: number
+}
+
+/** Aggregates of a tenant's audit events in a time range. */
+export interface AuditStats {
+  /** Request endings per bucket: `allowed`, `executed`, `denied`, `held` and `failed` events only; empty buckets are left out. */
+  readonly buckets: readonly {
+    readonly start: string
+    readonly status: AuditStatus
+    readonly count: number
+  }[]
+  /** Most requested actions and most active actors (allowed, started, denied and held events), most first. */
+  readonly top_actions: readonly AuditCount[]
+  readonly top_actors: readonly AuditCount[]
+  /** Milliseconds from `held` to the first `approved` or `rejected`, for approvals decided in the range. */
+  readonly approval_latencies_ms: readonly number[]
+  /** Denials by a rate limit or circuit breaker, by limit kind (`rate`, `breaker`). */
+  readonly limit_trips: readonly AuditCount[]
 }
 
 // --------------------------------------------------------------------- store

@@ -72,6 +72,7 @@ keys: { key_file: ./.airlock/signing-key.json }
 auth:
   identity_tokens: { audience: ${AUDIENCE} }
 server: { log_level: warn, shutdown_timeout: 5s }
+dashboard: { enabled: false } # the CLI runs from source here; the dashboard has its own browser tests
 ${extra}`,
   )
   return file

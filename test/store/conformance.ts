@@ -670,6 +670,92 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(await seqs({ tenant_id: 'acme', since: at(2) })).toEqual([5, 4, 2])
       })
 
+      it('filters by target and deciding rule', async () => {
+        await store.audit.append([
+          sampleEvent({ target: 'prod-db', rule: 'hold-prod' }),
+          sampleEvent({ target: 'dev-db', rule: 'allow-dev' }),
+          sampleEvent({ target: 'prod-db', rule: 'deny-all' }),
+          sampleEvent({ target: null, rule: null }),
+        ])
+        const seqs = async (filter: Parameters<Store['audit']['list']>[0]) =>
+          (await store.audit.list(filter, 100)).items.map((e) => e.seq)
+        expect(await seqs({ target: 'prod-db' })).toEqual([3, 1])
+        expect(await seqs({ rule: 'allow-dev' })).toEqual([2])
+        expect(await seqs({ target: 'prod-db', rule: 'hold-prod' })).toEqual([1])
+        expect(await seqs({ target: 'nowhere' })).toEqual([])
+      })
+
+      it('aggregates a tenant’s time range: buckets, top names, approval latency, limit trips', async () => {
+        await store.audit.append([
+          sampleEvent({ ts: at(10), action: 'deploy', actor: 'alice', status: 'allowed', decision: 'allow' }),
+          sampleEvent({ ts: at(20), action: 'deploy', actor: 'bob', status: 'allowed', decision: 'allow' }),
+          sampleEvent({ ts: at(70), action: 'drop', actor: 'bob', status: 'held', approval_id: 'apr-a' }),
+          sampleEvent({ ts: at(75), action: 'drop', actor: 'bob', status: 'notified', approval_id: 'apr-a' }),
+          sampleEvent({
+            ts: at(100),
+            action: 'drop',
+            actor: 'carol',
+            status: 'approved',
+            approval_id: 'apr-a',
+          }),
+          sampleEvent({ ts: at(130), action: 'drop', actor: 'bob', status: 'failed' }),
+          sampleEvent({
+            ts: at(140),
+            action: 'deploy',
+            actor: 'bob',
+            status: 'denied',
+            decision: 'deny',
+            context: { code: 'RATE_LIMITED', limit: 'rate' },
+          }),
+          sampleEvent({
+            ts: at(150),
+            action: 'deploy',
+            actor: 'bob',
+            status: 'denied',
+            decision: 'deny',
+            context: { code: 'RATE_LIMITED', limit: 'breaker' },
+          }),
+          sampleEvent({ ts: at(160), tenant_id: 'globex', action: 'deploy', status: 'allowed' }),
+          sampleEvent({ ts: at(9999), action: 'late', status: 'allowed' }),
+        ])
+        const stats = await store.audit.stats({
+          tenant_id: 'acme',
+          since: at(0),
+          until: at(3600),
+          bucket_s: 60,
+          top: 2,
+        })
+        expect(stats.buckets).toEqual([
+          { start: at(0), status: 'allowed', count: 2 },
+          { start: at(60), status: 'held', count: 1 },
+          { start: at(120), status: 'denied', count: 2 },
+          { start: at(120), status: 'failed', count: 1 },
+        ])
+        expect(stats.top_actions).toEqual([
+          { name: 'deploy', count: 4 },
+          { name: 'drop', count: 1 },
+        ])
+        expect(stats.top_actors).toEqual([
+          { name: 'bob', count: 4 },
+          { name: 'alice', count: 1 },
+        ])
+        expect(stats.approval_latencies_ms).toEqual([30_000])
+        expect(stats.limit_trips).toEqual([
+          { name: 'breaker', count: 1 },
+          { name: 'rate', count: 1 },
+        ])
+        await expectCode(
+          store.audit.stats({ tenant_id: 'acme', since: at(10), until: at(0), bucket_s: 60, top: 5 }),
+          'BAD_REQUEST',
+          /since/,
+        )
+        await expectCode(
+          store.audit.stats({ tenant_id: 'acme', since: at(0), until: at(60), bucket_s: 0, top: 5 }),
+          'BAD_REQUEST',
+          /bucket_s/,
+        )
+      })
+
       it('pages through a filtered list without gaps or repeats', async () => {
         await store.audit.append(
           Array.from({ length: 25 }, (_, i) => sampleEvent({ tenant_id: i % 2 === 0 ? 'acme' : 'globex' })),

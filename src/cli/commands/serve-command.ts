@@ -5,6 +5,7 @@ import type { Airlock } from '../../airlock.js'
 import { createAirlockFromConfig } from '../../config/create-airlock-from-config.js'
 import { findConfigFile, loadConfig } from '../../config/load-config.js'
 import type { ResolvedConfig } from '../../config/resolved-config.js'
+import { DEMO_TICKET, seedDemo } from '../../dashboard/demo-seed.js'
 import { startServer } from '../../server/start-server.js'
 import type { CliIo } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
@@ -94,6 +95,7 @@ export function registerServe(program: Command, io: CliIo): void {
         ...(flags.store === undefined ? {} : { store: storeFromFlag(io, flags.store) }),
       })
       const { airlock, httpOptions, server } = configured
+      const seeded = config.dashboard.demo ? await seedDemo(airlock) : 0
       let running: Awaited<ReturnType<typeof startServer>>
       try {
         running = await startServer({
@@ -120,6 +122,12 @@ export function registerServe(program: Command, io: CliIo): void {
         `airlock ${VERSION} serving ${shown} (${airlock.store.kind} store, ${airlock.actions().length} actions)\n`,
       )
       if (server.banner !== null) io.stderr.write(`${server.banner}\n`)
+      if (seeded > 0) {
+        io.stderr.write(
+          `demo: seeded ${seeded} sample requests (ticket ${DEMO_TICKET}) into the empty audit chain\n`,
+        )
+      }
+      if (config.dashboard.enabled) io.stderr.write(`dashboard: ${running.url}${base}/ui\n`)
       if (config.auth.anonymous) {
         io.stderr.write('warning: auth is anonymous: anyone who can reach this port may call actions\n')
       }

@@ -12,6 +12,8 @@ const FILTER_FIELDS = [
   'status',
   'request_id',
   'approval_id',
+  'target',
+  'rule',
   'since',
   'until',
 ] as const

@@ -14,10 +14,17 @@ export const AUDIT_EQUALITY_FIELDS = [
   'approval_id',
 ] as const
 
+/**
+ * Filter fields read from the stored event body rather than a column: the SQL
+ * stores compare them with a JSON extraction, so they narrow a scan that an
+ * indexed field or the seq order drives.
+ */
+export const AUDIT_BODY_FIELDS = ['target', 'rule'] as const
+
 /** Drops undefined fields and normalises the time bounds, so equal filters encode equal cursors. */
 export function normaliseAuditFilter(filter: AuditFilter): AuditFilter {
   const clean: Record<string, string> = {}
-  for (const field of AUDIT_EQUALITY_FIELDS) {
+  for (const field of [...AUDIT_EQUALITY_FIELDS, ...AUDIT_BODY_FIELDS]) {
     const value = filter[field]
     if (value === undefined) continue
     if (typeof value !== 'string') throw badRequest(`audit filter ${field} must be a string`)
@@ -30,7 +37,7 @@ export function normaliseAuditFilter(filter: AuditFilter): AuditFilter {
 
 /** Whether an event passes a normalised filter (the memory store's WHERE clause). */
 export function matchesAuditFilter(event: AuditEvent, filter: AuditFilter): boolean {
-  for (const field of AUDIT_EQUALITY_FIELDS) {
+  for (const field of [...AUDIT_EQUALITY_FIELDS, ...AUDIT_BODY_FIELDS]) {
     const value = filter[field]
     if (value !== undefined && event[field] !== value) return false
   }

@@ -9,7 +9,7 @@
 import type { AuditEvent } from '../../audit/audit-event.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page } from '../store.js'
 import { type ApprovalRow, rowToApproval } from './approval-row.js'
-import { AUDIT_EQUALITY_FIELDS, normaliseAuditFilter } from './audit-filter.js'
+import { AUDIT_BODY_FIELDS, AUDIT_EQUALITY_FIELDS, normaliseAuditFilter } from './audit-filter.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { checkLimit, MAX_LIST_LIMIT } from './limit.js'
 import { type LinkedEvent, readEvent } from './link-batch.js'
@@ -87,12 +87,17 @@ export function auditListQuery(
   limit: number,
   cursor: string | null | undefined,
   placeholder: Placeholder,
+  /** The dialect's expression for a top-level field of the JSON body (filters not kept in columns). */
+  bodyField: (field: string) => string,
 ): SqlQuery & { readPage(rows: readonly AuditRow[]): Page<AuditEvent> } {
   checkLimit(limit, MAX_LIST_LIMIT)
   const clean = normaliseAuditFilter(filter)
   const c = new Conditions(placeholder)
   for (const field of AUDIT_EQUALITY_FIELDS) {
     if (clean[field] !== undefined) c.add(`${field} = ${c.bind(clean[field])}`)
+  }
+  for (const field of AUDIT_BODY_FIELDS) {
+    if (clean[field] !== undefined) c.add(`${bodyField(field)} = ${c.bind(clean[field])}`)
   }
   if (clean.since !== undefined) c.add(`ts >= ${c.bind(clean.since)}`)
   if (clean.until !== undefined) c.add(`ts < ${c.bind(clean.until)}`)

@@ -36,6 +36,7 @@ import type {
   Store,
   VoteResult,
 } from '../store.js'
+import { memoryAuditStats } from './memory-audit-stats.js'
 
 interface IdempotencyRecord {
   fingerprint: string
@@ -314,6 +315,9 @@ function memoryAudit(): AuditStore {
     },
     async head() {
       return head.seq === 0 ? null : { ...head }
+    },
+    async stats(query) {
+      return memoryAuditStats(events, query)
     },
   }
 }

@@ -23,6 +23,7 @@ import {
   readAuditRow,
 } from '../internal/sql-query.js'
 import type { AuditStore } from '../store.js'
+import { postgresAuditStats } from './postgres-audit-stats.js'
 import type { PostgresConnection } from './postgres-connection.js'
 
 const COLUMN_COUNT = 13
@@ -79,7 +80,7 @@ export function postgresAudit(c: PostgresConnection): AuditStore {
   return {
     append: (inputs) => append(c, sql, inputs),
     async list(filter, limit, cursor) {
-      const q = auditListQuery(sql.events, filter, limit, cursor, (i) => `$${i}`)
+      const q = auditListQuery(sql.events, filter, limit, cursor, (i) => `$${i}`, (f) => `(body::jsonb) ->> '${f}'`)
       return q.readPage(await c.query<AuditRow>('audit.list', q.sql, [...q.params]))
     },
     async range(after, limit) {
@@ -90,6 +91,9 @@ export function postgresAudit(c: PostgresConnection): AuditStore {
     async head() {
       const [row] = await c.query<{ seq: string; hash: string }>('audit.head', sql.head)
       return row && Number(row.seq) > 0 ? { seq: Number(row.seq), hash: row.hash } : null
+    },
+    async stats(statsQuery) {
+      return postgresAuditStats((text, values) => c.query('audit.stats', text, [...values]), c.s, statsQuery)
     },
   }
 }

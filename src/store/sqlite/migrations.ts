@@ -87,4 +87,14 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       `INSERT INTO airlock_audit_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}')`,
     ],
   },
+  {
+    version: 2,
+    name: 'audit indexes for the dashboard: filters by action, actor and status in seq order; time ranges (covering the overview aggregates)',
+    statements: [
+      'CREATE INDEX airlock_audit_tenant_action ON airlock_audit_events (tenant_id, action, seq)',
+      'CREATE INDEX airlock_audit_tenant_actor ON airlock_audit_events (tenant_id, actor, seq)',
+      'CREATE INDEX airlock_audit_tenant_status ON airlock_audit_events (tenant_id, status, seq)',
+      'CREATE INDEX airlock_audit_tenant_ts ON airlock_audit_events (tenant_id, ts, status, action, actor, approval_id)',
+    ],
+  },
 ]

@@ -21,6 +21,7 @@ import {
   readAuditRow,
 } from '../internal/sql-query.js'
 import type { AuditStore } from '../store.js'
+import { sqliteAuditStats } from './sqlite-audit-stats.js'
 import type { SqliteConnection } from './sqlite-connection.js'
 
 const HEAD = 'SELECT seq, hash FROM airlock_audit_head WHERE id = 1'
@@ -46,7 +47,7 @@ export function sqliteAudit(c: SqliteConnection): AuditStore {
   return {
     append: async (inputs) => append(c, inputs),
     async list(filter, limit, cursor) {
-      const q = auditListQuery('airlock_audit_events', filter, limit, cursor, () => '?')
+      const q = auditListQuery('airlock_audit_events', filter, limit, cursor, () => '?', (f) => `json_extract(body, '$.${f}')`)
       return q.readPage(c.read('audit.list', () => c.stmt(q.sql).all(...q.params)) as AuditRow[])
     },
     async range(after, limit) {
@@ -58,6 +59,9 @@ export function sqliteAudit(c: SqliteConnection): AuditStore {
     async head() {
       const head = c.read('audit.head', () => c.stmt(HEAD).get()) as ChainHead | undefined
       return head && head.seq > 0 ? { seq: head.seq, hash: head.hash } : null
+    },
+    async stats(query) {
+      return sqliteAuditStats((text, params) => c.read('audit.stats', () => c.stmt(text).all(...params)), query)
     },
   }
 }
