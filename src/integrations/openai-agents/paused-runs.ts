@@ -4,9 +4,9 @@
  * @module
  */
 import { type Agent, RunState, type RunToolApprovalItem } from '@openai/agents'
-import { denialMessage } from '../../approvals/guard/denial-message.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
+import { denialMessage } from '../../guard/denial-message.js'
 import { type Airlock, createSealer, type Principal, type SealerConfig } from '../../index.js'
 import { toDenial } from '../tool-call/govern-tool-call.js'
 import { toolActionName } from '../tool-call/tool-action.js'

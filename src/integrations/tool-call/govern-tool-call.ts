@@ -3,11 +3,12 @@
  *
  * @module
  */
-import type { Denial } from '../../approvals/guard/approval-denied-error.js'
-import { type DenialMessage, denialMessage } from '../../approvals/guard/denial-message.js'
+
 import { canonicalJson } from '../../audit/canonical-json.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
+import type { Denial } from '../../guard/approval-denied-error.js'
+import { type DenialMessage, denialMessage } from '../../guard/denial-message.js'
 import type { Airlock, Approval, Outcome, Principal } from '../../index.js'
 import { type ToolCallScope, toolCallScope } from './tool-action.js'
 

@@ -7,10 +7,10 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { z } from 'zod'
 import type { ActionDefinition, ActionHandler } from '../../actions/action-definition.js'
 import { defineAction } from '../../actions/define-action.js'
-import { jsonSafe, toActionName } from '../../approvals/guard/guarded-action.js'
 import { canonicalJson } from '../../audit/canonical-json.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
+import { jsonSafe, toActionName } from '../../guard/guarded-action.js'
 import type { RiskClass } from '../../policy/risk-matrix.js'
 
 /**

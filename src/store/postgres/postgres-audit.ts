@@ -80,7 +80,14 @@ export function postgresAudit(c: PostgresConnection): AuditStore {
   return {
     append: (inputs) => append(c, sql, inputs),
     async list(filter, limit, cursor) {
-      const q = auditListQuery(sql.events, filter, limit, cursor, (i) => `$${i}`, (f) => `(body::jsonb) ->> '${f}'`)
+      const q = auditListQuery(
+        sql.events,
+        filter,
+        limit,
+        cursor,
+        (i) => `$${i}`,
+        (f) => `(body::jsonb) ->> '${f}'`,
+      )
       return q.readPage(await c.query<AuditRow>('audit.list', q.sql, [...q.params]))
     },
     async range(after, limit) {

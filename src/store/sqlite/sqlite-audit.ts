@@ -47,7 +47,14 @@ export function sqliteAudit(c: SqliteConnection): AuditStore {
   return {
     append: async (inputs) => append(c, inputs),
     async list(filter, limit, cursor) {
-      const q = auditListQuery('airlock_audit_events', filter, limit, cursor, () => '?', (f) => `json_extract(body, '$.${f}')`)
+      const q = auditListQuery(
+        'airlock_audit_events',
+        filter,
+        limit,
+        cursor,
+        () => '?',
+        (f) => `json_extract(body, '$.${f}')`,
+      )
       return q.readPage(c.read('audit.list', () => c.stmt(q.sql).all(...q.params)) as AuditRow[])
     },
     async range(after, limit) {
@@ -61,7 +68,10 @@ export function sqliteAudit(c: SqliteConnection): AuditStore {
       return head && head.seq > 0 ? { seq: head.seq, hash: head.hash } : null
     },
     async stats(query) {
-      return sqliteAuditStats((text, params) => c.read('audit.stats', () => c.stmt(text).all(...params)), query)
+      return sqliteAuditStats(
+        (text, params) => c.read('audit.stats', () => c.stmt(text).all(...params)),
+        query,
+      )
     },
   }
 }
