@@ -37,6 +37,7 @@ beforeAll(async () => {
     `store: memory
 policies: [./policies.yaml]
 auth: { anonymous: true }
+dashboard: { enabled: false }
 mcp:
   wait: 0s
   proxy:
