@@ -1,6 +1,6 @@
 import { outcomeResponse } from '../outcome-response.js'
 import { actionNameParams, executeBody, idempotencyHeaders } from '../request-schemas.js'
-import { defineRoute, type HttpEnv, type Route } from '../route.js'
+import { defineRoute, type Route } from '../route.js'
 import { toWireAction } from '../to-wire.js'
 import {
   actionListSchema,
