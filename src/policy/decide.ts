@@ -1,12 +1,14 @@
 /**
- * The authorize stage as a pure function: registry + inventory + engine → Decision.
+ * The pure evaluation of one request: resolve the action and target,
+ * validate (`pipeline/validate/`), then the policy engine's verdict. The
+ * pipeline's resolve stage and the standalone `decide()` both run it.
  *
  * @module
  */
 import type { ActionDefinition, ParamIssue } from '../actions/action-definition.js'
 import type { Principal } from '../identity/principal.js'
 import type { Target } from '../inventory/target.js'
-import { targetTypeMismatch } from '../inventory/target-type-mismatch.js'
+import { validateRequest } from '../pipeline/validate/validate-request.js'
 import type { Decision, DecisionResult } from './decision.js'
 import type { PolicyRequest } from './policy-rule.js'
 import { effectiveRisk, type RiskClass } from './risk-matrix.js'
@@ -48,18 +50,38 @@ export interface Evaluation {
   readonly stage: 'resolve' | 'validate' | 'target' | 'policy'
 }
 
-function formatIssues(issues: readonly ParamIssue[]): string {
-  return issues.map((i) => i.message).join('; ')
+/** The request's facts every decision about it repeats, whatever the verdict. */
+function decisionOf(
+  request: CheckRequest,
+  risk_class: RiskClass,
+  effective_risk: RiskClass,
+): (
+  decision: DecisionResult,
+  reason: string,
+  rule: string | null,
+  param_errors?: readonly ParamIssue[],
+) => Decision {
+  return (decision, reason, rule, param_errors = []) => ({
+    decision,
+    reason,
+    rule,
+    action: request.action,
+    target: request.target ?? null,
+    caller: request.caller?.actor_id ?? 'anonymous',
+    risk_class,
+    effective_risk,
+    param_errors,
+    ticket_id: request.ticket_id ?? null,
+  })
 }
 
 /**
  * Decides one request.
  *
- * @remarks Order: resolve the action (unknown → deny), validate inputs
- * (always, even when empty), check the target's type against the action's
- * `target_types`, then the policy rules. An unknown target makes the
- * effective risk `critical`; an action that takes no typed target and was
- * given none keeps its own risk.
+ * @remarks Order: resolve the action (unknown → deny), validate inputs and
+ * the target's type (`pipeline/validate/`), then the policy rules. An
+ * unknown target makes the effective risk `critical`; an action that takes
+ * no typed target and was given none keeps its own risk.
  */
 export function evaluateRequest(deps: DecideDeps, request: CheckRequest): Evaluation {
   const definition = deps.getAction(request.action)
@@ -70,58 +92,21 @@ export function evaluateRequest(deps: DecideDeps, request: CheckRequest): Evalua
     target_id === null && definition !== undefined && definition.target_types.length === 0
       ? risk_class
       : effectiveRisk(risk_class, target?.sensitivity)
-  const caller = request.caller
+  const build = decisionOf(request, risk_class, effective_risk)
   const args = request.params ?? {}
 
-  const build = (
-    decision: DecisionResult,
-    reason: string,
-    rule: string | null,
-    param_errors: readonly ParamIssue[] = [],
-  ): Decision => ({
-    decision,
-    reason,
-    rule,
-    action: request.action,
-    target: target_id,
-    caller: caller?.actor_id ?? 'anonymous',
-    risk_class,
-    effective_risk,
-    param_errors,
-    ticket_id: request.ticket_id ?? null,
-  })
-
   if (definition === undefined && (deps.unknown_actions ?? 'deny') === 'deny') {
-    return {
-      decision: build('deny', `Unknown action: ${request.action}`, null),
-      definition,
-      target,
-      inputs: undefined,
-      stage: 'resolve',
-    }
+    const decision = build('deny', `Unknown action: ${request.action}`, null)
+    return { decision, definition, target, inputs: undefined, stage: 'resolve' }
   }
-
   let inputs: unknown = args
   if (definition !== undefined) {
-    const validated = definition.validate(args)
-    if (!validated.ok) {
-      return {
-        decision: build(
-          'deny',
-          `Invalid parameters: ${formatIssues(validated.issues)}`,
-          null,
-          validated.issues,
-        ),
-        definition,
-        target,
-        inputs: undefined,
-        stage: 'validate',
-      }
+    const validation = validateRequest(definition, args, target)
+    if (!validation.ok) {
+      const decision = build('deny', validation.reason, null, validation.issues)
+      return { decision, definition, target, inputs: validation.inputs, stage: validation.stage }
     }
-    inputs = validated.value
-    const mismatch = targetTypeMismatch(definition, target)
-    if (mismatch !== null)
-      return { decision: build('deny', mismatch, null), definition, target, inputs, stage: 'target' }
+    inputs = validation.inputs
   }
 
   const verdict = deps.evaluate({
@@ -130,10 +115,10 @@ export function evaluateRequest(deps: DecideDeps, request: CheckRequest): Evalua
     // Rules judge the inputs the handler will receive (after the schema's
     // defaults and transforms), never the raw ones: otherwise ' KUBE-SYSTEM '
     // could pass a rule about 'kube-system' and still arrive as 'kube-system'.
-    args: (definition === undefined ? args : inputs) as Readonly<Record<string, unknown>>,
+    args: inputs as Readonly<Record<string, unknown>>,
     target_id,
     target,
-    caller,
+    caller: request.caller,
     risk_class,
     effective_risk,
     ticket_id: request.ticket_id ?? null,

@@ -1,10 +1,11 @@
 /**
- * Resolve and validate: find the action and the target, validate the inputs
- * against the action's schema (defaults and transforms applied), check the
- * target's type, and take the policy engine's verdict on what is left.
+ * Resolve: find the action and the target, then hand the inputs to the
+ * validate stage (`pipeline/validate/`) and take the policy engine's verdict
+ * on what passed.
  *
  * The work itself is the pure `evaluateRequest` (policy/decide.ts), shared
- * with the standalone `decide()`; its `stage` says which step denied.
+ * with the standalone `decide()`; its `stage` says which step denied
+ * (`resolve`: unknown action; `validate`, `target`: see validate; `policy`).
  *
  * Reads: the action source, the target source, the policy engine, the clock.
  * Writes: nothing. No I/O, so it is safe to call any number of times (the
