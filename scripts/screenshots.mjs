@@ -12,6 +12,7 @@ import { loadConfig } from '../dist/config/load-config.js'
 import { seedDemo } from '../dist/dashboard/demo-seed.js'
 import { localPrincipal } from '../dist/identity/principal.js'
 import { startServer } from '../dist/server/start-server.js'
+import { chromiumLaunchOptions } from './chromium-options.mjs'
 
 const APPROVER_KEY = 'ak_demo_approver_3Hs6Kd1WfZ0bJe5u'
 const OUT = resolve('docs/images')
@@ -58,21 +59,7 @@ const server = await startServer({
   logger: silent,
 })
 
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.AIRLOCK_CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-  viewport: { width: 1280, height: 900 },
-})
+const context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions())
 try {
   const page = await context.newPage()
   await page.goto(`${server.url}/ui/sign-in?next=%2Fui%2Finbox`)

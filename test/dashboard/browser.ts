@@ -8,19 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium } from 'playwright-core'
-
-export const CHROMIUM = process.env.AIRLOCK_CHROMIUM ?? '/usr/bin/chromium'
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+import { CHROMIUM, chromiumLaunchOptions } from '../../scripts/chromium-options.mjs'
 
 /** A browser with a fresh profile; `close()` removes the profile too. */
 export async function launchBrowser(
@@ -32,12 +20,7 @@ export async function launchBrowser(
     )
   }
   const profile = await mkdtemp(join(tmpdir(), 'airlock-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport,
-  })
+  const context = await chromium.launchPersistentContext(profile, chromiumLaunchOptions(viewport))
   return {
     context,
     close: async () => {
