@@ -52,7 +52,7 @@ export interface TransparencyLog {
   start(): Promise<void>
   /** One pass: integrate what is committed, checkpoint when due. */
   tick(): Promise<void>
-  /** Signs and stores a checkpoint of the integrated tree now (returns the existing one when nothing grew). */
+  /** Integrates what is committed, then signs and stores a checkpoint now (the existing one when nothing grew). */
   checkpoint(): Promise<StoredCheckpoint>
   /** Stops the background passes, integrates what is committed and checkpoints it. */
   stop(): Promise<void>
@@ -142,6 +142,7 @@ export function createTransparencyLog(options: TransparencyLogOptions): Transpar
     checkpoint: async () => {
       let out: StoredCheckpoint | undefined
       await serial(async () => {
+        await integrateCommitted(store)
         out = await checkpoint()
       })
       return out!
