@@ -40,8 +40,7 @@ export function decodeProof(proof: unknown): Uint8Array[] {
   if (!Array.isArray(proof)) throw new TypeError('the proof must be an array of base64 hashes')
   return proof.map((p, i) => {
     const bytes = typeof p === 'string' ? Buffer.from(p, 'base64') : undefined
-    if (bytes?.length !== 32)
-      throw new TypeError(`proof item ${i} is not the base64 of a 32-byte hash`)
+    if (bytes?.length !== 32) throw new TypeError(`proof item ${i} is not the base64 of a 32-byte hash`)
     return new Uint8Array(bytes)
   })
 }
