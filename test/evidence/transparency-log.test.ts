@@ -200,3 +200,23 @@ describe('tamper evidence (sqlite)', () => {
     await store.close()
   })
 })
+
+describe('audit verify and the indexed columns', () => {
+  it('reports a forged actor column like a forged body', async () => {
+    const { verifyStore } = await import('../../src/audit/verify-chain.js')
+    const path = join(dir, `c-${n++}.db`)
+    const store = sqliteStore({ path })
+    await store.migrate()
+    await store.audit.append([sampleEvent(), sampleEvent(), sampleEvent()])
+    expect(await verifyStore(store)).toMatchObject({ valid: true, count: 3 })
+    const db = new Database(path)
+    db.prepare("UPDATE airlock_audit_events SET actor = 'someone-else' WHERE seq = 2").run()
+    db.close()
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      seq: 2,
+      reason: expect.stringMatching(/actor column/),
+    })
+    await store.close()
+  })
+})
