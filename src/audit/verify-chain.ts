@@ -3,12 +3,23 @@
  *
  * @module
  */
-import type { AuditStore } from '../store/store.js'
+import type { AuditIndexedColumns, AuditStore, MerkleStore } from '../store/store.js'
 import type { AuditEvent } from './audit-event.js'
 import { chainHash, GENESIS_HASH } from './hash-chain.js'
 
-/** An event to verify, optionally with the line it came from (named in the reason). */
-export type ChainItem = AuditEvent | { readonly line: number; readonly event: AuditEvent }
+/** An event to verify, optionally with the line it came from (named in the reason) or the columns stored beside it. */
+export type ChainItem =
+  | AuditEvent
+  | { readonly line: number; readonly event: AuditEvent }
+  | { readonly event: AuditEvent; readonly columns: AuditIndexedColumns }
+
+/** The first stored column that differs from the hashed body, or null. */
+export function forgedColumn(event: AuditEvent, columns: AuditIndexedColumns): string | null {
+  for (const key of Object.keys(columns) as (keyof AuditIndexedColumns)[]) {
+    if (columns[key] !== (event[key] ?? null)) return key
+  }
+  return null
+}
 
 /** Outcome of a verification: `count` events verified before the first problem. */
 export type ChainVerification =
@@ -45,7 +56,8 @@ export async function verifyChain(
   let prev = options.after?.hash ?? GENESIS_HASH
   let count = 0
   for await (const item of events) {
-    const line = 'event' in item ? item.line : undefined
+    const line = 'line' in item ? item.line : undefined
+    const columns = 'columns' in item ? item.columns : undefined
     const event = 'event' in item ? item.event : item
     const fail = (seq: number, reason: string): ChainVerification => {
       const where = line === undefined ? reason : `line ${line}: ${reason}`
@@ -75,6 +87,13 @@ export async function verifyChain(
       return fail(body.seq, `the event cannot be hashed: ${(error as Error).message}`)
     }
     if (actual !== hash) return fail(body.seq, 'hash does not match the content: the event was modified')
+    const forged = columns ? forgedColumn(event, columns) : null
+    if (forged) {
+      return fail(
+        body.seq,
+        `the stored ${forged} column differs from the hashed event: the event was modified`,
+      )
+    }
     prev = hash
     expected++
     count++
@@ -94,18 +113,24 @@ export interface VerifyStoreOptions {
  * reported too.
  */
 export async function verifyStore(
-  store: { readonly audit: Pick<AuditStore, 'range' | 'head'> },
+  store: {
+    readonly audit: Pick<AuditStore, 'range' | 'head'>
+    readonly merkle?: Pick<MerkleStore, 'indexedColumns'> | undefined
+  },
   options: VerifyStoreOptions = {},
 ): Promise<ChainVerification> {
   const pageSize = options.pageSize ?? 1000
   let last: AuditEvent | undefined
-  async function* pages(): AsyncGenerator<AuditEvent> {
+  async function* pages(): AsyncGenerator<ChainItem> {
     let after = 0
     for (;;) {
       const page = await store.audit.range(after, pageSize)
-      for (const event of page) {
+      // The columns filters read, checked against the body they must come from.
+      const columns = store.merkle ? await store.merkle.indexedColumns(after, pageSize) : []
+      for (const [i, event] of page.entries()) {
         last = event
-        yield event
+        const stored = columns[i]
+        yield stored?.seq === event.seq ? { event, columns: stored } : event
       }
       const tail = page.at(-1)
       if (page.length < pageSize || !tail) return

@@ -33,6 +33,8 @@ export const ErrorCode = {
   SEAL_INVALID: 'SEAL_INVALID',
   /** The store failed or is unreachable. */
   STORE_ERROR: 'STORE_ERROR',
+  /** No audit event, checkpoint or tree size like the one asked for exists (yet). */
+  EVIDENCE_NOT_FOUND: 'EVIDENCE_NOT_FOUND',
   /** Rate limited. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Something that should not happen did. */
@@ -57,6 +59,7 @@ export const HTTP_STATUS = {
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_IN_FLIGHT: 409,
   APPROVAL_NOT_FOUND: 404,
+  EVIDENCE_NOT_FOUND: 404,
   APPROVAL_ALREADY_DECIDED: 409,
   APPROVAL_SELF_DECISION: 403,
   APPROVER_NOT_ALLOWED: 403,

@@ -27,6 +27,7 @@ import { actionRoutes } from './routes/action-routes.js'
 import { approvalRoutes } from './routes/approval-routes.js'
 import { auditRoutes } from './routes/audit-routes.js'
 import { checkRoutes } from './routes/check-routes.js'
+import { evidenceRoutes } from './routes/evidence-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import type { RouteDeps } from './routes/route-deps.js'
 
@@ -182,6 +183,7 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
     ...checkRoutes(deps),
     ...approvalRoutes(deps),
     ...auditRoutes(deps),
+    ...evidenceRoutes(deps),
   ]
   const openapiRoute: Route = {
     method: 'GET',

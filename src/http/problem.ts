@@ -46,6 +46,7 @@ const TITLES: Record<ProblemCode, string> = {
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused',
   IDEMPOTENCY_IN_FLIGHT: 'Request with this idempotency key in progress',
   APPROVAL_NOT_FOUND: 'Approval not found',
+  EVIDENCE_NOT_FOUND: 'Audit evidence not found',
   APPROVAL_ALREADY_DECIDED: 'Approval already decided',
   APPROVAL_SELF_DECISION: 'Cannot decide own request',
   APPROVER_NOT_ALLOWED: 'Approver not allowed',

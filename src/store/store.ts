@@ -288,6 +288,81 @@ export interface AuditStats {
   readonly limit_trips: readonly AuditCount[]
 }
 
+// ------------------------------------------------------------- merkle tree
+
+/** How far the Merkle tree over the audit chain has integrated it. */
+export interface MerkleHead {
+  /** Leaves in the tree: the events up to and including seq `size`. */
+  readonly size: number
+  /** The chain hash of event `size` (the genesis hash when empty): the next event must link to it. */
+  readonly last_hash: string
+}
+
+/** A stored perfect subtree: `2^level` leaves from leaf `index * 2^level`; `hash` is hex. */
+export interface MerkleNode {
+  readonly level: number
+  readonly index: number
+  readonly hash: string
+}
+
+/** A signed checkpoint as stored. */
+export interface StoredCheckpoint {
+  readonly origin: string
+  readonly size: number
+  /** Hex root hash. */
+  readonly root: string
+  /** The whole signed note. */
+  readonly note: string
+  readonly created_at: string
+}
+
+/** The columns stored beside an event's hashed body, as stored (for `audit verify`). */
+export interface AuditIndexedColumns {
+  readonly seq: number
+  readonly id: string
+  readonly ts: string
+  readonly tenant_id: string
+  readonly request_id: string
+  readonly status: string
+  readonly action: string
+  readonly actor: string
+  readonly decision: string | null
+  readonly approval_id: string | null
+}
+
+/**
+ * The RFC 6962 Merkle tree over the audit chain and its signed checkpoints.
+ * Kept apart from the chain's append path: an integrator reads committed
+ * events in chain order and adds them here in its own transactions.
+ */
+export interface MerkleStore {
+  head(): Promise<MerkleHead>
+  /**
+   * Stores `nodes` and moves the head from `from` to `to`, in one transaction.
+   * @remarks Returns false, changing nothing, when the head is no longer
+   * `from` (another integrator, in any process, got there first); so
+   * integrating the same events twice is harmless.
+   */
+  integrate(from: MerkleHead, to: MerkleHead, nodes: readonly MerkleNode[]): Promise<boolean>
+  /** The stored nodes among `keys` (missing ones are left out). */
+  nodes(keys: readonly { level: number; index: number }[]): Promise<readonly MerkleNode[]>
+  /**
+   * Stores a checkpoint. `exists` when the same one is stored already;
+   * `conflict` (nothing stored) when another note holds that origin and size.
+   */
+  addCheckpoint(checkpoint: StoredCheckpoint): Promise<'added' | 'exists' | 'conflict'>
+  /** The largest checkpoint (of `origin`, or of any origin). */
+  latestCheckpoint(origin?: string): Promise<StoredCheckpoint | null>
+  /** Checkpoints, largest first, with `size < before` when given. */
+  checkpoints(limit: number, before?: number | null): Promise<readonly StoredCheckpoint[]>
+  /** The checkpoint of exactly `size` leaves, if one was issued. */
+  checkpointAt(size: number): Promise<StoredCheckpoint | null>
+  /** The seq of the event with this id, or null. */
+  eventSeq(id: string): Promise<number | null>
+  /** The indexed columns of events with `seq > after`, in seq order, at most `limit`. */
+  indexedColumns(after: number, limit: number): Promise<readonly AuditIndexedColumns[]>
+}
+
 // --------------------------------------------------------------------- store
 
 export interface Store {
@@ -297,6 +372,8 @@ export interface Store {
   readonly idempotency: IdempotencyStore
   readonly nonces: NonceStore
   readonly audit: AuditStore
+  /** The Merkle tree and checkpoints over the audit chain (every built-in backend has it). */
+  readonly merkle?: MerkleStore
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>
   /** Throws when the store is unreachable. */

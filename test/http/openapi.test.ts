@@ -40,6 +40,10 @@ describe('GET /openapi.json', () => {
         'POST /approvals/{id}/approve approve',
         'POST /approvals/{id}/reject reject',
         'GET /audit listAudit',
+        'GET /audit/checkpoint latestCheckpoint',
+        'GET /audit/checkpoints listCheckpoints',
+        'GET /audit/consistency auditConsistency',
+        'GET /audit/events/{id}/proof auditEventProof',
         'GET /audit/verify verifyAudit',
       ].sort(),
     )

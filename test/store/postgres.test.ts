@@ -35,7 +35,7 @@ describe('postgres store', () => {
     const stores = Array.from({ length: 6 }, () => postgresStore({ pool, schema }))
     await Promise.all(stores.map((s) => s.migrate()))
     const { rows } = await pool.query(`SELECT version FROM "${schema}".airlock_migrations`)
-    expect(rows).toEqual([{ version: 1 }, { version: 2 }])
+    expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }])
   })
 
   it('opens and ends its own pool from a connection string', async () => {

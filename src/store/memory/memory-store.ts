@@ -37,6 +37,7 @@ import type {
   VoteResult,
 } from '../store.js'
 import { memoryAuditStats } from './memory-audit-stats.js'
+import { memoryMerkle } from './memory-merkle.js'
 
 interface IdempotencyRecord {
   fingerprint: string
@@ -332,12 +333,14 @@ function memoryAudit(): AuditStore {
  * ```
  */
 export function memoryStore(): Store {
+  const audit = memoryAudit()
   return {
     kind: 'memory',
     approvals: memoryApprovals(),
     idempotency: memoryIdempotency(),
     nonces: memoryNonces(),
-    audit: memoryAudit(),
+    audit,
+    merkle: memoryMerkle(audit),
     async migrate() {},
     async ping() {},
     async close() {},

@@ -97,4 +97,31 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `CREATE INDEX airlock_audit_tenant_ts ON ${s}.airlock_audit_events (tenant_id, ts, status, action, actor, approval_id)`,
     ],
   },
+  {
+    version: 3,
+    name: 'Merkle tree over the audit chain (head, perfect-subtree hashes) and signed checkpoints',
+    statements: (s) => [
+      `CREATE TABLE ${s}.airlock_merkle_head (
+        id integer PRIMARY KEY CHECK (id = 1),
+        size bigint NOT NULL,
+        last_hash text NOT NULL
+      )`,
+      `INSERT INTO ${s}.airlock_merkle_head (id, size, last_hash) VALUES (1, 0, '${GENESIS_HASH}')`,
+      `CREATE TABLE ${s}.airlock_merkle_nodes (
+        level integer NOT NULL,
+        idx bigint NOT NULL,
+        hash bytea NOT NULL,
+        PRIMARY KEY (level, idx)
+      )`,
+      `CREATE TABLE ${s}.airlock_checkpoints (
+        origin text NOT NULL,
+        size bigint NOT NULL,
+        root text NOT NULL,
+        note text NOT NULL,
+        created_at text NOT NULL,
+        PRIMARY KEY (origin, size)
+      )`,
+      `CREATE INDEX airlock_checkpoints_size ON ${s}.airlock_checkpoints (size)`,
+    ],
+  },
 ]

@@ -16,6 +16,7 @@ import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
 import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
 import { postgresIdempotency } from './postgres-idempotency.js'
+import { postgresMerkle } from './postgres-merkle.js'
 import { migratePostgres } from './postgres-migrate.js'
 import { postgresNonces } from './postgres-nonces.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
@@ -42,6 +43,7 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     idempotency: postgresIdempotency(c),
     nonces: postgresNonces(c),
     audit: postgresAudit(c),
+    merkle: postgresMerkle(c),
     migrate: () => migratePostgres(c),
     async ping() {
       await c.query('ping', 'SELECT 1')

@@ -97,4 +97,31 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       'CREATE INDEX airlock_audit_tenant_ts ON airlock_audit_events (tenant_id, ts, status, action, actor, approval_id)',
     ],
   },
+  {
+    version: 3,
+    name: 'Merkle tree over the audit chain (head, perfect-subtree hashes) and signed checkpoints',
+    statements: [
+      `CREATE TABLE airlock_merkle_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        size INTEGER NOT NULL,
+        last_hash TEXT NOT NULL
+      )`,
+      `INSERT INTO airlock_merkle_head (id, size, last_hash) VALUES (1, 0, '${GENESIS_HASH}')`,
+      `CREATE TABLE airlock_merkle_nodes (
+        level INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        hash BLOB NOT NULL,
+        PRIMARY KEY (level, idx)
+      ) WITHOUT ROWID`,
+      `CREATE TABLE airlock_checkpoints (
+        origin TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        root TEXT NOT NULL,
+        note TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (origin, size)
+      )`,
+      'CREATE INDEX airlock_checkpoints_size ON airlock_checkpoints (size)',
+    ],
+  },
 ]

@@ -15,6 +15,7 @@ import { sqliteApprovals } from './sqlite-approvals.js'
 import { sqliteAudit } from './sqlite-audit.js'
 import { configureDatabase, openDatabase, sqliteConnection } from './sqlite-connection.js'
 import { sqliteIdempotency } from './sqlite-idempotency.js'
+import { sqliteMerkle } from './sqlite-merkle.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { sqliteNonces } from './sqlite-nonces.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
@@ -40,6 +41,7 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     idempotency: sqliteIdempotency(c),
     nonces: sqliteNonces(c),
     audit: sqliteAudit(c),
+    merkle: sqliteMerkle(c),
     migrate: async () => migrateSqlite(c),
     async ping() {
       c.read('ping', () => db.prepare('SELECT 1').get())

@@ -1,0 +1,159 @@
+/**
+ * The transparency log beside a running gateway: integrates committed audit
+ * events into the Merkle tree in the background and issues signed
+ * checkpoints every N events or T seconds, and once more on shutdown.
+ *
+ * @remarks Concurrency contract: one pass at a time per instance; across
+ * replicas the store's head check makes integration idempotent and the
+ * tree deterministic, so replicas signing with the same key produce the same
+ * note for a size (Ed25519 is deterministic) and the store keeps one. Before
+ * a checkpoint is stored, a consistency proof from the previous one is built
+ * from the stored nodes and verified: a tree that no longer extends the last
+ * signed one (a rolled-back or edited store) is never signed, so the log
+ * never issues two inconsistent checkpoints for its origin.
+ *
+ * @module
+ */
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
+import type { MerkleStore, StoredCheckpoint } from '../store/store.js'
+import { signCheckpoint } from './checkpoint.js'
+import { type IntegratorStore, integrateCommitted } from './integrate-committed.js'
+import type { NoteSigner } from './note-keys.js'
+import { toHex } from './rfc6962.js'
+import { storeTree } from './store-tree.js'
+import { verifyConsistency } from './verify-proofs.js'
+
+/** Where the log reports background failures. */
+export interface TransparencyLogger {
+  error(object: Record<string, unknown>, message?: string): void
+}
+
+/** Options of {@link createTransparencyLog}. */
+export interface TransparencyLogOptions {
+  readonly store: { readonly audit: IntegratorStore['audit']; readonly merkle?: MerkleStore | undefined }
+  readonly signer: NoteSigner
+  /** The checkpoint origin line. Default: the key name. */
+  readonly origin?: string
+  /** Issue a checkpoint once this many events were integrated since the last. Default 1000. */
+  readonly checkpoint_every?: number
+  /** Issue a checkpoint this long after the last when events arrived since. Default 10 s. */
+  readonly checkpoint_interval_ms?: number
+  /** How often committed events are integrated. Default 500 ms. */
+  readonly poll_interval_ms?: number
+  readonly logger?: TransparencyLogger
+  readonly now?: () => Date
+}
+
+/** A running transparency log. */
+export interface TransparencyLog {
+  readonly origin: string
+  /** Catches up with the committed chain, checkpoints it, and starts the background passes. */
+  start(): Promise<void>
+  /** One pass: integrate what is committed, checkpoint when due. */
+  tick(): Promise<void>
+  /** Integrates what is committed, then signs and stores a checkpoint now (the existing one when nothing grew). */
+  checkpoint(): Promise<StoredCheckpoint>
+  /** Stops the background passes, integrates what is committed and checkpoints it. */
+  stop(): Promise<void>
+}
+
+/** Creates a transparency log over a store with a Merkle capability. */
+export function createTransparencyLog(options: TransparencyLogOptions): TransparencyLog {
+  const merkle = options.store.merkle
+  if (!merkle) {
+    throw new AirlockError(
+      ErrorCode.CONFIG_INVALID,
+      'the store has no Merkle tree capability; use the memory, sqlite or postgres store',
+    )
+  }
+  const store: IntegratorStore = { audit: options.store.audit, merkle }
+  const origin = options.origin ?? options.signer.name
+  const every = options.checkpoint_every ?? 1000
+  const interval = options.checkpoint_interval_ms ?? 10_000
+  const now = options.now ?? (() => new Date())
+  const tree = storeTree(merkle)
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> = Promise.resolve()
+
+  async function checkpoint(): Promise<StoredCheckpoint> {
+    const { size } = await merkle!.head()
+    const last = await merkle!.latestCheckpoint(origin)
+    if (last && last.size === size) return last
+    if (last && last.size > size) {
+      throw new AirlockError(
+        ErrorCode.STORE_ERROR,
+        `the Merkle tree has ${size} leaves but checkpoint ${last.size} was signed: the store was rolled back; refusing to sign`,
+      )
+    }
+    const root = await tree.root(size)
+    if (last) {
+      const proof = await tree.consistency(last.size, size)
+      if (!verifyConsistency(last.size, size, Buffer.from(last.root, 'hex'), root, proof)) {
+        throw new AirlockError(
+          ErrorCode.STORE_ERROR,
+          `the Merkle tree of size ${size} does not extend checkpoint ${last.size}: the store was changed; refusing to sign`,
+        )
+      }
+    }
+    const note = signCheckpoint({ origin, size, root, extensions: [] }, [options.signer])
+    const stored = { origin, size, root: toHex(root), note, created_at: now().toISOString() }
+    const result = await merkle!.addCheckpoint(stored)
+    if (result === 'conflict') {
+      throw new AirlockError(
+        ErrorCode.STORE_ERROR,
+        `another checkpoint of size ${size} exists for ${origin}: two signers share the origin with different keys`,
+      )
+    }
+    return result === 'added' ? stored : ((await merkle!.latestCheckpoint(origin)) ?? stored)
+  }
+
+  async function due(): Promise<boolean> {
+    const { size } = await merkle!.head()
+    const last = await merkle!.latestCheckpoint(origin)
+    if (!last) return true
+    if (size <= last.size) return false
+    return size - last.size >= every || now().getTime() - Date.parse(last.created_at) >= interval
+  }
+
+  async function pass(): Promise<void> {
+    await integrateCommitted(store)
+    if (await due()) await checkpoint()
+  }
+
+  const serial = (fn: () => Promise<void>): Promise<void> => {
+    const next = running.then(fn)
+    running = next.catch(() => undefined)
+    return next
+  }
+
+  return {
+    origin,
+    async start() {
+      await serial(pass)
+      timer = setInterval(() => {
+        void serial(pass).catch((error: unknown) =>
+          options.logger?.error({ err: error }, 'transparency log pass failed'),
+        )
+      }, options.poll_interval_ms ?? 500)
+      timer.unref()
+    },
+    tick: () => serial(pass),
+    checkpoint: async () => {
+      let out: StoredCheckpoint | undefined
+      await serial(async () => {
+        await integrateCommitted(store)
+        out = await checkpoint()
+      })
+      return out!
+    },
+    async stop() {
+      if (timer) clearInterval(timer)
+      timer = undefined
+      await serial(async () => {
+        await integrateCommitted(store)
+        await checkpoint()
+      })
+    },
+  }
+}
