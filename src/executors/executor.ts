@@ -1,7 +1,7 @@
 /**
- * The contract between the run stage and whatever carries an action out:
- * an in-process handler, a subprocess, an HTTP call, the Kubernetes API or
- * AWS. The runner (in `pipeline/run`) owns the order — ticket, credential,
+ * The contract between the run stage and whatever carries out an action that
+ * has no in-process handler (those stay with `pipeline/run/invoke-handler`):
+ * a subprocess, an HTTP call, the Kubernetes API or AWS. The runner (in `pipeline/run`) owns the order — ticket, credential,
  * prechecks, state before, execute, state after, audit, revoke — and an
  * executor only knows how to talk to its system.
  *
