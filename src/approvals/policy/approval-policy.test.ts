@@ -84,11 +84,11 @@ describe('matchArgs', () => {
     expect(() => matchArgs({ env: '(a)\\1' })).toThrow(/invalid regex/)
   })
 
-  it('stays fast on input that makes backtracking engines explode', () => {
+  // A backtracking engine would run for minutes here; the test's budget
+  // catches that without timing a machine that may be busy.
+  it('stays fast on input that makes backtracking engines explode', { timeout: 20_000 }, () => {
     const policy = approvalPolicy(matchArgs({ q: '^(a+)+$' }))
-    const started = performance.now()
     expect(policy.evaluate(guardedCall('x', [{ q: `${'a'.repeat(50_000)}!` }])).hold).toBe(false)
-    expect(performance.now() - started).toBeLessThan(1000)
   })
 })
 

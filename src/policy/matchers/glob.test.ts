@@ -55,10 +55,10 @@ describe('compileGlob', () => {
     expect(matches('?', '😀')).toBe(true)
   })
 
-  it('stays fast on pathological patterns', () => {
-    const start = performance.now()
+  // A backtracking engine would run for minutes here; the test's budget
+  // catches that without timing a machine that may be busy.
+  it('stays fast on pathological patterns', { timeout: 20_000 }, () => {
     expect(matches(`${'*a'.repeat(50)}b`, 'a'.repeat(5000))).toBe(false)
-    expect(performance.now() - start).toBeLessThan(500)
   })
 
   it('recognises glob metacharacters', () => {

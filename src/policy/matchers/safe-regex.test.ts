@@ -38,11 +38,11 @@ describe('compileRegex', () => {
     expect(compileRegex('(?x) a b').ok).toBe(false)
   })
 
-  it('runs a classic ReDoS pattern in linear time', () => {
+  // A backtracking engine would run for minutes here; the test's budget
+  // catches that without timing a machine that may be busy.
+  it('runs a classic ReDoS pattern in linear time', { timeout: 20_000 }, () => {
     const test = compiled('(a+)+$')
     const input = `${'a'.repeat(200_000)}!`
-    const start = performance.now()
     expect(test(input)).toBe(false)
-    expect(performance.now() - start).toBeLessThan(1000)
   })
 })

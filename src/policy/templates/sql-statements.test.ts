@@ -34,10 +34,10 @@ describe('analyzeSql', () => {
 })
 
 describe('analyzeSql on hostile input', () => {
-  it('stays fast on deeply nested UPDATEs and fails toward escalation', () => {
+  // A backtracking analyser would take exponential time here; the test's own
+  // budget catches that without timing a machine that may be busy.
+  it('finishes on deeply nested UPDATEs and fails toward escalation', { timeout: 20_000 }, () => {
     const text = `${'(UPDATE t SET a = 1 WHERE id = 2 '.repeat(5000)}${')'.repeat(5000)}`
-    const started = performance.now()
     expect(analyzeSql(text).unboundedUpdate).toBe(true)
-    expect(performance.now() - started).toBeLessThan(1000)
   })
 })
