@@ -194,19 +194,18 @@ export class ApprovalService {
   }
 
   /**
-   * A decider is "self" when they asked, when they delegated to whoever
-   * asked (an orchestrator approving its worker), or when both act for the
-   * same delegating root (two workers of one orchestrator).
+   * A decider is "self" when the two identities share anyone: the decider
+   * asked, delegated to whoever asked (at any depth), acts on a delegation from
+   * the requester (at any depth), or both act for a common delegator (two
+   * workers of one orchestrator). Comparing only roots let a requester approve
+   * through someone it delegated to further down the chain.
    */
   #isSelf(decider: Principal, approval: Approval): boolean {
     if (approval.requester === decider.actor_id) return true
     const requester = this.open(approval).requester
-    const requesterChain = requester.delegation_chain.map((l) => l.actor_id)
-    if (requesterChain.includes(decider.actor_id)) return true
-    const deciderRoot = decider.delegation_chain[0]?.actor_id
-    return (
-      deciderRoot !== undefined && (requesterChain[0] === deciderRoot || requester.actor_id === deciderRoot)
-    )
+    const requesterSide = new Set([requester.actor_id, ...requester.delegation_chain.map((l) => l.actor_id)])
+    if (requesterSide.has(decider.actor_id)) return true
+    return decider.delegation_chain.some((link) => requesterSide.has(link.actor_id))
   }
 
   /**
