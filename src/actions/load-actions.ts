@@ -10,6 +10,12 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js'
+import {
+  checkExecutionSpec,
+  executionSpecShape,
+  precheckEntrySchema,
+  toExecutionSpec,
+} from '../executors/execution-spec.js'
 import { type FieldPath, parseYaml, validateYaml, type YamlSource } from '../internal/yaml-source.js'
 import type { ActionDefinition, ValidationResult } from './action-definition.js'
 import { actionIssue, rememberActionSource } from './action-locations.js'
@@ -61,7 +67,7 @@ const actionFileSchema = z.strictObject({
   parameters: z.array(parameterSchema).default([]),
   risk_class: z.enum(['low', 'medium', 'high', 'critical'], required),
   target_types: z.array(nonEmpty, required).min(1, 'must list at least one target type'),
-  prechecks: z.array(z.strictObject({ name: nonEmpty, description: z.string(required) })).default([]),
+  prechecks: z.array(precheckEntrySchema).default([]),
   reversible: z.boolean().default(false),
   rollback_action: z
     .string()
@@ -92,6 +98,7 @@ const actionFileSchema = z.strictObject({
   approval_required: z.boolean().default(false),
   approver_roles: z.array(nonEmpty).default([]),
   required_approvals: z.int().min(1).max(100).default(1),
+  ...executionSpecShape,
 })
 
 type ActionFile = z.output<typeof actionFileSchema>
@@ -239,6 +246,7 @@ function buildAction(source: YamlSource, file_sha256: string): ActionDefinition<
   const issues: ConfigIssue[] = []
   checkParameters(source, specs, issues)
   checkReferences(source, file, issues)
+  checkExecutionSpec(source, file, issues)
   if (issues.length > 0) throw new ConfigError(issues)
 
   const check = compileParameterValidator(specs)
@@ -269,6 +277,7 @@ function buildAction(source: YamlSource, file_sha256: string): ActionDefinition<
       credentials: file.credentials ?? null,
       state_fields: file.state_fields,
       rollback_params: file.rollback_params,
+      execution: toExecutionSpec(file),
     }),
     input_schema: Object.freeze(inputJsonSchema(input)),
     validate(inputs: unknown): ValidationResult<Record<string, unknown>> {

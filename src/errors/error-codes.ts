@@ -43,6 +43,20 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** A governed MCP server answered a tool call with an error. */
   UPSTREAM_TOOL_ERROR: 'UPSTREAM_TOOL_ERROR',
+  /** An action's credential could not be fetched; the message names the provider and what it looked for. */
+  CREDENTIAL_UNAVAILABLE: 'CREDENTIAL_UNAVAILABLE',
+  /** A blocking precheck failed, so the action did not run. */
+  PRECHECK_FAILED: 'PRECHECK_FAILED',
+  /** The execution ticket of a run did not validate (expired, replayed, bound to something else). */
+  TICKET_INVALID: 'TICKET_INVALID',
+  /** The executor did not finish within the action's time budget; it was stopped. */
+  EXECUTOR_TIMEOUT: 'EXECUTOR_TIMEOUT',
+  /** The executor ran and the system answered with a failure (non-zero exit, error status). */
+  EXECUTOR_FAILED: 'EXECUTOR_FAILED',
+  /** The action names an executor that is not registered or not configured. */
+  EXECUTOR_UNAVAILABLE: 'EXECUTOR_UNAVAILABLE',
+  /** No undo can be built for this audit event (not executed, not reversible, no state). */
+  ROLLBACK_UNAVAILABLE: 'ROLLBACK_UNAVAILABLE',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
@@ -69,4 +83,11 @@ export const HTTP_STATUS = {
   INTERNAL: 500,
   UPSTREAM_UNAVAILABLE: 502,
   UPSTREAM_TOOL_ERROR: 502,
+  CREDENTIAL_UNAVAILABLE: 503,
+  PRECHECK_FAILED: 409,
+  TICKET_INVALID: 403,
+  EXECUTOR_TIMEOUT: 504,
+  EXECUTOR_FAILED: 502,
+  EXECUTOR_UNAVAILABLE: 501,
+  ROLLBACK_UNAVAILABLE: 409,
 } as const satisfies Record<ErrorCode, number>

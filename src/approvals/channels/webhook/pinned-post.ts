@@ -17,6 +17,12 @@ export interface PinnedPostOptions {
   readonly timeout_ms: number
 }
 
+/** Options of {@link pinnedRequest}: a method other than POST, and a signal that cancels the call. */
+export interface PinnedRequestOptions extends PinnedPostOptions {
+  readonly method: string
+  readonly signal?: AbortSignal
+}
+
 /** A response, or why there is none. `retryable` is false when trying again cannot help. */
 export type PinnedPostResult =
   | { readonly ok: true; readonly status: number; readonly body: string }
@@ -33,10 +39,15 @@ const MAX_RESPONSE_BYTES = 64 * 1024
  * (DNS rebinding) cannot move it. TLS still verifies the certificate against
  * the host name. Redirects are not followed (a 3xx is returned as is).
  */
-export async function pinnedPost(
+export function pinnedPost(url: string, body: string, options: PinnedPostOptions): Promise<PinnedPostResult> {
+  return pinnedRequest(url, body, { ...options, method: 'POST' })
+}
+
+/** {@link pinnedPost} with any method; `body` undefined sends none. The same address checks apply. */
+export async function pinnedRequest(
   url: string,
-  body: string,
-  options: PinnedPostOptions,
+  body: string | undefined,
+  options: PinnedRequestOptions,
 ): Promise<PinnedPostResult> {
   let parsed: URL
   try {
@@ -86,11 +97,15 @@ export async function pinnedPost(
         hostname: host,
         port: parsed.port === '' ? undefined : Number(parsed.port),
         path: `${parsed.pathname}${parsed.search}`,
-        method: 'POST',
-        headers: { ...options.headers, 'content-length': Buffer.byteLength(body).toString() },
+        method: options.method,
+        headers:
+          body === undefined
+            ? { ...options.headers }
+            : { ...options.headers, 'content-length': Buffer.byteLength(body).toString() },
         lookup: pinned,
         agent: false,
         timeout: options.timeout_ms,
+        ...(options.signal ? { signal: options.signal } : {}),
       },
       (res: IncomingMessage) => {
         const chunks: Buffer[] = []
