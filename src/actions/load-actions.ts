@@ -61,7 +61,16 @@ const actionFileSchema = z.strictObject({
   parameters: z.array(parameterSchema).default([]),
   risk_class: z.enum(['low', 'medium', 'high', 'critical'], required),
   target_types: z.array(nonEmpty, required).min(1, 'must list at least one target type'),
-  prechecks: z.array(z.strictObject({ name: nonEmpty, description: z.string(required) })).default([]),
+  prechecks: z
+    .array(
+      z.strictObject({
+        name: nonEmpty,
+        description: z.string(required),
+        // A failing check stops the run unless it is marked advisory.
+        advisory: z.boolean().default(false),
+      }),
+    )
+    .default([]),
   reversible: z.boolean().default(false),
   rollback_action: z
     .string()
@@ -88,6 +97,8 @@ const actionFileSchema = z.strictObject({
     .default([]),
   rollback_params: z.record(z.string(), z.strictObject({ source: z.string(required) })).default({}),
   // Airlock's extensions.
+  /** Which executor carries the action out (see executors/executor.ts); the project default when absent. */
+  executor: z.enum(['dry-run', 'subprocess', 'http', 'kubernetes', 'aws']).nullish(),
   required_scopes: z.array(nonEmpty).default([]),
   approval_required: z.boolean().default(false),
   approver_roles: z.array(nonEmpty).default([]),
@@ -269,6 +280,7 @@ function buildAction(source: YamlSource, file_sha256: string): ActionDefinition<
       credentials: file.credentials ?? null,
       state_fields: file.state_fields,
       rollback_params: file.rollback_params,
+      executor: file.executor ?? null,
     }),
     input_schema: Object.freeze(inputJsonSchema(input)),
     validate(inputs: unknown): ValidationResult<Record<string, unknown>> {
