@@ -52,6 +52,17 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 echo "ensure-services: tmux ok"
 
+# kubectl: the subprocess executor is tested with Debian's real kubectl against a fake API server.
+if [ ! -x /usr/bin/kubectl ]; then
+  echo "ensure-services: installing kubectl"
+  (apt-get update -qq && apt-get install -y -qq kubernetes-client) >/dev/null 2>&1 || true
+fi
+if [ ! -x /usr/bin/kubectl ]; then
+  echo "ensure-services: kubectl is missing and could not be installed (apt-get install kubernetes-client)" >&2
+  exit 1
+fi
+echo "ensure-services: kubectl ok"
+
 # Chromium: the dashboard is tested in a real headless browser (playwright-core drives Debian's chromium).
 if [ ! -x /usr/bin/chromium ]; then
   echo "ensure-services: installing chromium"

@@ -24,6 +24,8 @@ export const configFileSchema = z
   .strictObject({
     store: nonEmpty.default(DEFAULT_CONFIG_STORE),
     actions: pathList.default([]),
+    /** Catalogues shipped in the package, by folder name under catalog/ (e.g. kubernetes, aws). */
+    catalogs: names.default([]),
     modules: pathList.default([]),
     policies: pathList.default([]),
     default_decision: z.enum(DECISION_RESULTS).default('deny'),

@@ -6,8 +6,9 @@
  */
 import { existsSync } from 'node:fs'
 import { dirname, extname, isAbsolute, resolve } from 'node:path'
+import { resolveShippedCatalog } from '../actions/shipped-catalogs.js'
 import { AirlockError } from '../errors/airlock-error.js'
-import { ConfigError } from '../errors/config-error.js'
+import { ConfigError, type ConfigIssue } from '../errors/config-error.js'
 import { createKeySet } from '../identity/tokens/key-set.js'
 import { formatFieldPath, readYamlFile, validateYaml, type YamlSource } from '../internal/yaml-source.js'
 import { DEFAULT_RISK_SCORES } from '../limits/limits-config.js'
@@ -197,6 +198,19 @@ async function resolveKeys(
   return { kind: 'jwks', jwks: keys.jwks, ...common }
 }
 
+/** Shipped catalogue names → their folders, loaded before the project's own actions. */
+function resolveCatalogs(source: YamlSource, catalogs: readonly string[]): string[] {
+  const issues: ConfigIssue[] = []
+  const dirs: string[] = []
+  for (const [i, name] of catalogs.entries()) {
+    const found = resolveShippedCatalog(name)
+    if (found.ok) dirs.push(found.dir)
+    else issues.push(source.issue(['catalogs', i], found.message))
+  }
+  if (issues.length > 0) throw new ConfigError(issues)
+  return dirs
+}
+
 function rateLimit(limit: { max_requests: number; window: number }): RateLimitEntry {
   return { max_requests: limit.max_requests, window_ms: limit.window }
 }
@@ -290,7 +304,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     file,
     dir,
     store,
-    actions: parsed.actions.map(at),
+    actions: [...resolveCatalogs(source, parsed.catalogs), ...parsed.actions.map(at)],
     modules: parsed.modules.map(at),
     policies: parsed.policies.map(at),
     default_decision: parsed.default_decision,
