@@ -92,6 +92,8 @@ const actionFileSchema = z.strictObject({
   approval_required: z.boolean().default(false),
   approver_roles: z.array(nonEmpty).default([]),
   required_approvals: z.int().min(1).max(100).default(1),
+  // Which executor carries the action out (src/executors); absent means the project default.
+  executor: z.enum(['dry-run', 'subprocess', 'http', 'kubernetes', 'aws']).nullish(),
 })
 
 type ActionFile = z.output<typeof actionFileSchema>
@@ -269,6 +271,7 @@ function buildAction(source: YamlSource, file_sha256: string): ActionDefinition<
       credentials: file.credentials ?? null,
       state_fields: file.state_fields,
       rollback_params: file.rollback_params,
+      executor: file.executor ?? null,
     }),
     input_schema: Object.freeze(inputJsonSchema(input)),
     validate(inputs: unknown): ValidationResult<Record<string, unknown>> {
