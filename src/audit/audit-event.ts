@@ -5,7 +5,8 @@ import type { RiskClass } from '../policy/risk-matrix.js'
  * What happened at one stage of one request. `allowed`, `denied`, `held`
  * come from authorize/hold; `started`, `executed`, `failed` from run;
  * `replayed` from claim; `notified`, `approved`, `rejected`, `expired` from
- * an approval and its channels.
+ * an approval and its channels; `policy_loaded`, `policy_rejected` from a
+ * policy reload; `frozen`, `unfrozen` from the kill switch.
  */
 export const AUDIT_STATUSES = [
   'allowed',
@@ -19,6 +20,10 @@ export const AUDIT_STATUSES = [
   'approved',
   'rejected',
   'expired',
+  'policy_loaded',
+  'policy_rejected',
+  'frozen',
+  'unfrozen',
 ] as const
 
 export type AuditStatus = (typeof AUDIT_STATUSES)[number]

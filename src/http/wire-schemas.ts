@@ -32,6 +32,10 @@ const AUDIT_STATUS_SET: Record<AuditStatus, true> = {
   approved: true,
   rejected: true,
   expired: true,
+  policy_loaded: true,
+  policy_rejected: true,
+  frozen: true,
+  unfrozen: true,
 }
 
 /** Every approval state, in lifecycle order. */

@@ -17,6 +17,9 @@ import { ErrorCode } from '../errors/error-codes.js'
 import { IdempotencyGate } from '../idempotency/idempotency-gate.js'
 import { PolicyEngine } from '../policy/policy-engine.js'
 import type { PolicyRule } from '../policy/policy-rule.js'
+import { DifferenceTally } from '../policy/versioning/difference-report.js'
+import { PolicyHolder } from '../policy/versioning/policy-holder.js'
+import { createPolicySet } from '../policy/versioning/policy-set.js'
 import type { Store } from '../store/store.js'
 import { approvalTicket, resume } from './approvals/resume.js'
 import { approve, reject } from './approvals/vote.js'
@@ -27,6 +30,8 @@ import { createChannelNotifier } from './hold/channel-notifier.js'
 import { toPrincipal } from './identify/identify.js'
 import type { PipelineDeps } from './pipeline-deps.js'
 import type { Airlock, AirlockConfig, CheckResult, ExecuteOptions } from './pipeline-types.js'
+import { atSnapshot } from './policy/at-snapshot.js'
+import { policyControl } from './policy/policy-control.js'
 import { recordNotified } from './record/approval-event.js'
 import { createRecorder } from './record/recorder.js'
 import { toActionSource, toTargetSource } from './resolve/sources.js'
@@ -44,9 +49,32 @@ function wire(config: PipelineConfig): PipelineDeps {
     )
   }
   const actions = toActionSource(config.actions)
+  const targets = toTargetSource(config.inventory)
+  const engine =
+    config.policies instanceof PolicyEngine
+      ? config.policies
+      : new PolicyEngine((config.policies ?? []) as readonly PolicyRule[], {
+          default_decision: config.default_decision,
+        })
+  const policy = new PolicyHolder(
+    createPolicySet({
+      engine,
+      actions,
+      targets,
+      label: config.policy?.label ?? null,
+      content_hash: config.policy?.content_hash ?? null,
+      loaded_at: now(),
+    }),
+  )
+  const shadow = config.policy?.shadow ?? null
   const sealer = createSealer(config.seal ?? { keys: { k0: generateSealKey() }, current: 'k0' })
   const redactor = createRedactor(config.redaction)
-  const recorder = createRecorder({ writer: new AuditWriter(store.audit), redactor, now })
+  const recorder = createRecorder({
+    writer: new AuditWriter(store.audit),
+    redactor,
+    now,
+    policyVersion: () => policy.current().version,
+  })
   const approvals = new ApprovalService({
     store: store.approvals,
     protector: {
@@ -56,17 +84,20 @@ function wire(config: PipelineConfig): PipelineDeps {
     },
     config: config.approvals,
     now,
-    getAction: (name) => actions.get(name),
+    // An approval is judged by the catalogue in force when it is decided.
+    getAction: (name) => policy.current().actions.get(name),
   })
   const deps: PipelineDeps = {
+    policy,
+    snapshot: null,
+    policy_version: policy.current().version,
+    shadow_slot: {
+      run: shadow === null ? null : { set: shadow, tally: new DifferenceTally(shadow.version) },
+    },
+    shadow: null,
     actions,
-    targets: toTargetSource(config.inventory),
-    engine:
-      config.policies instanceof PolicyEngine
-        ? config.policies
-        : new PolicyEngine((config.policies ?? []) as readonly PolicyRule[], {
-            default_decision: config.default_decision,
-          }),
+    targets,
+    engine,
     unknown_actions: config.unknown_actions ?? 'deny',
     store,
     limits: config.limits,
@@ -79,7 +110,9 @@ function wire(config: PipelineConfig): PipelineDeps {
       recordNotified: (approval, report) => recordNotified({ recorder }, approval, report),
       // A channel's decision goes through the same vote path as any other.
       decide: (id, verdict, options) =>
-        verdict === 'approve' ? approve(deps, id, options) : reject(deps, id, options),
+        verdict === 'approve'
+          ? approve(atSnapshot(deps), id, options)
+          : reject(atSnapshot(deps), id, options),
     }),
     keys: config.keys,
     tickets: config.tickets,
@@ -93,41 +126,46 @@ function wire(config: PipelineConfig): PipelineDeps {
 export function createPipeline(config: PipelineConfig): Airlock {
   const deps = wire(config)
   const { store, approvals: service } = deps
-  const sweepExpired = () => expireDue(deps)
+  // Every entry point captures the policy set once; the request keeps it to the end.
+  const at = () => atSnapshot(deps)
+  const sweepExpired = () => expireDue(at())
   return {
     store,
+    policy: policyControl(deps),
     keys: config.keys,
-    actions: () => deps.actions.list(),
-    getAction: (name) => deps.actions.get(name),
+    actions: () => deps.policy.current().actions.list(),
+    getAction: (name) => deps.policy.current().actions.get(name),
     execute: ((
       action: string | { name: string },
       inputs: Record<string, unknown>,
       options?: ExecuteOptions,
     ) =>
       execute(
-        deps,
+        at(),
         typeof action === 'string' ? action : action.name,
         inputs,
         options,
       )) as Airlock['execute'],
-    decide: (action, inputs, options) => decideRequest(deps, action, inputs, options),
-    check: (action, inputs, options) => check(deps, action, inputs, options),
+    decide: (action, inputs, options) => decideRequest(at(), action, inputs, options),
+    check: (action, inputs, options) => check(at(), action, inputs, options),
     checkPlan: async (steps) => {
+      // One plan, one policy set: its steps are judged together.
+      const planDeps = at()
       const out: CheckResult[] = []
-      for (const step of steps) out.push(await check(deps, step.action, step.params ?? {}, step))
+      for (const step of steps) out.push(await check(planDeps, step.action, step.params ?? {}, step))
       return out
     },
     approvals: {
       list: (caller, options) => service.list(toPrincipal(caller), options),
       get: (caller, id) => service.get(toPrincipal(caller), id),
-      approve: (id, options) => approve(deps, id, options),
-      reject: (id, options) => reject(deps, id, options),
+      approve: (id, options) => approve(at(), id, options),
+      reject: (id, options) => reject(at(), id, options),
       expire: sweepExpired,
-      wait: (caller, id, options) => wait(deps, caller, id, options),
-      resume: (caller, id) => resume(deps, caller, id),
+      wait: (caller, id, options) => wait(at(), caller, id, options),
+      resume: (caller, id) => resume(at(), caller, id),
       notified: async (caller, id, report) =>
-        recordNotified(deps, await service.get(toPrincipal(caller), id), report),
-      ticket: (caller, id) => approvalTicket(deps, caller, id),
+        recordNotified(at(), await service.get(toPrincipal(caller), id), report),
+      ticket: (caller, id) => approvalTicket(at(), caller, id),
     },
     audit: {
       list: (filter, limit, cursor) => store.audit.list(filter, limit, cursor),

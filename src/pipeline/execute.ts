@@ -65,6 +65,7 @@ async function holdOrRun(
         approver: null,
         idempotency_key: ctx.idempotency_key,
         signal: ctx.signal,
+        ...(auth.context.shadow === undefined ? {} : { context: { shadow: auth.context.shadow } }),
       },
       progress,
     )

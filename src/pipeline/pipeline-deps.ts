@@ -11,13 +11,31 @@ import type { IdempotencyGate } from '../idempotency/idempotency-gate.js'
 import type { KeySet } from '../identity/tokens/key-set.js'
 import type { Limits } from '../limits/create-limits.js'
 import type { PolicyEngine } from '../policy/policy-engine.js'
+import type { PolicyHolder } from '../policy/versioning/policy-holder.js'
+import type { PolicySet } from '../policy/versioning/policy-set.js'
 import type { Store } from '../store/store.js'
 import type { ChannelNotifier } from './hold/channel-notifier.js'
+import type { ShadowRun } from './policy/shadow.js'
 import type { Recorder } from './record/recorder.js'
 import type { ActionSource, TargetSource } from './resolve/sources.js'
 
-/** What the stages work with. */
+/**
+ * What the stages work with.
+ *
+ * @remarks `actions`, `targets`, `engine`, `policy_version` and `recorder`
+ * come from one policy set: `atSnapshot` copies them from the holder once
+ * per request, so a reload mid-request never mixes two versions.
+ */
 export interface PipelineDeps {
+  /** The enforced set (and shadow candidate), swapped by a reload. */
+  readonly policy: PolicyHolder
+  /** The set this request runs under; null until `atSnapshot` captured one. */
+  readonly snapshot: PolicySet | null
+  readonly policy_version: string
+  /** Where the shadow candidate is kept between requests (swapped by `policy.setShadow`). */
+  readonly shadow_slot: { run: ShadowRun | null }
+  /** The shadow candidate this request is also decided by, captured with the snapshot. */
+  readonly shadow: ShadowRun | null
   readonly actions: ActionSource
   readonly targets: TargetSource
   readonly engine: PolicyEngine

@@ -20,6 +20,8 @@ import type { Outcome } from '../outcome.js'
 import type { Decision, DecisionResult } from '../policy/decision.js'
 import type { PolicyEngine } from '../policy/policy-engine.js'
 import type { PolicyRule } from '../policy/policy-rule.js'
+import type { DifferenceReport } from '../policy/versioning/difference-report.js'
+import type { PolicySet } from '../policy/versioning/policy-set.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page, Store } from '../store/store.js'
 import type { ActionSource, TargetSource } from './resolve/sources.js'
 
@@ -64,8 +66,49 @@ export interface AirlockConfig {
   readonly channels?: readonly Channel[]
   /** Called by `close()` after the store is closed: release what was opened for this pipeline (a Redis client). */
   readonly on_close?: () => Promise<void>
+  /** How the policy set is named, and a candidate to shadow. */
+  readonly policy?: PolicyOptions
   /** Clock, for tests. */
   readonly now?: () => Date
+}
+
+/** {@link AirlockConfig.policy}. */
+export interface PolicyOptions {
+  /** A human name for the set, shown beside its hash. */
+  readonly label?: string | null
+  /** Hash of the files the set was loaded from; default: a hash of its shape. */
+  readonly content_hash?: string | null
+  /** A candidate set decided beside the enforced one on every request (shadow mode). */
+  readonly shadow?: PolicySet | null
+}
+
+/** How a policy set came to be loaded, for the audit record. */
+export interface PolicyLoadOptions {
+  /** Who asked (`sighup`, `file-watch`, `peer`, or the admin's actor id). */
+  readonly by: string
+  /** How: `signal`, `http`, `watch`, `announcement`, `cli`. */
+  readonly via: string
+}
+
+/** The policy set in force, reloading and shadow mode. */
+export interface AirlockPolicy {
+  /** The enforced set. */
+  current(): PolicySet
+  /** Makes `set` the enforced one (requests already running keep theirs) and audits `policy_loaded`. */
+  load(set: PolicySet, options: PolicyLoadOptions): Promise<PolicySet>
+  /** Audits a reload that was refused (`policy_rejected`), the set in force staying as it is. */
+  rejected(
+    problems: readonly unknown[],
+    options: PolicyLoadOptions & { readonly message: string },
+  ): Promise<void>
+  /** The shadow candidate, or null. */
+  shadow(): PolicySet | null
+  /** Starts (or with null, stops) shadow mode; the difference tally starts from zero. */
+  setShadow(set: PolicySet | null): void
+  /** The differences counted since the candidate was set, or null without one. */
+  shadowReport(): DifferenceReport | null
+  /** Called after every swap; returns an unsubscribe function. */
+  onSwap(listener: (set: PolicySet) => void): () => void
 }
 
 /** Per-call options of {@link Airlock.execute}. */
@@ -166,6 +209,8 @@ export interface AirlockAudit {
 /** A wired pipeline. */
 export interface Airlock {
   readonly store: Store
+  /** The versioned policy set: what is loaded, reloading it, shadowing a candidate. */
+  readonly policy: AirlockPolicy
   /** The signing keys, when configured: their public half is served as the JWKS. */
   readonly keys: KeySet | undefined
   /** The actions, sorted by name. */

@@ -27,6 +27,8 @@ export interface DecideDeps {
    * `evaluate`: rules still decide (for guarding tools that are not declared as actions).
    */
   readonly unknown_actions?: 'deny' | 'evaluate'
+  /** Named in every decision, so a decision says which policy set made it. */
+  readonly policy_version?: string | undefined
 }
 
 /** One request to decide. */
@@ -55,6 +57,7 @@ function decisionOf(
   request: CheckRequest,
   risk_class: RiskClass,
   effective_risk: RiskClass,
+  policy_version: string | undefined,
 ): (
   decision: DecisionResult,
   reason: string,
@@ -72,6 +75,7 @@ function decisionOf(
     effective_risk,
     param_errors,
     ticket_id: request.ticket_id ?? null,
+    ...(policy_version === undefined ? {} : { policy_version }),
   })
 }
 
@@ -92,7 +96,7 @@ export function evaluateRequest(deps: DecideDeps, request: CheckRequest): Evalua
     target_id === null && definition !== undefined && definition.target_types.length === 0
       ? risk_class
       : effectiveRisk(risk_class, target?.sensitivity)
-  const build = decisionOf(request, risk_class, effective_risk)
+  const build = decisionOf(request, risk_class, effective_risk, deps.policy_version)
   const args = request.params ?? {}
 
   if (definition === undefined && (deps.unknown_actions ?? 'deny') === 'deny') {

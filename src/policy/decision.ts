@@ -19,4 +19,6 @@ export interface Decision {
   readonly effective_risk: RiskClass
   readonly param_errors: readonly ParamIssue[]
   readonly ticket_id: string | null
+  /** The policy set that decided (`sha256:…`), when the caller runs a versioned set. */
+  readonly policy_version?: string
 }

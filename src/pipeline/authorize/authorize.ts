@@ -12,11 +12,12 @@
  * @module
  */
 import type { PipelineDeps } from '../pipeline-deps.js'
+import { shadowDecide } from '../policy/shadow.js'
 import type { AuthorizedRequest, RequestContext } from '../request-context.js'
 import { type ResolveDeps, resolveRequest } from '../resolve/resolve-request.js'
 import { authorizeDecision } from './authorize-decision.js'
 
-export type AuthorizeDeps = ResolveDeps & Pick<PipelineDeps, 'limits'>
+export type AuthorizeDeps = ResolveDeps & Pick<PipelineDeps, 'limits'> & Partial<Pick<PipelineDeps, 'shadow'>>
 
 export async function authorize(deps: AuthorizeDeps, ctx: RequestContext): Promise<AuthorizedRequest> {
   const { principal, action } = ctx
@@ -36,6 +37,11 @@ export async function authorize(deps: AuthorizeDeps, ctx: RequestContext): Promi
   }
   let { decision, code } = authorizeDecision(evaluation, principal)
   const context: Record<string, unknown> = {}
+  if (deps.shadow) {
+    // Compared before limits: the report is about what the rules say, not about this minute's traffic.
+    const shadow = shadowDecide(deps, deps.shadow, ctx, decision)
+    if (shadow) context.shadow = shadow
+  }
   if (limits && decision.decision !== 'deny') {
     const risk = await limits.addRisk(principal, decision.effective_risk)
     if (risk) {

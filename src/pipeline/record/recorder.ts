@@ -37,6 +37,8 @@ export interface RecordFields {
   readonly idempotency_key?: string | null
   readonly ticket_id?: string | null
   readonly context?: Record<string, unknown> | null
+  /** The policy set in force for this request; default: the decision's, else the one in force now. */
+  readonly policy_version?: string
 }
 
 export interface Recorder {
@@ -46,23 +48,39 @@ export interface Recorder {
   redactString(text: string): string
   /** Waits for pending appends. */
   close(): Promise<void>
+  /** This recorder, naming `policy_version` in every event it records (one request's snapshot). */
+  at(policy_version: string): Recorder
 }
 
-export function createRecorder(deps: { writer: AuditWriter; redactor: Redactor; now: () => Date }): Recorder {
+export function createRecorder(deps: {
+  writer: AuditWriter
+  redactor: Redactor
+  now: () => Date
+  /** The version in force, for events recorded outside a request's snapshot. */
+  policyVersion?: () => string
+}): Recorder {
   const { writer, redactor, now } = deps
   const maskText = (text: string | null): string | null =>
     text === null ? null : redactor.redactString(text)
-  const eventContext = (principal: Principal, context: Record<string, unknown> | null | undefined) => {
+  const eventContext = (
+    principal: Principal,
+    context: Record<string, unknown> | null | undefined,
+    policy_version: string | undefined,
+  ) => {
     const chain = principal.delegation_chain
-    const merged =
-      chain.length > 0
-        ? { ...(context ?? {}), delegated_by: chain.map((link) => link.actor_id) }
-        : (context ?? null)
-    return merged === null ? null : (redactor.redact(merged) as Record<string, unknown>)
+    const merged = {
+      ...(context ?? {}),
+      ...(chain.length > 0 ? { delegated_by: chain.map((link) => link.actor_id) } : {}),
+    }
+    const redacted = redactor.redact(merged) as Record<string, unknown>
+    // Set after redaction: a version string is never a secret, and it must survive intact.
+    if (policy_version !== undefined) redacted.policy_version = policy_version
+    return Object.keys(redacted).length === 0 ? null : redacted
   }
-  return {
+  const recorder = (fixed: string | undefined): Recorder => ({
     record(status, fields) {
       const d = fields.decision ?? null
+      const version = fixed ?? fields.policy_version ?? d?.policy_version ?? deps.policyVersion?.()
       const event: AuditEventInput = {
         id: fields.id ?? newId('evt'),
         ts: now().toISOString(),
@@ -84,11 +102,13 @@ export function createRecorder(deps: { writer: AuditWriter; redactor: Redactor; 
         approver: fields.approver ?? null,
         idempotency_key: fields.idempotency_key ?? null,
         ticket_id: fields.ticket_id ?? d?.ticket_id ?? null,
-        context: eventContext(fields.principal, fields.context),
+        context: eventContext(fields.principal, fields.context, version),
       }
       return writer.write(event)
     },
     redactString: (text) => redactor.redactString(text),
     close: () => writer.close(),
-  }
+    at: (policy_version) => recorder(policy_version),
+  })
+  return recorder(undefined)
 }

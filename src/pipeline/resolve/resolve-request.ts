@@ -17,7 +17,8 @@ import { type Evaluation, evaluateRequest } from '../../policy/decide.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
 import type { RequestContext } from '../request-context.js'
 
-export type ResolveDeps = Pick<PipelineDeps, 'actions' | 'targets' | 'engine' | 'unknown_actions' | 'now'>
+export type ResolveDeps = Pick<PipelineDeps, 'actions' | 'targets' | 'engine' | 'unknown_actions' | 'now'> &
+  Partial<Pick<PipelineDeps, 'policy_version'>>
 
 /** The resolved action and target, the validated inputs and the policy's verdict. */
 export function resolveRequest(
@@ -30,6 +31,7 @@ export function resolveRequest(
       getTarget: (id) => deps.targets.get(id),
       evaluate: (request) => deps.engine.evaluate(request),
       unknown_actions: deps.unknown_actions,
+      policy_version: deps.policy_version,
     },
     {
       action: ctx.action,

@@ -30,6 +30,8 @@ export interface RunContext {
   readonly approver: string | null
   readonly idempotency_key: string | null
   readonly signal: AbortSignal | undefined
+  /** Facts about how the decision was reached (shadow verdict, cumulative risk), kept in `started`. */
+  readonly context?: Record<string, unknown>
 }
 
 function jsonValue(value: unknown): unknown {
@@ -53,7 +55,8 @@ export async function run(
     approver: ctx.approver,
     idempotency_key: ctx.idempotency_key,
   }
-  await deps.recorder.record('started', { ...base, inputs })
+  const context = ctx.context !== undefined && Object.keys(ctx.context).length > 0 ? ctx.context : null
+  await deps.recorder.record('started', { ...base, inputs, ...(context ? { context } : {}) })
   progress.started = true
   const ran = await invokeHandler(definition, inputs, ctx)
   let result: unknown
