@@ -12,6 +12,7 @@ import { AuditWriter } from '../audit/audit-writer.js'
 import { createRedactor } from '../audit/redact.js'
 import { createSealer, generateSealKey } from '../audit/seal.js'
 import { verifyStore } from '../audit/verify-chain.js'
+import type { Dependency } from '../health/dependency.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import { IdempotencyGate } from '../idempotency/idempotency-gate.js'
@@ -94,8 +95,15 @@ export function createPipeline(config: PipelineConfig): Airlock {
   const deps = wire(config)
   const { store, approvals: service } = deps
   const sweepExpired = () => expireDue(deps)
+  const storeDependency: Dependency = {
+    name: 'store',
+    required: true,
+    check: () => store.ping(),
+    ...(store.health ? { health: store.health } : {}),
+  }
   return {
     store,
+    dependencies: [storeDependency, ...(config.dependencies ?? [])],
     keys: config.keys,
     actions: () => deps.actions.list(),
     getAction: (name) => deps.actions.get(name),

@@ -45,9 +45,8 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     audit: postgresAudit(c),
     merkle: postgresMerkle(c),
     migrate: () => migratePostgres(c),
-    async ping() {
-      await c.query('ping', 'SELECT 1')
-    },
+    health: c.health,
+    ping: () => c.probe(),
     async close() {
       if (!owned) return
       try {
