@@ -142,10 +142,15 @@ export function createPipeline(config: PipelineConfig): Airlock {
       verify: () => verifyStore(store),
     },
     sweep: async () => {
-      const expired = await sweepExpired()
-      const idempotency_purged = await deps.gate.purge()
-      const nonces_purged = await store.nonces.purge(deps.now().toISOString())
-      return { expired: expired.length, idempotency_purged, nonces_purged }
+      const once = async () => {
+        const expired = await sweepExpired()
+        const idempotency_purged = await deps.gate.purge()
+        const nonces_purged = await store.nonces.purge(deps.now().toISOString())
+        return { expired: expired.length, idempotency_purged, nonces_purged }
+      }
+      // With replicas sharing a store, one sweeps at a time; the others skip this round.
+      const swept = store.exclusive ? await store.exclusive('sweep', once) : await once()
+      return swept ?? { expired: 0, idempotency_purged: 0, nonces_purged: 0 }
     },
     close: async () => {
       try {

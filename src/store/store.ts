@@ -384,6 +384,12 @@ export interface Store {
    * over a network (PostgreSQL). Absent for embedded stores.
    */
   readonly health?: DependencyHealth
+  /**
+   * Runs `fn` unless another process sharing the store is running work of
+   * the same name; then resolves `undefined` without running it. Stores that
+   * only one process can open need not implement it.
+   */
+  exclusive?<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>
   /** Closes what the store opened itself (never a client the user passed in). */
   close(): Promise<void>
 }

@@ -26,6 +26,8 @@ export interface PostgresConnection {
   query<R>(operation: string, text: string, values?: unknown[]): Promise<R[]>
   count(operation: string, text: string, values: unknown[]): Promise<number>
   transaction<T>(operation: string, fn: (client: PostgresPoolClient) => Promise<T>): Promise<T>
+  /** One pooled connection for `fn`, outside a transaction (session-level locks, LISTEN). */
+  session<T>(operation: string, fn: (client: PostgresPoolClient) => Promise<T>): Promise<T>
   fail(operation: string, error: unknown): AirlockError
   /** Whether the database answers; `query` and friends fail fast while it is down. */
   readonly health: DependencyCircuit
@@ -143,6 +145,33 @@ async function runTransaction<T>(
   }
 }
 
+async function runSession<T>(
+  pool: PostgresPool,
+  circuit: DependencyCircuit,
+  operation: string,
+  fn: (client: PostgresPoolClient) => Promise<T>,
+): Promise<T> {
+  if (!circuit.admit()) throw unavailable(operation)
+  let client: PostgresPoolClient
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    throw failAndTrip(circuit, operation, error)
+  }
+  client.on?.('error', ignore)
+  let broken: Error | undefined
+  try {
+    return await fn(client)
+  } catch (error) {
+    // After a failure the session state (locks) is unknown: never reuse the connection.
+    broken = error instanceof Error ? error : new Error(String(error))
+    throw failAndTrip(circuit, operation, error)
+  } finally {
+    client.off?.('error', ignore)
+    client.release(broken ?? false)
+  }
+}
+
 /** Wraps a pool and a schema for the capability modules. */
 export function postgresConnection(pool: PostgresPool, schemaName: string): PostgresConnection {
   const s = quoteSchema(schemaName)
@@ -173,6 +202,7 @@ export function postgresConnection(pool: PostgresPool, schemaName: string): Post
       return (await run(operation, text, values)).rowCount ?? 0
     },
     transaction: (operation, fn) => runTransaction(pool, health, operation, fn),
+    session: (operation, fn) => runSession(pool, health, operation, fn),
     fail,
     async probe() {
       try {
