@@ -157,6 +157,7 @@ export async function createAirlockFromConfig(
       unknown_actions: config.unknown_actions,
       audit_checks: config.audit_checks,
       ...(opened ? { limits: opened.limits, on_close: () => opened.close() } : {}),
+      ...(opened?.dependency ? { dependencies: [opened.dependency] } : {}),
       ...(keys
         ? {
             keys,

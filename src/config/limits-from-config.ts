@@ -1,6 +1,7 @@
 import { AirlockError } from '../errors/airlock-error.js'
 import { ConfigError } from '../errors/config-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
+import type { Dependency } from '../health/dependency.js'
 import { createLimits, type Limits } from '../limits/create-limits.js'
 import type { LimitsBackend } from '../limits/limits-backend.js'
 import type { LimitsConfig, RateLimitConfig } from '../limits/limits-config.js'
@@ -16,6 +17,8 @@ export interface ConfiguredLimits {
   readonly backend: string
   /** Closes the Redis connection opened for the limits; a no-op for memory. */
   close(): Promise<void>
+  /** Redis, as readiness reports it; null for memory. */
+  readonly dependency: Dependency | null
 }
 
 /** Options of {@link limitsFromConfig}. */
@@ -76,9 +79,11 @@ async function connectRedis(config: ResolvedConfig, url: string): Promise<OwnedR
     // Named, so an operator can tell the gateway's connections apart in CLIENT LIST.
     connectionName: 'airlock-limits',
     connectTimeout: CONNECT_TIMEOUT_MS,
-    // A request waits for at most one reconnection, then fails (closed: the
-    // pipeline turns it into an error, never an unlimited admit).
+    // While disconnected a request fails at once (closed: the pipeline turns
+    // it into LIMITS_UNAVAILABLE, never an unlimited admit) instead of queueing
+    // until Redis returns; the client keeps reconnecting in the background.
     maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
   })
   let lastError: Error | undefined
   // ioredis reports every failed reconnection as an event; without a listener
@@ -174,7 +179,17 @@ export async function limitsFromConfig(
   }
   try {
     const backend = client ? redisLimits({ client, prefix: limits.redis_prefix }) : memoryLimits()
-    return { limits: createLimits(toLimitsConfig(limits, backend)), backend: backend.kind, close }
+    const dependency: Dependency | null = client
+      ? {
+          name: 'limits',
+          required: true,
+          check: async () => {
+            await client.ping()
+          },
+          ...(backend.health ? { health: backend.health } : {}),
+        }
+      : null
+    return { limits: createLimits(toLimitsConfig(limits, backend)), backend: backend.kind, close, dependency }
   } catch (error) {
     await close()
     if (AirlockError.isInstance(error) && error.code === 'CONFIG_INVALID') {

@@ -33,6 +33,14 @@ export const ErrorCode = {
   SEAL_INVALID: 'SEAL_INVALID',
   /** The store failed or is unreachable. */
   STORE_ERROR: 'STORE_ERROR',
+  /**
+   * The store's database cannot be reached (connection refused, lost, timed
+   * out, or the circuit is open while it is down). Nothing was half-written;
+   * retry later.
+   */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  /** The shared limits backend (Redis) cannot be reached; the request was refused rather than let through unlimited. */
+  LIMITS_UNAVAILABLE: 'LIMITS_UNAVAILABLE',
   /** No audit event, checkpoint or tree size like the one asked for exists (yet). */
   EVIDENCE_NOT_FOUND: 'EVIDENCE_NOT_FOUND',
   /** Rate limited. */
@@ -79,6 +87,8 @@ export const HTTP_STATUS = {
   APPROVER_NOT_ALLOWED: 403,
   SEAL_INVALID: 500,
   STORE_ERROR: 503,
+  STORE_UNAVAILABLE: 503,
+  LIMITS_UNAVAILABLE: 503,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UPSTREAM_UNAVAILABLE: 502,

@@ -289,7 +289,9 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
 
   app.onError((error, c) => {
     const { body, headers } = problemFromError(error)
-    if (body.status >= 500 && logger) {
+    // A dependency outage is logged once by its circuit, not once per refused request.
+    const outage = body.code === 'STORE_UNAVAILABLE' || body.code === 'LIMITS_UNAVAILABLE'
+    if (body.status >= 500 && logger && !outage) {
       logger.error(
         { err: error, method: c.req.method, path: c.req.path, code: body.code },
         error instanceof Error ? error.message : 'unexpected error',

@@ -52,6 +52,8 @@ const TITLES: Record<ProblemCode, string> = {
   APPROVER_NOT_ALLOWED: 'Approver not allowed',
   SEAL_INVALID: 'Internal error',
   STORE_ERROR: 'Store unavailable',
+  STORE_UNAVAILABLE: 'Store unavailable',
+  LIMITS_UNAVAILABLE: 'Limits unavailable',
   RATE_LIMITED: 'Too many requests',
   INTERNAL: 'Internal error',
   UPSTREAM_UNAVAILABLE: 'Upstream MCP server unavailable',
@@ -79,8 +81,12 @@ const HTTP_ONLY_STATUS: Record<HttpErrorCode, number> = {
 // What a client is told for server-side failures; the real message goes to the log only.
 const SERVER_DETAIL: Partial<Record<ProblemCode, string>> = {
   STORE_ERROR: 'The store failed or is unreachable; try again later',
+  STORE_UNAVAILABLE: 'The store cannot be reached; nothing was written; try again later',
+  LIMITS_UNAVAILABLE: 'The rate-limit backend cannot be reached; try again later',
   SEAL_INVALID: 'A stored payload could not be opened',
 }
+
+const UNAVAILABLE = new Set<ProblemCode>(['STORE_UNAVAILABLE', 'LIMITS_UNAVAILABLE'])
 
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code'])
 
@@ -147,7 +153,8 @@ export function problemFromError(error: unknown): { body: ProblemBody; headers: 
     if (status >= 500) {
       return {
         body: problem(error.code, SERVER_DETAIL[error.code] ?? 'The server failed to handle the request'),
-        headers: {},
+        // An outage of a dependency is worth retrying soon; other server errors say nothing.
+        headers: UNAVAILABLE.has(error.code) ? { 'retry-after': '1' } : {},
       }
     }
     const extensions: Record<string, unknown> = {}

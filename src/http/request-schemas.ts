@@ -27,6 +27,19 @@ export const approvalIdParams = z.object({
   id: z.string().regex(APPROVAL_ID, "must be an approval id: 'apr-' and 24 lower-case hex characters"),
 })
 
+const WAIT_RANGE = 'must be a whole number of seconds from 0 to 60'
+
+/** `?wait=N`: hold a read of a pending approval open until it is decided, for at most N seconds. */
+export const approvalWaitQuery = z.strictObject({
+  wait: z
+    .string()
+    .regex(/^\d{1,2}$/, WAIT_RANGE)
+    .transform(Number)
+    .pipe(z.number().int().min(0, WAIT_RANGE).max(60, WAIT_RANGE))
+    .optional()
+    .describe('Long-poll: while the approval is pending, wait up to this many seconds (0 to 60) for a decision'),
+})
+
 export const idempotencyHeaders = z.object({
   'idempotency-key': z
     .string()

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { DependencyHealth } from '../health/dependency-circuit.js'
 
 /** One sliding window to check and count in. */
 export interface RateWindow {
@@ -64,6 +65,8 @@ export interface RiskRequest {
 export interface LimitsBackend {
   /** `memory` or `redis`. */
   readonly kind: string
+  /** Whether a networked backend can be reached; absent for memory. */
+  readonly health?: DependencyHealth
   /**
    * Refuses while the breaker is open; otherwise admits only if every window
    * has room, and then counts the request in every window. A refused request

@@ -12,6 +12,7 @@ import { AuditWriter } from '../audit/audit-writer.js'
 import { createRedactor } from '../audit/redact.js'
 import { createSealer, generateSealKey } from '../audit/seal.js'
 import { verifyStore } from '../audit/verify-chain.js'
+import type { Dependency } from '../health/dependency.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import { IdempotencyGate } from '../idempotency/idempotency-gate.js'
@@ -129,9 +130,16 @@ export function createPipeline(config: PipelineConfig): Airlock {
   // Every entry point captures the policy set once; the request keeps it to the end.
   const at = () => atSnapshot(deps)
   const sweepExpired = () => expireDue(at())
+  const storeDependency: Dependency = {
+    name: 'store',
+    required: true,
+    check: () => store.ping(),
+    ...(store.health ? { health: store.health } : {}),
+  }
   return {
     store,
     policy: policyControl(deps),
+    dependencies: [storeDependency, ...(config.dependencies ?? [])],
     keys: config.keys,
     actions: () => deps.policy.current().actions.list(),
     getAction: (name) => deps.policy.current().actions.get(name),
@@ -172,10 +180,15 @@ export function createPipeline(config: PipelineConfig): Airlock {
       verify: () => verifyStore(store),
     },
     sweep: async () => {
-      const expired = await sweepExpired()
-      const idempotency_purged = await deps.gate.purge()
-      const nonces_purged = await store.nonces.purge(deps.now().toISOString())
-      return { expired: expired.length, idempotency_purged, nonces_purged }
+      const once = async () => {
+        const expired = await sweepExpired()
+        const idempotency_purged = await deps.gate.purge()
+        const nonces_purged = await store.nonces.purge(deps.now().toISOString())
+        return { expired: expired.length, idempotency_purged, nonces_purged }
+      }
+      // With replicas sharing a store, one sweeps at a time; the others skip this round.
+      const swept = store.exclusive ? await store.exclusive('sweep', once) : await once()
+      return swept ?? { expired: 0, idempotency_purged: 0, nonces_purged: 0 }
     },
     close: async () => {
       try {

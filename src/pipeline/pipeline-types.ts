@@ -15,6 +15,7 @@ import type { IdempotencyConfig } from '../idempotency/idempotency-gate.js'
 import type { Principal } from '../identity/principal.js'
 import type { KeySet } from '../identity/tokens/key-set.js'
 import type { Target } from '../inventory/target.js'
+import type { Dependency } from '../health/dependency.js'
 import type { Limits } from '../limits/create-limits.js'
 import type { Outcome } from '../outcome.js'
 import type { Decision, DecisionResult } from '../policy/decision.js'
@@ -49,6 +50,8 @@ export interface AirlockConfig {
   readonly unknown_actions?: 'deny' | 'evaluate'
   /** Rate limits, circuit breaker and cumulative risk (`createLimits`). None by default. */
   readonly limits?: Limits
+  /** Dependencies besides the store (the limits' Redis) that readiness checks should report. */
+  readonly dependencies?: readonly Dependency[]
   /**
    * Signing keys (`createKeySet`). With them, `check()` returns a signed,
    * single-use execution ticket on allow, and approvals can mint one ticket each.
@@ -211,6 +214,8 @@ export interface Airlock {
   readonly store: Store
   /** The versioned policy set: what is loaded, reloading it, shadowing a candidate. */
   readonly policy: AirlockPolicy
+  /** What readiness reports: the store first, then the configured dependencies. */
+  readonly dependencies: readonly Dependency[]
   /** The signing keys, when configured: their public half is served as the JWKS. */
   readonly keys: KeySet | undefined
   /** The actions, sorted by name. */

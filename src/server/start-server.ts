@@ -117,6 +117,14 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const address = await listen(server, options.host, options.port)
   const url = formatUrl(options.host, address.port)
 
+  // Once per change of state, never per failed request: an outage must not flood the log.
+  const unsubscribe = airlock.dependencies.map((d) =>
+    d.health?.onChange((h) => {
+      if (h.state === 'down') logger.error({ dependency: h.name, reason: h.reason }, 'dependency unreachable')
+      else logger.info({ dependency: h.name }, 'dependency reachable again')
+    }),
+  )
+
   let sweeping: Promise<void> = Promise.resolve()
   const sweep = () => {
     sweeping = airlock
@@ -151,6 +159,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger.info({ in_flight: inFlight, timeout_ms: timeout }, 'shutting down')
     shutdown = (async () => {
       clearInterval(sweepTimer)
+      for (const stop of unsubscribe) stop?.()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       settle()
       const deadline = setTimeout(() => {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { AuditEvent, AuditEventInput, AuditStatus } from '../audit/audit-event.js'
+import type { DependencyHealth } from '../health/dependency-circuit.js'
 import type { DecisionResult } from '../policy/decision.js'
 
 /** Cursor-paginated page, newest first unless said otherwise. */
@@ -378,6 +379,17 @@ export interface Store {
   migrate(): Promise<void>
   /** Throws when the store is unreachable. */
   ping(): Promise<void>
+  /**
+   * Whether the store's database can be reached, for stores that reach one
+   * over a network (PostgreSQL). Absent for embedded stores.
+   */
+  readonly health?: DependencyHealth
+  /**
+   * Runs `fn` unless another process sharing the store is running work of
+   * the same name; then resolves `undefined` without running it. Stores that
+   * only one process can open need not implement it.
+   */
+  exclusive?<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>
   /** Closes what the store opened itself (never a client the user passed in). */
   close(): Promise<void>
 }

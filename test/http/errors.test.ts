@@ -159,7 +159,7 @@ describe('errors are problem+json', () => {
       }),
     )
     expect((await call(crashing, 'GET', '/ready')).status).toBe(503)
-    expect(res.json).toMatchObject({ code: 'STORE_ERROR' })
+    expect(res.json).toMatchObject({ code: 'STORE_UNAVAILABLE', dependencies: { store: 'down' } })
     expect(JSON.stringify(res.json)).not.toContain('10.0.0.5')
     expect((await call(app, 'GET', '/health')).status).toBe(200)
   })

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../errors/error-codes.js'
 import type { Principal } from '../../identity/principal.js'
 import type { ApprovalListOptions } from '../../store/store.js'
 import { outcomeResponse } from '../outcome-response.js'
-import { approvalIdParams, approvalsQuery, decideBody } from '../request-schemas.js'
+import { approvalIdParams, approvalsQuery, approvalWaitQuery, decideBody } from '../request-schemas.js'
 import { defineRoute, type Route } from '../route.js'
 import { toWireApproval } from '../to-wire.js'
 import {
@@ -15,6 +15,7 @@ import {
   approvePendingSchema,
   rejectedSchema,
 } from '../wire-schemas.js'
+import { watchApproval } from './watch-approval.js'
 import { AUTHENTICATED_ERRORS, BODY_ERRORS, problemDoc } from './common-responses.js'
 import { defaultLimit, type RouteDeps } from './route-deps.js'
 
@@ -64,13 +65,18 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
       summary: 'One approval, with its redacted inputs',
       tag: 'approvals',
       params: approvalIdParams,
+      query: approvalWaitQuery,
       responses: [
-        { status: 200, description: 'The approval', schema: approvalSchema },
+        { status: 200, description: 'The approval (still pending when the wait ran out)', schema: approvalSchema },
         problemDoc(404, 'No approval with this id in the caller’s tenant'),
         ...AUTHENTICATED_ERRORS,
       ],
-      handle: async (c, { params }) =>
-        c.json(toWireApproval(await airlock.approvals.get(c.get('principal'), params.id))),
+      handle: async (c, { params, query }) => {
+        const principal = c.get('principal')
+        const wait_ms = (query.wait ?? 0) * 1000
+        const approval = await watchApproval(airlock, principal, params.id, wait_ms, c.req.raw.signal)
+        return c.json(toWireApproval(approval))
+      },
     }),
     defineRoute({
       method: 'POST',

@@ -1,12 +1,19 @@
-import { AirlockError } from '../../errors/airlock-error.js'
+import { z } from 'zod'
 import { ErrorCode } from '../../errors/error-codes.js'
+import type { Dependency } from '../../health/dependency.js'
 import { publicJwks } from '../../identity/tokens/public-jwks.js'
+import { HttpProblemError } from '../problem.js'
 import { defineRoute, type Route } from '../route.js'
 import { problemSchema, statusOkSchema } from '../wire-schemas.js'
 import type { RouteDeps } from './route-deps.js'
 
+const readySchema = z.object({
+  status: z.literal('ok'),
+  dependencies: z.record(z.string(), z.enum(['up', 'down'])).describe('State of each dependency'),
+})
+
 /**
- * `GET health` (the process answers), `GET ready` (and its store does too)
+ * `GET health` (the process answers), `GET ready` (and every dependency: the store, Redis)
  * and, with signing keys, `GET .well-known/jwks.json`; all public.
  */
 export function healthRoutes(deps: RouteDeps): Route[] {
@@ -41,25 +48,51 @@ export function healthRoutes(deps: RouteDeps): Route[] {
       method: 'GET',
       path: '/ready',
       operation_id: 'ready',
-      summary: 'Readiness: the store answers too',
+      summary: 'Readiness: every required dependency (store, limits) answers too',
       tag: 'health',
       public: true,
       responses: [
-        { status: 200, description: 'Ready', schema: statusOkSchema },
-        { status: 503, description: 'The store is unreachable', schema: problemSchema, problem: true },
+        { status: 200, description: 'Ready', schema: readySchema },
+        {
+          status: 503,
+          description: 'A required dependency is unreachable; `dependencies` says which',
+          schema: problemSchema,
+          problem: true,
+        },
       ],
       handle: async (c) => {
-        try {
-          await deps.airlock.store.ping()
-        } catch (error) {
-          // Whatever the driver threw, a failed ping means "not ready": 503, so balancers stop routing here.
-          if (AirlockError.isInstance(error) && error.code === ErrorCode.STORE_ERROR) throw error
-          throw new AirlockError(ErrorCode.STORE_ERROR, 'The store did not answer the readiness ping', {
-            cause: error,
-          })
+        const states = await checkAll(deps.airlock.dependencies)
+        const down = deps.airlock.dependencies.find((d) => d.required && states[d.name] === 'down')
+        if (down) {
+          const code = down.name === 'limits' ? ErrorCode.LIMITS_UNAVAILABLE : ErrorCode.STORE_UNAVAILABLE
+          // The dependency's own error may name hosts or credentials: only its state leaves the process.
+          throw new HttpProblemError(code, `Not ready: ${down.name} is unreachable`, { dependencies: states })
         }
-        return c.json({ status: 'ok' })
+        return c.json({ status: 'ok' as const, dependencies: states })
       },
     }),
   ]
+}
+
+// A readiness probe must answer within the orchestrator's timeout even when a dependency hangs.
+const CHECK_TIMEOUT_MS = 2_000
+
+async function checkAll(list: readonly Dependency[]): Promise<Record<string, 'up' | 'down'>> {
+  const results = await Promise.all(
+    list.map(async (d) => {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS)
+      })
+      try {
+        await Promise.race([d.check(), timeout])
+        return [d.name, 'up'] as const
+      } catch {
+        return [d.name, 'down'] as const
+      } finally {
+        clearTimeout(timer)
+      }
+    }),
+  )
+  return Object.fromEntries(results)
 }

@@ -1,5 +1,6 @@
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
+import { type DependencyCircuit, dependencyCircuit } from '../../health/dependency-circuit.js'
 import type {
   AdmitRequest,
   AdmitResult,
@@ -18,11 +19,28 @@ export interface RedisLimitsConfig {
   readonly prefix?: string
 }
 
-function storeError(operation: string, error: unknown): AirlockError {
+// Redis answered, but with an error about the script or its arguments: a fault, not an outage.
+const REPLY_ERROR = /^(ERR|WRONGTYPE|NOSCRIPT|BUSY|OOM|READONLY|MOVED|ASK|CROSSSLOT)\b/
+
+function unavailable(operation: string, error?: unknown): AirlockError {
+  const message = error === undefined ? 'circuit open' : error instanceof Error ? error.message : String(error)
+  return new AirlockError(
+    ErrorCode.LIMITS_UNAVAILABLE,
+    `Redis limits ${operation} failed: ${message}`,
+    error === undefined ? {} : { cause: error },
+  )
+}
+
+function limitsError(circuit: DependencyCircuit, operation: string, error: unknown): AirlockError {
   const message = error instanceof Error ? error.message : String(error)
-  return new AirlockError(ErrorCode.STORE_ERROR, `Redis limits ${operation} failed: ${message}`, {
-    cause: error,
-  })
+  if (REPLY_ERROR.test(message)) {
+    circuit.succeeded()
+    return new AirlockError(ErrorCode.STORE_ERROR, `Redis limits ${operation} failed: ${message}`, {
+      cause: error,
+    })
+  }
+  circuit.failed(message.slice(0, 120))
+  return unavailable(operation, error)
 }
 
 /**
@@ -38,6 +56,8 @@ function storeError(operation: string, error: unknown): AirlockError {
 export function redisLimits(config: RedisLimitsConfig): LimitsBackend {
   const { client } = config
   const prefix = config.prefix ?? 'airlock:'
+  // Requests while Redis is down fail fast (closed: never admitted unlimited) until a probe gets through.
+  const health = dependencyCircuit({ name: 'limits' })
 
   const run = async (
     name: string,
@@ -46,22 +66,30 @@ export function redisLimits(config: RedisLimitsConfig): LimitsBackend {
     args: readonly (string | number)[],
   ) => {
     const all = [...keys.map((k) => prefix + k), ...args]
+    if (!health.admit()) throw unavailable(name)
     try {
-      return await client.evalsha(lua.sha1, keys.length, ...all)
+      const reply = await client.evalsha(lua.sha1, keys.length, ...all)
+      health.succeeded()
+      return reply
     } catch (error) {
-      if (!(error instanceof Error && error.message.includes('NOSCRIPT'))) throw storeError(name, error)
+      if (!(error instanceof Error && error.message.includes('NOSCRIPT'))) {
+        throw limitsError(health, name, error)
+      }
     }
     try {
       // EVAL loads the script into the cache, so later calls go back to EVALSHA.
-      return await client.eval(lua.source, keys.length, ...all)
+      const reply = await client.eval(lua.source, keys.length, ...all)
+      health.succeeded()
+      return reply
     } catch (error) {
-      throw storeError(name, error)
+      throw limitsError(health, name, error)
     }
   }
   const time = (now_ms: number | null) => (now_ms === null ? '' : Math.floor(now_ms))
 
   return {
     kind: 'redis',
+    health,
 
     async admit(request: AdmitRequest): Promise<AdmitResult> {
       const args: (string | number)[] = [time(request.now_ms), request.id]

@@ -2,15 +2,19 @@
  * The PostgreSQL connection every capability module shares: the pool (made
  * here only when the store owns it), the quoted schema, and three ways to run
  * SQL — `query` (rows), `count` (affected rows) and `transaction` (one pooled
- * connection between `BEGIN` and `COMMIT`). Driver errors become STORE_ERROR.
+ * connection between `BEGIN` and `COMMIT`). Driver errors become STORE_ERROR;
+ * a database that cannot be reached becomes STORE_UNAVAILABLE and opens the
+ * store's circuit, so later calls fail fast until one probe gets through.
  *
  * @module
  */
 import { createRequire } from 'node:module'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
+import { type DependencyCircuit, dependencyCircuit } from '../../health/dependency-circuit.js'
 import { storeError } from '../internal/store-error.js'
 import type { PostgresPool, PostgresPoolClient } from './postgres-store-config.js'
+import { isUnreachable, unreachableReason } from './postgres-unreachable.js'
 
 /** What the capability modules run their SQL through. */
 export interface PostgresConnection {
@@ -22,8 +26,17 @@ export interface PostgresConnection {
   query<R>(operation: string, text: string, values?: unknown[]): Promise<R[]>
   count(operation: string, text: string, values: unknown[]): Promise<number>
   transaction<T>(operation: string, fn: (client: PostgresPoolClient) => Promise<T>): Promise<T>
+  /** One pooled connection for `fn`, outside a transaction (session-level locks, LISTEN). */
+  session<T>(operation: string, fn: (client: PostgresPoolClient) => Promise<T>): Promise<T>
   fail(operation: string, error: unknown): AirlockError
+  /** Whether the database answers; `query` and friends fail fast while it is down. */
+  readonly health: DependencyCircuit
+  /** `SELECT 1`, past the circuit: how a readiness check notices the database is back. */
+  probe(): Promise<void>
 }
+
+// A pool waits at most this long for a connection: no request queues unboundedly for a dead database.
+const CONNECT_TIMEOUT_MS = 3_000
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
@@ -40,7 +53,12 @@ export function quoteSchema(schema: string): string {
 
 /** A pool of its own; `pg` is loaded here, so importing the package never requires the driver. */
 export function makePool(connectionString: string, max: number | undefined): PostgresPool {
-  let Pool: new (config: { connectionString: string; max?: number }) => PostgresPool
+  let Pool: new (config: {
+    connectionString: string
+    max?: number
+    connectionTimeoutMillis: number
+    keepAlive: boolean
+  }) => PostgresPool
   try {
     Pool = (createRequire(import.meta.url)('pg') as { Pool: typeof Pool }).Pool
   } catch (error) {
@@ -50,7 +68,8 @@ export function makePool(connectionString: string, max: number | undefined): Pos
       { cause: error },
     )
   }
-  return new Pool(max === undefined ? { connectionString } : { connectionString, max })
+  const options = { connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true }
+  return new Pool(max === undefined ? options : { ...options, max })
 }
 
 /** The SQLSTATE of a driver error (`23505` unique violation, `42P01` undefined table). */
@@ -68,57 +87,130 @@ function fail(operation: string, error: unknown): AirlockError {
   return wrapped
 }
 
+function unavailable(operation: string, cause?: unknown): AirlockError {
+  return new AirlockError(
+    ErrorCode.STORE_UNAVAILABLE,
+    `postgres store: ${operation}: the database cannot be reached`,
+    cause === undefined ? {} : { cause },
+  )
+}
+
+/** Classifies a failure, telling the circuit whether the database answered. */
+function failAndTrip(circuit: DependencyCircuit, operation: string, error: unknown): AirlockError {
+  if (AirlockError.isInstance(error)) return error
+  if (isUnreachable(error)) {
+    circuit.failed(unreachableReason(error))
+    return unavailable(operation, error)
+  }
+  circuit.succeeded()
+  return fail(operation, error)
+}
+
+const ignore = () => undefined
+
 async function runTransaction<T>(
   pool: PostgresPool,
+  circuit: DependencyCircuit,
   operation: string,
   fn: (client: PostgresPoolClient) => Promise<T>,
 ): Promise<T> {
+  if (!circuit.admit()) throw unavailable(operation)
   let client: PostgresPoolClient
   try {
     client = await pool.connect()
   } catch (error) {
-    throw fail(operation, error)
+    throw failAndTrip(circuit, operation, error)
   }
+  // A connection that dies between two statements is reported as an event; the next statement fails.
+  client.on?.('error', ignore)
   try {
     await client.query('BEGIN')
     const result = await fn(client)
     await client.query('COMMIT')
+    client.off?.('error', ignore)
     client.release()
+    circuit.succeeded()
     return result
   } catch (error) {
     try {
       await client.query('ROLLBACK')
+      client.off?.('error', ignore)
       client.release()
     } catch (rollbackError) {
       // A connection that cannot roll back must not go back to the pool.
+      client.off?.('error', ignore)
       client.release(rollbackError instanceof Error ? rollbackError : true)
     }
-    throw fail(operation, error)
+    throw failAndTrip(circuit, operation, error)
+  }
+}
+
+async function runSession<T>(
+  pool: PostgresPool,
+  circuit: DependencyCircuit,
+  operation: string,
+  fn: (client: PostgresPoolClient) => Promise<T>,
+): Promise<T> {
+  if (!circuit.admit()) throw unavailable(operation)
+  let client: PostgresPoolClient
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    throw failAndTrip(circuit, operation, error)
+  }
+  client.on?.('error', ignore)
+  let broken: Error | undefined
+  try {
+    return await fn(client)
+  } catch (error) {
+    // After a failure the session state (locks) is unknown: never reuse the connection.
+    broken = error instanceof Error ? error : new Error(String(error))
+    throw failAndTrip(circuit, operation, error)
+  } finally {
+    client.off?.('error', ignore)
+    client.release(broken ?? false)
   }
 }
 
 /** Wraps a pool and a schema for the capability modules. */
 export function postgresConnection(pool: PostgresPool, schemaName: string): PostgresConnection {
   const s = quoteSchema(schemaName)
+  const health = dependencyCircuit({ name: 'store' })
+  // Idle connections dying is how an outage usually shows first; it must never end the process.
+  pool.on?.('error', (error) => {
+    if (isUnreachable(error)) health.failed(unreachableReason(error))
+  })
+  const run = async <R>(operation: string, text: string, values: unknown[]) => {
+    if (!health.admit()) throw unavailable(operation)
+    try {
+      const result = await pool.query<R>(text, values)
+      health.succeeded()
+      return result
+    } catch (error) {
+      throw failAndTrip(health, operation, error)
+    }
+  }
   return {
     pool,
     schemaName,
     s,
+    health,
     async query<R>(operation: string, text: string, values: unknown[] = []): Promise<R[]> {
-      try {
-        return (await pool.query<R>(text, values)).rows
-      } catch (error) {
-        throw fail(operation, error)
-      }
+      return (await run<R>(operation, text, values)).rows
     },
     async count(operation, text, values) {
+      return (await run(operation, text, values)).rowCount ?? 0
+    },
+    transaction: (operation, fn) => runTransaction(pool, health, operation, fn),
+    session: (operation, fn) => runSession(pool, health, operation, fn),
+    fail,
+    async probe() {
       try {
-        return (await pool.query(text, values)).rowCount ?? 0
+        await pool.query('SELECT 1')
+        health.succeeded()
       } catch (error) {
-        throw fail(operation, error)
+        throw failAndTrip(health, 'ping', error)
       }
     },
-    transaction: (operation, fn) => runTransaction(pool, operation, fn),
-    fail,
   }
 }

@@ -8,6 +8,9 @@ export interface PostgresQueryResult<R> {
 export interface PostgresPoolClient {
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<PostgresQueryResult<R>>
   release(destroy?: boolean | Error): void
+  /** `pg` emits `error` on a checked-out client whose connection dies between queries. */
+  on?(event: 'error', listener: (error: Error) => void): unknown
+  off?(event: 'error', listener: (error: Error) => void): unknown
 }
 
 /**
@@ -18,6 +21,12 @@ export interface PostgresPool {
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<PostgresQueryResult<R>>
   connect(): Promise<PostgresPoolClient>
   end(): Promise<void>
+  /**
+   * `pg` emits `error` when an idle pooled connection dies (a restart, a
+   * failover, an idle-connection kill); without a listener Node ends the
+   * process. The store listens when the pool has this method.
+   */
+  on?(event: 'error', listener: (error: Error) => void): unknown
 }
 
 interface PostgresStoreOptions {

@@ -15,6 +15,7 @@ import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
 import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
+import { runExclusive } from './postgres-exclusive.js'
 import { postgresIdempotency } from './postgres-idempotency.js'
 import { postgresMerkle } from './postgres-merkle.js'
 import { migratePostgres } from './postgres-migrate.js'
@@ -45,9 +46,9 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     audit: postgresAudit(c),
     merkle: postgresMerkle(c),
     migrate: () => migratePostgres(c),
-    async ping() {
-      await c.query('ping', 'SELECT 1')
-    },
+    health: c.health,
+    exclusive: (name, fn) => runExclusive(c, name, fn),
+    ping: () => c.probe(),
     async close() {
       if (!owned) return
       try {

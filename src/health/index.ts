@@ -1,0 +1,14 @@
+/**
+ * Health of the gateway's dependencies: circuits that fail fast while a
+ * dependency is down and report each change of state once.
+ *
+ * @module
+ */
+export {
+  type DependencyCircuit,
+  type DependencyCircuitOptions,
+  type DependencyHealth,
+  type DependencyState,
+  dependencyCircuit,
+} from './dependency-circuit.js'
+export type { Dependency } from './dependency.js'
