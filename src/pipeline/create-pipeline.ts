@@ -8,7 +8,7 @@
  * @module
  */
 import { ApprovalService } from '../approvals/approval-service.js'
-import { AuditWriter } from '../audit/audit-writer.js'
+import type { AuditEventInput } from '../audit/audit-event.js'
 import { createRedactor } from '../audit/redact.js'
 import { createSealer, generateSealKey } from '../audit/seal.js'
 import { verifyStore } from '../audit/verify-chain.js'
@@ -17,6 +17,7 @@ import { ErrorCode } from '../errors/error-codes.js'
 import { IdempotencyGate } from '../idempotency/idempotency-gate.js'
 import { PolicyEngine } from '../policy/policy-engine.js'
 import type { PolicyRule } from '../policy/policy-rule.js'
+import { GroupCommit } from '../store/group-commit.js'
 import type { Store } from '../store/store.js'
 import { approvalTicket, resume } from './approvals/resume.js'
 import { approve, reject } from './approvals/vote.js'
@@ -46,7 +47,11 @@ function wire(config: PipelineConfig): PipelineDeps {
   const actions = toActionSource(config.actions)
   const sealer = createSealer(config.seal ?? { keys: { k0: generateSealKey() }, current: 'k0' })
   const redactor = createRedactor(config.redaction)
-  const recorder = createRecorder({ writer: new AuditWriter(store.audit), redactor, now })
+  // Claims, audit events and stored outcomes of concurrent requests share
+  // commits: one transaction (one fsync) per batch, with or without keys.
+  const commit = new GroupCommit(store)
+  const writer = { write: (event: AuditEventInput) => commit.append(event), close: () => commit.close() }
+  const recorder = createRecorder({ writer, redactor, now })
   const approvals = new ApprovalService({
     store: store.approvals,
     protector: {
@@ -70,7 +75,7 @@ function wire(config: PipelineConfig): PipelineDeps {
     unknown_actions: config.unknown_actions ?? 'deny',
     store,
     limits: config.limits,
-    gate: new IdempotencyGate(store.idempotency, config.idempotency, now),
+    gate: new IdempotencyGate(commit.idempotency(store.idempotency), config.idempotency, now),
     approvals,
     sealer,
     recorder,

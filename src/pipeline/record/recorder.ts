@@ -13,7 +13,7 @@
  * @module
  */
 import type { AuditEvent, AuditEventInput, AuditStatus } from '../../audit/audit-event.js'
-import type { AuditWriter } from '../../audit/audit-writer.js'
+import type { EventWriter } from '../../audit/audit-writer.js'
 import type { Redactor } from '../../audit/redact.js'
 import type { Principal } from '../../identity/principal.js'
 import { newId } from '../../internal/ids.js'
@@ -48,7 +48,7 @@ export interface Recorder {
   close(): Promise<void>
 }
 
-export function createRecorder(deps: { writer: AuditWriter; redactor: Redactor; now: () => Date }): Recorder {
+export function createRecorder(deps: { writer: EventWriter; redactor: Redactor; now: () => Date }): Recorder {
   const { writer, redactor, now } = deps
   const maskText = (text: string | null): string | null =>
     text === null ? null : redactor.redactString(text)

@@ -14,6 +14,7 @@
 import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
+import { postgresBatch } from './postgres-batch.js'
 import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
 import { postgresIdempotency } from './postgres-idempotency.js'
 import { postgresMerkle } from './postgres-merkle.js'
@@ -44,6 +45,7 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     nonces: postgresNonces(c),
     audit: postgresAudit(c),
     merkle: postgresMerkle(c),
+    batch: (ops) => postgresBatch(c, ops),
     migrate: () => migratePostgres(c),
     async ping() {
       await c.query('ping', 'SELECT 1')
