@@ -6,6 +6,7 @@
  * @module
  */
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  throughput: async () => ({ run: (await import('./throughput.js')).benchThroughput }),
   policy: async () => ({ run: (await import('./policy.js')).benchPolicy }),
   execute: async () => ({ run: (await import('./execute.js')).benchExecute }),
   store: async () => ({ run: (await import('./store.js')).benchStore }),

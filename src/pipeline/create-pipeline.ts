@@ -8,7 +8,7 @@
  * @module
  */
 import { ApprovalService } from '../approvals/approval-service.js'
-import { AuditWriter } from '../audit/audit-writer.js'
+import type { AuditEventInput } from '../audit/audit-event.js'
 import { createRedactor } from '../audit/redact.js'
 import { createSealer, generateSealKey } from '../audit/seal.js'
 import { verifyStore } from '../audit/verify-chain.js'
@@ -21,6 +21,7 @@ import type { PolicyRule } from '../policy/policy-rule.js'
 import { DifferenceTally } from '../policy/versioning/difference-report.js'
 import { PolicyHolder } from '../policy/versioning/policy-holder.js'
 import { createPolicySet } from '../policy/versioning/policy-set.js'
+import { GroupCommit } from '../store/group-commit.js'
 import type { Store } from '../store/store.js'
 import { approvalTicket, resume } from './approvals/resume.js'
 import { approve, reject } from './approvals/vote.js'
@@ -70,8 +71,12 @@ function wire(config: PipelineConfig): PipelineDeps {
   const shadow = config.policy?.shadow ?? null
   const sealer = createSealer(config.seal ?? { keys: { k0: generateSealKey() }, current: 'k0' })
   const redactor = createRedactor(config.redaction)
+  // Claims, audit events and stored outcomes of concurrent requests share
+  // commits: one transaction (one fsync) per batch, with or without keys.
+  const commit = new GroupCommit(store)
+  const writer = { write: (event: AuditEventInput) => commit.append(event), close: () => commit.close() }
   const recorder = createRecorder({
-    writer: new AuditWriter(store.audit),
+    writer,
     redactor,
     now,
     policyVersion: () => policy.current().version,
@@ -102,7 +107,7 @@ function wire(config: PipelineConfig): PipelineDeps {
     unknown_actions: config.unknown_actions ?? 'deny',
     store,
     limits: config.limits,
-    gate: new IdempotencyGate(store.idempotency, config.idempotency, now),
+    gate: new IdempotencyGate(commit.idempotency(store.idempotency), config.idempotency, now),
     approvals,
     sealer,
     recorder,

@@ -5,5 +5,9 @@
  *
  * @module
  */
+
+export { GroupCommit, type GroupCommitOptions } from './group-commit.js'
+/** `Store.batch` over a store's single-call methods, for stores without transactions. */
+export { sequentialBatch } from './internal/write-ops.js'
 export { memoryStore } from './memory/index.js'
 export type * from './store.js'

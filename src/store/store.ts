@@ -364,6 +364,33 @@ export interface MerkleStore {
   indexedColumns(after: number, limit: number): Promise<readonly AuditIndexedColumns[]>
 }
 
+// ------------------------------------------------------------------- batch
+
+/**
+ * One write a request makes on its way through the pipeline; a
+ * {@link Store.batch} commits many of them, from many requests, at once.
+ */
+export type WriteOp =
+  /** {@link IdempotencyStore.claim}. */
+  | { readonly kind: 'claim'; readonly request: IdempotencyClaimRequest }
+  /** {@link AuditStore.append} of one event. */
+  | { readonly kind: 'append'; readonly event: AuditEventInput }
+  /** {@link IdempotencyStore.complete}. */
+  | {
+      readonly kind: 'complete'
+      readonly scope: IdempotencyScope
+      readonly owner: string
+      readonly outcome: string
+      readonly expires_at: string
+      readonly now: string
+    }
+
+/** What one {@link WriteOp} gave, in the shape its single-call method returns. */
+export type WriteResult =
+  | { readonly kind: 'claim'; readonly result: ClaimResult }
+  | { readonly kind: 'append'; readonly event: AuditEvent }
+  | { readonly kind: 'complete'; readonly stored: boolean }
+
 // --------------------------------------------------------------------- store
 
 export interface Store {
@@ -375,6 +402,16 @@ export interface Store {
   readonly audit: AuditStore
   /** The Merkle tree and checkpoints over the audit chain (every built-in backend has it). */
   readonly merkle?: MerkleStore
+  /**
+   * Applies `ops` in order in one transaction (one commit, one fsync) and
+   * returns one result per op, in the same order.
+   * @remarks Each op behaves exactly as its single-call method would at that
+   * point of the transaction (a claim sees an earlier claim of the same key in
+   * the batch), with the same concurrency contract; the batch is
+   * all-or-nothing, and durable when the promise resolves. Audit events are
+   * appended in the order of their ops.
+   */
+  batch(ops: readonly WriteOp[]): Promise<readonly WriteResult[]>
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>
   /** Throws when the store is unreachable. */

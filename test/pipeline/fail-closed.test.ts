@@ -7,6 +7,7 @@ import { localPrincipal } from '../../src/identity/principal.js'
 import { parsePolicies } from '../../src/policy/load-policies.js'
 import type { PolicyRule } from '../../src/policy/policy-rule.js'
 import { allowAll } from '../../src/policy/rules/index.js'
+import { sequentialBatch } from '../../src/store/internal/write-ops.js'
 import { memoryStore } from '../../src/store/memory/index.js'
 import type { Store } from '../../src/store/store.js'
 
@@ -90,18 +91,21 @@ describe('exactly once when recording fails', () => {
     })
     const inner = memoryStore()
     let failNext = false
+    const audit: Store['audit'] = {
+      ...inner.audit,
+      append: async (events) => {
+        if (failNext && events.some((e) => e.status === 'executed')) {
+          failNext = false
+          throw new Error('disk full')
+        }
+        return inner.audit.append(events)
+      },
+    }
+    // The pipeline writes through `batch`: route its events through the failing append too.
     const store: Store = {
       ...inner,
-      audit: {
-        ...inner.audit,
-        append: async (events) => {
-          if (failNext && events.some((e) => e.status === 'executed')) {
-            failNext = false
-            throw new Error('disk full')
-          }
-          return inner.audit.append(events)
-        },
-      },
+      audit,
+      batch: (ops) => sequentialBatch({ idempotency: inner.idempotency, audit }, ops),
     }
     const airlock = createAirlock({ actions: [act], policies: [allowAll()], store })
     failNext = true

@@ -3,6 +3,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyStore } from '../../src/audit/verify-chain.js'
 import { postgresStore } from '../../src/store/postgres/index.js'
+import { describeBatchConformance } from './batch-conformance.js'
 import { describeStoreConformance, sampleEvent } from './conformance.js'
 
 // No skip when PostgreSQL is down: the suite must fail loudly so a missing
@@ -28,6 +29,7 @@ afterAll(async () => {
 const nextSchema = () => `${prefix}_${schemas++}`
 
 describeStoreConformance('postgres', async () => postgresStore({ pool, schema: nextSchema() }))
+describeBatchConformance('postgres', async () => postgresStore({ pool, schema: nextSchema() }))
 
 describe('postgres store', () => {
   it('migrates one schema from many connections at once', async () => {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { verifyStore } from '../../src/audit/verify-chain.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
+import { describeBatchConformance } from './batch-conformance.js'
 import { describeStoreConformance, sampleEvent } from './conformance.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'airlock-sqlite-'))
@@ -16,6 +17,7 @@ afterAll(() => {
 })
 
 describeStoreConformance('sqlite (file)', async () => sqliteStore({ path: nextPath() }))
+describeBatchConformance('sqlite (file)', async () => sqliteStore({ path: nextPath() }))
 
 describe('sqlite store', () => {
   it('runs durable: WAL journal and synchronous=FULL', async () => {

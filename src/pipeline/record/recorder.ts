@@ -13,7 +13,7 @@
  * @module
  */
 import type { AuditEvent, AuditEventInput, AuditStatus } from '../../audit/audit-event.js'
-import type { AuditWriter } from '../../audit/audit-writer.js'
+import type { EventWriter } from '../../audit/audit-writer.js'
 import type { Redactor } from '../../audit/redact.js'
 import type { Principal } from '../../identity/principal.js'
 import { newId } from '../../internal/ids.js'
@@ -53,7 +53,7 @@ export interface Recorder {
 }
 
 export function createRecorder(deps: {
-  writer: AuditWriter
+  writer: EventWriter
   redactor: Redactor
   now: () => Date
   /** The version in force, for events recorded outside a request's snapshot. */

@@ -19,6 +19,7 @@ import { isoTime } from '../internal/iso-time.js'
 import { checkAfter, checkLimit, MAX_LIST_LIMIT, MAX_RANGE_LIMIT } from '../internal/limit.js'
 import { type ChainHead, EMPTY_HEAD, linkBatch } from '../internal/link-batch.js'
 import { badRequest } from '../internal/store-error.js'
+import { sequentialBatch } from '../internal/write-ops.js'
 import type {
   Approval,
   ApprovalListOptions,
@@ -334,13 +335,15 @@ function memoryAudit(): AuditStore {
  */
 export function memoryStore(): Store {
   const audit = memoryAudit()
+  const idempotency = memoryIdempotency()
   return {
     kind: 'memory',
     approvals: memoryApprovals(),
-    idempotency: memoryIdempotency(),
+    idempotency,
     nonces: memoryNonces(),
     audit,
     merkle: memoryMerkle(audit),
+    batch: (ops) => sequentialBatch({ idempotency, audit }, ops),
     async migrate() {},
     async ping() {},
     async close() {},

@@ -25,6 +25,7 @@ import {
 import type { AuditStore } from '../store.js'
 import { postgresAuditStats } from './postgres-audit-stats.js'
 import type { PostgresConnection } from './postgres-connection.js'
+import type { PostgresPoolClient } from './postgres-store-config.js'
 
 const COLUMN_COUNT = 13
 
@@ -49,29 +50,45 @@ function statements(s: string) {
 
 type Sql = ReturnType<typeof statements>
 
+/** The append's statements, for a caller inside a transaction on `client`; `s` is the quoted schema. */
+export function appendInTransaction(
+  client: PostgresPoolClient,
+  s: string,
+  inputs: readonly AuditEventInput[],
+): Promise<readonly AuditEvent[]> {
+  return appendWith(client, statements(s), inputs)
+}
+
 async function append(
   c: PostgresConnection,
   sql: Sql,
   inputs: readonly AuditEventInput[],
 ): Promise<readonly AuditEvent[]> {
   if (inputs.length === 0) return []
-  return c.transaction('audit.append', async (client) => {
-    const [head] = (await client.query<{ seq: string; hash: string }>(sql.lockHead)).rows
-    if (!head) throw new AirlockError(ErrorCode.STORE_ERROR, 'postgres store: the audit head row is missing')
-    const linked = linkBatch({ seq: Number(head.seq), hash: head.hash }, inputs)
-    const columns: unknown[][] = Array.from({ length: COLUMN_COUNT }, () => [])
-    for (const l of linked) {
-      auditRowValues(l).forEach((v, i) => {
-        columns[i]!.push(v)
-      })
-    }
-    const last = linked.at(-1)!.event
-    const result = await client.query(sql.append, [...columns, last.seq, last.hash, linked.length])
-    if (result.rowCount !== 1) {
-      throw new AirlockError(ErrorCode.STORE_ERROR, 'postgres store: the audit head did not advance')
-    }
-    return linked.map((l) => l.event)
-  })
+  return c.transaction('audit.append', (client) => appendWith(client, sql, inputs))
+}
+
+async function appendWith(
+  client: PostgresPoolClient,
+  sql: Sql,
+  inputs: readonly AuditEventInput[],
+): Promise<readonly AuditEvent[]> {
+  if (inputs.length === 0) return []
+  const [head] = (await client.query<{ seq: string; hash: string }>(sql.lockHead)).rows
+  if (!head) throw new AirlockError(ErrorCode.STORE_ERROR, 'postgres store: the audit head row is missing')
+  const linked = linkBatch({ seq: Number(head.seq), hash: head.hash }, inputs)
+  const columns: unknown[][] = Array.from({ length: COLUMN_COUNT }, () => [])
+  for (const l of linked) {
+    auditRowValues(l).forEach((v, i) => {
+      columns[i]!.push(v)
+    })
+  }
+  const last = linked.at(-1)!.event
+  const result = await client.query(sql.append, [...columns, last.seq, last.hash, linked.length])
+  if (result.rowCount !== 1) {
+    throw new AirlockError(ErrorCode.STORE_ERROR, 'postgres store: the audit head did not advance')
+  }
+  return linked.map((l) => l.event)
 }
 
 /** The audit store over a PostgreSQL connection. */

@@ -29,7 +29,8 @@ interface IdempotencyRow {
 const SCOPE = 'tenant_id = $1 AND action = $2 AND idem_key = $3'
 const OWNED = `${SCOPE} AND owner = $4 AND state = 'in_flight'`
 
-function statements(s: string) {
+/** The idempotency statements over the quoted schema `s`. */
+export function idempotencyStatements(s: string) {
   const t = `${s}.airlock_idempotency`
   return {
     claim: `INSERT INTO ${t} AS i
@@ -50,7 +51,7 @@ function statements(s: string) {
   }
 }
 
-type Sql = ReturnType<typeof statements>
+type Sql = ReturnType<typeof idempotencyStatements>
 
 async function claim(
   c: PostgresConnection,
@@ -81,7 +82,7 @@ async function claim(
 
 /** The idempotency store over a PostgreSQL connection. */
 export function postgresIdempotency(c: PostgresConnection): IdempotencyStore {
-  const sql = statements(c.s)
+  const sql = idempotencyStatements(c.s)
   return {
     claim: (request) => claim(c, sql, request),
     async complete(scope, owner, outcome, expires_at) {

@@ -14,6 +14,7 @@
 import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
+import { postgresBatch } from './postgres-batch.js'
 import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
 import { runExclusive } from './postgres-exclusive.js'
 import { postgresIdempotency } from './postgres-idempotency.js'
@@ -45,6 +46,7 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     nonces: postgresNonces(c),
     audit: postgresAudit(c),
     merkle: postgresMerkle(c),
+    batch: (ops) => postgresBatch(c, ops),
     migrate: () => migratePostgres(c),
     health: c.health,
     exclusive: (name, fn) => runExclusive(c, name, fn),

@@ -30,16 +30,23 @@ const INSERT = `INSERT INTO airlock_audit_events (${AUDIT_COLUMNS})
 const ADVANCE = 'UPDATE airlock_audit_head SET seq = ?, hash = ? WHERE id = 1'
 const RANGE = 'SELECT seq, prev_hash, hash, body FROM airlock_audit_events WHERE seq > ? ORDER BY seq LIMIT ?'
 
+/** The append's statements, for a caller already inside `BEGIN IMMEDIATE`. */
+export function appendInTransaction(
+  c: SqliteConnection,
+  inputs: readonly AuditEventInput[],
+): readonly AuditEvent[] {
+  if (inputs.length === 0) return []
+  const linked = linkBatch(c.stmt(HEAD).get() as ChainHead, inputs)
+  const insert = c.stmt(INSERT)
+  for (const l of linked) insert.run(...auditRowValues(l))
+  const last = linked.at(-1)!.event
+  c.stmt(ADVANCE).run(last.seq, last.hash)
+  return linked.map((l) => l.event)
+}
+
 function append(c: SqliteConnection, inputs: readonly AuditEventInput[]): readonly AuditEvent[] {
   if (inputs.length === 0) return []
-  return c.write('audit.append', () => {
-    const linked = linkBatch(c.stmt(HEAD).get() as ChainHead, inputs)
-    const insert = c.stmt(INSERT)
-    for (const l of linked) insert.run(...auditRowValues(l))
-    const last = linked.at(-1)!.event
-    c.stmt(ADVANCE).run(last.seq, last.hash)
-    return linked.map((l) => l.event)
-  })
+  return c.write('audit.append', () => appendInTransaction(c, inputs))
 }
 
 /** The audit store over a SQLite connection. */

@@ -15,7 +15,7 @@
  */
 import { isoTime } from '../internal/iso-time.js'
 import { badRequest } from '../internal/store-error.js'
-import type { ClaimResult, IdempotencyClaimRequest, IdempotencyStore } from '../store.js'
+import type { ClaimResult, IdempotencyClaimRequest, IdempotencyScope, IdempotencyStore } from '../store.js'
 import type { SqliteConnection } from './sqlite-connection.js'
 
 interface IdempotencyRow {
@@ -43,21 +43,37 @@ const EXTEND = `UPDATE airlock_idempotency SET lease_until = ? WHERE ${OWNED}`
 const RELEASE = `DELETE FROM airlock_idempotency WHERE ${OWNED}`
 const PURGE = `DELETE FROM airlock_idempotency WHERE state = 'completed' AND expires_at <= ?`
 
+/** The claim's statements, for a caller already inside `BEGIN IMMEDIATE` with normalised times. */
+export function claimInTransaction(c: SqliteConnection, request: IdempotencyClaimRequest): ClaimResult {
+  const { tenant_id, action, key, fingerprint, owner, lease_until, now } = request
+  const won = c.stmt(CLAIM).get(tenant_id, action, key, fingerprint, owner, lease_until, now, now) as
+    | { recovered: number }
+    | undefined
+  if (won) return { kind: 'claimed', recovered: won.recovered === 1 }
+  // Same transaction: the row that beat this claim is still there.
+  const row = c.stmt(SELECT).get(tenant_id, action, key) as IdempotencyRow
+  return row.state === 'completed'
+    ? { kind: 'completed', fingerprint: row.fingerprint, outcome: row.outcome ?? '' }
+    : { kind: 'in_flight', fingerprint: row.fingerprint }
+}
+
+/** The completion's statement (normalised times); true when `owner` still held the key. */
+export function completeInTransaction(
+  c: SqliteConnection,
+  scope: IdempotencyScope,
+  owner: string,
+  outcome: string,
+  expires_at: string,
+): boolean {
+  return (
+    c.stmt(COMPLETE).run(outcome, expires_at, scope.tenant_id, scope.action, scope.key, owner).changes === 1
+  )
+}
+
 function claim(c: SqliteConnection, request: IdempotencyClaimRequest): ClaimResult {
   const now = isoTime(request.now, 'now')
-  const lease = isoTime(request.lease_until, 'lease_until')
-  return c.write('idempotency.claim', (): ClaimResult => {
-    const { tenant_id, action, key, fingerprint, owner } = request
-    const won = c.stmt(CLAIM).get(tenant_id, action, key, fingerprint, owner, lease, now, now) as
-      | { recovered: number }
-      | undefined
-    if (won) return { kind: 'claimed', recovered: won.recovered === 1 }
-    // Same transaction: the row that beat this claim is still there.
-    const row = c.stmt(SELECT).get(tenant_id, action, key) as IdempotencyRow
-    return row.state === 'completed'
-      ? { kind: 'completed', fingerprint: row.fingerprint, outcome: row.outcome ?? '' }
-      : { kind: 'in_flight', fingerprint: row.fingerprint }
-  })
+  const lease_until = isoTime(request.lease_until, 'lease_until')
+  return c.write('idempotency.claim', () => claimInTransaction(c, { ...request, now, lease_until }))
 }
 
 /** The idempotency store over a SQLite connection. */

@@ -13,6 +13,7 @@
 import type { Store } from '../store.js'
 import { sqliteApprovals } from './sqlite-approvals.js'
 import { sqliteAudit } from './sqlite-audit.js'
+import { sqliteBatch } from './sqlite-batch.js'
 import { configureDatabase, openDatabase, sqliteConnection } from './sqlite-connection.js'
 import { sqliteIdempotency } from './sqlite-idempotency.js'
 import { sqliteMerkle } from './sqlite-merkle.js'
@@ -42,6 +43,7 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     nonces: sqliteNonces(c),
     audit: sqliteAudit(c),
     merkle: sqliteMerkle(c),
+    batch: async (ops) => sqliteBatch(c, ops),
     migrate: async () => migrateSqlite(c),
     async ping() {
       c.read('ping', () => db.prepare('SELECT 1').get())

@@ -1,0 +1,214 @@
+/**
+ * Durable throughput, in one table: the disk's own fsync rate, then audited
+ * `POST /actions/add/execute` over a real port (50 keep-alive connections,
+ * API-key auth, allow-all policy) on SQLite with and without an
+ * `Idempotency-Key` per request, on the memory store (no durable audit), and
+ * on PostgreSQL with and without keys; then the ratios between them.
+ *
+ * The load generator (autocannon) runs on the same machine in a process of
+ * its own. Every row carries the machine's load average when it was taken:
+ * figures from a loaded machine say little. The server counts the TCP
+ * connections it accepted; more than the load generator opened means it
+ * reconnected, and then its latency figures are not to be trusted (it
+ * misreports against servers that close connections), so the row says so.
+ *
+ * Run alone with `npm run bench -- throughput` (`BENCH_SECONDS` sets each
+ * run's duration, default 10; PostgreSQL from `AIRLOCK_BENCH_POSTGRES`,
+ * default `postgres://postgres@127.0.0.1:5432/test`; `BENCH_PG=off` skips it).
+ *
+ * @module
+ */
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { serve } from '@hono/node-server'
+import { z } from 'zod'
+import { defineAction } from '../src/actions/define-action.js'
+import { createAirlock } from '../src/airlock.js'
+import { generateSealKey } from '../src/audit/seal.js'
+import { createHttpApp } from '../src/http/index.js'
+import { apiKeyAuth, generateApiKey, hashApiKey } from '../src/identity/auth/index.js'
+import { allowAll } from '../src/policy/rules/index.js'
+import { memoryStore } from '../src/store/memory/index.js'
+import { postgresStore } from '../src/store/postgres/index.js'
+import { sqliteStore } from '../src/store/sqlite/index.js'
+import type { Store } from '../src/store/store.js'
+
+const CONNECTIONS = 50
+
+const add = defineAction({
+  name: 'add',
+  description: 'Adds two numbers',
+  risk: 'low',
+  input: z.object({ a: z.number(), b: z.number() }),
+  handler: ({ a, b }) => ({ sum: a + b }),
+})
+
+/** What one load run measured. */
+interface Row {
+  readonly name: string
+  readonly rps: number
+  readonly p50: number
+  readonly p99: number
+  readonly failures: number
+  readonly connections: number
+  readonly load: string
+}
+
+/** fdatasync calls per second on a 4 KiB block in `dir`: the ceiling for one-commit-per-request designs. */
+function fsyncRate(dir: string, ms = 2_000): number {
+  const fd = openSync(join(dir, 'fsync-probe'), 'w')
+  const block = randomBytes(4096)
+  let count = 0
+  const deadline = performance.now() + ms
+  const started = performance.now()
+  try {
+    while (performance.now() < deadline) {
+      writeSync(fd, block, 0, block.length, 0)
+      fdatasyncSync(fd)
+      count++
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return count / ((performance.now() - started) / 1000)
+}
+
+// The load generator's script: autocannon in its own process, with a fresh
+// Idempotency-Key per request when asked.
+const LOAD_SCRIPT = `
+const autocannon = require('autocannon')
+const { randomUUID } = require('node:crypto')
+const o = JSON.parse(process.argv[1])
+const request = { method: 'POST', body: o.body, headers: o.headers }
+if (o.keyed) request.setupRequest = (r) => ({ ...r, headers: { ...r.headers, 'idempotency-key': randomUUID() } })
+autocannon({ url: o.url, connections: o.connections, duration: o.seconds, requests: [request] }, (err, res) => {
+  if (err) { console.error(err); process.exit(1) }
+  process.stdout.write(JSON.stringify({ rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99,
+    failures: res.non2xx + res.errors + res.timeouts }))
+})`
+
+async function load(url: string, key: string, seconds: number, keyed: boolean) {
+  const options = {
+    url,
+    keyed,
+    seconds,
+    connections: CONNECTIONS,
+    body: JSON.stringify({ inputs: { a: 1, b: 2 } }),
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+  }
+  const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    out += chunk
+  })
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  if (code !== 0) throw new Error(`the load generator exited with ${code}`)
+  return JSON.parse(out) as { rps: number; p50: number; p99: number; failures: number }
+}
+
+async function run(name: string, store: Store, keyed: boolean, seconds: number): Promise<Row> {
+  await store.migrate()
+  const airlock = createAirlock({
+    actions: [add],
+    policies: [allowAll()],
+    store,
+    seal: { keys: { k1: generateSealKey() }, current: 'k1' },
+  })
+  const key = generateApiKey()
+  const app = createHttpApp(airlock, {
+    auth: apiKeyAuth({ keys: [{ id: 'bench', sha256: hashApiKey(key), actor_id: 'bench-agent' }] }),
+  })
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+  })
+  let connections = 0
+  server.on('connection', () => connections++)
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/actions/add/execute`
+  try {
+    const figures = await load(url, key, seconds, keyed)
+    const load1 = loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')
+    const chain = await airlock.audit.verify()
+    if (!chain.valid) throw new Error(`${name}: the audit chain does not verify`)
+    return { name, ...figures, connections, load: load1 }
+  } finally {
+    await new Promise((resolve) => server.close(resolve))
+    await airlock.close()
+  }
+}
+
+function printTable(fsync: number, fsyncLoad: string, rows: readonly Row[]): void {
+  const pad = (s: string, n: number) => s.padEnd(n)
+  const num = (n: number) => String(Math.round(n)).padStart(8)
+  console.log(`disk fsync rate: ${Math.round(fsync)} fdatasync/s (4 KiB) [load ${fsyncLoad}]`)
+  console.log(`${pad('scenario', 34)}   req/s   p50 ms   p99 ms  fail  conns  load average`)
+  for (const r of rows) {
+    const reconnects = r.connections > CONNECTIONS ? '  RECONNECTED: latency not trustworthy' : ''
+    console.log(
+      `${pad(r.name, 34)}${num(r.rps)} ${num(r.p50)} ${num(r.p99)} ${String(r.failures).padStart(5)} ${String(r.connections).padStart(6)}  ${r.load}${reconnects}`,
+    )
+  }
+  const by = (name: string) => rows.find((r) => r.name === name)?.rps
+  const ratio = (label: string, a: string, b: string) => {
+    const x = by(a)
+    const y = by(b)
+    if (x !== undefined && y !== undefined && y > 0) console.log(`  ${pad(label, 46)} ${(x / y).toFixed(2)}`)
+  }
+  console.log('ratios')
+  ratio('SQLite audited / no durable audit', 'sqlite', 'memory (no durable audit)')
+  ratio('SQLite with keys / without', 'sqlite + idempotency keys', 'sqlite')
+  ratio('PostgreSQL with keys / without', 'postgres + idempotency keys', 'postgres')
+  ratio('PostgreSQL / SQLite', 'postgres', 'sqlite')
+  const sqlite = by('sqlite')
+  if (sqlite !== undefined)
+    console.log(`  ${pad('SQLite audited req/s per disk fsync', 46)} ${(sqlite / fsync).toFixed(2)}`)
+}
+
+/** Runs the benchmark and prints its table. */
+export async function benchThroughput(): Promise<void> {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10)
+  const pgUrl = process.env.AIRLOCK_BENCH_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-throughput-'))
+  const schema = `airlock_bench_${randomBytes(4).toString('hex')}`
+  const rows: Row[] = []
+  try {
+    const fsync = fsyncRate(dir)
+    const fsyncLoad = loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')
+    const sqlite = (file: string) => sqliteStore({ path: join(dir, file) })
+    rows.push(await run('sqlite', sqlite('a.db'), false, seconds))
+    rows.push(await run('sqlite + idempotency keys', sqlite('b.db'), true, seconds))
+    rows.push(await run('memory (no durable audit)', memoryStore(), false, seconds))
+    if (process.env.BENCH_PG !== 'off') {
+      const pg = (s: string) => postgresStore({ connectionString: pgUrl, schema: s, max: 8 })
+      rows.push(await run('postgres', pg(`${schema}_a`), false, seconds))
+      rows.push(await run('postgres + idempotency keys', pg(`${schema}_b`), true, seconds))
+      await dropSchemas(pgUrl, [`${schema}_a`, `${schema}_b`])
+    }
+    printTable(fsync, fsyncLoad, rows)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function dropSchemas(url: string, schemas: readonly string[]): Promise<void> {
+  const { default: pg } = await import('pg')
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`)
+  await client.end()
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await benchThroughput()
+}

@@ -1,0 +1,147 @@
+/**
+ * Group commit: the writes of many concurrent requests (idempotency claims,
+ * audit events, stored outcomes) share one {@link Store.batch} — one
+ * transaction, one fsync.
+ *
+ * @module
+ */
+import type { AuditEvent, AuditEventInput } from '../audit/audit-event.js'
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
+import type { ClaimResult, IdempotencyStore, Store, WriteOp, WriteResult } from './store.js'
+
+/** Options of {@link GroupCommit}. */
+export interface GroupCommitOptions {
+  /** Most ops in one batch (one transaction). Default 500. */
+  readonly maxBatch?: number
+}
+
+interface Pending {
+  readonly op: WriteOp
+  readonly resolve: (result: WriteResult) => void
+  readonly reject: (error: unknown) => void
+}
+
+/**
+ * Queues {@link WriteOp}s from one process and commits them in batches.
+ *
+ * @remarks While one batch is in flight, new ops queue; the moment it
+ * commits, everything queued (up to `maxBatch`) goes out as the next batch,
+ * so batches grow with load and there is no timer: a lone op is written on
+ * the next turn of the event loop. Ops keep the order of their calls. Each
+ * caller's promise resolves only once its op is committed (an audit event is
+ * in the chain, a claim is held, an outcome stored) and rejects if it could
+ * not be: a failed batch changed nothing (it is one transaction), and its ops
+ * are retried one by one, in order, so a single bad op cannot sink the others.
+ */
+export class GroupCommit {
+  readonly #store: Pick<Store, 'batch'>
+  readonly #maxBatch: number
+  #queue: Pending[] = []
+  #flushing: Promise<void> | null = null
+  #closed = false
+
+  constructor(store: Pick<Store, 'batch'>, options: GroupCommitOptions = {}) {
+    const maxBatch = options.maxBatch ?? 500
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) {
+      throw new AirlockError(
+        ErrorCode.CONFIG_INVALID,
+        `GroupCommit: maxBatch must be a positive integer, got ${maxBatch}`,
+      )
+    }
+    this.#store = store
+    this.#maxBatch = maxBatch
+  }
+
+  /** Commits `op` with whatever else is queued; resolves with its result once committed. */
+  write(op: WriteOp): Promise<WriteResult> {
+    if (this.#closed) {
+      return Promise.reject(
+        new AirlockError(ErrorCode.INTERNAL, `the store writer is closed; the ${op.kind} was not written`),
+      )
+    }
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.#queue.push({ op, resolve, reject })
+      this.#flushing ??= this.#drain()
+    })
+  }
+
+  /** Appends one audit event; resolves with it as stored in the chain. */
+  async append(event: AuditEventInput): Promise<AuditEvent> {
+    const result = await this.write({ kind: 'append', event })
+    return expectKind(result, 'append').event
+  }
+
+  /**
+   * `idempotency` with `claim` and `complete` going through this writer, so
+   * they share commits with the audit events; every other method is
+   * `idempotency`'s own.
+   */
+  idempotency(idempotency: IdempotencyStore): IdempotencyStore {
+    return {
+      ...idempotency,
+      claim: async (request): Promise<ClaimResult> =>
+        expectKind(await this.write({ kind: 'claim', request }), 'claim').result,
+      complete: async (scope, owner, outcome, expires_at, now) =>
+        expectKind(await this.write({ kind: 'complete', scope, owner, outcome, expires_at, now }), 'complete')
+          .stored,
+    }
+  }
+
+  /** Resolves once every op written so far has been committed (or has failed). */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing
+  }
+
+  /** Refuses new ops and waits for the queued ones. */
+  async close(): Promise<void> {
+    this.#closed = true
+    await this.flush()
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        // Let pending I/O callbacks (new requests) run first, so they can join
+        // this batch. With a synchronous driver (SQLite) the commit blocks the
+        // event loop, and starting the next batch on a microtask would commit
+        // only what the previous batch's callers managed to enqueue.
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        const batch = this.#queue.splice(0, this.#maxBatch)
+        await this.#commit(batch)
+      }
+    } finally {
+      this.#flushing = null
+    }
+  }
+
+  async #commit(batch: readonly Pending[]): Promise<void> {
+    try {
+      const results = await this.#store.batch(batch.map((p) => p.op))
+      batch.forEach((p, i) => {
+        const result = results[i]
+        if (result?.kind === p.op.kind) p.resolve(result)
+        else
+          p.reject(new AirlockError(ErrorCode.INTERNAL, `the store answered a ${p.op.kind} with no result`))
+      })
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error)
+        return
+      }
+      // Nothing of a failed batch was stored (it is one transaction), so
+      // retrying each op in order keeps the chain order and the claim order.
+      for (const pending of batch) await this.#commit([pending])
+    }
+  }
+}
+
+function expectKind<K extends WriteResult['kind']>(
+  result: WriteResult,
+  kind: K,
+): Extract<WriteResult, { kind: K }> {
+  if (result.kind !== kind) {
+    throw new AirlockError(ErrorCode.INTERNAL, `the store answered a ${kind} with a ${result.kind}`)
+  }
+  return result as Extract<WriteResult, { kind: K }>
+}
