@@ -5,7 +5,11 @@ import { createAirlock } from '../../src/airlock.js'
 import type { Principal } from '../../src/identity/principal.js'
 import { allowAll } from '../../src/policy/rules/index.js'
 
-function principal(actor_id: string, chain: readonly string[], roles: readonly string[] = ['approver']): Principal {
+function principal(
+  actor_id: string,
+  chain: readonly string[],
+  roles: readonly string[] = ['approver'],
+): Principal {
   return {
     actor_id,
     roles,
