@@ -11,6 +11,7 @@ import type { Channel } from '../approvals/channels/channel.js'
 import type { AuditEvent } from '../audit/audit-event.js'
 import type { RedactionConfig } from '../audit/redact.js'
 import type { SealerConfig } from '../audit/seal.js'
+import type { ExecutorsConfig } from '../executors/execution-runtime.js'
 import type { IdempotencyConfig } from '../idempotency/idempotency-gate.js'
 import type { Principal } from '../identity/principal.js'
 import type { KeySet } from '../identity/tokens/key-set.js'
@@ -64,6 +65,11 @@ export interface AirlockConfig {
   readonly channels?: readonly Channel[]
   /** Called by `close()` after the store is closed: release what was opened for this pipeline (a Redis client). */
   readonly on_close?: () => Promise<void>
+  /**
+   * How actions without an in-process handler run: default executor, time
+   * budget, executor settings and credential providers.
+   */
+  readonly executors?: ExecutorsConfig
   /** Clock, for tests. */
   readonly now?: () => Date
 }
