@@ -75,7 +75,7 @@ interface Trace {
   state_before: unknown
   state_after: unknown
   warnings: string[]
-  credential: { type: string; provider: string } | null
+  provided_by: { type: string; provider: string } | null
   ticket_nonce: string | null
 }
 
@@ -161,7 +161,7 @@ export async function runExecutor(
     state_before: null,
     state_after: null,
     warnings: [],
-    credential: null,
+    provided_by: null,
     ticket_nonce: null,
   }
   let credential: Credential | undefined
@@ -182,7 +182,7 @@ export async function runExecutor(
     )
     if (credential) {
       secrets = Object.values(credential.values)
-      trace.credential = { type: credential.type, provider: credential.provider }
+      trace.provided_by = { type: credential.type, provider: credential.provider }
       const bound = credential.binding
       if (
         bound &&
