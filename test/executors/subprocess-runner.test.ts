@@ -76,7 +76,7 @@ subprocess:
     const warned = await airlock.execute('advisory-check', { pod: 'p' }, { caller: agent })
     expect(warned).toMatchObject({ status: 'executed', result: { stdout: 'ran' } })
     const [event] = (await airlock.audit.list({ status: 'executed' }, 1)).items
-    const execution = (event?.context as { execution: { warnings: string[] } }).execution
+    const execution = (event!.context as { execution: { warnings: string[] } }).execution
     expect(execution.warnings.join()).toContain("advisory precheck 'must-pass' failed")
     await airlock.close()
   })
@@ -93,7 +93,7 @@ subprocess:
     const outcome = await airlock.execute('slow', { pod: 'p' }, { caller: agent })
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'EXECUTOR_TIMEOUT' } })
     const [event] = (await airlock.audit.list({ status: 'failed' }, 1)).items
-    const execution = (event?.context as { execution: { ticket_nonce: string | null } }).execution
+    const execution = (event!.context as { execution: { ticket_nonce: string | null } }).execution
     expect(execution.ticket_nonce).toEqual(expect.any(String))
     expect(
       await airlock.store.nonces.consume(
@@ -141,7 +141,7 @@ subprocess:
     const events = (await airlock.audit.list({}, 50)).items
     expect(JSON.stringify(events)).not.toContain('tok-5f1c9a7e-secret')
     const executed = events.find((e) => e.status === 'executed')
-    const execution = (executed?.context as { execution: Record<string, unknown> }).execution
+    const execution = (executed!.context as { execution: Record<string, unknown> }).execution
     expect(execution).toMatchObject({
       executor: 'subprocess',
       state_before: { replicas: 2 },
