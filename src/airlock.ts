@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { createExecutionRuntime } from './executors/execution-runtime.js'
 import { createPipeline } from './pipeline/create-pipeline.js'
 import type { Airlock, AirlockConfig } from './pipeline/pipeline-types.js'
 import { memoryStore } from './store/memory/index.js'
@@ -36,5 +37,9 @@ export type { ActionSource, TargetSource } from './pipeline/resolve/sources.js'
  * ```
  */
 export function createAirlock(config: AirlockConfig = {}): Airlock {
-  return createPipeline({ ...config, store: config.store ?? memoryStore() })
+  return createPipeline({
+    ...config,
+    store: config.store ?? memoryStore(),
+    execution: createExecutionRuntime(config.executors),
+  })
 }

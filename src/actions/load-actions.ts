@@ -277,7 +277,7 @@ function buildAction(source: YamlSource, file_sha256: string): ActionDefinition<
       credentials: file.credentials ?? null,
       state_fields: file.state_fields,
       rollback_params: file.rollback_params,
-      execution: toExecutionSpec(file),
+      executor_spec: toExecutionSpec(file),
     }),
     input_schema: Object.freeze(inputJsonSchema(input)),
     validate(inputs: unknown): ValidationResult<Record<string, unknown>> {

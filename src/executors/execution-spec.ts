@@ -66,7 +66,7 @@ export type SubprocessSpec = z.output<typeof subprocessSpec>
 export type HttpSpec = z.output<typeof httpSpec>
 export type PrecheckEntry = z.output<typeof precheckEntrySchema>
 
-/** How an action runs, as kept in `meta.execution`. */
+/** How an action runs, as kept in `meta.executor_spec`. */
 export interface ExecutionSpec {
   readonly executor: ExecutorType | null
   readonly timeout_s: number | null
@@ -91,9 +91,9 @@ export function toExecutionSpec(file: ParsedKeys): ExecutionSpec {
   }
 }
 
-/** Reads `meta.execution` of any action (code-defined actions have none). */
+/** Reads `meta.executor_spec` of any action (code-defined actions have none). */
 export function executionSpecOf(meta: Readonly<Record<string, unknown>>): ExecutionSpec | null {
-  const spec = meta.execution
+  const spec = meta.executor_spec
   return typeof spec === 'object' && spec !== null ? (spec as ExecutionSpec) : null
 }
 

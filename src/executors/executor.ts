@@ -20,6 +20,13 @@ export type ExecutorType = 'dry-run' | 'subprocess' | 'http' | 'kubernetes' | 'a
 
 export const EXECUTOR_TYPES: readonly ExecutorType[] = ['dry-run', 'subprocess', 'http', 'kubernetes', 'aws']
 
+/** The run a credential was fetched for: the redeemed ticket's action, target and nonce. */
+export interface CredentialBinding {
+  readonly action: string
+  readonly target: string | null
+  readonly nonce: string
+}
+
 /**
  * A secret fetched for one run. `values` is never logged, audited or put in
  * an error; the runner calls `revoke()` when the run ends, whatever happened.
@@ -31,6 +38,8 @@ export interface Credential {
   readonly type: string
   /** The secret material, e.g. `{ token }`, `{ kubeconfig }`, `{ access_key_id, secret_access_key }`. */
   readonly values: Readonly<Record<string, string>>
+  /** The run it may serve; the runner refuses to hand it to any other. */
+  readonly binding?: CredentialBinding
   /** Forgets (and where the provider can, revokes) the secret. Idempotent. */
   revoke(): Promise<void>
 }

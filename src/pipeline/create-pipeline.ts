@@ -14,8 +14,11 @@ import { createSealer, generateSealKey } from '../audit/seal.js'
 import { verifyStore } from '../audit/verify-chain.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
+import type { ExecutionRuntime } from '../executors/execution-runtime.js'
 import type { Dependency } from '../health/dependency.js'
 import { IdempotencyGate } from '../idempotency/idempotency-gate.js'
+import { generateSigningKey } from '../identity/tokens/generate-signing-key.js'
+import { createKeySet, type KeySet } from '../identity/tokens/key-set.js'
 import { PolicyEngine } from '../policy/policy-engine.js'
 import type { PolicyRule } from '../policy/policy-rule.js'
 import { DifferenceTally } from '../policy/versioning/difference-report.js'
@@ -38,8 +41,21 @@ import { recordNotified } from './record/approval-event.js'
 import { createRecorder } from './record/recorder.js'
 import { toActionSource, toTargetSource } from './resolve/sources.js'
 
-/** {@link AirlockConfig} with the store chosen. */
-export type PipelineConfig = AirlockConfig & { readonly store: Store }
+/** {@link AirlockConfig} with the store chosen and, when actions run through executors, their runtime. */
+export type PipelineConfig = AirlockConfig & {
+  readonly store: Store
+  readonly execution?: ExecutionRuntime
+}
+
+/** The configured keys, or (once, lazily) a key made for this process: runner tickets never leave it. */
+function runKeys(keys: KeySet | undefined): () => Promise<KeySet> {
+  let made: Promise<KeySet> | undefined
+  return () => {
+    if (keys) return Promise.resolve(keys)
+    made ??= generateSigningKey({ kid: 'run' }).then((key) => createKeySet({ keys: [key] }))
+    return made
+  }
+}
 
 function wire(config: PipelineConfig): PipelineDeps {
   const now = config.now ?? (() => new Date())
@@ -123,6 +139,8 @@ function wire(config: PipelineConfig): PipelineDeps {
     keys: config.keys,
     tickets: config.tickets,
     audit_checks: config.audit_checks ?? true,
+    execution: config.execution,
+    run_keys: runKeys(config.keys),
     now,
   }
   return deps

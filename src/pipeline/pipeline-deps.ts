@@ -7,6 +7,7 @@
  */
 import type { ApprovalService } from '../approvals/approval-service.js'
 import type { Sealer } from '../audit/seal.js'
+import type { ExecutionRuntime } from '../executors/execution-runtime.js'
 import type { IdempotencyGate } from '../idempotency/idempotency-gate.js'
 import type { KeySet } from '../identity/tokens/key-set.js'
 import type { Limits } from '../limits/create-limits.js'
@@ -50,6 +51,10 @@ export interface PipelineDeps {
   readonly keys: KeySet | undefined
   readonly tickets: { readonly ttl_s?: number; readonly audience?: string } | undefined
   readonly audit_checks: boolean
+  /** Executors and credentials for actions without an in-process handler; none when not configured. */
+  readonly execution: ExecutionRuntime | undefined
+  /** Keys that sign the runner's own single-use tickets: the configured keys, or one made for this process. */
+  readonly run_keys: () => Promise<KeySet>
   readonly now: () => Date
 }
 

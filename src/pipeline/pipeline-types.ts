@@ -11,6 +11,7 @@ import type { Channel } from '../approvals/channels/channel.js'
 import type { AuditEvent } from '../audit/audit-event.js'
 import type { RedactionConfig } from '../audit/redact.js'
 import type { SealerConfig } from '../audit/seal.js'
+import type { ExecutorsConfig } from '../executors/execution-runtime.js'
 import type { Dependency } from '../health/dependency.js'
 import type { IdempotencyConfig } from '../idempotency/idempotency-gate.js'
 import type { Principal } from '../identity/principal.js'
@@ -71,6 +72,11 @@ export interface AirlockConfig {
   readonly on_close?: () => Promise<void>
   /** How the policy set is named, and a candidate to shadow. */
   readonly policy?: PolicyOptions
+  /**
+   * How actions without an in-process handler run: default executor, time
+   * budget, executor settings and credential providers.
+   */
+  readonly executors?: ExecutorsConfig
   /** Clock, for tests. */
   readonly now?: () => Date
 }

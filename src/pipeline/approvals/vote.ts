@@ -17,6 +17,7 @@ import { toPrincipal } from '../identify/identify.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
 import type { ApproveResult, DecideApprovalOptions } from '../pipeline-types.js'
 import { approvalEvent } from '../record/approval-event.js'
+import { executorTypeOf } from '../run/run-executor.js'
 import { runApproved } from './run-approved.js'
 
 type VoteDeps = Pick<PipelineDeps, 'approvals' | 'recorder'>
@@ -92,8 +93,13 @@ export async function approve(
     context: { comment, channel, final: true },
   })
   const definition = deps.actions.get(approval.action)
-  if (!definition?.handler || definition.meta.execution === 'requester') {
+  const runsHere =
+    definition !== undefined &&
+    definition.meta.execution !== 'requester' &&
+    (definition.handler !== undefined || executorTypeOf(definition, deps.execution) !== null)
+  if (!runsHere) {
     // The requester's process runs it (`approvals.resume`): the handler lives there, not here.
+    // An action carried out by an executor runs wherever it is approved.
     return { status: 'approved', approval }
   }
   const executed = await runApproved(deps, approval, result.request, approver.actor_id)

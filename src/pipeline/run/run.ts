@@ -19,6 +19,7 @@ import type { Decision } from '../../policy/decision.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
 import { errorMessage, failedOutcome } from '../record/outcomes.js'
 import { invokeHandler } from './invoke-handler.js'
+import { executorTypeOf, runExecutor } from './run-executor.js'
 
 /** What the run stage needs to know about the request it runs. */
 export interface RunContext {
@@ -40,7 +41,7 @@ function jsonValue(value: unknown): unknown {
 }
 
 export async function run(
-  deps: Pick<PipelineDeps, 'recorder'>,
+  deps: Pick<PipelineDeps, 'recorder' | 'store' | 'keys' | 'now' | 'execution' | 'run_keys'>,
   definition: ActionDefinition,
   inputs: unknown,
   ctx: RunContext,
@@ -56,8 +57,13 @@ export async function run(
     idempotency_key: ctx.idempotency_key,
   }
   const context = ctx.context !== undefined && Object.keys(ctx.context).length > 0 ? ctx.context : null
-  await deps.recorder.record('started', { ...base, inputs, ...(context ? { context } : {}) })
+  const started = await deps.recorder.record('started', { ...base, inputs, ...(context ? { context } : {}) })
   progress.started = true
+  const executor = executorTypeOf(definition, deps.execution)
+  if (executor !== null) {
+    const params = (inputs ?? {}) as Record<string, unknown>
+    return runExecutor(deps, definition, params, ctx, executor, base, started.id)
+  }
   const ran = await invokeHandler(definition, inputs, ctx)
   let result: unknown
   if (ran.ok) {
