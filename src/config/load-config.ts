@@ -44,13 +44,22 @@ export interface LoadConfigOptions {
   readonly env?: Readonly<Record<string, string | undefined>>
 }
 
-/** The first of {@link CONFIG_FILE_NAMES} present in `dir`, or null. */
+/**
+ * The first of {@link CONFIG_FILE_NAMES} present in `dir` or, failing that, in
+ * the nearest folder above it that has one (as git finds its repository), or
+ * null.
+ */
 export function findConfigFile(dir: string): string | null {
-  for (const name of CONFIG_FILE_NAMES) {
-    const file = resolve(dir, name)
-    if (existsSync(file)) return file
+  let current = resolve(dir)
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const file = resolve(current, name)
+      if (existsSync(file)) return file
+    }
+    const parent = dirname(current)
+    if (parent === current) return null
+    current = parent
   }
-  return null
 }
 
 /** A source without positions, so module configs report errors the same way YAML ones do (minus line numbers). */

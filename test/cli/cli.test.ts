@@ -47,17 +47,19 @@ describe('airlock check', () => {
     expect(denied.code).toBe(1)
   })
 
-  it('keeps an unknown target id in the decision and treats it as critical', async () => {
+  it('reports a target missing from the inventory and suggests the nearest one', async () => {
     const r = await cli([
       'check',
       'get-pod-logs',
       '--target',
-      'prod/nowhere',
+      'dev/test-ap',
       '--params',
-      '{"namespace":"prod","pod":"x"}',
-      '--json',
+      '{"namespace":"dev","pod":"x"}',
     ])
-    expect(JSON.parse(r.stdout)).toMatchObject({ target: 'prod/nowhere', effective_risk: 'high' })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain(
+      "unknown target 'dev/test-ap': it is not in the inventory; did you mean 'dev/test-app'?",
+    )
   })
 
   it('rejects malformed --params with exit 2 and says why', async () => {

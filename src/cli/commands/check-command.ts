@@ -1,10 +1,10 @@
 import type { Command } from 'commander'
-import { createAirlock } from '../../airlock.js'
 import type { Decision } from '../../policy/decision.js'
 import { type CliIo, DIM, GREEN, paint, RED, YELLOW } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { principalFromFlags } from '../principal-flags.js'
 import { loadProject, type ProjectFlags } from '../project.js'
+import { checkTarget, evaluatesUnknown, projectAirlock, unknownActionHint } from '../project-airlock.js'
 import { UsageError } from '../usage-error.js'
 import { withProjectOptions } from './project-options.js'
 
@@ -16,6 +16,7 @@ interface CheckFlags extends ProjectFlags {
   tenant?: string
   params?: string
   ticketId?: string
+  evaluateUnknown?: boolean
   json?: boolean
 }
 
@@ -67,16 +68,14 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
       .option('--groups <list>', 'caller groups, comma-separated')
       .option('--tenant <id>', 'caller tenant')
       .option('-p, --params <json>', 'action parameters as a JSON object')
-      .option('--ticket-id <id>', 'external ticket or incident id'),
+      .option('--ticket-id <id>', 'external ticket or incident id')
+      .option('--evaluate-unknown', 'let the policies decide tool names that are not declared actions'),
   ).action(async (action: string, flags: CheckFlags) => {
     const params = parseParams(flags.params)
     const project = await loadProject(io, flags)
-    const airlock = createAirlock({
-      actions: project.registry,
-      policies: project.rules,
-      ...(project.inventory ? { inventory: project.inventory } : {}),
-      audit_checks: false,
-    })
+    checkTarget(project, flags.target)
+    const evaluate = evaluatesUnknown(project, flags.evaluateUnknown)
+    const airlock = projectAirlock(project, evaluate)
     const caller = principalFromFlags(flags)
     const decision = airlock.decide(action, params, {
       ...(caller ? { caller } : {}),
@@ -84,6 +83,8 @@ export function registerCheck(program: Command, io: CliIo, setExit: (code: numbe
       ticket_id: flags.ticketId ?? null,
     })
     io.stdout.write(flags.json ? `${JSON.stringify(decision, null, 2)}\n` : formatDecision(io, decision))
+    const hint = unknownActionHint(project, action, evaluate)
+    if (hint !== '' && !flags.json) io.stderr.write(`${hint}\n`)
     setExit(CODES[decision.decision])
   })
 }

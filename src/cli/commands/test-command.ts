@@ -1,10 +1,10 @@
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { createAirlock } from '../../airlock.js'
 import { loadPolicyTests, policyTestPrincipal, runPolicyTests } from '../../policy/policy-tests.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { loadProject, type ProjectFlags } from '../project.js'
+import { evaluatesUnknown, projectAirlock } from '../project-airlock.js'
 import { withProjectOptions } from './project-options.js'
 
 export function registerTest(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -12,16 +12,12 @@ export function registerTest(program: Command, io: CliIo, setExit: (code: number
     program
       .command('test')
       .description('run policy test cases (exit 1 if any fails)')
-      .argument('<path>', 'a test YAML file or a directory of them'),
-  ).action(async (path: string, flags: ProjectFlags & { json?: boolean }) => {
+      .argument('<path>', 'a test YAML file or a directory of them')
+      .option('--evaluate-unknown', 'let the policies decide tool names that are not declared actions'),
+  ).action(async (path: string, flags: ProjectFlags & { json?: boolean; evaluateUnknown?: boolean }) => {
     const cases = await loadPolicyTests(resolve(io.cwd, path))
     const project = await loadProject(io, flags)
-    const airlock = createAirlock({
-      actions: project.registry,
-      policies: project.rules,
-      ...(project.inventory ? { inventory: project.inventory } : {}),
-      audit_checks: false,
-    })
+    const airlock = projectAirlock(project, evaluatesUnknown(project, flags.evaluateUnknown))
     const report = runPolicyTests(cases, (c) => {
       const caller = policyTestPrincipal(c)
       return airlock.decide(

@@ -1,6 +1,7 @@
-import { resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { checkConfig } from '../../config/check-config.js'
+import { findConfigFile } from '../../config/load-config.js'
 import { ConfigError } from '../../errors/config-error.js'
 import { type CliIo, GREEN, paint } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
@@ -11,16 +12,20 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
   withProjectOptions(
     program
       .command('validate')
-      .description('load every action, policy and inventory file and report problems')
-      .option('--config <file>', 'check a whole airlock.config.{yaml,ts,mjs} and every file it names'),
-  ).action(async (flags: ProjectFlags & { json?: boolean; config?: string }) => {
-    if (flags.config !== undefined) {
-      const summary = await checkConfig(resolve(io.cwd, flags.config), { env: io.env })
+      .description(
+        'check the project config and every file it names, or the action, policy and inventory files given',
+      ),
+  ).action(async (flags: ProjectFlags & { json?: boolean }) => {
+    const explicit = (flags.actions?.length ?? 0) > 0 || (flags.policies?.length ?? 0) > 0 || flags.inventory
+    const configFile =
+      flags.config !== undefined ? resolve(io.cwd, flags.config) : explicit ? null : findConfigFile(io.cwd)
+    if (configFile !== null) {
+      const summary = await checkConfig(configFile, { env: io.env })
       if (flags.json) io.stdout.write(`${JSON.stringify({ valid: true, ...summary }, null, 2)}\n`)
       else {
         const ok = paint(io, GREEN, 'OK')
         io.stdout.write(
-          `${ok}  config: ${flags.config} (${summary.store} store; auth: ${summary.auth.join(', ')})\n` +
+          `${ok}  config: ${relative(io.cwd, configFile) || configFile} (${summary.store} store; auth: ${summary.auth.join(', ')})\n` +
             `${ok}  actions: ${summary.actions} action(s) loaded\n${ok}  policies: ${summary.rules} rule(s) loaded\n` +
             (summary.targets === null ? '' : `${ok}  inventory: ${summary.targets} target(s) loaded\n`),
         )
