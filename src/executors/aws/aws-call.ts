@@ -12,6 +12,7 @@ const NOT_FOUND = new Set([
   'NoSuchBucket',
   'NoSuchBucketPolicy',
   'NoSuchEntity',
+  'NoSuchEntityException',
   'ResourceNotFoundException',
   'ServiceNotFoundException',
   'ClusterNotFoundException',
