@@ -4,6 +4,8 @@
  *
  * @module
  */
+
+export type { Dependency } from './dependency.js'
 export {
   type DependencyCircuit,
   type DependencyCircuitOptions,
@@ -11,4 +13,3 @@ export {
   type DependencyState,
   dependencyCircuit,
 } from './dependency-circuit.js'
-export type { Dependency } from './dependency.js'

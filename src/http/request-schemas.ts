@@ -37,7 +37,9 @@ export const approvalWaitQuery = z.strictObject({
     .transform(Number)
     .pipe(z.number().int().min(0, WAIT_RANGE).max(60, WAIT_RANGE))
     .optional()
-    .describe('Long-poll: while the approval is pending, wait up to this many seconds (0 to 60) for a decision'),
+    .describe(
+      'Long-poll: while the approval is pending, wait up to this many seconds (0 to 60) for a decision',
+    ),
 })
 
 export const idempotencyHeaders = z.object({

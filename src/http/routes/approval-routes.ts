@@ -15,9 +15,9 @@ import {
   approvePendingSchema,
   rejectedSchema,
 } from '../wire-schemas.js'
-import { watchApproval } from './watch-approval.js'
 import { AUTHENTICATED_ERRORS, BODY_ERRORS, problemDoc } from './common-responses.js'
 import { defaultLimit, type RouteDeps } from './route-deps.js'
+import { watchApproval } from './watch-approval.js'
 
 // Deciding is the one thing an unauthenticated caller must never do, even where anonymous access is configured.
 function requireIdentifiedDecider(principal: Principal): Principal {
@@ -67,7 +67,11 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
       params: approvalIdParams,
       query: approvalWaitQuery,
       responses: [
-        { status: 200, description: 'The approval (still pending when the wait ran out)', schema: approvalSchema },
+        {
+          status: 200,
+          description: 'The approval (still pending when the wait ran out)',
+          schema: approvalSchema,
+        },
         problemDoc(404, 'No approval with this id in the caller’s tenant'),
         ...AUTHENTICATED_ERRORS,
       ],

@@ -23,7 +23,8 @@ export interface RedisLimitsConfig {
 const REPLY_ERROR = /^(ERR|WRONGTYPE|NOSCRIPT|BUSY|OOM|READONLY|MOVED|ASK|CROSSSLOT)\b/
 
 function unavailable(operation: string, error?: unknown): AirlockError {
-  const message = error === undefined ? 'circuit open' : error instanceof Error ? error.message : String(error)
+  const message =
+    error === undefined ? 'circuit open' : error instanceof Error ? error.message : String(error)
   return new AirlockError(
     ErrorCode.LIMITS_UNAVAILABLE,
     `Redis limits ${operation} failed: ${message}`,

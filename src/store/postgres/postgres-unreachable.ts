@@ -20,7 +20,8 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
 ])
 // pg reports a lost or never-made connection with these messages and no code.
-const LOST = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Connection ended/i
+const LOST =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Connection ended/i
 
 /** True when `error` says the database could not be reached or the connection was lost. */
 export function isUnreachable(error: unknown): boolean {
