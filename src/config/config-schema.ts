@@ -312,6 +312,8 @@ const serverSchema = z.strictObject({
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A line printed once at start, e.g. how to reach a demo. */
   banner: z.string().optional(),
+  /** Roles that may reload policy and freeze or unfreeze requests over HTTP. */
+  admin_roles: names.default(['admin']),
 })
 
 /** The dashboard the gateway serves at `<base_path>/ui`. */
@@ -325,6 +327,20 @@ const dashboardSchema = z.strictObject({
   secure_cookies: z.boolean().optional(),
   /** Seed a few clearly marked sample requests into an empty audit chain at start. */
   demo: z.boolean().default(false),
+})
+
+/** How the policy set is named, reloaded and shadowed. */
+const policySchema = z.strictObject({
+  /** A human name shown beside the content hash, e.g. `2026-12 tighten deletes`. */
+  label: nonEmpty.optional(),
+  /** Reload when a policy, action or inventory file changes. */
+  watch: z.boolean().default(false),
+  /** Quiet time after the last change before a watched reload. */
+  watch_debounce: duration.default(500),
+  /** A candidate policy file or folder decided beside the enforced set (shadow mode). */
+  shadow: nonEmpty.optional(),
+  /** How often replicas sharing a PostgreSQL store look for a reload announced by another. */
+  announce_interval: duration.default(1_000),
 })
 
 /** Where held requests are announced. */
@@ -390,6 +406,7 @@ export const configFileSchema = z
     mcp: mcpConfigSchema.optional(),
     server: serverSchema.prefault({}),
     dashboard: dashboardSchema.prefault({}),
+    policy: policySchema.prefault({}),
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
     audit_checks: z.boolean().default(true),
   })
