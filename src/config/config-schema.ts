@@ -12,6 +12,7 @@ import { duration, names, nonEmpty, pathList } from './config-schema-primitives.
 import { keysSchema, sealSchema, ticketsSchema } from './keys-config-schema.js'
 import { limitsSchema } from './limits-config-schema.js'
 import { mcpConfigSchema } from './mcp-config-schema.js'
+import { policySchema } from './policy-config-schema.js'
 import { channelsSchema, dashboardSchema, serverSchema } from './server-config-schema.js'
 
 export { authConfigSchema, DEFAULT_IDENTITY_AUDIENCE } from './auth-config-schema.js'
@@ -56,6 +57,7 @@ export const configFileSchema = z
     mcp: mcpConfigSchema.optional(),
     server: serverSchema.prefault({}),
     dashboard: dashboardSchema.prefault({}),
+    policy: policySchema.prefault({}),
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
     audit_checks: z.boolean().default(true),
   })

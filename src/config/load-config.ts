@@ -354,6 +354,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       shutdown_timeout_ms: parsed.server.shutdown_timeout,
       log_level: parsed.server.log_level,
       banner: parsed.server.banner ?? null,
+      admin_roles: parsed.server.admin_roles,
     },
     mcp: parsed.mcp ?? null,
     dashboard: {
@@ -363,6 +364,13 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       session_idle_ms: parsed.dashboard.session_idle,
       secure_cookies: parsed.dashboard.secure_cookies ?? null,
       demo: parsed.dashboard.demo,
+    },
+    policy: {
+      label: parsed.policy.label ?? null,
+      watch: parsed.policy.watch,
+      watch_debounce_ms: parsed.policy.watch_debounce,
+      shadow: parsed.policy.shadow === undefined ? null : at(parsed.policy.shadow),
+      announce_interval_ms: parsed.policy.announce_interval,
     },
     unknown_actions: parsed.unknown_actions,
     audit_checks: parsed.audit_checks,

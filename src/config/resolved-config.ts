@@ -137,6 +137,8 @@ export interface ServerConfig {
   readonly log_level: LogLevel
   /** Printed once when the server starts; null when not configured. */
   readonly banner: string | null
+  /** Roles that may reload policy and freeze or unfreeze requests over HTTP. */
+  readonly admin_roles: readonly string[]
 }
 
 /**
@@ -179,8 +181,19 @@ export interface ResolvedConfig {
   /** How MCP tool calls are governed; null when the file has no `mcp` section. */
   readonly mcp: McpConfig | null
   readonly dashboard: DashboardConfig
+  readonly policy: ResolvedPolicyConfig
   readonly unknown_actions: 'deny' | 'evaluate'
   readonly audit_checks: boolean
+}
+
+/** `policy:` with paths resolved. */
+export interface ResolvedPolicyConfig {
+  readonly label: string | null
+  readonly watch: boolean
+  readonly watch_debounce_ms: number
+  /** Absolute path of the shadow candidate's policy file or folder; null when not shadowing. */
+  readonly shadow: string | null
+  readonly announce_interval_ms: number
 }
 
 /** Channels that announce held requests, as configured. */

@@ -23,6 +23,8 @@ export const serverSchema = z.strictObject({
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A line printed once at start, e.g. how to reach a demo. */
   banner: z.string().optional(),
+  /** Roles that may reload policy and freeze or unfreeze requests over HTTP. */
+  admin_roles: names.default(['admin']),
 })
 
 /** The dashboard the gateway serves at `<base_path>/ui`. */
