@@ -6,6 +6,7 @@ import { listShippedCatalogs } from '../../src/actions/shipped-catalogs.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { loadConfigSources } from '../../src/config/load-config-sources.js'
 import { ConfigError } from '../../src/errors/config-error.js'
+import { executionSpecOf } from '../../src/executors/execution-spec.js'
 import { captureCli } from '../helpers/capture-cli.js'
 
 const SHIPPED = listShippedCatalogs()
@@ -43,7 +44,8 @@ describe('shipped catalogues', () => {
       ]),
     )
     for (const action of sources.registry.list()) {
-      expect(action.meta).toMatchObject({ executor: 'kubernetes', credentials: { type: 'kubernetes' } })
+      expect(action.meta).toMatchObject({ credentials: { type: 'kubernetes' } })
+      expect(executionSpecOf(action.meta)?.executor).toBe('kubernetes')
     }
   })
 

@@ -106,7 +106,7 @@ describe('redis limits', () => {
     }
   })
 
-  it('reports an unreachable Redis as a STORE_ERROR', async () => {
+  it('reports an unreachable Redis as LIMITS_UNAVAILABLE (a 503 the caller may retry)', async () => {
     const dead = new Redis({
       host: '127.0.0.1',
       port: 1,
@@ -119,7 +119,7 @@ describe('redis limits', () => {
       backend: redisLimits({ client: dead }),
       rate_limit: { max_requests: 1, window_s: 1 },
     })
-    await expect(limits.checkRate(principal('x'), 'a')).rejects.toMatchObject({ code: 'STORE_ERROR' })
+    await expect(limits.checkRate(principal('x'), 'a')).rejects.toMatchObject({ code: 'LIMITS_UNAVAILABLE' })
     dead.disconnect()
   })
 })
