@@ -232,7 +232,12 @@ describe('kubernetes executor against the fake API server', () => {
   })
 
   it('drain-node: fails clearly when a PodDisruptionBudget keeps refusing within the time budget', async () => {
-    const result = await executor.execute(request('drain-node', { node: 'n1', timeout: 30 }, 1_000))
+    // A 1 s budget for the retries; the signal itself stays unaborted so the drain ends on its own deadline.
+    const r = {
+      ...request('drain-node', { node: 'n1', timeout: 30 }, 1_000),
+      signal: new AbortController().signal,
+    }
+    const result = await executor.execute(r)
     expect(result).toMatchObject({
       ok: false,
       error: expect.stringContaining('a PodDisruptionBudget kept refusing the eviction (429) of dev/web-b'),
