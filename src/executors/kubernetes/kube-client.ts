@@ -11,8 +11,8 @@ import type {
   ConfigurationOptions,
   CoreV1Api,
   KubeConfig,
-  Middleware,
   NetworkingV1Api,
+  ObservableMiddleware,
   PolicyV1Api,
 } from '@kubernetes/client-node'
 import { ConfigError } from '../../errors/config-error.js'
@@ -128,20 +128,15 @@ export async function createKubeApis(
     options(contentType?: string): ConfigurationOptions {
       // The generated clients pick JSON Patch for every patch; merge and strategic
       // patches need the header replaced after the request is built.
-      const middleware: Middleware = {
-        pre: async (context) => {
+      const middleware: ObservableMiddleware = {
+        pre: (context) => {
           context.setSignal(signal)
           if (contentType !== undefined) context.setHeaderParam('Content-Type', contentType)
-          return context
+          return new client.Observable(Promise.resolve(context))
         },
-        post: async (response) => response,
+        post: (response) => new client.Observable(Promise.resolve(response)),
       }
-      // The object-parameter API declares observable middleware but hands its
-      // options to the promise API, which wraps each entry as promise middleware.
-      return {
-        middleware: [middleware],
-        middlewareMergeStrategy: 'append',
-      } as unknown as ConfigurationOptions
+      return { middleware: [middleware], middlewareMergeStrategy: 'append' }
     },
   }
 }
