@@ -11,9 +11,10 @@ import type {
   ConfigurationOptions,
   CoreV1Api,
   KubeConfig,
-  Middleware,
   NetworkingV1Api,
   PolicyV1Api,
+  RequestContext,
+  ResponseContext,
 } from '@kubernetes/client-node'
 import { ConfigError } from '../../errors/config-error.js'
 import type { Credential } from '../executor.js'
@@ -128,16 +129,17 @@ export async function createKubeApis(
     options(contentType?: string): ConfigurationOptions {
       // The generated clients pick JSON Patch for every patch; merge and strategic
       // patches need the header replaced after the request is built.
-      const middleware: Middleware = {
-        pre: async (context) => {
+      // The object-parameter API of client-node 1.x runs middleware as observables
+      // (its own stub, which only ever calls toPromise()), not as promises.
+      const settled = <T>(value: T) => ({ toPromise: async () => value })
+      const middleware = {
+        pre: (context: RequestContext) => {
           context.setSignal(signal)
           if (contentType !== undefined) context.setHeaderParam('Content-Type', contentType)
-          return context
+          return settled(context)
         },
-        post: async (response) => response,
+        post: (response: ResponseContext) => settled(response),
       }
-      // The object-parameter API declares observable middleware but hands its
-      // options to the promise API, which wraps each entry as promise middleware.
       return {
         middleware: [middleware],
         middlewareMergeStrategy: 'append',
