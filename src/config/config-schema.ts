@@ -9,6 +9,7 @@ import { redactionConfigSchema } from '../audit/redact.js'
 import { DECISION_RESULTS } from '../policy/decision.js'
 import { authConfigSchema } from './auth-config-schema.js'
 import { duration, names, nonEmpty, pathList } from './config-schema-primitives.js'
+import { executorsSchema } from './executors-config-schema.js'
 import { keysSchema, sealSchema, ticketsSchema } from './keys-config-schema.js'
 import { limitsSchema } from './limits-config-schema.js'
 import { mcpConfigSchema } from './mcp-config-schema.js'
@@ -55,6 +56,7 @@ export const configFileSchema = z
     redaction: redactionConfigSchema.optional(),
     channels: channelsSchema.optional(),
     mcp: mcpConfigSchema.optional(),
+    executors: executorsSchema.optional(),
     server: serverSchema.prefault({}),
     dashboard: dashboardSchema.prefault({}),
     policy: policySchema.prefault({}),

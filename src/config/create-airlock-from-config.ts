@@ -156,6 +156,7 @@ export async function createAirlockFromConfig(
       ...(seal === undefined ? {} : { seal }),
       unknown_actions: config.unknown_actions,
       audit_checks: config.audit_checks,
+      ...(config.executors === null ? {} : { executors: config.executors }),
       ...(opened ? { limits: opened.limits, on_close: () => opened.close() } : {}),
       ...(opened?.dependency ? { dependencies: [opened.dependency] } : {}),
       ...(keys

@@ -14,6 +14,7 @@ import { formatFieldPath, readYamlFile, validateYaml, type YamlSource } from '..
 import { DEFAULT_RISK_SCORES } from '../limits/limits-config.js'
 import { DEFAULT_TICKET_TTL_S } from '../tickets/issue-ticket.js'
 import { configFileSchema, type ParsedConfigFile } from './config-schema.js'
+import { resolveExecutors } from './executors-config-schema.js'
 import { type EnvProblem, expandEnv } from './expand-env.js'
 import { importModule } from './import-module.js'
 import type {
@@ -374,5 +375,6 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     },
     unknown_actions: parsed.unknown_actions,
     audit_checks: parsed.audit_checks,
+    executors: resolveExecutors(parsed.executors),
   }
 }

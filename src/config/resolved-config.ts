@@ -1,5 +1,6 @@
 import type { JWK } from 'jose'
 import type { RedactionConfig } from '../audit/redact.js'
+import type { ExecutorsConfig } from '../executors/execution-runtime.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { RiskClass } from '../policy/risk-matrix.js'
 import type { McpConfig } from './mcp-config-schema.js'
@@ -184,6 +185,8 @@ export interface ResolvedConfig {
   readonly policy: ResolvedPolicyConfig
   readonly unknown_actions: 'deny' | 'evaluate'
   readonly audit_checks: boolean
+  /** How actions without an in-process handler run; null when the file has no executors section. */
+  readonly executors: ExecutorsConfig | null
 }
 
 /** `policy:` with paths resolved. */

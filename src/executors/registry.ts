@@ -8,9 +8,12 @@
  */
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
+import type { AwsExecutorConfig } from './aws/aws-executor-config.js'
 import { dryRunExecutor } from './dry-run/dry-run-executor.js'
 import type { Executor, ExecutorType } from './executor.js'
+import { parseExecutorSettings } from './executor-settings.js'
 import { httpExecutor } from './http/http-executor.js'
+import type { KubernetesExecutorOptions } from './kubernetes/kubernetes-executor.js'
 import { subprocessExecutor } from './subprocess/subprocess-executor.js'
 
 /** The settings of one executor type, as configured; the factory validates them. */
@@ -21,13 +24,20 @@ export type ExecutorFactory = (settings: ExecutorSettings) => Executor | Promise
 
 /**
  * The executors every Airlock knows. A further executor is one entry here,
- * loaded lazily so its packages stay optional, e.g.
- * `kubernetes: async (s) => (await import('./kubernetes/index.js')).kubernetesExecutor(s)`.
+ * loaded lazily when its packages are optional (as kubernetes and aws are).
  */
 export const builtinExecutors: Partial<Record<ExecutorType, ExecutorFactory>> = {
   'dry-run': () => dryRunExecutor(),
   subprocess: (settings) => subprocessExecutor(settings),
   http: (settings) => httpExecutor(settings),
+  // Loaded on first use, so @kubernetes/client-node and the AWS SDK stay optional.
+  // The parsed settings carry no key set to undefined, which is what the options types forbid.
+  kubernetes: async (settings) =>
+    (await import('./kubernetes/index.js')).kubernetesExecutor(
+      parseExecutorSettings('kubernetes', settings) as KubernetesExecutorOptions,
+    ),
+  aws: async (settings) =>
+    (await import('./aws/index.js')).awsExecutor(parseExecutorSettings('aws', settings) as AwsExecutorConfig),
 }
 
 const extraExecutors = new Map<string, ExecutorFactory>()

@@ -6,23 +6,16 @@
  *
  * @module
  */
-import { z } from 'zod'
 import type { ActionDefinition } from '../../actions/action-definition.js'
 import { pinnedRequest } from '../../approvals/channels/webhook/pinned-post.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { executionSpecOf, type HttpSpec } from '../execution-spec.js'
 import type { ExecutionRequest, ExecutionResult, Executor, PlannedCall, PrecheckResult } from '../executor.js'
+import { parseExecutorSettings } from '../executor-settings.js'
 import type { ExecutorSettings } from '../registry.js'
 import { pickState } from '../state/pick-state.js'
 import { renderJson, renderString, type TemplateValues } from '../template.js'
-
-const settingsSchema = z.strictObject({
-  /** Base URLs actions may call; an action's base_url must equal one or sit under it. */
-  allow: z.array(z.url({ protocol: /^https?$/ })).default([]),
-  /** Let calls reach private, loopback and link-local addresses. Off by default. */
-  allow_private: z.boolean().default(false),
-})
 
 type Call = { method: string; url: string; headers: Record<string, string>; body: unknown }
 
@@ -81,11 +74,7 @@ function parseBody(text: string): unknown {
 
 /** The HTTP executor. */
 export function httpExecutor(raw: ExecutorSettings = {}): Executor {
-  const parsed = settingsSchema.safeParse(raw)
-  if (!parsed.success) {
-    throw new AirlockError(ErrorCode.CONFIG_INVALID, `executors.http: ${z.prettifyError(parsed.error)}`)
-  }
-  const settings = parsed.data
+  const settings = parseExecutorSettings('http', raw)
 
   const send = async (
     request: ExecutionRequest,

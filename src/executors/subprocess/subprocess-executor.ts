@@ -6,26 +6,16 @@
  *
  * @module
  */
-import { z } from 'zod'
 import type { ActionDefinition } from '../../actions/action-definition.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { executionSpecOf, type SubprocessSpec } from '../execution-spec.js'
 import type { ExecutionRequest, ExecutionResult, Executor, PlannedCall, PrecheckResult } from '../executor.js'
+import { parseExecutorSettings } from '../executor-settings.js'
 import type { ExecutorSettings } from '../registry.js'
 import { pickState } from '../state/pick-state.js'
 import { renderArg, type TemplateValues } from '../template.js'
 import { type ProcessResult, runProcess } from './run-process.js'
-
-const settingsSchema = z.strictObject({
-  /** Variables of Airlock's own environment every subprocess may see (PATH always is). */
-  env: z.array(z.string().min(1)).default([]),
-  max_output_bytes: z
-    .int()
-    .min(1024)
-    .max(64 * 1024 * 1024)
-    .default(1024 * 1024),
-})
 
 function specOf(action: ActionDefinition): SubprocessSpec {
   const spec = executionSpecOf(action.meta)?.subprocess
@@ -54,11 +44,7 @@ function describeFailure(result: ProcessResult): string {
 
 /** The subprocess executor. */
 export function subprocessExecutor(raw: ExecutorSettings = {}): Executor {
-  const parsed = settingsSchema.safeParse(raw)
-  if (!parsed.success) {
-    throw new AirlockError(ErrorCode.CONFIG_INVALID, `executors.subprocess: ${z.prettifyError(parsed.error)}`)
-  }
-  const settings = parsed.data
+  const settings = parseExecutorSettings('subprocess', raw)
 
   const environment = (request: ExecutionRequest, spec: SubprocessSpec): Record<string, string> => {
     const env: Record<string, string> = {}
