@@ -134,7 +134,11 @@ describe('toOpenAiAgentsTools + pausedRuns', () => {
     const id = (await runs.save(await runner.run(agent, 'refund o-1'))).approval_ids[0]!
     const sealed = (await store.get(id))!
     expect(sealed).not.toContain('issue_refund')
-    await store.put(id, sealed.replace(/.(.{8})$/, 'A$1'))
+    // Change one character near the end, to something it was not.
+    await store.put(
+      id,
+      sealed.replace(/(.)(.{8})$/, (_, c: string, rest: string) => `${c === 'A' ? 'B' : 'A'}${rest}`),
+    )
     await airlock.approvals.approve(id, { approver: 'alice' })
     await expect(runs.resume(agent, id)).rejects.toMatchObject({ code: 'SEAL_INVALID' })
     await expect(runs.resume(agent, 'apr-000000000000000000000000')).rejects.toMatchObject({
