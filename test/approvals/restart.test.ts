@@ -69,7 +69,8 @@ describe('guarded calls survive process boundaries (SQLite default)', () => {
     // This process does not run guarded functions it does not own: the waiting process does.
     expect(result.status).toBe('approved')
 
-    expect(await waiting.exited).toBe(0)
+    // The process output is the message, so a failure says why the process exited.
+    expect(await waiting.exited, waiting.output()).toBe(0)
     expect(waiting.output()).toContain('RESULT {"refunded":250,"by":"refund-service"}')
     expect(runs(ws.marker)).toBe(1)
     expect((await airlock.approvals.get('agent', id)).status).toBe('executed')
@@ -91,13 +92,13 @@ describe('guarded calls survive process boundaries (SQLite default)', () => {
     expect(runs(ws.marker)).toBe(0)
 
     const second = start(ws)
-    expect(await second.exited).toBe(0)
+    expect(await second.exited, second.output()).toBe(0)
     expect(second.output()).toContain('RESULT {"refunded":250,"by":"refund-service"}')
     expect(runs(ws.marker)).toBe(1)
 
     // Once more with the same key: the stored outcome comes back and nothing runs again.
     const third = start(ws)
-    expect(await third.exited).toBe(0)
+    expect(await third.exited, third.output()).toBe(0)
     expect(third.output()).toContain('RESULT {"refunded":250,"by":"refund-service"}')
     expect(runs(ws.marker)).toBe(1)
     const pendingNow = await airlock.approvals.list('agent', { status: 'pending', limit: 10 })
