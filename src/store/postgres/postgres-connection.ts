@@ -108,12 +108,12 @@ function failAndTrip(circuit: DependencyCircuit, operation: string, error: unkno
 
 const ignore = () => undefined
 
-async function runTransaction<T>(
+/** Takes a connection from the pool through the circuit, listening for its death. */
+async function checkout(
   pool: PostgresPool,
   circuit: DependencyCircuit,
   operation: string,
-  fn: (client: PostgresPoolClient) => Promise<T>,
-): Promise<T> {
+): Promise<PostgresPoolClient> {
   if (!circuit.admit()) throw unavailable(operation)
   let client: PostgresPoolClient
   try {
@@ -123,23 +123,36 @@ async function runTransaction<T>(
   }
   // A connection that dies between two statements is reported as an event; the next statement fails.
   client.on?.('error', ignore)
+  return client
+}
+
+/** Returns a connection; a broken one is destroyed instead of going back to the pool. */
+function giveBack(client: PostgresPoolClient, broken: unknown = false): void {
+  client.off?.('error', ignore)
+  client.release(broken === false ? false : broken instanceof Error ? broken : true)
+}
+
+async function runTransaction<T>(
+  pool: PostgresPool,
+  circuit: DependencyCircuit,
+  operation: string,
+  fn: (client: PostgresPoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await checkout(pool, circuit, operation)
   try {
     await client.query('BEGIN')
     const result = await fn(client)
     await client.query('COMMIT')
-    client.off?.('error', ignore)
-    client.release()
+    giveBack(client)
     circuit.succeeded()
     return result
   } catch (error) {
     try {
       await client.query('ROLLBACK')
-      client.off?.('error', ignore)
-      client.release()
+      giveBack(client)
     } catch (rollbackError) {
       // A connection that cannot roll back must not go back to the pool.
-      client.off?.('error', ignore)
-      client.release(rollbackError instanceof Error ? rollbackError : true)
+      giveBack(client, rollbackError)
     }
     throw failAndTrip(circuit, operation, error)
   }
@@ -151,15 +164,8 @@ async function runSession<T>(
   operation: string,
   fn: (client: PostgresPoolClient) => Promise<T>,
 ): Promise<T> {
-  if (!circuit.admit()) throw unavailable(operation)
-  let client: PostgresPoolClient
-  try {
-    client = await pool.connect()
-  } catch (error) {
-    throw failAndTrip(circuit, operation, error)
-  }
-  client.on?.('error', ignore)
-  let broken: Error | undefined
+  const client = await checkout(pool, circuit, operation)
+  let broken: unknown = false
   try {
     return await fn(client)
   } catch (error) {
@@ -167,8 +173,7 @@ async function runSession<T>(
     broken = error instanceof Error ? error : new Error(String(error))
     throw failAndTrip(circuit, operation, error)
   } finally {
-    client.off?.('error', ignore)
-    client.release(broken ?? false)
+    giveBack(client, broken)
   }
 }
 
