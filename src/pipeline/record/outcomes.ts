@@ -5,9 +5,9 @@
  */
 
 import { AirlockError } from '../../errors/airlock-error.js'
-import type { DeniedOutcome, FailedOutcome } from '../../outcome.js'
+import type { DeniedOutcome, ExecutedOutcome, FailedOutcome } from '../../outcome.js'
 import type { AuthorizedRequest, RequestContext } from '../request-context.js'
-import type { Recorder } from './recorder.js'
+import type { Recorder, RecordFields } from './recorder.js'
 
 export function failedOutcome(
   request_id: string,
@@ -17,6 +17,29 @@ export function failedOutcome(
   approval_id: string | null,
 ): FailedOutcome {
   return { status: 'failed', request_id, audit_id, action, replayed: false, error, approval_id }
+}
+
+/**
+ * Audits a finished run (`executed`, with its result and any execution
+ * context) and answers it: the one place both handlers and executors end.
+ */
+export async function recordExecuted(
+  deps: { recorder: Recorder },
+  ran: { request_id: string; approval_id: string | null; action: string },
+  base: RecordFields,
+  result: unknown,
+  context?: Record<string, unknown>,
+): Promise<ExecutedOutcome> {
+  const event = await deps.recorder.record('executed', { ...base, result, ...(context ? { context } : {}) })
+  return {
+    status: 'executed',
+    request_id: ran.request_id,
+    audit_id: event.id,
+    action: ran.action,
+    replayed: false,
+    result,
+    approval_id: ran.approval_id,
+  }
 }
 
 export function errorMessage(error: unknown): { message: string; code: string | null } {

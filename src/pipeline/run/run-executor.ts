@@ -22,7 +22,7 @@ import type { Credential, ExecutionRequest, Executor, PrecheckResult } from '../
 import { diffState } from '../../executors/state/state-diff.js'
 import type { ExecutedOutcome, FailedOutcome } from '../../outcome.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
-import { failedOutcome } from '../record/outcomes.js'
+import { failedOutcome, recordExecuted } from '../record/outcomes.js'
 import type { RecordFields } from '../record/recorder.js'
 import { maskSecrets } from './mask-secrets.js'
 import type { RunContext } from './run.js'
@@ -236,14 +236,6 @@ export async function runExecutor(
     )
   }
   const result = maskSecrets(JSON.parse(JSON.stringify(output ?? null)) as unknown, secrets)
-  const event = await deps.recorder.record('executed', { ...base, result, context: { execution } })
-  return {
-    status: 'executed',
-    request_id: ctx.request_id,
-    audit_id: event.id,
-    action: definition.name,
-    replayed: false,
-    result,
-    approval_id: ctx.approval_id,
-  }
+  const finished = { request_id: ctx.request_id, approval_id: ctx.approval_id, action: definition.name }
+  return recordExecuted(deps, finished, base, result, { execution })
 }

@@ -17,7 +17,7 @@ import type { Target } from '../../inventory/target.js'
 import type { ExecutedOutcome, FailedOutcome } from '../../outcome.js'
 import type { Decision } from '../../policy/decision.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
-import { errorMessage, failedOutcome } from '../record/outcomes.js'
+import { errorMessage, failedOutcome, recordExecuted } from '../record/outcomes.js'
 import { invokeHandler } from './invoke-handler.js'
 import { executorTypeOf, runExecutor } from './run-executor.js'
 
@@ -75,16 +75,8 @@ export async function run(
   } else {
     return recordFailure(deps, definition, ctx, base, ran.error)
   }
-  const event = await deps.recorder.record('executed', { ...base, result })
-  return {
-    status: 'executed',
-    request_id: ctx.request_id,
-    audit_id: event.id,
-    action: definition.name,
-    replayed: false,
-    result,
-    approval_id: ctx.approval_id,
-  }
+  const finished = { request_id: ctx.request_id, approval_id: ctx.approval_id, action: definition.name }
+  return recordExecuted(deps, finished, base, result)
 }
 
 async function recordFailure(
