@@ -4,29 +4,20 @@ import { resolveShippedCatalog } from '../../src/actions/shipped-catalogs.js'
 import { createAirlock } from '../../src/airlock.js'
 import { localPrincipal } from '../../src/identity/principal.js'
 import { allowAll } from '../../src/policy/rules/index.js'
-import { type FakeKubeApi, startFakeKubeApi } from '../helpers/fake-kube-api.js'
+import { type FakeKubernetesApi, startFakeKubernetesApi } from '../helpers/fake-kubernetes-api.js'
 
 const agent = localPrincipal('agent-1')
 const TOKEN = 'kube-token-do-not-record'
 
-const kubeconfig = (server: string) => `apiVersion: v1
-kind: Config
-clusters: [{ name: fake, cluster: { server: '${server}', insecure-skip-tls-verify: true } }]
-users: [{ name: agent, user: { token: ${TOKEN} } }]
-contexts: [{ name: fake, context: { cluster: fake, user: agent } }]
-current-context: fake
-`
-
 describe('kubernetes executor through the pipeline (fake Kubernetes API)', () => {
-  let kube: FakeKubeApi
+  let kube: FakeKubernetesApi
   beforeEach(async () => {
-    kube = await startFakeKubeApi()
-    kube.deployments.set('shop/web', { replicas: 2 })
-    // The fake serves plain HTTP on loopback, which client-node accepts only with TLS verification off.
-    process.env.AIRLOCK_TEST_KUBECONFIG = kubeconfig(kube.url)
+    kube = await startFakeKubernetesApi()
+    kube.put('deployments', { metadata: { namespace: 'shop', name: 'web' }, spec: { replicas: 2 } })
+    process.env.AIRLOCK_TEST_KUBECONFIG = kube.kubeconfig(TOKEN)
   })
   afterEach(async () => {
-    await kube.close()
+    await kube.stop()
     delete process.env.AIRLOCK_TEST_KUBECONFIG
   })
 
@@ -52,8 +43,9 @@ describe('kubernetes executor through the pipeline (fake Kubernetes API)', () =>
       { caller: agent },
     )
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ status: 'executed' })
-    expect(kube.deployments.get('shop/web')).toEqual({ replicas: 5 })
-    expect(kube.tokens.every((t) => t === TOKEN)).toBe(true)
+    expect(kube.get('deployments', 'shop', 'web')?.spec).toMatchObject({ replicas: 5 })
+    expect(kube.requests.length).toBeGreaterThan(0)
+    expect(kube.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true)
     const events = (await airlock.audit.list({ status: 'executed' }, 10)).items
     expect(events).toHaveLength(1)
     const execution = (events[0]!.context as { execution: Record<string, unknown> }).execution

@@ -36,6 +36,8 @@ export interface FakeRequest {
   readonly query: URLSearchParams
   readonly content_type: string | undefined
   readonly body: unknown
+  /** The `Authorization` header, to check which credential reached the API. */
+  readonly authorization: string | undefined
 }
 
 class HttpError extends Error {
@@ -204,6 +206,7 @@ export class FakeKubernetesApi {
       query: url.searchParams,
       content_type: contentType,
       body,
+      authorization: req.headers.authorization,
     })
     try {
       const out = this.route(req.method ?? 'GET', url, contentType, body)
