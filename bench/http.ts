@@ -14,29 +14,13 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { serve } from '@hono/node-server'
 import type autocannon from 'autocannon'
-import { z } from 'zod'
-import { defineAction } from '../src/actions/define-action.js'
-import { createAirlock } from '../src/airlock.js'
-import { generateSealKey } from '../src/audit/seal.js'
-import { createHttpApp } from '../src/http/index.js'
-import { apiKeyAuth, generateApiKey, hashApiKey } from '../src/identity/auth/index.js'
-import { allowAll } from '../src/policy/rules/index.js'
 import { memoryStore } from '../src/store/memory/index.js'
 import { sqliteStore } from '../src/store/sqlite/index.js'
-
-const add = defineAction({
-  name: 'add',
-  description: 'Adds two numbers',
-  risk: 'low',
-  input: z.object({ a: z.number(), b: z.number() }),
-  handler: ({ a, b }) => ({ sum: a + b }),
-})
+import { startBenchGateway } from './bench-gateway.js'
 
 /**
  * Runs autocannon in its own process, as a load generator would be: on the
@@ -79,21 +63,7 @@ export async function benchHttp(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-http-'))
   const inMemory = process.env.BENCH_HTTP_STORE === 'memory'
   const store = inMemory ? memoryStore() : sqliteStore({ path: join(dir, 'airlock.db') })
-  await store.migrate()
-  const airlock = createAirlock({
-    actions: [add],
-    policies: [allowAll()],
-    store,
-    seal: { keys: { k1: generateSealKey() }, current: 'k1' },
-  })
-  const key = generateApiKey()
-  const app = createHttpApp(airlock, {
-    auth: apiKeyAuth({ keys: [{ id: 'bench', sha256: hashApiKey(key), actor_id: 'bench-agent' }] }),
-  })
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-  })
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/actions/add/execute`
+  const { airlock, url, key, close } = await startBenchGateway(store)
   try {
     const result = await loadTest(url, key, seconds)
     const events = await airlock.audit.verify()
@@ -109,8 +79,7 @@ export async function benchHttp(): Promise<void> {
     console.log(`  non-2xx     ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}`)
     console.log(`  audit chain ${events.valid ? 'valid' : 'BROKEN'}, ${events.count} events`)
   } finally {
-    await new Promise((resolve) => server.close(resolve))
-    await airlock.close()
+    await close()
     rmSync(dir, { recursive: true, force: true })
   }
 }

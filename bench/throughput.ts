@@ -21,32 +21,16 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { serve } from '@hono/node-server'
-import { z } from 'zod'
-import { defineAction } from '../src/actions/define-action.js'
-import { createAirlock } from '../src/airlock.js'
-import { generateSealKey } from '../src/audit/seal.js'
-import { createHttpApp } from '../src/http/index.js'
-import { apiKeyAuth, generateApiKey, hashApiKey } from '../src/identity/auth/index.js'
-import { allowAll } from '../src/policy/rules/index.js'
 import { memoryStore } from '../src/store/memory/index.js'
 import { postgresStore } from '../src/store/postgres/index.js'
 import { sqliteStore } from '../src/store/sqlite/index.js'
 import type { Store } from '../src/store/store.js'
+import { startBenchGateway } from './bench-gateway.js'
 
 const CONNECTIONS = 50
-
-const add = defineAction({
-  name: 'add',
-  description: 'Adds two numbers',
-  risk: 'low',
-  input: z.object({ a: z.number(), b: z.number() }),
-  handler: ({ a, b }) => ({ sum: a + b }),
-})
 
 /** What one load run measured. */
 interface Row {
@@ -115,23 +99,9 @@ async function load(url: string, key: string, seconds: number, keyed: boolean) {
 }
 
 async function run(name: string, store: Store, keyed: boolean, seconds: number): Promise<Row> {
-  await store.migrate()
-  const airlock = createAirlock({
-    actions: [add],
-    policies: [allowAll()],
-    store,
-    seal: { keys: { k1: generateSealKey() }, current: 'k1' },
-  })
-  const key = generateApiKey()
-  const app = createHttpApp(airlock, {
-    auth: apiKeyAuth({ keys: [{ id: 'bench', sha256: hashApiKey(key), actor_id: 'bench-agent' }] }),
-  })
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-  })
+  const { airlock, server, url, key, close } = await startBenchGateway(store)
   let connections = 0
   server.on('connection', () => connections++)
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/actions/add/execute`
   try {
     const figures = await load(url, key, seconds, keyed)
     const load1 = loadavg()
@@ -141,8 +111,7 @@ async function run(name: string, store: Store, keyed: boolean, seconds: number):
     if (!chain.valid) throw new Error(`${name}: the audit chain does not verify`)
     return { name, ...figures, connections, load: load1 }
   } finally {
-    await new Promise((resolve) => server.close(resolve))
-    await airlock.close()
+    await close()
   }
 }
 

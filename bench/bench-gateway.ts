@@ -1,0 +1,58 @@
+/**
+ * The gateway the HTTP benchmarks load: one `add` action, allow-all policy,
+ * API-key auth, on a real loopback port over the store given.
+ *
+ * @module
+ */
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { z } from 'zod'
+import { defineAction } from '../src/actions/define-action.js'
+import { type Airlock, createAirlock } from '../src/airlock.js'
+import { generateSealKey } from '../src/audit/seal.js'
+import { createHttpApp } from '../src/http/index.js'
+import { apiKeyAuth, generateApiKey, hashApiKey } from '../src/identity/auth/index.js'
+import { allowAll } from '../src/policy/rules/index.js'
+import type { Store } from '../src/store/store.js'
+
+const add = defineAction({
+  name: 'add',
+  description: 'Adds two numbers',
+  risk: 'low',
+  input: z.object({ a: z.number(), b: z.number() }),
+  handler: ({ a, b }) => ({ sum: a + b }),
+})
+
+export interface BenchGateway {
+  readonly airlock: Airlock
+  readonly server: Server
+  /** `POST` here with `{a, b}` and the key as a bearer token. */
+  readonly url: string
+  readonly key: string
+  close(): Promise<void>
+}
+
+/** Migrates `store` and serves it; `close()` stops the server and the pipeline. */
+export async function startBenchGateway(store: Store): Promise<BenchGateway> {
+  await store.migrate()
+  const airlock = createAirlock({
+    actions: [add],
+    policies: [allowAll()],
+    store,
+    seal: { keys: { k1: generateSealKey() }, current: 'k1' },
+  })
+  const key = generateApiKey()
+  const app = createHttpApp(airlock, {
+    auth: apiKeyAuth({ keys: [{ id: 'bench', sha256: hashApiKey(key), actor_id: 'bench-agent' }] }),
+  })
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server))
+  })
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/actions/add/execute`
+  const close = async () => {
+    await new Promise((resolve) => server.close(resolve))
+    await airlock.close()
+  }
+  return { airlock, server, url, key, close }
+}
