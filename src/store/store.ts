@@ -9,6 +9,7 @@ import type { AuditEvent, AuditEventInput, AuditStatus } from '../audit/audit-ev
 import type { DependencyHealth } from '../health/dependency-circuit.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { ApprovalStore } from './approval-store.js'
+import type { ShipperCursorStore } from './shipper-cursor-store.js'
 
 /** Cursor-paginated page, newest first unless said otherwise. */
 export interface Page<T> {
@@ -28,6 +29,8 @@ export type {
   NewApproval,
   VoteResult,
 } from './approval-store.js'
+
+export type { ShipperCursor, ShipperCursorStore } from './shipper-cursor-store.js'
 
 // -------------------------------------------------------------- idempotency
 
@@ -287,6 +290,8 @@ export interface Store {
   readonly audit: AuditStore
   /** The Merkle tree and checkpoints over the audit chain (every built-in backend has it). */
   readonly merkle?: MerkleStore
+  /** Cursors of the audit shippers (every built-in backend has it). */
+  readonly shipping?: ShipperCursorStore
   /**
    * Applies `ops` in order in one transaction (one commit, one fsync) and
    * returns one result per op, in the same order.

@@ -39,6 +39,7 @@ import type {
 } from '../store.js'
 import { memoryAuditStats } from './memory-audit-stats.js'
 import { memoryMerkle } from './memory-merkle.js'
+import { memoryShipperCursors } from './memory-shipper-cursors.js'
 
 interface IdempotencyRecord {
   fingerprint: string
@@ -343,6 +344,7 @@ export function memoryStore(): Store {
     nonces: memoryNonces(),
     audit,
     merkle: memoryMerkle(audit),
+    shipping: memoryShipperCursors(),
     batch: (ops) => sequentialBatch({ idempotency, audit }, ops),
     async migrate() {},
     async ping() {},

@@ -124,4 +124,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `CREATE INDEX airlock_checkpoints_size ON ${s}.airlock_checkpoints (size)`,
     ],
   },
+  {
+    version: 9,
+    name: 'cursors of the audit shippers',
+    statements: (s) => [
+      `CREATE TABLE ${s}.airlock_shipper_cursors (
+        name text PRIMARY KEY,
+        seq bigint NOT NULL,
+        updated_at text NOT NULL
+      )`,
+    ],
+  },
 ]

@@ -21,6 +21,7 @@ import { postgresIdempotency } from './postgres-idempotency.js'
 import { postgresMerkle } from './postgres-merkle.js'
 import { migratePostgres } from './postgres-migrate.js'
 import { postgresNonces } from './postgres-nonces.js'
+import { postgresShipperCursors } from './postgres-shipper-cursors.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
 
 /**
@@ -46,6 +47,7 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     nonces: postgresNonces(c),
     audit: postgresAudit(c),
     merkle: postgresMerkle(c),
+    shipping: postgresShipperCursors(c),
     batch: (ops) => postgresBatch(c, ops),
     migrate: () => migratePostgres(c),
     health: c.health,

@@ -124,4 +124,15 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       'CREATE INDEX airlock_checkpoints_size ON airlock_checkpoints (size)',
     ],
   },
+  {
+    version: 9,
+    name: 'cursors of the audit shippers',
+    statements: [
+      `CREATE TABLE airlock_shipper_cursors (
+        name TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+    ],
+  },
 ]

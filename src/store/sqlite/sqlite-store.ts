@@ -19,6 +19,7 @@ import { sqliteIdempotency } from './sqlite-idempotency.js'
 import { sqliteMerkle } from './sqlite-merkle.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { sqliteNonces } from './sqlite-nonces.js'
+import { sqliteShipperCursors } from './sqlite-shipper-cursors.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 
 /**
@@ -43,6 +44,7 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     nonces: sqliteNonces(c),
     audit: sqliteAudit(c),
     merkle: sqliteMerkle(c),
+    shipping: sqliteShipperCursors(c),
     batch: async (ops) => sqliteBatch(c, ops),
     migrate: async () => migrateSqlite(c),
     async ping() {
