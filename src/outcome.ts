@@ -54,5 +54,25 @@ export interface FailedOutcome extends OutcomeBase {
   readonly approval_id: string | null
 }
 
+/**
+ * What a dry run found: the decision a real run would meet and, when it
+ * would not be denied, exactly what would be sent (argv, request or API
+ * call). Nothing ran, no ticket was consumed, no credential was fetched.
+ */
+export interface DryRunOutcome extends OutcomeBase {
+  readonly status: 'dry_run'
+  /** `allow`: a real run would execute now; `require_approval`: it would be held first. */
+  readonly decision: Decision
+  /** The executor type, or `handler` for an action carried out by an in-process handler. */
+  readonly executor: string
+  /** The exact call, with credential values masked; null for in-process handlers. */
+  readonly call: unknown
+  /** The prechecks a real run would make, by name (none is run). */
+  readonly prechecks: readonly { readonly name: string; readonly advisory: boolean }[]
+  /** Which provider would supply the credential, and what it would read; null when none is declared. */
+  readonly credential: { readonly type: string; readonly provider: string; readonly location: string } | null
+  readonly warnings: readonly string[]
+}
+
 /** How a request through the pipeline ended. */
 export type Outcome<R = unknown> = ExecutedOutcome<R> | DeniedOutcome | PendingApprovalOutcome | FailedOutcome

@@ -6,7 +6,8 @@ import type { RiskClass } from '../policy/risk-matrix.js'
  * come from authorize/hold; `started`, `executed`, `failed` from run;
  * `replayed` from claim; `notified`, `approved`, `rejected`, `expired` from
  * an approval and its channels; `policy_loaded`, `policy_rejected` from a
- * policy reload; `frozen`, `unfrozen` from the kill switch.
+ * policy reload; `frozen`, `unfrozen` from the kill switch; `dry_run` from a
+ * run asked to say what it would do without doing it.
  */
 export const AUDIT_STATUSES = [
   'allowed',
@@ -24,6 +25,7 @@ export const AUDIT_STATUSES = [
   'policy_rejected',
   'frozen',
   'unfrozen',
+  'dry_run',
 ] as const
 
 export type AuditStatus = (typeof AUDIT_STATUSES)[number]

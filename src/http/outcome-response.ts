@@ -4,13 +4,13 @@
  * @module
  */
 import type { Context } from 'hono'
-import type { Outcome } from '../outcome.js'
+import type { DryRunOutcome, Outcome } from '../outcome.js'
 import { problem, problemResponse } from './problem.js'
 import type { HttpEnv } from './route.js'
-import { toWireOutcome } from './to-wire.js'
+import { toWireDryRun, toWireOutcome } from './to-wire.js'
 
 /**
- * The response for an outcome: 200 executed, 202 held, 403 denied, 500
+ * The response for an outcome: 200 executed or dry run, 202 held, 403 denied, 500
  * failed; an unknown action is a 404, invalid inputs a 422 and a rate limit
  * a 429 with Retry-After, all three as problems. A replay answers with the
  * status of the original. Every route that answers with an outcome
@@ -19,13 +19,15 @@ import { toWireOutcome } from './to-wire.js'
  */
 export function outcomeResponse(
   c: Context<HttpEnv>,
-  outcome: Outcome,
+  outcome: Outcome | DryRunOutcome,
   base_path: string,
   extra: Record<string, unknown> = {},
 ): Response {
   switch (outcome.status) {
     case 'executed':
       return c.json({ ...toWireOutcome(outcome), ...extra }, 200)
+    case 'dry_run':
+      return c.json({ ...toWireDryRun(outcome), ...extra }, 200)
     case 'pending_approval':
       c.header('location', `${base_path}/approvals/${outcome.approval_id}`)
       return c.json({ ...toWireOutcome(outcome), ...extra }, 202)

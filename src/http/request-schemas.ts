@@ -76,6 +76,15 @@ export const executeBody = z.strictObject({
   ticket_id: ticketField,
 })
 
+/** `?dry_run=true`: plan the run and say what would be sent, running nothing. */
+export const dryRunQuery = z.strictObject({
+  dry_run: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('true: decide and plan only; nothing runs, no ticket or approval is used'),
+})
+
 const checkStepFields = {
   action: z.string().min(1).max(256),
   inputs: jsonObject.optional(),

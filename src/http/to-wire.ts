@@ -7,7 +7,7 @@
  */
 import type { ActionDefinition } from '../actions/action-definition.js'
 import type { CheckResult } from '../airlock.js'
-import type { Outcome } from '../outcome.js'
+import type { DryRunOutcome, Outcome } from '../outcome.js'
 import type { Approval } from '../store/store.js'
 
 /** An action as listed by `GET actions`. */
@@ -21,6 +21,25 @@ export function toWireAction(definition: ActionDefinition): Record<string, unkno
     tags: definition.tags,
     target_types: definition.target_types,
     input_schema: definition.input_schema,
+  }
+}
+
+/** A dry run as the execute route returns it with `?dry_run=true`. */
+export function toWireDryRun(outcome: DryRunOutcome): Record<string, unknown> {
+  return {
+    status: outcome.status,
+    action: outcome.action,
+    request_id: outcome.request_id,
+    audit_id: outcome.audit_id,
+    replayed: outcome.replayed,
+    decision: outcome.decision.decision,
+    reason: outcome.decision.reason,
+    rule: outcome.decision.rule,
+    executor: outcome.executor,
+    call: outcome.call,
+    prechecks: outcome.prechecks,
+    credential: outcome.credential,
+    warnings: outcome.warnings,
   }
 }
 

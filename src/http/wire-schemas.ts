@@ -36,6 +36,7 @@ const AUDIT_STATUS_SET: Record<AuditStatus, true> = {
   policy_rejected: true,
   frozen: true,
   unfrozen: true,
+  dry_run: true,
 }
 
 /** Every approval state, in lifecycle order. */
@@ -128,6 +129,24 @@ export const failedSchema = z.object({
   ...outcomeBase,
   error: z.object({ message: z.string(), code: z.string().nullable() }),
   approval_id: z.string().nullable(),
+})
+
+export const dryRunSchema = z.object({
+  status: z.literal('dry_run'),
+  ...outcomeBase,
+  decision: decisionResultSchema.describe(
+    'allow: a real run would execute; require_approval: it would be held',
+  ),
+  reason: z.string(),
+  rule: z.string().nullable(),
+  executor: z.string().describe('Executor type, or handler for in-process handlers'),
+  call: z.unknown().describe('The exact argv, HTTP request or API call a real run would send (redacted)'),
+  prechecks: z.array(z.object({ name: z.string(), advisory: z.boolean() })),
+  credential: z
+    .object({ type: z.string(), provider: z.string(), location: z.string() })
+    .nullable()
+    .describe('Which provider would supply the credential and what it would read; never the secret'),
+  warnings: z.array(z.string()),
 })
 
 export const outcomeSchema = z.discriminatedUnion('status', [

@@ -2,12 +2,14 @@
  * One request, in pipeline order: identify → resolve/validate → authorize →
  * (denied: record) → claim → hold | run → settle the claim. Each arrow is a
  * call into the stage's folder; this function only decides what follows what.
+ * A dry run leaves after authorize (without spending limits) for the run
+ * stage's planning mode: it claims no key and holds nothing.
  *
  * @module
  */
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import type { Outcome } from '../outcome.js'
+import type { DeniedOutcome, DryRunOutcome, Outcome } from '../outcome.js'
 import { authorize } from './authorize/authorize.js'
 import { claim } from './claim/claim.js'
 import { hold } from './hold/hold.js'
@@ -16,6 +18,7 @@ import type { PipelineDeps } from './pipeline-deps.js'
 import type { ExecuteOptions } from './pipeline-types.js'
 import { recordDenied } from './record/outcomes.js'
 import type { AuthorizedRequest, RequestContext } from './request-context.js'
+import { dryRun } from './run/dry-run.js'
 import { run } from './run/run.js'
 
 export async function execute(
@@ -23,8 +26,9 @@ export async function execute(
   action: string,
   inputs: Record<string, unknown>,
   options: ExecuteOptions = {},
-): Promise<Outcome> {
+): Promise<Outcome | DryRunOutcome> {
   const ctx = identify(action, inputs, options)
+  if (options.dry_run === true) return planOnly(deps, ctx)
   const auth = await authorize(deps, ctx)
   if (auth.decision.decision === 'deny' || !auth.evaluation.definition) return recordDenied(deps, ctx, auth)
   const key = await claim(deps, ctx, auth)
@@ -39,6 +43,15 @@ export async function execute(
   }
   await key.settle(outcome)
   return outcome
+}
+
+async function planOnly(deps: PipelineDeps, ctx: RequestContext): Promise<DryRunOutcome | DeniedOutcome> {
+  // Limits count real traffic: a dry run neither spends nor is refused by them.
+  const auth = await authorize({ ...deps, limits: undefined }, ctx)
+  if (auth.decision.decision === 'deny' || !auth.evaluation.definition) {
+    return recordDenied(deps, ctx, { ...auth, context: { ...auth.context, dry_run: true } })
+  }
+  return dryRun(deps, ctx, auth, auth.evaluation.definition)
 }
 
 async function holdOrRun(

@@ -18,7 +18,7 @@ import type { Principal } from '../identity/principal.js'
 import type { KeySet } from '../identity/tokens/key-set.js'
 import type { Target } from '../inventory/target.js'
 import type { Limits } from '../limits/create-limits.js'
-import type { Outcome } from '../outcome.js'
+import type { DeniedOutcome, DryRunOutcome, Outcome } from '../outcome.js'
 import type { Decision, DecisionResult } from '../policy/decision.js'
 import type { PolicyEngine } from '../policy/policy-engine.js'
 import type { PolicyRule } from '../policy/policy-rule.js'
@@ -129,9 +129,15 @@ export interface ExecuteOptions {
   /** External ticket or incident id linked to the request. */
   readonly ticket_id?: string | null
   readonly signal?: AbortSignal
+  /**
+   * Decide and plan, but run nothing: the outcome (`dry_run`, or `denied`)
+   * says exactly what would be sent. No ticket, credential, approval or
+   * idempotency key is used, and limits' counters are not spent.
+   */
+  readonly dry_run?: boolean
 }
 
-export type CheckOptions = Omit<ExecuteOptions, 'idempotency_key' | 'signal'>
+export type CheckOptions = Omit<ExecuteOptions, 'idempotency_key' | 'signal' | 'dry_run'>
 
 /** The advisory decision, with the audit event that recorded it and, on allow with keys configured, a ticket. */
 export type CheckResult = Decision & {
@@ -232,6 +238,11 @@ export interface Airlock {
    * its name, `outcome.result` has the handler's return type (as it arrives
    * after a JSON round trip: the same value a replay returns).
    */
+  execute(
+    action: string | ActionDefinition,
+    inputs: Record<string, unknown>,
+    options: ExecuteOptions & { readonly dry_run: true },
+  ): Promise<DryRunOutcome | DeniedOutcome>
   execute<I, O>(
     action: ActionDefinition<I, O>,
     inputs: Record<string, unknown>,

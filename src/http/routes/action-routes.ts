@@ -1,10 +1,12 @@
+import { z } from 'zod'
 import { outcomeResponse } from '../outcome-response.js'
-import { actionNameParams, executeBody, idempotencyHeaders } from '../request-schemas.js'
+import { actionNameParams, dryRunQuery, executeBody, idempotencyHeaders } from '../request-schemas.js'
 import { defineRoute, type Route } from '../route.js'
 import { toWireAction } from '../to-wire.js'
 import {
   actionListSchema,
   deniedSchema,
+  dryRunSchema,
   executedSchema,
   failedSchema,
   pendingApprovalSchema,
@@ -34,13 +36,18 @@ export function actionRoutes(deps: RouteDeps): Route[] {
       operation_id: 'executeAction',
       summary: 'Run an action through the whole pipeline',
       description:
-        'Validates the inputs, checks scopes and policy, holds the request for approval when asked, and runs it once per idempotency key.',
+        'Validates the inputs, checks scopes and policy, holds the request for approval when asked, and runs it once per idempotency key. With dry_run=true it stops after the decision and answers with exactly what would be sent.',
       tag: 'actions',
       params: actionNameParams,
+      query: dryRunQuery,
       headers: idempotencyHeaders,
       body: executeBody,
       responses: [
-        { status: 200, description: 'Executed (or the replay of an execution)', schema: executedSchema },
+        {
+          status: 200,
+          description: 'Executed (or the replay of an execution); with dry_run=true, the plan',
+          schema: z.union([executedSchema, dryRunSchema]),
+        },
         { status: 202, description: 'Held for human approval', schema: pendingApprovalSchema },
         {
           status: 403,
@@ -58,13 +65,17 @@ export function actionRoutes(deps: RouteDeps): Route[] {
         ...AUTHENTICATED_ERRORS,
         ...BODY_ERRORS,
       ],
-      handle: async (c, { params, headers, body }) => {
-        const outcome = await airlock.execute(params.name, body.inputs, {
+      handle: async (c, { params, query, headers, body }) => {
+        const options = {
           caller: c.get('principal'),
           target: body.target ?? null,
           ticket_id: body.ticket_id ?? null,
           idempotency_key: headers['idempotency-key'] ?? null,
-        })
+        }
+        const outcome =
+          query.dry_run === true
+            ? await airlock.execute(params.name, body.inputs, { ...options, dry_run: true })
+            : await airlock.execute(params.name, body.inputs, options)
         return outcomeResponse(c, outcome, deps.base_path)
       },
     }),
