@@ -15,6 +15,7 @@ import { limitsSchema } from './limits-config-schema.js'
 import { mcpConfigSchema } from './mcp-config-schema.js'
 import { policySchema } from './policy-config-schema.js'
 import { channelsSchema, dashboardSchema, serverSchema } from './server-config-schema.js'
+import { transparencySchema } from './transparency-config-schema.js'
 
 export { authConfigSchema, DEFAULT_IDENTITY_AUDIENCE } from './auth-config-schema.js'
 
@@ -60,6 +61,7 @@ export const configFileSchema = z
     server: serverSchema.prefault({}),
     dashboard: dashboardSchema.prefault({}),
     policy: policySchema.prefault({}),
+    transparency: transparencySchema,
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
     audit_checks: z.boolean().default(true),
   })

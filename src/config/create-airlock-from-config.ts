@@ -22,6 +22,7 @@ import { type ConfiguredLimits, limitsFromConfig } from './limits-from-config.js
 import { type ConfigSources, loadConfigSources } from './load-config-sources.js'
 import type { ResolvedConfig, ServerConfig } from './resolved-config.js'
 import { loadSealKeyFile } from './seal-key-file.js'
+import { type ConfiguredTransparency, transparencyFromConfig } from './transparency-from-config.js'
 
 /** What the HTTP app needs from a configuration (pass to `createHttpApp` with a logger). */
 export interface ConfiguredHttpOptions {
@@ -40,6 +41,8 @@ export interface ConfiguredAirlock {
   readonly server: ServerConfig
   readonly config: ResolvedConfig
   readonly sources: ConfigSources
+  /** The signed Merkle log when configured; `airlock serve` starts it, closing the airlock checkpoints it. */
+  readonly transparency: ConfiguredTransparency | null
 }
 
 /** Options of {@link createAirlockFromConfig}. */
@@ -121,6 +124,7 @@ export async function createAirlockFromConfig(
         : {}),
     })
     const opened = limits
+    const transparency = await transparencyFromConfig(config.transparency, store)
     const slack = config.channels?.slack ?? null
     const webhook = config.channels?.webhook ?? null
     const channels: Channel[] = [
@@ -158,6 +162,7 @@ export async function createAirlockFromConfig(
       audit_checks: config.audit_checks,
       ...(config.executors === null ? {} : { executors: config.executors }),
       ...(opened ? { limits: opened.limits, on_close: () => opened.close() } : {}),
+      ...(transparency ? { on_drained: () => transparency.stop() } : {}),
       ...(opened?.dependency ? { dependencies: [opened.dependency] } : {}),
       ...(keys
         ? {
@@ -204,6 +209,7 @@ export async function createAirlockFromConfig(
       server: config.server,
       config,
       sources,
+      transparency,
     }
   } catch (error) {
     await limits?.close()

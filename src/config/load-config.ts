@@ -25,6 +25,7 @@ import type {
   ResolvedLimitsConfig,
   ResolvedSealConfig,
 } from './resolved-config.js'
+import { resolveTransparency } from './transparency-config-schema.js'
 
 /** File names `airlock` looks for, in this order, when no `--config` is given. */
 export const CONFIG_FILE_NAMES = [
@@ -376,5 +377,6 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     unknown_actions: parsed.unknown_actions,
     audit_checks: parsed.audit_checks,
     executors: resolveExecutors(parsed.executors),
+    transparency: resolveTransparency(parsed.transparency, dir),
   }
 }

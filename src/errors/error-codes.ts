@@ -43,6 +43,8 @@ export const ErrorCode = {
   LIMITS_UNAVAILABLE: 'LIMITS_UNAVAILABLE',
   /** No audit event, checkpoint or tree size like the one asked for exists (yet). */
   EVIDENCE_NOT_FOUND: 'EVIDENCE_NOT_FOUND',
+  /** Fewer witnesses than required cosigned a checkpoint, so it was not published. */
+  WITNESS_QUORUM_MISSING: 'WITNESS_QUORUM_MISSING',
   /** Rate limited. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** Something that should not happen did. */
@@ -82,6 +84,7 @@ export const HTTP_STATUS = {
   IDEMPOTENCY_IN_FLIGHT: 409,
   APPROVAL_NOT_FOUND: 404,
   EVIDENCE_NOT_FOUND: 404,
+  WITNESS_QUORUM_MISSING: 503,
   APPROVAL_ALREADY_DECIDED: 409,
   APPROVAL_SELF_DECISION: 403,
   APPROVER_NOT_ALLOWED: 403,

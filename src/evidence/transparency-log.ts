@@ -29,6 +29,17 @@ export interface TransparencyLogger {
   error(object: Record<string, unknown>, message?: string): void
 }
 
+/** A signed checkpoint about to be published, and how to prove it extends an earlier size. */
+export interface PublishRequest {
+  /** The checkpoint signed by the log. */
+  readonly note: string
+  readonly size: number
+  /** The size of the last published checkpoint (0 before the first). */
+  readonly previous: number
+  /** The consistency proof from `from` to `size`. */
+  proof(from: number): Promise<readonly Uint8Array[]>
+}
+
 /** Options of {@link createTransparencyLog}. */
 export interface TransparencyLogOptions {
   readonly store: { readonly audit: IntegratorStore['audit']; readonly merkle?: MerkleStore | undefined }
@@ -42,6 +53,12 @@ export interface TransparencyLogOptions {
   /** How often committed events are integrated. Default 500 ms. */
   readonly poll_interval_ms?: number
   readonly logger?: TransparencyLogger
+  /**
+   * Last step before a checkpoint is stored (collecting witness
+   * cosignatures): resolves the note to store, or throws to leave the
+   * checkpoint unpublished until the next pass.
+   */
+  readonly publish?: (request: PublishRequest) => Promise<string>
   readonly now?: () => Date
 }
 
@@ -96,16 +113,25 @@ export function createTransparencyLog(options: TransparencyLogOptions): Transpar
         )
       }
     }
-    const note = signCheckpoint({ origin, size, root, extensions: [] }, [options.signer])
+    const signed = signCheckpoint({ origin, size, root, extensions: [] }, [options.signer])
+    const note = options.publish
+      ? await options.publish({
+          note: signed,
+          size,
+          previous: last?.size ?? 0,
+          proof: (from) => tree.consistency(from, size),
+        })
+      : signed
     const stored = { origin, size, root: toHex(root), note, created_at: now().toISOString() }
     const result = await merkle!.addCheckpoint(stored)
-    if (result === 'conflict') {
-      throw new AirlockError(
-        ErrorCode.STORE_ERROR,
-        `another checkpoint of size ${size} exists for ${origin}: two signers share the origin with different keys`,
-      )
-    }
-    return result === 'added' ? stored : ((await merkle!.latestCheckpoint(origin)) ?? stored)
+    if (result === 'added') return stored
+    const existing = await merkle!.latestCheckpoint(origin)
+    // Replicas with one key sign the same text; only witness timestamps may differ.
+    if (existing?.size === size && existing.root === stored.root) return existing
+    throw new AirlockError(
+      ErrorCode.STORE_ERROR,
+      `another checkpoint of size ${size} exists for ${origin}: two signers share the origin with different keys`,
+    )
   }
 
   async function due(): Promise<boolean> {

@@ -28,11 +28,20 @@ export interface WitnessState {
   save(origin: string, head: WitnessedHead): Promise<void>
 }
 
+/** Why a witness refused a checkpoint. */
+export type WitnessRefusal = 'unknown_log' | 'bad_signature' | 'conflict' | 'inconsistent'
+
 /** The answer to one observation. */
 export type WitnessVerdict =
   | { readonly kind: 'cosigned'; readonly note: string; readonly line: string; readonly size: number }
   | {
       readonly kind: 'refused'
+      /**
+       * `unknown_log`, `bad_signature`, `conflict` (the proof starts from
+       * another size than the one the witness holds) or `inconsistent`
+       * (the log shrank, forked or rewrote its history).
+       */
+      readonly code: WitnessRefusal
       readonly reason: string
       /** The size the witness holds for this log (the one a proof must start from). */
       readonly known_size: number | null
@@ -53,9 +62,10 @@ export interface Witness {
   /**
    * Checks `note` (a signed checkpoint) against the last one seen for its
    * origin with `proof` (the consistency proof from that size), and cosigns
-   * it when consistent.
+   * it when consistent. With `old`, the proof is from that size, and a
+   * witness holding another size refuses with `conflict` and the size it holds.
    */
-  observe(note: string, proof: readonly Uint8Array[]): Promise<WitnessVerdict>
+  observe(note: string, proof: readonly Uint8Array[], old?: number): Promise<WitnessVerdict>
 }
 
 /** A memory-only {@link WitnessState} (tests, embedding). */
@@ -78,22 +88,40 @@ export function createWitness(options: WitnessOptions): Witness {
   const now = options.now ?? (() => new Date())
   let queue: Promise<unknown> = Promise.resolve()
 
-  async function observe(note: string, proof: readonly Uint8Array[]): Promise<WitnessVerdict> {
+  async function observe(
+    note: string,
+    proof: readonly Uint8Array[],
+    old: number | undefined,
+  ): Promise<WitnessVerdict> {
     const origin = originOf(note)
     const log = options.logs.get(origin)
-    if (!log) return { kind: 'refused', reason: `unknown log ${JSON.stringify(origin)}`, known_size: null }
+    if (!log) {
+      return {
+        kind: 'refused',
+        code: 'unknown_log',
+        reason: `unknown log ${JSON.stringify(origin)}`,
+        known_size: null,
+      }
+    }
     let cp: ReturnType<typeof openCheckpoint>
     try {
       cp = openCheckpoint(note, log, origin)
     } catch (error) {
-      return { kind: 'refused', reason: (error as Error).message, known_size: null }
+      return { kind: 'refused', code: 'bad_signature', reason: (error as Error).message, known_size: null }
     }
     const last = await options.state.load(origin)
-    const refuse = (reason: string): WitnessVerdict => ({
+    const refuse = (reason: string, code: WitnessRefusal = 'inconsistent'): WitnessVerdict => ({
       kind: 'refused',
+      code,
       reason,
       known_size: last?.size ?? null,
     })
+    if (old !== undefined && old !== (last?.size ?? 0)) {
+      return refuse(
+        `the proof starts at size ${old} but this witness holds size ${last?.size ?? 0}`,
+        'conflict',
+      )
+    }
     const root = Buffer.from(cp.root).toString('base64')
     if (last) {
       if (cp.size < last.size) return refuse(`the log shrank: size ${cp.size} after size ${last.size}`)
@@ -112,8 +140,8 @@ export function createWitness(options: WitnessOptions): Witness {
   }
 
   return {
-    observe(note, proof) {
-      const result = queue.then(() => observe(note, proof))
+    observe(note, proof, old) {
+      const result = queue.then(() => observe(note, proof, old))
       queue = result.catch(() => undefined)
       return result
     },

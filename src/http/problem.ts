@@ -47,6 +47,7 @@ const TITLES: Record<ProblemCode, string> = {
   IDEMPOTENCY_IN_FLIGHT: 'Request with this idempotency key in progress',
   APPROVAL_NOT_FOUND: 'Approval not found',
   EVIDENCE_NOT_FOUND: 'Audit evidence not found',
+  WITNESS_QUORUM_MISSING: 'Checkpoint not cosigned',
   APPROVAL_ALREADY_DECIDED: 'Approval already decided',
   APPROVAL_SELF_DECISION: 'Cannot decide own request',
   APPROVER_NOT_ALLOWED: 'Approver not allowed',

@@ -217,7 +217,11 @@ export function createPipeline(config: PipelineConfig): Airlock {
       try {
         await deps.notifier.drain()
         await deps.recorder.close()
-        await store.close()
+        try {
+          await config.on_drained?.()
+        } finally {
+          await store.close()
+        }
       } finally {
         await config.on_close?.()
       }

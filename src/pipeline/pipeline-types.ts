@@ -70,6 +70,11 @@ export interface AirlockConfig {
   readonly channels?: readonly Channel[]
   /** Called by `close()` after the store is closed: release what was opened for this pipeline (a Redis client). */
   readonly on_close?: () => Promise<void>
+  /**
+   * Called by `close()` once the audit writer has flushed and before the
+   * store closes: last work over the complete chain (a final checkpoint).
+   */
+  readonly on_drained?: () => Promise<void>
   /** How the policy set is named, and a candidate to shadow. */
   readonly policy?: PolicyOptions
   /**

@@ -116,6 +116,26 @@ export function registerServe(program: Command, io: CliIo): void {
         throw error
       }
 
+      const transparency = configured.transparency
+      if (transparency) {
+        if (transparency.key_created) {
+          logger.info({ key_file: transparency.key_file }, 'created the transparency log signing key')
+        }
+        try {
+          await transparency.start(logger)
+        } catch (error) {
+          await running.close().catch(() => undefined)
+          throw error
+        }
+        logger.info(
+          { origin: transparency.origin, verifier_key: transparency.verifier_key },
+          'transparency log checkpointing',
+        )
+        io.stderr.write(
+          `transparency: log ${transparency.origin}, verifier key ${transparency.verifier_key}\n`,
+        )
+      }
+
       const shown = relative(io.cwd, config.file) || config.file
       const base = httpOptions.base_path === '/' ? '' : httpOptions.base_path.replace(/\/+$/, '')
       io.stderr.write(
