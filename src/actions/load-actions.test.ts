@@ -299,14 +299,18 @@ target_types: [thing]
       [
         'an unknown parameter key',
         BASE.replace('    type: integer\n', '    type: integer\n    requred: false\n'),
-        "a.yaml:7:14: parameters[0].requred: unknown key 'requred'",
+        "a.yaml:7:14: parameters[0].requred: unknown key 'requred' (did you mean 'required'?)",
       ],
       [
         'an unknown constraint',
         BASE.replace('      min_value: 0\n', '      minimum: 0\n'),
-        "a.yaml:8:16: parameters[0].constraints.minimum: unknown key 'minimum'",
+        "a.yaml:8:16: parameters[0].constraints.minimum: unknown key 'minimum'; allowed here: min_value, max_value, min_length, max_length, pattern, enum",
       ],
-      ['a missing name', BASE.replace('name: scale-deployment\n', ''), 'a.yaml:1:1: name: is required'],
+      [
+        'a missing name',
+        BASE.replace('name: scale-deployment\n', ''),
+        "a.yaml:1:1: name: missing required key 'name'",
+      ],
       [
         'a bad name',
         BASE.replace('name: scale-deployment', 'name: Scale_Deployment'),
@@ -330,7 +334,7 @@ target_types: [thing]
       [
         'an unknown risk class',
         BASE.replace('risk_class: medium', 'risk_class: severe'),
-        'a.yaml:10:13: risk_class: Invalid option: expected one of "low"|"medium"|"high"|"critical"',
+        "a.yaml:10:13: risk_class: 'severe' is not allowed; expected one of low, medium, high, critical",
       ],
       [
         'an empty target_types',
@@ -340,7 +344,7 @@ target_types: [thing]
       [
         'an unknown parameter type',
         BASE.replace('type: integer', 'type: object'),
-        'a.yaml:6:11: parameters[0].type: Invalid option: expected one of "string"|"integer"|"number"|"boolean"|"array"',
+        "a.yaml:6:11: parameters[0].type: 'object' is not allowed; expected one of string, integer, number, boolean, array",
       ],
       [
         'min_value above max_value',
@@ -406,14 +410,18 @@ target_types: [thing]
       [
         'a precheck without description',
         `${BASE}prechecks:\n  - name: exists\n`,
-        'a.yaml:13:5: prechecks[0].description: is required',
+        "a.yaml:13:5: prechecks[0].description: missing required key 'description'",
       ],
       [
         'a YAML syntax error',
         `${BASE}tags: [a\n`,
         'a.yaml:13:1: Flow sequence in block collection must be sufficiently indented and end with a ]',
       ],
-      ['a repeated key', `${BASE}name: other\n`, 'a.yaml:12:1: Map keys must be unique'],
+      [
+        'a repeated key',
+        `${BASE}name: other\n`,
+        "a.yaml:12:1: duplicate key 'name': each key may appear only once in a map (the later one would silently replace the first)",
+      ],
       [
         'a list instead of a mapping',
         '- a\n- b\n',

@@ -157,8 +157,12 @@ describe('limits in the configuration', () => {
       message: expect.stringMatching(/at least 1/),
     })
     expect(byField['limits.rate_limit.window']?.message).toMatch(/expected a duration such as/)
-    expect(byField['limits.circuit_breaker.treshold']?.message).toBe("unknown key 'treshold'")
-    expect(byField['limits.cumulative_risk.risk_scores.severe']?.message).toBe("unknown key 'severe'")
+    expect(byField['limits.circuit_breaker.treshold']?.message).toBe(
+      "unknown key 'treshold' (did you mean 'threshold'?)",
+    )
+    expect(byField['limits.cumulative_risk.risk_scores.severe']?.message).toBe(
+      "unknown key 'severe'; allowed here: low, medium, high, critical",
+    )
     expect(byField['limits.redis']?.message).toMatch(/expected a Redis URL such as redis:\/\//)
   })
 

@@ -115,7 +115,9 @@ server: { body_limit: 64kb, shutdown_timeout: 3s, port: 0 }
   it('rejects an unknown key where it is written', async () => {
     const file = await write('c.yaml', `${MINIMAL}server:\n  prot: 8080\n`)
     const error = await configError(loadConfig(file, { env: {} }))
-    expect(error.message).toMatch(new RegExp(`^${file}:5:\\d+: server\\.prot: unknown key 'prot'$`))
+    expect(error.message).toMatch(
+      new RegExp(`^${file}:5:\\d+: server\\.prot: unknown key 'prot' \\(did you mean 'port'\\?\\)$`),
+    )
   })
 
   it('rejects a port out of range', async () => {

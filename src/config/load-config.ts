@@ -10,7 +10,13 @@ import { resolveShippedCatalog } from '../actions/shipped-catalogs.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js'
 import { createKeySet } from '../identity/tokens/key-set.js'
-import { formatFieldPath, readYamlFile, validateYaml, type YamlSource } from '../internal/yaml-source.js'
+import {
+  formatFieldPath,
+  readYamlFile,
+  sortByPosition,
+  validateYaml,
+  type YamlSource,
+} from '../internal/yaml-source.js'
 import { DEFAULT_RISK_SCORES } from '../limits/limits-config.js'
 import { DEFAULT_TICKET_TTL_S } from '../tickets/issue-ticket.js'
 import { configFileSchema, type ParsedConfigFile } from './config-schema.js'
@@ -260,6 +266,24 @@ function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T
   }
 }
 
+/** Schema problems and unset `${VAR}` references, reported together in file order. */
+function validateAll(
+  source: YamlSource,
+  expanded: unknown,
+  problems: readonly EnvProblem[],
+): ParsedConfigFile {
+  const envIssues = problems.map((p) => source.issue(p.path, p.message))
+  let parsed: ParsedConfigFile
+  try {
+    parsed = validateYaml(source, configFileSchema, expanded)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    throw new ConfigError(sortByPosition([...envIssues, ...error.issues]))
+  }
+  if (envIssues.length > 0) throw new ConfigError(envIssues)
+  return parsed
+}
+
 /**
  * Reads, validates and resolves a configuration file.
  *
@@ -294,9 +318,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
 
   const problems: EnvProblem[] = []
   const expanded = expandEnv(source.value, options.env ?? process.env, problems)
-  if (problems.length > 0) throw new ConfigError(problems.map((p) => source.issue(p.path, p.message)))
-
-  const parsed = validateYaml(source, configFileSchema, expanded)
+  const parsed = validateAll(source, expanded, problems)
   const dir = dirname(file)
   const at = (p: string) => (isAbsolute(p) ? p : resolve(dir, p))
   const store = resolveStore(source, parsed.store, dir)

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js'
+import { issueMessage } from './schema-issue.js'
 
 export type FieldPath = readonly (string | number)[]
 
@@ -32,6 +33,17 @@ export function formatFieldPath(path: FieldPath): string {
   return out
 }
 
+/** yaml's message, with the key named when it is a repeated one. */
+function yamlErrorMessage(code: string, message: string, at: string): string {
+  const first = message.split('\n')[0] ?? message
+  if (code !== 'DUPLICATE_KEY') return first
+  // The error points at the repeated key; its text runs up to the colon.
+  const key = (/^\s*("[^"]*"|'[^']*'|[^:\n]*)/.exec(at)?.[1] ?? '').trim()
+  return key === '' || key.length > 80
+    ? 'duplicate key: each key may appear only once in a map'
+    : `duplicate key '${key}': each key may appear only once in a map (the later one would silently replace the first)`
+}
+
 /** Parses YAML text. Syntax errors and duplicate keys become a located ConfigError. */
 export function parseYaml(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter()
@@ -43,9 +55,8 @@ export function parseYaml(file: string, text: string): YamlSource {
       doc.errors.map((e) => {
         // With prettyErrors off, yaml leaves linePos unset; derive it from the offset.
         const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0])
-        return pos
-          ? { file, line: pos.line, column: pos.col, message: e.message.split('\n')[0] ?? e.message }
-          : { file, message: e.message }
+        const message = yamlErrorMessage(e.code, e.message, text.slice(e.pos[0]))
+        return pos ? { file, line: pos.line, column: pos.col, message } : { file, message }
       }),
     )
   }
@@ -125,17 +136,20 @@ export function validateYaml<T>(
 ): T {
   const result = schema.safeParse(value)
   if (result.success) return result.data
-  throw new ConfigError(
-    result.error.issues.map((iss) => {
-      const path = [...base, ...(iss.path as (string | number)[])]
-      if (iss.code === 'unrecognized_keys') {
-        // Point at the unknown key itself, and say which keys are allowed nearby.
-        return source.issue(
-          [...path, iss.keys[0] ?? ''],
-          `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `'${k}'`).join(', ')}`,
-        )
-      }
-      return source.issue(path, iss.message)
-    }),
+  const issues = result.error.issues.map((iss) => {
+    const path = [...base, ...(iss.path as (string | number)[])]
+    const message = issueMessage(iss, value, schema)
+    // Point at the unknown key itself rather than at the map that holds it.
+    if (iss.code === 'unrecognized_keys') return source.issue([...path, iss.keys[0] ?? ''], message)
+    return source.issue(path, message)
+  })
+  throw new ConfigError(sortByPosition(issues))
+}
+
+/** Issues in the order they appear in the file, so a long list reads top to bottom. */
+export function sortByPosition(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return [...issues].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
   )
 }

@@ -80,29 +80,33 @@ describe('loadInventory', () => {
       [
         'an unknown environment',
         BASE.replace('environment: dev', 'environment: qa'),
-        'inv.yaml:11:18: targets[1].environment: Invalid option: expected one of "dev"|"staging"|"prod"',
+        "inv.yaml:11:18: targets[1].environment: 'qa' is not allowed; expected one of dev, staging, prod",
       ],
       [
         'an unknown sensitivity',
         BASE.replace('sensitivity: public', 'sensitivity: secret'),
-        'inv.yaml:12:18: targets[1].sensitivity: Invalid option: expected one of "public"|"internal"|"restricted"|"critical"',
+        "inv.yaml:12:18: targets[1].sensitivity: 'secret' is not allowed; expected one of public, internal, restricted, critical",
       ],
       [
         'an unknown target key',
         BASE.replace('    owner: platform-team\n', '    ownr: platform-team\n'),
-        "inv.yaml:6:11: targets[0].ownr: unknown key 'ownr'",
+        "inv.yaml:6:11: targets[0].ownr: unknown key 'ownr' (did you mean 'owner'?)",
       ],
-      ['an unknown top-level key', `${BASE}hosts: []\n`, "inv.yaml:13:8: hosts: unknown key 'hosts'"],
+      [
+        'an unknown top-level key',
+        `${BASE}hosts: []\n`,
+        "inv.yaml:13:8: hosts: unknown key 'hosts'; allowed here: targets",
+      ],
       [
         'a missing type',
         BASE.replace('    type: k8s-deployment\n    environment: dev', '    environment: dev'),
-        'inv.yaml:9:5: targets[1].type: is required',
+        "inv.yaml:9:5: targets[1].type: missing required key 'type'",
       ],
-      ['a missing targets list', 'target: []\n', 'inv.yaml:1:1: targets: is required'],
+      ['a missing targets list', 'target: []\n', "inv.yaml:1:1: targets: missing required key 'targets'"],
       [
         'targets that are not a list',
         'targets: {}\n',
-        'inv.yaml:1:10: targets: Invalid input: expected array, received object',
+        'inv.yaml:1:10: targets: expected array, got object ({})',
       ],
       [
         'a list instead of a mapping',
