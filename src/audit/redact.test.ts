@@ -262,6 +262,14 @@ describe('redaction by value', () => {
       'eyJaaaa.'.repeat(30_000),
       'password '.repeat(30_000),
       `ghp_${'a'.repeat(100_000)}`,
+      'a:"'.repeat(50_000),
+      '--password '.repeat(30_000),
+      'token="'.repeat(30_000),
+      'x=a://'.repeat(40_000),
+      `${'{"a":'.repeat(50_000)}}`,
+      `a://b:${'c@'.repeat(50_000)}`,
+      `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      `${'n'.repeat(100)}-`.repeat(2000),
     ]
     const started = performance.now()
     for (const text of hostile) redactor.redactString(text)

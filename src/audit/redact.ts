@@ -7,9 +7,16 @@
  *   `X-Auth-Token`, `stripe_api_key`, ...) is replaced whole, whatever it is
  *   (`redaction/sensitive-keys.ts`);
  * - **values**: strings are scanned for things that look like credentials
- *   (`Bearer ...`, JWTs, PEM private keys, AWS/Stripe/GitHub/Slack tokens,
- *   passwords in URLs, `password=...` pairs) wherever they appear
- *   (`redaction/secret-scanner.ts`).
+ *   (`Bearer ...`, JWTs, PEM private keys, cloud and SaaS token formats,
+ *   passwords in URLs, `name=value` pairs, headers and `--flag value`
+ *   arguments whose name is a sensitive key) wherever they appear
+ *   (`redaction/secret-scanner.ts`, `redaction/secret-pairs.ts`); a string
+ *   holding a JSON document is parsed and walked like any other value.
+ *
+ * Name/value shapes count as keys: `[["X-Api-Key", "..."]]` and
+ * `{name: "Authorization", value: "..."}` mask the value. Keys are compared
+ * after NFKC normalisation, with invisible characters removed and Cyrillic
+ * or Greek look-alike letters mapped to Latin ones.
  *
  * The result is always JSON-safe and never shares structure with the input
  * (`redaction/redact-value.ts`).
@@ -17,7 +24,7 @@
  * @module
  */
 
-import { walk } from './redaction/redact-value.js'
+import { redactText, type Walk, walk } from './redaction/redact-value.js'
 import {
   checkRedactionConfig,
   DEFAULT_MASK,
@@ -64,15 +71,23 @@ export function createRedactor(config: RedactionConfig = {}): Redactor {
   const mask = config.mask ?? DEFAULT_MASK
   const maxDepth = config.max_depth ?? DEFAULT_MAX_DEPTH
   const isSensitiveKey = createKeyMatcher(config)
-  const redactString = createStringScanner(mask, config.patterns ?? [])
+  const scan = createStringScanner(mask, config.patterns ?? [], isSensitiveKey)
+  const newWalk = (): Walk => ({
+    mask,
+    maxDepth,
+    isSensitiveKey,
+    redactString: scan,
+    ancestors: new Set(),
+    masked: 0,
+  })
   return {
     redact(value: unknown): unknown {
-      const out = walk({ mask, maxDepth, isSensitiveKey, redactString, ancestors: new Set() }, value, 0)
+      const out = walk(newWalk(), value, 0)
       return out === undefined ? null : out
     },
     redactString(text: string): string {
       try {
-        return redactString(text)
+        return redactText(newWalk(), text, 0)
       } catch {
         return mask
       }

@@ -1,14 +1,17 @@
 /**
  * String scanning: masks things that look like credentials wherever they
- * appear in a string (`Bearer ...`, JWTs, PEM private keys, AWS/Stripe/
- * GitHub/Slack tokens, passwords in URLs, `password=...` pairs, and any
- * configured RE2 patterns).
+ * appear in a string: by shape (`Bearer ...`, JWTs, PEM private keys, AWS,
+ * Google, Stripe, OpenAI/Anthropic, GitHub, GitLab, npm and Slack tokens), by
+ * the name in front of them (`secret-pairs.ts`: URL passwords, `name=value`,
+ * headers, flags, credential query parameters), and any configured RE2
+ * patterns.
  *
  * @module
  */
 import { Buffer } from 'node:buffer'
 import { RE2JS } from 're2js'
 import { configError } from './redaction-config.js'
+import { createPairScanner } from './secret-pairs.js'
 
 // Every built-in pattern starts behind a negative lookbehind on its own body
 // characters, so a match attempt can only begin where a run of such characters
@@ -18,17 +21,19 @@ const SECRET_TOKENS = new RegExp(
   [
     // JWT: base64url header `{"...` . payload . signature (may be empty for alg none)
     String.raw`(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`,
-    // AWS access key ids (long-term and temporary)
-    '(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])',
+    // AWS access key ids (long-term, temporary, and the other IAM unique-id prefixes)
+    '(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])',
+    // Google API keys
+    '(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}',
     // Stripe secret and restricted keys, webhook signing secrets
     '(?<![A-Za-z0-9_])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}',
     '(?<![A-Za-z0-9_])whsec_[A-Za-z0-9+/=]{16,}',
-    // GitHub tokens: classic (ghp, gho, ghu, ghs, ghr) and fine-grained
-    '(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})',
+    // OpenAI and Anthropic style keys: sk-..., sk-proj-..., sk-ant-...
+    '(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}',
+    // GitHub tokens: classic (ghp, gho, ghu, ghs, ghr) and fine-grained; GitLab and npm tokens
+    '(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36})',
     // Slack tokens
-    '(?<![A-Za-z0-9_-])xox[abeprs]-[A-Za-z0-9-]{10,}',
-    // Password in URL userinfo: keep scheme, user and host, mask the password
-    String.raw`(?<![A-Za-z0-9+.-])(?<url>[A-Za-z][A-Za-z0-9+.-]*://[^\s:/?#@]*:)[^\s/?#@]+@`,
+    '(?<![A-Za-z0-9_-])(?:xox[abeoprs]|xapp)-[A-Za-z0-9-]{10,}',
   ].join('|'),
   'g',
 )
@@ -46,7 +51,7 @@ const SECRET_PHRASES = new RegExp(
 )
 
 const PEM_BEGIN = '-----BEGIN '
-const PEM_PRIVATE_HEADER_END = 'PRIVATE KEY-----'
+const PEM_PRIVATE = 'PRIVATE KEY'
 const PEM_END = '-----END '
 
 function isPrintableCredentialPair(b64: string): boolean {
@@ -75,7 +80,8 @@ function maskPemBlocks(text: string, mask: string): string {
     const headerEnd = text.indexOf('-----', from + PEM_BEGIN.length)
     if (headerEnd === -1) break
     const header = text.slice(from, headerEnd + 5)
-    if (!header.endsWith(PEM_PRIVATE_HEADER_END) || header.includes('\n')) {
+    // RSA/EC/OPENSSH/ENCRYPTED private keys and PGP private key blocks alike.
+    if (!header.includes(PEM_PRIVATE) || header.includes('\n')) {
       from = text.indexOf(PEM_BEGIN, headerEnd + 5)
       continue
     }
@@ -111,14 +117,16 @@ function compileExtraPatterns(patterns: readonly string[], mask: string): ValueC
  * Builds the string scan of a redactor. Throws CONFIG_INVALID on an invalid
  * extra pattern; the scan itself is linear in the length of the text.
  */
-export function createStringScanner(mask: string, patterns: readonly string[]): (text: string) => string {
+export function createStringScanner(
+  mask: string,
+  patterns: readonly string[],
+  isSensitiveKey: (key: string) => boolean,
+): (text: string) => string {
   const extra = compileExtraPatterns(patterns, mask)
+  const pairs = createPairScanner(mask, isSensitiveKey)
   return (text: string): string => {
     let out = maskPemBlocks(text, mask)
-    out = out.replace(SECRET_TOKENS, (_match: string, ...args: unknown[]) => {
-      const groups = args[args.length - 1] as { url?: string }
-      return groups.url === undefined ? mask : `${groups.url}${mask}@`
-    })
+    out = out.replace(SECRET_TOKENS, mask)
     out = out.replace(SECRET_PHRASES, (match: string, ...args: unknown[]) => {
       const groups = args[args.length - 1] as { scheme?: string; cred?: string; kv?: string; query?: string }
       if (groups.kv !== undefined) return groups.kv + mask
@@ -129,6 +137,7 @@ export function createStringScanner(mask: string, patterns: readonly string[]): 
         scheme.toLowerCase() === 'basic' ? isPrintableCredentialPair(cred) : looksLikeBearerCredential(cred)
       return secret ? `${scheme} ${mask}` : match
     })
+    out = pairs(out)
     for (const replace of extra) out = replace(out)
     return out
   }

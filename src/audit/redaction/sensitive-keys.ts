@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { normaliseKey } from './normalise-key.js'
 
 /**
  * Built-in sensitive key terms, in normalised form (lower-case words joined
@@ -222,11 +223,11 @@ function compileTerms(config: KeyMatcherConfig): KeyTerm[] {
  */
 export function createKeyMatcher(config: KeyMatcherConfig): (key: string) => boolean {
   const terms = compileTerms(config)
-  const allowed = new Set((config.allow_keys ?? []).map((k) => keyWords(k).join('_')))
+  const allowed = new Set((config.allow_keys ?? []).map((k) => keyWords(normaliseKey(k)).join('_')))
   const cache = new Map<string, boolean>()
 
   const decideKey = (key: string): boolean => {
-    const words = keyWords(key)
+    const words = keyWords(normaliseKey(key))
     if (words.length === 0) return false
     if (allowed.has(words.join('_'))) return false
     const joined = words.join('')
