@@ -1,0 +1,145 @@
+/**
+ * The files sink: JSON Lines files in one directory, rotated by size and age.
+ *
+ * @remarks Events are appended to `<prefix>-<first seq>.jsonl.part` and
+ * synced to disk before the delivery is acknowledged. A file due for
+ * rotation is closed once a signed checkpoint covers its last event (at
+ * once when the log issues none): its last line is then that checkpoint, and
+ * it is renamed `<prefix>-<first seq>-<last seq>.jsonl` (seqs zero-padded to
+ * 12 digits, so names sort in chain order). After a restart the open `.part`
+ * file is continued: a line cut short by a crash is dropped and events it
+ * already holds are not written twice.
+ *
+ * @module
+ */
+import type { FileHandle } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rename, truncate } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { AuditEvent } from '../audit/audit-event.js'
+import type { StoredCheckpoint } from '../store/store.js'
+import { checkpointLine, eventLines } from './batch-lines.js'
+import type { Sink } from './sink.js'
+
+/** Options of {@link filesSink}. */
+export interface FilesSinkConfig {
+  /** The directory (created if missing). Give each shipper its own. */
+  readonly dir: string
+  /** File name prefix. Default `audit`. */
+  readonly prefix?: string
+  /** Rotate once a file reaches this many bytes. Default 64 MiB. */
+  readonly max_bytes?: number
+  /** Rotate once a file is this old. Default 1 hour. */
+  readonly max_age_ms?: number
+  readonly now?: () => number
+}
+
+interface OpenFile {
+  readonly handle: FileHandle
+  readonly first: number
+  last: number
+  bytes: number
+  readonly opened_at: number
+}
+
+const pad = (seq: number) => String(seq).padStart(12, '0')
+
+/** Creates a files sink. */
+export function filesSink(config: FilesSinkConfig): Sink {
+  const prefix = config.prefix ?? 'audit'
+  const maxBytes = config.max_bytes ?? 64 * 1024 * 1024
+  const maxAge = config.max_age_ms ?? 3_600_000
+  const now = config.now ?? Date.now
+  const partPath = (first: number) => join(config.dir, `${prefix}-${pad(first)}.jsonl.part`)
+  let current: OpenFile | null = null
+  let recovered = false
+
+  async function recover(): Promise<void> {
+    if (recovered) return
+    await mkdir(config.dir, { recursive: true })
+    const pattern = new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{12})\\.jsonl\\.part$`)
+    const parts = (await readdir(config.dir)).filter((f) => pattern.test(f)).sort()
+    const newest = parts.at(-1)
+    if (newest !== undefined)
+      current = await reopen(join(config.dir, newest), Number(pattern.exec(newest)![1]))
+    recovered = true
+  }
+
+  async function reopen(path: string, first: number): Promise<OpenFile> {
+    const text = await readFile(path, 'utf8')
+    // A line cut short by a crash was never acknowledged: drop it.
+    const kept = text.slice(0, text.lastIndexOf('\n') + 1)
+    const bytes = Buffer.byteLength(kept)
+    if (bytes < Buffer.byteLength(text)) await truncate(path, bytes)
+    const lastLine = kept.trimEnd().split('\n').at(-1)
+    const last = lastLine ? (JSON.parse(lastLine) as AuditEvent).seq : first - 1
+    return { handle: await open(path, 'a'), first, last, bytes, opened_at: now() }
+  }
+
+  const due = (file: OpenFile) => file.bytes >= maxBytes || now() - file.opened_at >= maxAge
+  const covers = (cp: StoredCheckpoint | null, file: OpenFile) => cp === null || cp.size >= file.last
+
+  async function finish(file: OpenFile, checkpoint: StoredCheckpoint | null): Promise<void> {
+    if (checkpoint) await file.handle.appendFile(checkpointLine(checkpoint))
+    await file.handle.sync()
+    await file.handle.close()
+    const last = file.last >= file.first ? file.last : file.first
+    await rename(partPath(file.first), join(config.dir, `${prefix}-${pad(file.first)}-${pad(last)}.jsonl`))
+    await syncDir(config.dir)
+    current = null
+  }
+
+  async function append(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return
+    if (!current) {
+      current = {
+        handle: await open(partPath(events[0]!.seq), 'a'),
+        first: events[0]!.seq,
+        last: events[0]!.seq - 1,
+        bytes: 0,
+        opened_at: now(),
+      }
+    }
+    const text = eventLines(events)
+    await current.handle.appendFile(text)
+    await current.handle.sync()
+    current.bytes += Buffer.byteLength(text)
+    current.last = events[events.length - 1]!.seq
+  }
+
+  return {
+    kind: 'files',
+    async deliver(batch) {
+      await recover()
+      // Already in the open file (written before a crash, offered again).
+      let events = batch.events.filter((e) => current === null || e.seq > current.last)
+      const cp = batch.checkpoint
+      if (current && due(current) && covers(cp, current)) {
+        if (cp) {
+          await append(events.filter((e) => e.seq <= cp.size))
+          events = events.filter((e) => e.seq > cp.size)
+        }
+        await finish(current, cp)
+      }
+      await append(events)
+    },
+    async idle(checkpoint) {
+      await recover()
+      if (current && due(current) && covers(checkpoint, current)) await finish(current, checkpoint)
+    },
+    async close() {
+      // The open file stays `.part` and is continued by the next start.
+      await current?.handle.close()
+      current = null
+      recovered = false
+    },
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
