@@ -14,12 +14,15 @@ import { slackInteractions } from '../approvals/channels/slack/slack-interaction
 import { webhookChannel } from '../approvals/channels/webhook/webhook-channel.js'
 import type { SealerConfig } from '../audit/seal.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
+import type { PolicySet } from '../policy/versioning/policy-set.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import { authFromConfig } from './auth-from-config.js'
 import { keysFromConfig } from './keys-from-config.js'
 import { type ConfiguredLimits, limitsFromConfig } from './limits-from-config.js'
-import { type ConfigSources, loadConfigSources } from './load-config-sources.js'
+import type { ConfigSources } from './load-config-sources.js'
+import { loadPolicySet } from './policy-set-from-config.js'
+import { createPolicyReloader, type PolicyReloader } from './reload-policy.js'
 import type { ResolvedConfig, ServerConfig } from './resolved-config.js'
 import { loadSealKeyFile } from './seal-key-file.js'
 import { type ConfiguredTransparency, transparencyFromConfig } from './transparency-from-config.js'
@@ -32,6 +35,8 @@ export interface ConfiguredHttpOptions {
   readonly body_limit: number
   /** Self-authenticating apps served beside the API (the Slack interactions endpoint). */
   readonly mount: readonly { readonly path: string; readonly app: Hono }[]
+  /** Roles that may reload policy and freeze or unfreeze requests. */
+  readonly admin_roles: readonly string[]
 }
 
 /** A wired pipeline plus what serving it needs. */
@@ -43,6 +48,8 @@ export interface ConfiguredAirlock {
   readonly sources: ConfigSources
   /** The signed Merkle log when configured; `airlock serve` starts it, closing the airlock checkpoints it. */
   readonly transparency: ConfiguredTransparency | null
+  /** Reloads the policy set from the configuration's files (SIGHUP, `POST /policy/reload`, the watcher). */
+  readonly reload: PolicyReloader
 }
 
 /** Options of {@link createAirlockFromConfig}. */
@@ -88,6 +95,14 @@ async function sealConfig(config: ResolvedConfig): Promise<SealerConfig | undefi
   return loadSealKeyFile(seal.path, seal.key_id)
 }
 
+/** The shadow candidate: the configured actions and inventory with the candidate's policies. */
+async function loadShadow(config: ResolvedConfig): Promise<PolicySet | null> {
+  if (config.policy.shadow === null) return null
+  const paths = { ...config, policies: [config.policy.shadow] }
+  const { set } = await loadPolicySet(paths, { label: 'shadow', base: config.dir })
+  return set
+}
+
 /**
  * Loads the actions, policies and inventory of `config`, opens (and by
  * default migrates) its store, reads or creates its seal key and signing
@@ -106,7 +121,11 @@ export async function createAirlockFromConfig(
   config: ResolvedConfig,
   options: CreateFromConfigOptions = {},
 ): Promise<ConfiguredAirlock> {
-  const sources = await loadConfigSources(config)
+  const { set: loaded, sources } = await loadPolicySet(config, {
+    label: config.policy.label,
+    base: config.dir,
+  })
+  const shadow = await loadShadow(config)
   const keys = await keysFromConfig(config)
   const auth = authFromConfig(config, { keys })
   const storeUrl = options.store ?? config.store
@@ -159,6 +178,7 @@ export async function createAirlockFromConfig(
       ...(config.redaction === null ? {} : { redaction: config.redaction }),
       ...(seal === undefined ? {} : { seal }),
       unknown_actions: config.unknown_actions,
+      policy: { label: loaded.label, content_hash: loaded.hash, files: loaded.files, shadow },
       audit_checks: config.audit_checks,
       ...(config.executors === null ? {} : { executors: config.executors }),
       ...(opened ? { limits: opened.limits, on_close: () => opened.close() } : {}),
@@ -180,6 +200,7 @@ export async function createAirlockFromConfig(
         auth,
         base_path: config.server.base_path,
         body_limit: config.server.body_limit,
+        admin_roles: config.server.admin_roles,
         mount: [
           ...(slack
             ? [
@@ -210,6 +231,7 @@ export async function createAirlockFromConfig(
       config,
       sources,
       transparency,
+      reload: createPolicyReloader(airlock, config),
     }
   } catch (error) {
     await limits?.close()

@@ -28,8 +28,11 @@ async function listFiles(paths: readonly string[]): Promise<string[]> {
   return files
 }
 
-/** The content hash of every file a set is loaded from. */
-export async function hashSourceFiles(paths: SourcePaths, base: string): Promise<string> {
+/** The content hash of every file a set is loaded from, and those files (relative to `base`). */
+export async function hashSourceFiles(
+  paths: SourcePaths,
+  base: string,
+): Promise<{ hash: string; files: string[] }> {
   const files = await listFiles([
     ...paths.policies,
     ...paths.actions,
@@ -39,7 +42,7 @@ export async function hashSourceFiles(paths: SourcePaths, base: string): Promise
   const contents = await Promise.all(
     files.map(async (file) => ({ name: relative(base, file), content: await readFile(file) })),
   )
-  return contentHash(contents, paths.default_decision)
+  return { hash: contentHash(contents, paths.default_decision), files: contents.map((c) => c.name) }
 }
 
 /** A set from sources already loaded. */
@@ -49,6 +52,7 @@ export function policySetFromSources(
     default_decision: SourcePaths['default_decision']
     label: string | null
     hash: string
+    files: readonly string[]
     now: Date
   },
 ): PolicySet {
@@ -58,6 +62,7 @@ export function policySetFromSources(
     targets: sources.inventory ?? { get: () => undefined },
     label: options.label,
     content_hash: options.hash,
+    files: options.files,
     loaded_at: options.now,
   })
 }
@@ -71,11 +76,15 @@ export async function loadPolicySet(
   paths: SourcePaths,
   options: { label: string | null; base: string; now?: Date },
 ): Promise<{ set: PolicySet; sources: ConfigSources }> {
-  const [sources, hash] = await Promise.all([loadConfigSources(paths), hashSourceFiles(paths, options.base)])
+  const [sources, hashed] = await Promise.all([
+    loadConfigSources(paths),
+    hashSourceFiles(paths, options.base),
+  ])
   const set = policySetFromSources(sources, {
     default_decision: paths.default_decision,
     label: options.label,
-    hash,
+    hash: hashed.hash,
+    files: hashed.files,
     now: options.now ?? new Date(),
   })
   return { set, sources }

@@ -67,6 +67,14 @@ export const ErrorCode = {
   EXECUTOR_UNAVAILABLE: 'EXECUTOR_UNAVAILABLE',
   /** No undo can be built for this audit event (not executed, not reversible, no state). */
   ROLLBACK_UNAVAILABLE: 'ROLLBACK_UNAVAILABLE',
+  /** A policy reload found problems in the files; the set in force stays, and `issues` lists every problem. */
+  POLICY_RELOAD_REJECTED: 'POLICY_RELOAD_REJECTED',
+  /** The gateway runs no shadow candidate, so there is no difference report. */
+  SHADOW_NOT_RUNNING: 'SHADOW_NOT_RUNNING',
+  /** No freeze with this id is in force. */
+  FREEZE_NOT_FOUND: 'FREEZE_NOT_FOUND',
+  /** A freeze covers this held request: it cannot be approved until the freeze is lifted. */
+  APPROVAL_FROZEN: 'APPROVAL_FROZEN',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
@@ -103,4 +111,8 @@ export const HTTP_STATUS = {
   EXECUTOR_FAILED: 502,
   EXECUTOR_UNAVAILABLE: 501,
   ROLLBACK_UNAVAILABLE: 409,
+  POLICY_RELOAD_REJECTED: 422,
+  SHADOW_NOT_RUNNING: 404,
+  FREEZE_NOT_FOUND: 404,
+  APPROVAL_FROZEN: 409,
 } as const satisfies Record<ErrorCode, number>

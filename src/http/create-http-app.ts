@@ -12,6 +12,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { Airlock } from '../airlock.js'
+import type { PolicyReloader } from '../config/reload-policy.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
@@ -29,6 +30,7 @@ import { auditRoutes } from './routes/audit-routes.js'
 import { checkRoutes } from './routes/check-routes.js'
 import { evidenceRoutes } from './routes/evidence-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
+import { policyRoutes } from './routes/policy-routes.js'
 import type { RouteDeps } from './routes/route-deps.js'
 
 /** The slice of a pino-style logger the app uses. */
@@ -67,6 +69,10 @@ export interface HttpAppOptions {
    * endpoint at `/mcp`.
    */
   readonly authenticated_mount?: readonly { readonly path: string; readonly app: Hono<HttpEnv> }[]
+  /** Roles that may reload policy, read the shadow report and freeze or unfreeze. Default `['admin']`. */
+  readonly admin_roles?: readonly string[]
+  /** Reloads the policy set from its files, for `POST /policy/reload`; without it that route is absent. */
+  readonly reload?: PolicyReloader
 }
 
 /** The app `createHttpApp` returns. */
@@ -174,7 +180,13 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   }
   const logger = options.logger
 
-  const deps: RouteDeps = { airlock, max_page_size, base_path }
+  const deps: RouteDeps = {
+    airlock,
+    max_page_size,
+    base_path,
+    admin_roles: options.admin_roles ?? ['admin'],
+    reload: options.reload,
+  }
   // Served before authentication (health, readiness, the JWKS). Anything registered on the returned
   // app afterwards sits behind the authentication middleware; use `mount` for self-authenticating apps.
   const publicRoutes = [...healthRoutes(deps)]
@@ -184,6 +196,7 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
     ...approvalRoutes(deps),
     ...auditRoutes(deps),
     ...evidenceRoutes(deps),
+    ...policyRoutes(deps),
   ]
   const openapiRoute: Route = {
     method: 'GET',

@@ -81,6 +81,7 @@ function wire(config: PipelineConfig): PipelineDeps {
       targets,
       label: config.policy?.label ?? null,
       content_hash: config.policy?.content_hash ?? null,
+      files: config.policy?.files ?? [],
       loaded_at: now(),
     }),
   )

@@ -92,6 +92,8 @@ export interface PolicyOptions {
   readonly label?: string | null
   /** Hash of the files the set was loaded from; default: a hash of its shape. */
   readonly content_hash?: string | null
+  /** The files the set was loaded from, for `GET /policy`. */
+  readonly files?: readonly string[]
   /** A candidate set decided beside the enforced one on every request (shadow mode). */
   readonly shadow?: PolicySet | null
 }

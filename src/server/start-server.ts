@@ -30,6 +30,10 @@ export interface StartServerOptions {
   readonly mount?: HttpAppOptions['mount']
   /** Apps served behind authentication (see `HttpAppOptions.authenticated_mount`), e.g. MCP at `/mcp`. */
   readonly authenticated_mount?: HttpAppOptions['authenticated_mount']
+  /** Roles that may reload policy and freeze (see `HttpAppOptions.admin_roles`). */
+  readonly admin_roles?: HttpAppOptions['admin_roles']
+  /** Serves `POST /policy/reload` (see `HttpAppOptions.reload`). */
+  readonly reload?: HttpAppOptions['reload']
   readonly logger: ServerLogger
   /** How often overdue approvals are expired. Default 30 s. */
   readonly sweep_interval_ms?: number
@@ -94,6 +98,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.authenticated_mount === undefined
       ? {}
       : { authenticated_mount: options.authenticated_mount }),
+    ...(options.admin_roles === undefined ? {} : { admin_roles: options.admin_roles }),
+    ...(options.reload === undefined ? {} : { reload: options.reload }),
   })
   const listener = getRequestListener(app.fetch)
   let inFlight = 0

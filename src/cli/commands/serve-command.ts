@@ -6,6 +6,7 @@ import { createAirlockFromConfig } from '../../config/create-airlock-from-config
 import { findConfigFile, loadConfig } from '../../config/load-config.js'
 import type { ResolvedConfig } from '../../config/resolved-config.js'
 import { DEMO_TICKET, seedDemo } from '../../dashboard/demo-seed.js'
+import { startPolicyTriggers } from '../../server/policy-triggers.js'
 import { startServer } from '../../server/start-server.js'
 import type { CliIo } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
@@ -66,6 +67,16 @@ async function mcpMount(airlock: Airlock, config: ResolvedConfig) {
   return [{ path: '/mcp', app }]
 }
 
+/** Every file and folder the policy set is loaded from. */
+function watchedPaths(config: ResolvedConfig): string[] {
+  return [
+    ...config.policies,
+    ...config.actions,
+    ...config.modules,
+    ...(config.inventory === null ? [] : [config.inventory]),
+  ]
+}
+
 export function registerServe(program: Command, io: CliIo): void {
   program
     .command('serve')
@@ -104,6 +115,8 @@ export function registerServe(program: Command, io: CliIo): void {
           base_path: httpOptions.base_path,
           body_limit: httpOptions.body_limit,
           mount: httpOptions.mount,
+          admin_roles: httpOptions.admin_roles,
+          reload: configured.reload,
           ...(config.mcp?.http ? { authenticated_mount: await mcpMount(airlock, config) } : {}),
           host: flags.host ?? server.host,
           port: port ?? server.port,
@@ -139,7 +152,7 @@ export function registerServe(program: Command, io: CliIo): void {
       const shown = relative(io.cwd, config.file) || config.file
       const base = httpOptions.base_path === '/' ? '' : httpOptions.base_path.replace(/\/+$/, '')
       io.stderr.write(
-        `airlock ${VERSION} serving ${shown} (${airlock.store.kind} store, ${airlock.actions().length} actions)\n`,
+        `airlock ${VERSION} serving ${shown} (${airlock.store.kind} store, ${airlock.actions().length} actions, policy ${airlock.policy.current().version})\n`,
       )
       if (server.banner !== null) io.stderr.write(`${server.banner}\n`)
       if (seeded > 0) {
@@ -173,9 +186,16 @@ export function registerServe(program: Command, io: CliIo): void {
       }
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
+      const stopTriggers = startPolicyTriggers({
+        reload: configured.reload,
+        logger,
+        watch: config.policy.watch ? watchedPaths(config) : null,
+        debounce_ms: config.policy.watch_debounce_ms,
+      })
       try {
         await running.closed
       } finally {
+        stopTriggers()
         process.off('SIGINT', onSignal)
         process.off('SIGTERM', onSignal)
       }

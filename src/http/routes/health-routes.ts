@@ -10,6 +10,9 @@ import type { RouteDeps } from './route-deps.js'
 const readySchema = z.object({
   status: z.literal('ok'),
   dependencies: z.record(z.string(), z.enum(['up', 'down'])).describe('State of each dependency'),
+  policy: z
+    .object({ version: z.string(), label: z.string().nullable(), loaded_at: z.string() })
+    .describe('The policy set this replica enforces'),
 })
 
 /**
@@ -68,7 +71,8 @@ export function healthRoutes(deps: RouteDeps): Route[] {
           // The dependency's own error may name hosts or credentials: only its state leaves the process.
           throw new HttpProblemError(code, `Not ready: ${down.name} is unreachable`, { dependencies: states })
         }
-        return c.json({ status: 'ok' as const, dependencies: states })
+        const { version, label, loaded_at } = deps.airlock.policy.current()
+        return c.json({ status: 'ok' as const, dependencies: states, policy: { version, label, loaded_at } })
       },
     }),
   ]

@@ -1,4 +1,5 @@
 import type { Airlock } from '../../airlock.js'
+import type { PolicyReloader } from '../../config/reload-policy.js'
 
 /** What route factories need. */
 export interface RouteDeps {
@@ -6,6 +7,10 @@ export interface RouteDeps {
   readonly max_page_size: number
   /** Normalised: `''` at the root, else `/prefix` without a trailing slash. */
   readonly base_path: string
+  /** Roles that may reload policy, read the shadow report and freeze or unfreeze. */
+  readonly admin_roles: readonly string[]
+  /** Reloads the policy set from its files; absent when the gateway was not built from files. */
+  readonly reload: PolicyReloader | undefined
 }
 
 /** Page size when the caller gives none. */

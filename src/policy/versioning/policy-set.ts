@@ -36,6 +36,8 @@ export interface PolicySetInput {
    * the set's shape (rule names and priorities, action names, default).
    */
   readonly content_hash?: string | null
+  /** The files the set was loaded from (relative to the config), for `GET /policy`. */
+  readonly files?: readonly string[]
   /** When the set was loaded. */
   readonly loaded_at: Date
 }
@@ -48,6 +50,7 @@ export interface PolicySet {
   /** The full content hash (hex). */
   readonly hash: string
   readonly loaded_at: string
+  readonly files: readonly string[]
   readonly engine: PolicyEngine
   readonly actions: PolicyActions
   readonly targets: PolicyTargets
@@ -59,6 +62,7 @@ export interface PolicySetSummary {
   readonly label: string | null
   readonly hash: string
   readonly loaded_at: string
+  readonly files: readonly string[]
   readonly rules: number
   readonly actions: number
   readonly default_decision: DecisionResult
@@ -82,6 +86,7 @@ export function createPolicySet(input: PolicySetInput): PolicySet {
     label: input.label ?? null,
     hash,
     loaded_at: input.loaded_at.toISOString(),
+    files: Object.freeze([...(input.files ?? [])]),
     engine: input.engine,
     actions: input.actions,
     targets: input.targets,
@@ -120,6 +125,7 @@ export function summarizePolicySet(set: PolicySet): PolicySetSummary {
     label: set.label,
     hash: set.hash,
     loaded_at: set.loaded_at,
+    files: set.files,
     rules: set.engine.rules.length,
     actions: set.actions.list().length,
     default_decision: set.engine.default_decision,

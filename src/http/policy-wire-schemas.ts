@@ -1,0 +1,63 @@
+/**
+ * The response shapes of the policy routes (`/policy`, `/policy/reload`,
+ * `/policy/shadow/report`) and of the kill switch (`/freeze`).
+ *
+ * @module
+ */
+import { z } from 'zod'
+import { decisionResultSchema } from './wire-schemas.js'
+
+/** What a loaded policy set is. */
+export const policySummarySchema = z.object({
+  version: z.string().describe('`sha256:` and the first 16 hex digits of the content hash'),
+  label: z.string().nullable(),
+  hash: z.string().describe('The full content hash (hex)'),
+  loaded_at: z.string().describe('When this replica loaded it'),
+  files: z.array(z.string()).describe('Files it was loaded from, relative to the config'),
+  rules: z.number().int(),
+  actions: z.number().int(),
+  default_decision: decisionResultSchema,
+})
+
+export const policyStateSchema = z.object({
+  policy: policySummarySchema,
+  shadow: policySummarySchema.nullable().describe('The candidate decided beside it, if any'),
+})
+
+export const policyReloadSchema = z.object({
+  changed: z.boolean().describe('False when the files hash to the set already in force'),
+  policy: policySummarySchema,
+})
+
+const countsSchema = z.record(z.string(), z.number().int())
+
+const pairSchema = z.object({
+  request_id: z.string(),
+  at: z.string(),
+  action: z.string(),
+  caller: z.string(),
+  target: z.string().nullable(),
+  enforced: z.object({ decision: decisionResultSchema, rule: z.string().nullable() }),
+  candidate: z.object({ decision: decisionResultSchema, rule: z.string().nullable() }),
+  uncertain: z.boolean().optional(),
+})
+
+export const differenceReportSchema = z.object({
+  enforced_version: z.string().nullable(),
+  candidate_version: z.string(),
+  compared: z.number().int(),
+  changed: z.number().int(),
+  uncertain: z.number().int(),
+  transitions: z.array(
+    z.object({
+      from: decisionResultSchema,
+      to: decisionResultSchema,
+      count: z.number().int(),
+      uncertain: z.number().int(),
+      by_rule: countsSchema,
+      by_action: countsSchema,
+      by_caller: countsSchema,
+      examples: z.array(pairSchema),
+    }),
+  ),
+})

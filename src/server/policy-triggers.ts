@@ -1,0 +1,85 @@
+/**
+ * What makes a running gateway reload its policy set: SIGHUP, and (opt-in)
+ * a change to one of the files the set is loaded from. Each goes through
+ * the one reloader, which validates before it swaps.
+ *
+ * @module
+ */
+import { type FSWatcher, statSync, watch } from 'node:fs'
+import { basename, dirname } from 'node:path'
+import type { PolicyReloader, PolicyReloadResult, ReloadRequest } from '../config/reload-policy.js'
+import type { ServerLogger } from './start-server.js'
+
+/** Options of {@link startPolicyTriggers}. */
+export interface PolicyTriggerOptions {
+  readonly reload: PolicyReloader
+  readonly logger: Pick<ServerLogger, 'info' | 'warn' | 'error'>
+  /** Files and folders to watch; null or empty: no watching. */
+  readonly watch?: readonly string[] | null
+  /** Quiet time after the last change before a watched reload. Default 500 ms. */
+  readonly debounce_ms?: number
+  /** Listen for SIGHUP. Default true. */
+  readonly signal?: boolean
+}
+
+/** Logs what a reload did: a refusal at warn level with every problem, a swap at info. */
+export function logReload(
+  logger: PolicyTriggerOptions['logger'],
+  request: ReloadRequest,
+  result: PolicyReloadResult,
+): void {
+  if (!result.ok) {
+    logger.warn(
+      { via: request.via, kept: result.policy.version, issues: result.issues },
+      `policy reload refused: ${result.message}`,
+    )
+  } else if (result.changed) {
+    logger.info(
+      { via: request.via, version: result.policy.version, label: result.policy.label },
+      'policy reloaded',
+    )
+  }
+}
+
+/**
+ * Starts the triggers; the returned function stops them.
+ *
+ * @remarks A burst of file events (an editor writing a folder) becomes one
+ * reload, `debounce_ms` after the last event.
+ */
+export function startPolicyTriggers(options: PolicyTriggerOptions): () => void {
+  const { reload, logger } = options
+  const run = (request: ReloadRequest) => {
+    reload(request)
+      .then((result) => logReload(logger, request, result))
+      .catch((error: unknown) => logger.error({ err: error, via: request.via }, 'policy reload failed'))
+  }
+  const onHangup = () => run({ by: 'sighup', via: 'signal' })
+  if (options.signal ?? true) process.on('SIGHUP', onHangup)
+
+  let timer: NodeJS.Timeout | undefined
+  const changed = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => run({ by: 'file-watch', via: 'watch' }), options.debounce_ms ?? 500)
+  }
+  const watchers: FSWatcher[] = []
+  for (const path of options.watch ?? []) {
+    try {
+      // A file is watched through its folder: editors replace files, which ends a watcher on the file itself.
+      const folder = statSync(path, { throwIfNoEntry: false })?.isDirectory() ? path : dirname(path)
+      const only = folder === path ? null : basename(path)
+      const watcher = watch(folder, { persistent: false }, (_event, name) => {
+        if (only === null || name === null || name === only) changed()
+      })
+      watcher.on('error', (error) => logger.warn({ err: error, path }, 'policy watch stopped for a path'))
+      watchers.push(watcher)
+    } catch (error) {
+      logger.warn({ err: error, path }, 'cannot watch policy path')
+    }
+  }
+  return () => {
+    if (options.signal ?? true) process.off('SIGHUP', onHangup)
+    clearTimeout(timer)
+    for (const watcher of watchers) watcher.close()
+  }
+}
