@@ -52,11 +52,20 @@ export class IdempotencyGate {
    * Claims the key, or returns the stored outcome, or waits for a running
    * duplicate (bounded by `wait_ms`).
    *
+   * `settledElsewhere` is asked while the key is in flight: when it knows the
+   * first call's outcome without that call having stored it (the call held an
+   * approval, then its process died), that outcome is replayed instead of
+   * waiting out the dead holder's lease.
+   *
    * @throws AirlockError `IDEMPOTENCY_KEY_REUSED` when the key was used with
    * another fingerprint; `IDEMPOTENCY_IN_FLIGHT` when the first call is still
    * running after the wait.
    */
-  async begin(scope: IdempotencyScope, fingerprint: string): Promise<GateResult> {
+  async begin(
+    scope: IdempotencyScope,
+    fingerprint: string,
+    settledElsewhere?: () => Promise<string | null>,
+  ): Promise<GateResult> {
     const deadline = Date.now() + this.#wait
     for (;;) {
       const owner = randomUUID()
@@ -76,6 +85,8 @@ export class IdempotencyGate {
         )
       }
       if (claim.kind === 'completed') return { kind: 'replay', outcome: claim.outcome }
+      const known = settledElsewhere ? await settledElsewhere() : null
+      if (known !== null) return { kind: 'replay', outcome: known }
       if (Date.now() >= deadline) {
         throw new AirlockError(
           ErrorCode.IDEMPOTENCY_IN_FLIGHT,

@@ -87,6 +87,12 @@ export interface ApprovalStore {
   /** Inserts a new pending approval. Ids are unique; a duplicate id is an error. */
   create(approval: NewApproval): Promise<Approval>
   get(tenant_id: string, id: string): Promise<Approval | null>
+  /**
+   * The newest approval held under an idempotency key of `action`, or null.
+   * Lets a retry find the approval an earlier attempt created when that
+   * attempt died before storing its outcome under the key.
+   */
+  forKey(tenant_id: string, action: string, idempotency_key: string): Promise<Approval | null>
   /** Newest first. The cursor is opaque and bound to the same filter. */
   list(tenant_id: string, options: ApprovalListOptions): Promise<Page<Approval>>
   /**

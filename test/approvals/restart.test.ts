@@ -57,7 +57,8 @@ async function pendingApproval(storeDir: string): Promise<string> {
 const runs = (marker: string) =>
   existsSync(marker) ? readFileSync(marker, 'utf8').trim().split('\n').length : 0
 
-describe('guarded calls survive process boundaries (SQLite default)', () => {
+// Each test starts Node processes that compile the fixture on the fly: slow on a busy machine.
+describe('guarded calls survive process boundaries (SQLite default)', { timeout: 120_000 }, () => {
   it('a call waiting in one process proceeds when another process approves it', async () => {
     const ws = workspace()
     const waiting = start(ws)
@@ -92,13 +93,13 @@ describe('guarded calls survive process boundaries (SQLite default)', () => {
     expect(runs(ws.marker)).toBe(0)
 
     const second = start(ws)
-    expect(await second.exited, second.output()).toBe(0)
+    expect(await second.exited, `${second.output()}\n${second.errors()}`).toBe(0)
     expect(second.output()).toContain('RESULT {"refunded":250,"by":"refund-service"}')
     expect(runs(ws.marker)).toBe(1)
 
     // Once more with the same key: the stored outcome comes back and nothing runs again.
     const third = start(ws)
-    expect(await third.exited, third.output()).toBe(0)
+    expect(await third.exited, `${third.output()}\n${third.errors()}`).toBe(0)
     expect(third.output()).toContain('RESULT {"refunded":250,"by":"refund-service"}')
     expect(runs(ws.marker)).toBe(1)
     const pendingNow = await airlock.approvals.list('agent', { status: 'pending', limit: 10 })

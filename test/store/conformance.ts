@@ -171,6 +171,17 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect((await store.approvals.get('acme', a.id))?.status).toBe('approved')
       })
 
+      it('finds the newest approval held under an idempotency key, in its tenant and action only', async () => {
+        const key = { idempotency_key: 'k-1' }
+        await store.approvals.create(sampleApproval({ ...key, created_at: at(1) }))
+        const newer = await store.approvals.create(sampleApproval({ ...key, created_at: at(2) }))
+        await store.approvals.create(sampleApproval({ ...key, created_at: at(3), action: 'rollback' }))
+        await store.approvals.create(sampleApproval({ ...key, created_at: at(4), tenant_id: 'globex' }))
+        await store.approvals.create(sampleApproval({ created_at: at(5) }))
+        expect((await store.approvals.forKey('acme', 'deploy', 'k-1'))?.id).toBe(newer.id)
+        expect(await store.approvals.forKey('acme', 'deploy', 'k-2')).toBeNull()
+      })
+
       it('answers not_found for an unknown id', async () => {
         expect(await store.approvals.approve('acme', 'apr-nope', vote('bob'), at(1))).toEqual({
           kind: 'not_found',

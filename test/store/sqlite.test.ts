@@ -79,10 +79,7 @@ describe('sqlite store', () => {
     const raw = new Database(path)
     raw.prepare(`INSERT INTO airlock_migrations (version, name, applied_at) VALUES (99, 'future', 'x')`).run()
     raw.close()
-    const known = SQLITE_MIGRATIONS.at(-1)!.version
-    await expect(store.migrate()).rejects.toThrow(
-      `schema version 99, newer than this Airlock knows (${known})`,
-    )
+    await expect(store.migrate()).rejects.toThrow(/schema version 99, newer than this Airlock knows \(\d+\)/)
     await store.close()
   })
 })

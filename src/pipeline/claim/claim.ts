@@ -23,6 +23,7 @@ import type { Outcome } from '../../outcome.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
 import { failedOutcome } from '../record/outcomes.js'
 import type { AuthorizedRequest, RequestContext } from '../request-context.js'
+import { heldOutcome } from './held-outcome.js'
 
 /** What the rest of the pipeline does with a claimed key. */
 export interface ClaimedKey {
@@ -38,7 +39,7 @@ export type ClaimResult = ClaimedKey | { readonly kind: 'replayed'; readonly out
 const NO_KEY: ClaimedKey = { kind: 'claimed', settle: async () => undefined, abort: async () => undefined }
 
 export async function claim(
-  deps: Pick<PipelineDeps, 'gate' | 'sealer' | 'recorder'>,
+  deps: Pick<PipelineDeps, 'gate' | 'sealer' | 'recorder' | 'store' | 'approvals'>,
   ctx: RequestContext,
   auth: AuthorizedRequest,
 ): Promise<ClaimResult> {
@@ -52,14 +53,28 @@ export async function claim(
     tenant_id: principal.tenant_id,
     target: auth.decision.target,
   })
+  const held = async () => {
+    const outcome = await heldOutcome(deps, ctx, fingerprint)
+    return outcome && deps.sealer.seal(outcome, aad)
+  }
   const taken = await deps.gate.begin(
     { tenant_id: principal.tenant_id, action, key: idempotency_key },
     fingerprint,
+    held,
   )
   if (taken.kind === 'replay') {
     return {
       kind: 'replayed',
       outcome: await replay(deps, ctx, auth, deps.sealer.open(taken.outcome, aad) as Outcome),
+    }
+  }
+  // A dead holder's lease was taken over: if it got as far as holding, store that outcome rather than hold twice.
+  const recovered = taken.recovered ? await held() : null
+  if (recovered !== null) {
+    await taken.finish(recovered)
+    return {
+      kind: 'replayed',
+      outcome: await replay(deps, ctx, auth, deps.sealer.open(recovered, aad) as Outcome),
     }
   }
   return claimedKey(deps, ctx, taken, aad)

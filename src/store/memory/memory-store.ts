@@ -97,6 +97,13 @@ function memoryApprovals(): ApprovalStore {
       const found = byId.get(id)
       return found && found.tenant_id === tenant ? copy(found) : null
     },
+    async forKey(tenant, action, key) {
+      const open = [...byId.values()].filter(
+        (a) => a.tenant_id === tenant && a.action === action && a.idempotency_key === key,
+      )
+      open.sort((a, b) => (a.created_at === b.created_at ? 0 : a.created_at < b.created_at ? 1 : -1))
+      return open[0] ? copy(open[0]) : null
+    },
     async list(tenant, options: ApprovalListOptions): Promise<Page<Approval>> {
       const limit = checkLimit(options.limit, MAX_LIST_LIMIT)
       const filter = { tenant_id: tenant, status: options.status ?? null }

@@ -125,6 +125,16 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     ],
   },
   {
+    version: 8,
+    name: 'approvals by idempotency key (a retry finds what a dead attempt held); who claimed the channel notice',
+    statements: (s) => [
+      `CREATE INDEX airlock_approvals_idempotency
+        ON ${s}.airlock_approvals (tenant_id, action, idempotency_key, created_at DESC, id DESC)
+        WHERE idempotency_key IS NOT NULL`,
+      `ALTER TABLE ${s}.airlock_approvals ADD COLUMN notice_claimed_at text`,
+    ],
+  },
+  {
     version: 9,
     name: 'cursors of the audit shippers',
     statements: (s) => [

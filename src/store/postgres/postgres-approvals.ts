@@ -38,6 +38,9 @@ function statements(s: string) {
     insert: `INSERT INTO ${t} (${APPROVAL_COLUMNS.join(', ')})
       VALUES (${APPROVAL_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
     select: `SELECT * FROM ${t} WHERE tenant_id = $1 AND id = $2`,
+    forKey: `SELECT * FROM ${t}
+      WHERE tenant_id = $1 AND action = $2 AND idempotency_key = $3
+      ORDER BY created_at DESC, id DESC LIMIT 1`,
     vote: `UPDATE ${t} SET status = $1, votes = $2, decided_by = $3, comment = $4, decided_at = $5
       WHERE id = $6 AND status = 'pending'`,
     start: `UPDATE ${t} SET status = 'executing'
@@ -114,6 +117,7 @@ export function postgresApprovals(c: PostgresConnection): ApprovalStore {
   return {
     create: (input) => create(c, sql, input),
     get: (tenant, id) => transition(c, 'approvals.get', sql.select, [tenant, id]),
+    forKey: (tenant, action, key) => transition(c, 'approvals.forKey', sql.forKey, [tenant, action, key]),
     async list(tenant, options) {
       const q = approvalListQuery(sql.table, tenant, options, (i) => `$${i}`)
       return q.readPage(await c.query<ApprovalRow>('approvals.list', q.sql, [...q.params]))

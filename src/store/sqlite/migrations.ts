@@ -125,6 +125,16 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     ],
   },
   {
+    version: 8,
+    name: 'approvals by idempotency key (a retry finds what a dead attempt held); who claimed the channel notice',
+    statements: [
+      `CREATE INDEX airlock_approvals_idempotency
+        ON airlock_approvals (tenant_id, action, idempotency_key, created_at DESC, id DESC)
+        WHERE idempotency_key IS NOT NULL`,
+      'ALTER TABLE airlock_approvals ADD COLUMN notice_claimed_at TEXT',
+    ],
+  },
+  {
     version: 9,
     name: 'cursors of the audit shippers',
     statements: [

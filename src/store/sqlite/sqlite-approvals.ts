@@ -34,6 +34,10 @@ const INSERT = `INSERT INTO airlock_approvals (${APPROVAL_COLUMNS.join(', ')})
 
 const SELECT = 'SELECT * FROM airlock_approvals WHERE tenant_id = ? AND id = ?'
 
+const FOR_KEY = `SELECT * FROM airlock_approvals
+  WHERE tenant_id = ? AND action = ? AND idempotency_key = ?
+  ORDER BY created_at DESC, id DESC LIMIT 1`
+
 const VOTE_UPDATE = `UPDATE airlock_approvals SET status = ?, votes = ?, decided_by = ?, comment = ?, decided_at = ?
   WHERE id = ? AND status = 'pending'`
 
@@ -116,6 +120,7 @@ export function sqliteApprovals(c: SqliteConnection): ApprovalStore {
   return {
     create: async (input) => create(c, input),
     get: async (tenant, id) => transition(c, 'approvals.get', SELECT, [tenant, id]),
+    forKey: async (tenant, action, key) => transition(c, 'approvals.forKey', FOR_KEY, [tenant, action, key]),
     async list(tenant, options) {
       const q = approvalListQuery('airlock_approvals', tenant, options, () => '?')
       return q.readPage(c.read('approvals.list', () => c.stmt(q.sql).all(...q.params)) as ApprovalRow[])

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { defineAction } from '../../src/actions/define-action.js'
+import { type Airlock, createAirlock } from '../../src/airlock.js'
+import { localPrincipal } from '../../src/identity/principal.js'
+import { allowAll } from '../../src/policy/rules/index.js'
+import { openStore } from '../../src/store/open-store.js'
+import type { Store } from '../../src/store/store.js'
+
+// A held call writes its approval, then stores its outcome under the key. These
+// tests leave the key as a process that died between the two writes leaves it.
+
+const agent = localPrincipal('agent-7', { roles: ['agent'] })
+const approver = localPrincipal('alice', { roles: ['approver'] })
+const refund = defineAction({
+  name: 'issue_refund',
+  description: 'Refund an invoice',
+  input: z.object({ invoice_id: z.string(), amount: z.number() }),
+  risk: 'high',
+  approval_required: true,
+  approver_roles: ['approver'],
+  handler: ({ amount }) => ({ refunded: amount }),
+})
+
+const SEAL_KEY = Buffer.alloc(32, 7)
+const opened: Store[] = []
+const dirs: string[] = []
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close()
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+async function processOn(file: string, wait_ms = 200): Promise<Airlock> {
+  const store = await openStore(`sqlite:${file}`)
+  await store.migrate()
+  opened.push(store)
+  return createAirlock({
+    actions: [refund],
+    policies: [allowAll()],
+    store,
+    seal: { keys: { k1: SEAL_KEY }, current: 'k1' },
+    idempotency: { wait_ms },
+  })
+}
+
+/** Puts the key back in flight, owned by a holder that never comes back, with its lease ending at `lease_until`. */
+function abandonKey(file: string, lease_until: string): void {
+  const raw = new Database(file)
+  raw
+    .prepare(
+      `UPDATE airlock_idempotency SET state = 'in_flight', outcome = NULL, expires_at = NULL, owner = 'dead', lease_until = ?`,
+    )
+    .run(lease_until)
+  raw.close()
+}
+
+async function heldThenDied(): Promise<{ file: string; approval_id: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'airlock-held-key-'))
+  dirs.push(dir)
+  const file = join(dir, 'airlock.db')
+  const first = await processOn(file)
+  const held = await first.execute(
+    'issue_refund',
+    { invoice_id: 'inv_1', amount: 250 },
+    { caller: agent, idempotency_key: 'r1' },
+  )
+  if (held.status !== 'pending_approval') throw new Error(`expected a held call, got ${held.status}`)
+  return { file, approval_id: held.approval_id }
+}
+
+const retry = (airlock: Airlock) =>
+  airlock.execute(
+    'issue_refund',
+    { invoice_id: 'inv_1', amount: 250 },
+    { caller: agent, idempotency_key: 'r1' },
+  )
+
+describe('a held call whose process died before storing its outcome', () => {
+  it('a retry gets the same approval back while the dead holder still has its lease', async () => {
+    const { file, approval_id } = await heldThenDied()
+    abandonKey(file, new Date(Date.now() + 3600_000).toISOString())
+
+    const second = await processOn(file)
+    await second.approvals.approve(approval_id, { approver })
+    const outcome = await retry(second)
+
+    expect(outcome).toMatchObject({ status: 'pending_approval', replayed: true, approval_id })
+    expect((await second.approvals.list(agent, { limit: 10 })).items).toHaveLength(1)
+    const resumed = await second.approvals.resume(agent, approval_id)
+    expect(resumed).toMatchObject({ status: 'executed', result: { refunded: 250 } })
+  })
+
+  it('a retry after the lease stores the held outcome under the key instead of holding a second time', async () => {
+    const { file, approval_id } = await heldThenDied()
+    abandonKey(file, new Date(Date.now() - 1000).toISOString())
+
+    const second = await processOn(file)
+    expect(await retry(second)).toMatchObject({ status: 'pending_approval', replayed: true, approval_id })
+    expect((await second.approvals.list(agent, { limit: 10 })).items).toHaveLength(1)
+
+    const third = await processOn(file)
+    expect(await retry(third)).toMatchObject({ status: 'pending_approval', replayed: true, approval_id })
+    const key = opened[1]!.idempotency.get({ tenant_id: agent.tenant_id, action: 'issue_refund', key: 'r1' })
+    expect(await key).toMatchObject({ state: 'completed' })
+    expect(await third.audit.verify()).toMatchObject({ valid: true })
+  })
+})
