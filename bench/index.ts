@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   http: async () => ({ run: (await import('./http.js')).benchHttp }),
   limits: async () => ({ run: (await import('./limits.js')).benchLimits }),
   tickets: async () => ({ run: (await import('./tickets.js')).benchTickets }),
+  redaction: async () => ({ run: (await import('./redaction.js')).benchRedaction }),
   mcp: async () => ({ run: (await import('./mcp.js')).benchMcp }),
   'ai-sdk': async () => ({ run: (await import('./integrations.js')).benchAiSdk }),
   hooks: async () => ({ run: (await import('./integrations.js')).benchHooks }),

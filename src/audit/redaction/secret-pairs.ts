@@ -177,7 +177,7 @@ export function createPairScanner(
 ): (text: string) => string {
   return (text: string): string => {
     let out = text.includes('://') ? text.replace(URL_RUN, (url) => maskUrlPassword(url, mask)) : text
-    out = maskPairs(out, mask, isSensitiveKey)
+    if (out.includes('=') || out.includes(':')) out = maskPairs(out, mask, isSensitiveKey)
     if (out.includes('--')) out = maskFlags(out, mask, isSensitiveKey)
     return out
   }
