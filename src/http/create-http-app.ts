@@ -29,6 +29,7 @@ import { auditRoutes } from './routes/audit-routes.js'
 import { checkRoutes } from './routes/check-routes.js'
 import { evidenceRoutes } from './routes/evidence-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
+import { rollbackRoutes } from './routes/rollback-routes.js'
 import type { RouteDeps } from './routes/route-deps.js'
 
 /** The slice of a pino-style logger the app uses. */
@@ -184,6 +185,8 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
     ...approvalRoutes(deps),
     ...auditRoutes(deps),
     ...evidenceRoutes(deps),
+    // After auditRoutes: `/audit/verify` is matched before `/audit/{id}`.
+    ...rollbackRoutes(deps),
   ]
   const openapiRoute: Route = {
     method: 'GET',

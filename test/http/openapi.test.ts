@@ -45,6 +45,8 @@ describe('GET /openapi.json', () => {
         'GET /audit/consistency auditConsistency',
         'GET /audit/events/{id}/proof auditEventProof',
         'GET /audit/verify verifyAudit',
+        'GET /audit/{id} getAuditEvent',
+        'POST /audit/{id}/rollback rollback',
       ].sort(),
     )
   })
