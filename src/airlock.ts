@@ -16,6 +16,7 @@ export type {
   AirlockApprovals,
   AirlockAudit,
   AirlockConfig,
+  AirlockRollback,
   ApproveResult,
   CheckOptions,
   CheckResult,
@@ -26,6 +27,8 @@ export type {
   VerifyResult,
 } from './pipeline/pipeline-types.js'
 export type { ActionSource, TargetSource } from './pipeline/resolve/sources.js'
+export type { RollbackRun, RollbackRunOptions } from './pipeline/rollback/rollback.js'
+export type { RollbackPlan } from './pipeline/rollback/rollback-plan.js'
 
 /**
  * Wires a pipeline.

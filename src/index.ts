@@ -27,6 +27,7 @@ export {
   type AirlockApprovals,
   type AirlockAudit,
   type AirlockConfig,
+  type AirlockRollback,
   type ApproveResult,
   type CheckOptions,
   type CheckResult,
@@ -35,6 +36,9 @@ export {
   type ExecuteOptions,
   type NotificationReport,
   type PlanStep,
+  type RollbackPlan,
+  type RollbackRun,
+  type RollbackRunOptions,
   type VerifyResult,
 } from './airlock.js'
 export * from './approvals/index.js'
@@ -76,6 +80,7 @@ export {
 export type {
   DenialCode,
   DeniedOutcome,
+  DryRunOutcome,
   ExecutedOutcome,
   FailedOutcome,
   Outcome,

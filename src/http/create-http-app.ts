@@ -31,6 +31,7 @@ import { checkRoutes } from './routes/check-routes.js'
 import { evidenceRoutes } from './routes/evidence-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { policyRoutes } from './routes/policy-routes.js'
+import { rollbackRoutes } from './routes/rollback-routes.js'
 import type { RouteDeps } from './routes/route-deps.js'
 
 /** The slice of a pino-style logger the app uses. */
@@ -197,6 +198,8 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
     ...auditRoutes(deps),
     ...evidenceRoutes(deps),
     ...policyRoutes(deps),
+    // After auditRoutes: `/audit/verify` is matched before `/audit/{id}`.
+    ...rollbackRoutes(deps),
   ]
   const openapiRoute: Route = {
     method: 'GET',

@@ -27,6 +27,15 @@ export const approvalIdParams = z.object({
   id: z.string().regex(APPROVAL_ID, "must be an approval id: 'apr-' and 24 lower-case hex characters"),
 })
 
+export const auditIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^evt-[0-9a-f]{24}$/, "must be an audit event id: 'evt-' and 24 lower-case hex characters"),
+})
+
+/** The optional body of `POST /audit/{id}/rollback`. */
+export const rollbackBody = z.strictObject({})
+
 const WAIT_RANGE = 'must be a whole number of seconds from 0 to 60'
 
 /** `?wait=N`: hold a read of a pending approval open until it is decided, for at most N seconds. */

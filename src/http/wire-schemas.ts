@@ -267,6 +267,19 @@ export const auditEventSchema = z.object({
   hash: z.string(),
 })
 
+export const rollbackPlanSchema = z.object({
+  audit_id: z.string().describe('The executed event being undone'),
+  action: z.string(),
+  rollback_action: z.string(),
+  target: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()).describe("The rollback action's inputs"),
+  sources: z
+    .record(z.string(), z.string())
+    .describe('Where each value came from: params.x or before_state.y'),
+  warnings: z.array(z.string()),
+  runnable: z.boolean().describe('False when a value is missing or was redacted in the audit record'),
+})
+
 export const auditPageSchema = z.object({
   items: z.array(auditEventSchema),
   next_cursor: z.string().nullable(),

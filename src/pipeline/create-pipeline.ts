@@ -40,6 +40,8 @@ import { policyControl } from './policy/policy-control.js'
 import { recordNotified } from './record/approval-event.js'
 import { createRecorder } from './record/recorder.js'
 import { toActionSource, toTargetSource } from './resolve/sources.js'
+import { findAuditEvent } from './rollback/find-event.js'
+import { rollbackPlan, rollbackRun } from './rollback/rollback.js'
 
 /** {@link AirlockConfig} with the store chosen and, when actions run through executors, their runtime. */
 export type PipelineConfig = AirlockConfig & {
@@ -202,6 +204,12 @@ export function createPipeline(config: PipelineConfig): Airlock {
     audit: {
       list: (filter, limit, cursor) => store.audit.list(filter, limit, cursor),
       verify: () => verifyStore(store),
+      get: (id, caller) => findAuditEvent(store, toPrincipal(caller).tenant_id, id),
+    },
+    rollback: {
+      plan: (audit_id, caller) => rollbackPlan(at(), caller, audit_id),
+      run: (audit_id, caller, options) =>
+        rollbackRun(at(), audit_id, { ...options, ...(caller === undefined ? {} : { caller }) }),
     },
     sweep: async () => {
       const once = async () => {

@@ -26,6 +26,8 @@ import type { DifferenceReport } from '../policy/versioning/difference-report.js
 import type { PolicySet } from '../policy/versioning/policy-set.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page, Store } from '../store/store.js'
 import type { ActionSource, TargetSource } from './resolve/sources.js'
+import type { RollbackRun, RollbackRunOptions } from './rollback/rollback.js'
+import type { RollbackPlan } from './rollback/rollback-plan.js'
 
 /** Configuration of {@link createAirlock}. */
 export interface AirlockConfig {
@@ -225,7 +227,29 @@ export type VerifyResult =
 
 export interface AirlockAudit {
   list(filter: AuditFilter, limit: number, cursor?: string | null): Promise<Page<AuditEvent>>
+  /** One event of `caller`'s tenant; throws `EVIDENCE_NOT_FOUND` for any other id. */
+  get(id: string, caller?: Principal | string): Promise<AuditEvent>
   verify(): Promise<VerifyResult>
+}
+
+/** Undoing an executed run: see `pipeline/rollback`. */
+export interface AirlockRollback {
+  /**
+   * The undo of executed audit event `audit_id`: its rollback action and the
+   * inputs drawn from the recorded parameters and state before. Runs nothing.
+   * @throws AirlockError `ROLLBACK_UNAVAILABLE`, `EVIDENCE_NOT_FOUND`.
+   */
+  plan(audit_id: string, caller?: Principal | string): Promise<RollbackPlan>
+  /**
+   * Sends the undo through the whole pipeline as `caller` (policy may hold or
+   * deny it). Undoing the same event again replays the first outcome unless
+   * another idempotency key is given.
+   */
+  run(
+    audit_id: string,
+    caller?: Principal | string,
+    options?: Omit<RollbackRunOptions, 'caller'>,
+  ): Promise<RollbackRun>
 }
 
 /** A wired pipeline. */
@@ -267,6 +291,7 @@ export interface Airlock {
   checkPlan(steps: readonly PlanStep[]): Promise<readonly CheckResult[]>
   readonly approvals: AirlockApprovals
   readonly audit: AirlockAudit
+  readonly rollback: AirlockRollback
   /**
    * Housekeeping to run periodically (the gateway does, every few seconds):
    * expires pending approvals past their TTL, purges idempotency records past

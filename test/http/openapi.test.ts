@@ -47,6 +47,8 @@ describe('GET /openapi.json', () => {
         'GET /audit/verify verifyAudit',
         'GET /policy getPolicy',
         'GET /policy/shadow/report getShadowReport',
+        'GET /audit/{id} getAuditEvent',
+        'POST /audit/{id}/rollback rollback',
       ].sort(),
     )
   })
