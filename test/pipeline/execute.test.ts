@@ -230,7 +230,7 @@ describe('approvals', () => {
 })
 
 describe('idempotency', () => {
-  it('runs once and replays the byte-identical outcome', async () => {
+  it('runs once and replays the sealed original outcome to the same caller', async () => {
     const { calls, actions } = billing()
     const airlock = createAirlock({ actions, policies: [allowAll()] })
     const first = await airlock.execute(

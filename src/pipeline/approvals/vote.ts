@@ -8,10 +8,12 @@
  *
  * @module
  */
+
 import type { VoteOutcome } from '../../approvals/approval-service.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import type { Principal } from '../../identity/principal.js'
+import type { Outcome } from '../../outcome.js'
 import type { Approval } from '../../store/store.js'
 import { toPrincipal } from '../identify/identify.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
@@ -103,7 +105,13 @@ export async function approve(
     return { status: 'approved', approval }
   }
   const executed = await runApproved(deps, approval, result.request, approver.actor_id)
-  return { status: 'decided', approval: executed.approval, outcome: executed.outcome }
+  // The approver is not the requester: like everyone but the requester, they
+  // see the outcome redacted, as it is stored on the approval.
+  return {
+    status: 'decided',
+    approval: executed.approval,
+    outcome: deps.recorder.redact(executed.outcome) as Outcome,
+  }
 }
 
 export async function reject(deps: VoteDeps, id: string, options: DecideApprovalOptions): Promise<Approval> {

@@ -46,6 +46,8 @@ export interface Recorder {
   record(status: AuditStatus, fields: RecordFields): Promise<AuditEvent>
   /** Masks secrets in free text (handler errors quote connection strings and tokens). */
   redactString(text: string): string
+  /** A redacted copy of a value, for answers that go to someone other than the requester. */
+  redact(value: unknown): unknown
   /** Waits for pending appends. */
   close(): Promise<void>
   /** This recorder, naming `policy_version` in every event it records (one request's snapshot). */
@@ -107,6 +109,7 @@ export function createRecorder(deps: {
       return writer.write(event)
     },
     redactString: (text) => redactor.redactString(text),
+    redact: (value) => redactor.redact(value),
     close: () => writer.close(),
     at: (policy_version) => recorder(policy_version),
   })
