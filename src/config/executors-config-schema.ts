@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import { credentialProvidersSchema } from '../executors/credentials/credential-config.js'
 import type { ExecutorsConfig } from '../executors/execution-runtime.js'
@@ -28,8 +29,33 @@ export const executorsSchema = z.strictObject({
 
 export type ParsedExecutorsConfig = z.output<typeof executorsSchema>
 
-/** The runtime's view of the section; null when the file has none. */
-export function resolveExecutors(parsed: ParsedExecutorsConfig | undefined): ExecutorsConfig | null {
+type ParsedProviders = NonNullable<ParsedExecutorsConfig['credentials']>
+
+/** File providers' relative paths, taken from the configuration file's folder like every other path in it. */
+function anchorPaths(credentials: ParsedProviders, dir: string): ParsedProviders {
+  return Object.fromEntries(
+    Object.entries(credentials).map(([type, provider]) => [
+      type,
+      provider.provider === 'file' && !isAbsolute(provider.path)
+        ? { ...provider, path: resolve(dir, provider.path) }
+        : provider,
+    ]),
+  )
+}
+
+type ParsedSettings = NonNullable<ParsedExecutorsConfig['settings']>
+
+function anchorSettings(settings: ParsedSettings, dir: string): ParsedSettings {
+  const kube = settings.kubernetes
+  if (kube?.kubeconfig_path === undefined || isAbsolute(kube.kubeconfig_path)) return settings
+  return { ...settings, kubernetes: { ...kube, kubeconfig_path: resolve(dir, kube.kubeconfig_path) } }
+}
+
+/** The runtime's view of the section; null when the file has none. Relative paths are taken from `dir`. */
+export function resolveExecutors(
+  parsed: ParsedExecutorsConfig | undefined,
+  dir: string,
+): ExecutorsConfig | null {
   if (parsed === undefined) return null
   // Partial settings leave absent types out (never set to undefined), as the record type needs.
   return {
@@ -37,7 +63,7 @@ export function resolveExecutors(parsed: ParsedExecutorsConfig | undefined): Exe
     ...(parsed.timeout === undefined ? {} : { timeout_ms: parsed.timeout }),
     ...(parsed.settings === undefined
       ? {}
-      : { settings: parsed.settings as Readonly<Record<string, ExecutorSettings>> }),
-    ...(parsed.credentials === undefined ? {} : { credentials: parsed.credentials }),
+      : { settings: anchorSettings(parsed.settings, dir) as Readonly<Record<string, ExecutorSettings>> }),
+    ...(parsed.credentials === undefined ? {} : { credentials: anchorPaths(parsed.credentials, dir) }),
   }
 }

@@ -49,6 +49,22 @@ describe('executors section', () => {
     })
   })
 
+  it("takes relative credential file and kubeconfig paths from the configuration file's folder", async () => {
+    const config = await load(`  settings:
+    kubernetes: { kubeconfig_path: secrets/kubeconfig }
+  credentials:
+    kubernetes: { provider: file, path: "secrets/{{ params.namespace }}.json" }
+    aws: { provider: file, path: /run/secrets/aws.json }
+`)
+    expect(config.executors?.settings?.kubernetes).toEqual({
+      kubeconfig_path: join(dir, 'secrets/kubeconfig'),
+    })
+    expect(config.executors?.credentials).toMatchObject({
+      kubernetes: { provider: 'file', path: join(dir, 'secrets/{{ params.namespace }}.json') },
+      aws: { provider: 'file', path: '/run/secrets/aws.json' },
+    })
+  })
+
   it('is null when the file has no executors section', async () => {
     const file = join(dir, 'plain.yaml')
     await writeFile(file, 'store: memory\nauth:\n  anonymous: true\n')

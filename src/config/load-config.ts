@@ -398,7 +398,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     },
     unknown_actions: parsed.unknown_actions,
     audit_checks: parsed.audit_checks,
-    executors: resolveExecutors(parsed.executors),
+    executors: resolveExecutors(parsed.executors, dir),
     transparency: resolveTransparency(parsed.transparency, dir),
   }
 }
