@@ -8,6 +8,8 @@ import type { Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { UsageError } from '../usage-error.js'
+import { registerKeygen, registerProve, verifyEvidence } from './audit-evidence-command.js'
+import { registerWitness } from './audit-witness-command.js'
 import { openStoreFromFlags, withStoreOption } from './store-option.js'
 
 async function* chain(store: Store): AsyncGenerator<AuditEvent> {
@@ -29,6 +31,17 @@ function parsePositive(name: string, value: string | undefined, fallback: number
 
 const STATUSES: readonly AuditStatus[] = AUDIT_STATUSES
 
+const collect = (value: string, all: string[]) => [...all, value]
+
+interface VerifyFlags {
+  store?: string
+  json?: boolean
+  checkpoint?: string
+  previous?: string
+  proof: string[]
+  key?: string
+}
+
 async function withStore<T>(
   io: CliIo,
   url: string | undefined,
@@ -44,15 +57,34 @@ async function withStore<T>(
 }
 
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const audit = program.command('audit').description('read, export and verify the audit chain')
+  const audit = program
+    .command('audit')
+    .description('read, export, verify and prove the audit chain; witness its checkpoints')
+  registerKeygen(audit, io)
+  registerProve(audit, io)
+  registerWitness(audit, io, setExit)
 
   withStoreOption(
     audit
       .command('verify')
-      .description('verify the hash chain of a store, or of an exported JSONL file (exit 1 if broken)')
+      .description(
+        'verify the hash chain of a store or an exported JSONL file; or, with --checkpoint, signed checkpoints and proofs offline (exit 1 if broken)',
+      )
       .argument('[file]', 'an exported JSONL file instead of the store')
-      .option('--json', 'machine-readable output'),
-  ).action(async (file: string | undefined, flags: { store?: string; json?: boolean }) => {
+      .option('--json', 'machine-readable output')
+      .option('--checkpoint <file>', 'a signed checkpoint to check with --key (no store needed)')
+      .option('--previous <file>', 'an earlier checkpoint: check that the log only grew since')
+      .option('--proof <file>', 'a proof bundle from airlock audit prove (repeatable)', collect, [])
+      .option('--key <key>', "the log's verifier key, or a file holding it"),
+  ).action(async (file: string | undefined, flags: VerifyFlags) => {
+    if (flags.checkpoint !== undefined) {
+      const ok = await verifyEvidence(io, { ...flags, checkpoint: flags.checkpoint })
+      setExit(ok ? ExitCode.OK : ExitCode.FAILED)
+      return
+    }
+    if (flags.previous !== undefined || flags.proof.length > 0) {
+      throw new UsageError('--previous and --proof need --checkpoint')
+    }
     const result = file
       ? await verifyJsonlFile(resolve(io.cwd, file))
       : await withStore(io, flags.store, (store) => verifyStore(store))
