@@ -9,6 +9,8 @@ import type { AuditEvent, AuditEventInput, AuditStatus } from '../audit/audit-ev
 import type { DependencyHealth } from '../health/dependency-circuit.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { ApprovalStore } from './approval-store.js'
+import type { FreezeStore } from './freeze-store.js'
+import type { PolicyHeadStore } from './policy-head-store.js'
 
 /** Cursor-paginated page, newest first unless said otherwise. */
 export interface Page<T> {
@@ -28,6 +30,9 @@ export type {
   NewApproval,
   VoteResult,
 } from './approval-store.js'
+
+export type { Freeze, FreezeScope, FreezeStore, NewFreeze } from './freeze-store.js'
+export type { PolicyHead, PolicyHeadStore } from './policy-head-store.js'
 
 // -------------------------------------------------------------- idempotency
 
@@ -287,6 +292,10 @@ export interface Store {
   readonly audit: AuditStore
   /** The Merkle tree and checkpoints over the audit chain (every built-in backend has it). */
   readonly merkle?: MerkleStore
+  /** Kill-switch freezes (every built-in backend has them); without it nothing can be frozen. */
+  readonly freezes?: FreezeStore
+  /** The policy version a replica announced after a reload (every built-in backend has it). */
+  readonly policy_head?: PolicyHeadStore
   /**
    * Applies `ops` in order in one transaction (one commit, one fsync) and
    * returns one result per op, in the same order.

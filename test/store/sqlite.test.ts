@@ -78,7 +78,7 @@ describe('sqlite store', () => {
     const raw = new Database(path)
     raw.prepare(`INSERT INTO airlock_migrations (version, name, applied_at) VALUES (99, 'future', 'x')`).run()
     raw.close()
-    await expect(store.migrate()).rejects.toThrow(/schema version 99, newer than this Airlock knows \(3\)/)
+    await expect(store.migrate()).rejects.toThrow(/schema version 99, newer than this Airlock knows \(\d+\)/)
     await store.close()
   })
 })

@@ -11,16 +11,19 @@
  *
  * @module
  */
+
 import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
 import { postgresBatch } from './postgres-batch.js'
 import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
 import { runExclusive } from './postgres-exclusive.js'
+import { postgresFreezes } from './postgres-freezes.js'
 import { postgresIdempotency } from './postgres-idempotency.js'
 import { postgresMerkle } from './postgres-merkle.js'
 import { migratePostgres } from './postgres-migrate.js'
 import { postgresNonces } from './postgres-nonces.js'
+import { postgresPolicyHead } from './postgres-policy-head.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
 
 /**
@@ -44,6 +47,8 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     approvals: postgresApprovals(c),
     idempotency: postgresIdempotency(c),
     nonces: postgresNonces(c),
+    freezes: postgresFreezes(c),
+    policy_head: postgresPolicyHead(c),
     audit: postgresAudit(c),
     merkle: postgresMerkle(c),
     batch: (ops) => postgresBatch(c, ops),
