@@ -81,7 +81,7 @@ describe('shadow mode', () => {
       by_action: { shout: 8 },
       by_caller: { 'agent-1': 5, 'agent-2': 3 },
     })
-    expect((transitions[0]?.examples as unknown[]).length).toBe(5)
+    expect(transitions[0]?.examples).toHaveLength(5)
     expect(transitions[1]).toMatchObject({
       by_rule: { 'second-agent-echo-held': 2 },
       by_action: { echo: 2 },
@@ -101,7 +101,10 @@ describe('shadow mode', () => {
 
   it('shows the candidate on /policy and keeps the report for admins', async () => {
     const state = await gateway.call('GET', '/policy', AGENT_KEY)
-    expect(state.body.shadow).toMatchObject({ label: 'shadow', files: ['candidate.yaml', expect.any(String)] })
+    expect(state.body.shadow).toMatchObject({
+      label: 'shadow',
+      files: ['candidate.yaml', expect.any(String)],
+    })
     const refused = await gateway.call('GET', '/policy/shadow/report', AGENT_KEY)
     expect(refused).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } })
   })
