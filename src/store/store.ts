@@ -10,6 +10,8 @@ import type { DependencyHealth } from '../health/dependency-circuit.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { ApprovalStore } from './approval-store.js'
 import type { ShipperCursorStore } from './shipper-cursor-store.js'
+import type { FreezeStore } from './freeze-store.js'
+import type { PolicyHeadStore } from './policy-head-store.js'
 
 /** Cursor-paginated page, newest first unless said otherwise. */
 export interface Page<T> {
@@ -31,6 +33,8 @@ export type {
 } from './approval-store.js'
 
 export type { ShipperCursor, ShipperCursorStore } from './shipper-cursor-store.js'
+export type { Freeze, FreezeScope, FreezeStore, NewFreeze } from './freeze-store.js'
+export type { PolicyHead, PolicyHeadStore } from './policy-head-store.js'
 
 // -------------------------------------------------------------- idempotency
 
@@ -292,6 +296,10 @@ export interface Store {
   readonly merkle?: MerkleStore
   /** Cursors of the audit shippers (every built-in backend has it). */
   readonly shipping?: ShipperCursorStore
+  /** Kill-switch freezes (every built-in backend has them); without it nothing can be frozen. */
+  readonly freezes?: FreezeStore
+  /** The policy version a replica announced after a reload (every built-in backend has it). */
+  readonly policy_head?: PolicyHeadStore
   /**
    * Applies `ops` in order in one transaction (one commit, one fsync) and
    * returns one result per op, in the same order.

@@ -8,6 +8,7 @@
  *
  * @module
  */
+
 import type { AuditEvent, AuditEventInput } from '../../audit/audit-event.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
@@ -38,8 +39,10 @@ import type {
   VoteResult,
 } from '../store.js'
 import { memoryAuditStats } from './memory-audit-stats.js'
+import { memoryFreezes } from './memory-freezes.js'
 import { memoryMerkle } from './memory-merkle.js'
 import { memoryShipperCursors } from './memory-shipper-cursors.js'
+import { memoryPolicyHead } from './memory-policy-head.js'
 
 interface IdempotencyRecord {
   fingerprint: string
@@ -349,6 +352,8 @@ export function memoryStore(): Store {
     approvals: memoryApprovals(),
     idempotency,
     nonces: memoryNonces(),
+    freezes: memoryFreezes(),
+    policy_head: memoryPolicyHead(),
     audit,
     merkle: memoryMerkle(audit),
     shipping: memoryShipperCursors(),

@@ -125,6 +125,31 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     ],
   },
   {
+    version: 4,
+    name: 'kill-switch freezes; the policy version last announced to replicas',
+    statements: (s) => [
+      `CREATE TABLE ${s}.airlock_freezes (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        value text,
+        reason text NOT NULL,
+        created_by text NOT NULL,
+        created_at text NOT NULL,
+        lifted_by text,
+        lifted_at text
+      )`,
+      `CREATE INDEX airlock_freezes_active ON ${s}.airlock_freezes (created_at) WHERE lifted_at IS NULL`,
+      `CREATE TABLE ${s}.airlock_policy_head (
+        id integer PRIMARY KEY CHECK (id = 1),
+        hash text NOT NULL,
+        version text NOT NULL,
+        label text,
+        announced_by text NOT NULL,
+        announced_at text NOT NULL
+      )`,
+    ],
+  },
+  {
     version: 8,
     name: 'approvals by idempotency key (a retry finds what a dead attempt held); who claimed the channel notice',
     statements: (s) => [

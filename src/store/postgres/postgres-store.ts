@@ -11,17 +11,20 @@
  *
  * @module
  */
+
 import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
 import { postgresBatch } from './postgres-batch.js'
 import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
 import { runExclusive } from './postgres-exclusive.js'
+import { postgresFreezes } from './postgres-freezes.js'
 import { postgresIdempotency } from './postgres-idempotency.js'
 import { postgresMerkle } from './postgres-merkle.js'
 import { migratePostgres } from './postgres-migrate.js'
 import { postgresNonces } from './postgres-nonces.js'
 import { postgresShipperCursors } from './postgres-shipper-cursors.js'
+import { postgresPolicyHead } from './postgres-policy-head.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
 
 /**
@@ -45,6 +48,8 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     approvals: postgresApprovals(c),
     idempotency: postgresIdempotency(c),
     nonces: postgresNonces(c),
+    freezes: postgresFreezes(c),
+    policy_head: postgresPolicyHead(c),
     audit: postgresAudit(c),
     merkle: postgresMerkle(c),
     shipping: postgresShipperCursors(c),

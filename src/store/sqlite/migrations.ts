@@ -125,6 +125,31 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     ],
   },
   {
+    version: 4,
+    name: 'kill-switch freezes; the policy version last announced to replicas',
+    statements: [
+      `CREATE TABLE airlock_freezes (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        value TEXT,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        lifted_by TEXT,
+        lifted_at TEXT
+      )`,
+      'CREATE INDEX airlock_freezes_active ON airlock_freezes (created_at) WHERE lifted_at IS NULL',
+      `CREATE TABLE airlock_policy_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        hash TEXT NOT NULL,
+        version TEXT NOT NULL,
+        label TEXT,
+        announced_by TEXT NOT NULL,
+        announced_at TEXT NOT NULL
+      )`,
+    ],
+  },
+  {
     version: 8,
     name: 'approvals by idempotency key (a retry finds what a dead attempt held); who claimed the channel notice',
     statements: [

@@ -10,16 +10,19 @@
  *
  * @module
  */
+
 import type { Store } from '../store.js'
 import { sqliteApprovals } from './sqlite-approvals.js'
 import { sqliteAudit } from './sqlite-audit.js'
 import { sqliteBatch } from './sqlite-batch.js'
 import { configureDatabase, openDatabase, sqliteConnection } from './sqlite-connection.js'
+import { sqliteFreezes } from './sqlite-freezes.js'
 import { sqliteIdempotency } from './sqlite-idempotency.js'
 import { sqliteMerkle } from './sqlite-merkle.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { sqliteNonces } from './sqlite-nonces.js'
 import { sqliteShipperCursors } from './sqlite-shipper-cursors.js'
+import { sqlitePolicyHead } from './sqlite-policy-head.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 
 /**
@@ -42,6 +45,8 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     approvals: sqliteApprovals(c),
     idempotency: sqliteIdempotency(c),
     nonces: sqliteNonces(c),
+    freezes: sqliteFreezes(c),
+    policy_head: sqlitePolicyHead(c),
     audit: sqliteAudit(c),
     merkle: sqliteMerkle(c),
     shipping: sqliteShipperCursors(c),
