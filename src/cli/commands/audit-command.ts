@@ -8,7 +8,7 @@ import type { Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { UsageError } from '../usage-error.js'
-import { openStoreFromFlags, withStoreOption } from './store-option.js'
+import { openStoreFromFlags, type StoreFlags, withStoreOption } from './store-option.js'
 
 async function* chain(store: Store): AsyncGenerator<AuditEvent> {
   let after = 0
@@ -29,12 +29,9 @@ function parsePositive(name: string, value: string | undefined, fallback: number
 
 const STATUSES: readonly AuditStatus[] = AUDIT_STATUSES
 
-async function withStore<T>(
-  io: CliIo,
-  url: string | undefined,
-  fn: (store: Store) => Promise<T>,
-): Promise<T> {
-  const store = await openStoreFromFlags(io, url)
+async function withStore<T>(io: CliIo, flags: StoreFlags, fn: (store: Store) => Promise<T>): Promise<T> {
+  // Reading an audit chain from a store nobody named would only show an empty one.
+  const store = await openStoreFromFlags(io, flags, true)
   try {
     await store.migrate()
     return await fn(store)
@@ -52,10 +49,10 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       .description('verify the hash chain of a store, or of an exported JSONL file (exit 1 if broken)')
       .argument('[file]', 'an exported JSONL file instead of the store')
       .option('--json', 'machine-readable output'),
-  ).action(async (file: string | undefined, flags: { store?: string; json?: boolean }) => {
+  ).action(async (file: string | undefined, flags: StoreFlags & { json?: boolean }) => {
     const result = file
       ? await verifyJsonlFile(resolve(io.cwd, file))
-      : await withStore(io, flags.store, (store) => verifyStore(store))
+      : await withStore(io, flags, (store) => verifyStore(store))
     if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     else if (result.valid) {
       io.stdout.write(`${paint(io, GREEN, 'VALID')} — ${result.count} event(s), chain intact\n`)
@@ -81,6 +78,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
   ).action(
     async (flags: {
       store?: string
+      config?: string
       last?: string
       action?: string
       actor?: string
@@ -92,7 +90,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       if (flags.status !== undefined && !(STATUSES as readonly string[]).includes(flags.status)) {
         throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${flags.status}'`)
       }
-      const page = await withStore(io, flags.store, (store) =>
+      const page = await withStore(io, flags, (store) =>
         store.audit.list(
           {
             ...(flags.action ? { action: flags.action } : {}),
@@ -124,9 +122,9 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       .description('export the whole chain in order, one canonical JSON event per line')
       .option('--format <format>', 'output format (jsonl)', 'jsonl')
       .option('-o, --out <file>', 'write to a file instead of stdout'),
-  ).action(async (flags: { store?: string; format?: string; out?: string }) => {
+  ).action(async (flags: StoreFlags & { format?: string; out?: string }) => {
     if (flags.format !== 'jsonl') throw new UsageError(`--format must be jsonl, got '${flags.format}'`)
-    await withStore(io, flags.store, async (store) => {
+    await withStore(io, flags, async (store) => {
       if (flags.out) {
         const out = createWriteStream(resolve(io.cwd, flags.out))
         const count = await exportJsonl(chain(store), out)
