@@ -7,6 +7,7 @@ import { verifyStore } from '../../audit/verify-chain.js'
 import type { Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
+import { formatTable } from '../table.js'
 import { UsageError } from '../usage-error.js'
 import { openStoreFromFlags, type StoreFlags, withStoreOption } from './store-option.js'
 
@@ -105,11 +106,18 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
         io.stdout.write(`${JSON.stringify(page.items, null, 2)}\n`)
         return
       }
-      for (const e of page.items) {
-        const target = e.target ? ` target=${e.target}` : ''
-        const reason = e.reason ? `  ${e.reason}` : ''
+      const rows = page.items.map((e) => [
+        e.ts.slice(0, 19),
+        `#${e.seq}`,
+        e.status,
+        e.action,
+        e.actor,
+        e.target ?? '-',
+        e.reason ?? '',
+      ])
+      if (rows.length > 0) {
         io.stdout.write(
-          `${e.ts.slice(0, 19)}  #${e.seq}  ${e.status.padEnd(9)} ${e.action.padEnd(22)} actor=${e.actor}${target}${reason}\n`,
+          formatTable([['TIME', 'SEQ', 'STATUS', 'ACTION', 'ACTOR', 'TARGET', 'REASON'], ...rows]),
         )
       }
       io.stdout.write(`${page.items.length} event(s).\n`)
