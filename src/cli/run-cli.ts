@@ -63,23 +63,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' })
     return exitCode
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end here with code 0.
-      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE
-    }
-    if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\n`)
-      return ExitCode.USAGE
-    }
-    if (error instanceof ConfigError || (AirlockError.isInstance(error) && error.code === 'CONFIG_INVALID')) {
-      io.stderr.write(`error: ${error.message}\n`)
-      return ExitCode.CONFIG
-    }
-    if (AirlockError.isInstance(error) && (error.code === 'BAD_REQUEST' || error.code === 'INPUT_INVALID')) {
-      io.stderr.write(`error: ${error.message}\n`)
-      return ExitCode.USAGE
-    }
-    io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-    return ExitCode.RUNTIME
+    const failure = classify(error)
+    if (failure === null) return ExitCode.OK
+    // In JSON mode a script reads stdout only, so the error goes there too, as JSON.
+    if (argv.includes('--json')) io.stdout.write(`${JSON.stringify({ error: failure.body }, null, 2)}\n`)
+    if (failure.message !== null) io.stderr.write(`error: ${failure.message}\n`)
+    return failure.code
   }
+}
+
+interface Failure {
+  readonly code: number
+  /** What goes to stderr after `error: `; null when commander already printed it. */
+  readonly message: string | null
+  readonly body: { code: string; message: string; issues?: unknown }
+}
+
+/** The exit code and messages for an error a command threw, or null for --help and --version. */
+function classify(error: unknown): Failure | null {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0.
+    if (error.exitCode === 0) return null
+    return { code: ExitCode.USAGE, message: null, body: { code: 'USAGE', message: commanderText(error) } }
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  if (error instanceof UsageError) return { code: ExitCode.USAGE, message, body: { code: 'USAGE', message } }
+  if (error instanceof ConfigError || (AirlockError.isInstance(error) && error.code === 'CONFIG_INVALID')) {
+    const issues = error instanceof ConfigError ? error.issues : undefined
+    return {
+      code: ExitCode.CONFIG,
+      message,
+      body: { code: 'CONFIG_INVALID', message, ...(issues ? { issues } : {}) },
+    }
+  }
+  if (AirlockError.isInstance(error) && (error.code === 'BAD_REQUEST' || error.code === 'INPUT_INVALID')) {
+    return { code: ExitCode.USAGE, message, body: { code: error.code, message } }
+  }
+  const code = AirlockError.isInstance(error) ? error.code : 'RUNTIME'
+  return { code: ExitCode.RUNTIME, message, body: { code, message } }
+}
+
+function commanderText(error: CommanderError): string {
+  return error.message.replace(/^error: /, '')
 }

@@ -285,6 +285,12 @@ export type WriteResult =
 
 // --------------------------------------------------------------------- store
 
+/** What one `migrate()` call did. */
+export interface MigrationResult {
+  /** Migrations applied by this call; 0 when the store was already up to date. */
+  readonly applied: number
+}
+
 export interface Store {
   /** `memory`, `sqlite` or `postgres`. */
   readonly kind: string
@@ -310,8 +316,12 @@ export interface Store {
    * appended in the order of their ops.
    */
   batch(ops: readonly WriteOp[]): Promise<readonly WriteResult[]>
-  /** Applies pending migrations; safe to call from several processes at once. */
-  migrate(): Promise<void>
+  /**
+   * Applies pending migrations; safe to call from several processes at once.
+   * The built-in SQL stores say how many they applied (0: already up to date).
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: stores written before the result existed return Promise<void>
+  migrate(): Promise<MigrationResult | void>
   /** Throws when the store is unreachable. */
   ping(): Promise<void>
   /**

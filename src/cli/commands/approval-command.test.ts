@@ -77,7 +77,7 @@ describe('airlock approval (store mode)', () => {
     const id = await hold(120)
     const list = await cli('approval', 'list', '--config', configFile)
     expect(list.code).toBe(ExitCode.OK)
-    expect(list.out).toMatch(new RegExp(`${id}\\s+pending\\s+pay\\s+requester=agent-7`))
+    expect(list.out).toMatch(new RegExp(`${id}\\s+pending\\s+pay\\s+agent-7`))
     expect(list.out).toContain('1 approval(s).')
 
     const show = await cli('approval', 'show', id, '--json')

@@ -9,7 +9,7 @@ import { type CliIo, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { UsageError } from '../usage-error.js'
 import { type ApprovalBackend, GatewayError, RefusedError } from './approval-backend.js'
-import { formatApproval, formatApprovalRow, formatApproveResult, text } from './approval-format.js'
+import { formatApproval, formatApprovalTable, formatApproveResult, text } from './approval-format.js'
 import { type ApprovalFlags, openBackend, parseLimit } from './approval-source.js'
 
 /*
@@ -98,7 +98,7 @@ function registerList(approval: Command, io: CliIo, run: Run): void {
       const page = await backend.list(status, limit)
       if (flags.json) io.stdout.write(`${JSON.stringify(page, null, 2)}\n`)
       else {
-        for (const a of page.items) io.stdout.write(formatApprovalRow(a))
+        io.stdout.write(formatApprovalTable(page.items))
         io.stdout.write(
           `${page.items.length} approval(s)${page.next_cursor ? ' (more with --limit)' : ''}.\n`,
         )

@@ -5,6 +5,7 @@
  * @module
  */
 import { type CliIo, DIM, GREEN, paint, RED, YELLOW } from '../cli-io.js'
+import { formatTable } from '../table.js'
 import type { Wire } from './approval-backend.js'
 
 export function text(value: unknown): string {
@@ -31,9 +32,19 @@ export function formatApproval(io: CliIo, a: Wire): string {
   return `${lines.join('\n')}\n`
 }
 
-/** One line per approval in `approval list`. */
-export function formatApprovalRow(a: Wire): string {
-  return `${text(a.id)}  ${text(a.status).padEnd(9)} ${text(a.action).padEnd(22)} requester=${text(a.requester)}  target=${text(a.target)}  expires=${text(a.expires_at)}\n`
+/** The `approval list` table: a header, then one line per approval. */
+export function formatApprovalTable(items: readonly Wire[]): string {
+  if (items.length === 0) return ''
+  const header = ['ID', 'STATUS', 'ACTION', 'REQUESTER', 'TARGET', 'EXPIRES']
+  const rows = items.map((a) => [
+    text(a.id),
+    text(a.status),
+    text(a.action),
+    text(a.requester),
+    text(a.target),
+    text(a.expires_at),
+  ])
+  return formatTable([header, ...rows])
 }
 
 /** What `approval approve` prints for the wire body of the decision. */

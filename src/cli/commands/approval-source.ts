@@ -78,7 +78,7 @@ export async function openBackend(
         `${verb} needs the configuration's approver rules: pass --config (or --url of a running gateway), not --store`,
       )
     }
-    const store = await openStoreFromFlags(io, storeFromFlag(io, flags.store))
+    const store = await openStoreFromFlags(io, { store: storeFromFlag(io, flags.store) })
     try {
       await store.migrate()
     } catch (error) {

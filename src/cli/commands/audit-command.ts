@@ -7,10 +7,11 @@ import { verifyStore } from '../../audit/verify-chain.js'
 import type { Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
+import { formatTable } from '../table.js'
 import { UsageError } from '../usage-error.js'
 import { registerKeygen, registerProve, verifyEvidence } from './audit-evidence-command.js'
 import { registerWitness } from './audit-witness-command.js'
-import { openStoreFromFlags, withStoreOption } from './store-option.js'
+import { type StoreFlags, withStore, withStoreOption } from './store-option.js'
 
 async function* chain(store: Store): AsyncGenerator<AuditEvent> {
   let after = 0
@@ -33,27 +34,12 @@ const STATUSES: readonly AuditStatus[] = AUDIT_STATUSES
 
 const collect = (value: string, all: string[]) => [...all, value]
 
-interface VerifyFlags {
-  store?: string
+interface VerifyFlags extends StoreFlags {
   json?: boolean
   checkpoint?: string
   previous?: string
   proof: string[]
   key?: string
-}
-
-async function withStore<T>(
-  io: CliIo,
-  url: string | undefined,
-  fn: (store: Store) => Promise<T>,
-): Promise<T> {
-  const store = await openStoreFromFlags(io, url)
-  try {
-    await store.migrate()
-    return await fn(store)
-  } finally {
-    await store.close()
-  }
 }
 
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -87,7 +73,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     }
     const result = file
       ? await verifyJsonlFile(resolve(io.cwd, file))
-      : await withStore(io, flags.store, (store) => verifyStore(store))
+      : await withStore(io, flags, (store) => verifyStore(store))
     if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     else if (result.valid) {
       io.stdout.write(`${paint(io, GREEN, 'VALID')} — ${result.count} event(s), chain intact\n`)
@@ -113,6 +99,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
   ).action(
     async (flags: {
       store?: string
+      config?: string
       last?: string
       action?: string
       actor?: string
@@ -124,7 +111,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       if (flags.status !== undefined && !(STATUSES as readonly string[]).includes(flags.status)) {
         throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${flags.status}'`)
       }
-      const page = await withStore(io, flags.store, (store) =>
+      const page = await withStore(io, flags, (store) =>
         store.audit.list(
           {
             ...(flags.action ? { action: flags.action } : {}),
@@ -139,11 +126,18 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
         io.stdout.write(`${JSON.stringify(page.items, null, 2)}\n`)
         return
       }
-      for (const e of page.items) {
-        const target = e.target ? ` target=${e.target}` : ''
-        const reason = e.reason ? `  ${e.reason}` : ''
+      const rows = page.items.map((e) => [
+        e.ts.slice(0, 19),
+        `#${e.seq}`,
+        e.status,
+        e.action,
+        e.actor,
+        e.target ?? '-',
+        e.reason ?? '',
+      ])
+      if (rows.length > 0) {
         io.stdout.write(
-          `${e.ts.slice(0, 19)}  #${e.seq}  ${e.status.padEnd(9)} ${e.action.padEnd(22)} actor=${e.actor}${target}${reason}\n`,
+          formatTable([['TIME', 'SEQ', 'STATUS', 'ACTION', 'ACTOR', 'TARGET', 'REASON'], ...rows]),
         )
       }
       io.stdout.write(`${page.items.length} event(s).\n`)
@@ -156,9 +150,9 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       .description('export the whole chain in order, one canonical JSON event per line')
       .option('--format <format>', 'output format (jsonl)', 'jsonl')
       .option('-o, --out <file>', 'write to a file instead of stdout'),
-  ).action(async (flags: { store?: string; format?: string; out?: string }) => {
+  ).action(async (flags: StoreFlags & { format?: string; out?: string }) => {
     if (flags.format !== 'jsonl') throw new UsageError(`--format must be jsonl, got '${flags.format}'`)
-    await withStore(io, flags.store, async (store) => {
+    await withStore(io, flags, async (store) => {
       if (flags.out) {
         const out = createWriteStream(resolve(io.cwd, flags.out))
         const count = await exportJsonl(chain(store), out)

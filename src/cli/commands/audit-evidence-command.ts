@@ -30,7 +30,7 @@ import {
 import type { Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
-import { openStoreFromFlags, withStoreOption } from './store-option.js'
+import { type StoreFlags, withStore, withStoreOption } from './store-option.js'
 
 async function readText(io: CliIo, file: string, what: string): Promise<string> {
   try {
@@ -69,16 +69,6 @@ function report(io: CliIo, verdict: EvidenceVerdict): boolean {
   if (verdict.valid) io.stdout.write(`${paint(io, GREEN, 'VALID')} — ${verdict.detail}\n`)
   else io.stdout.write(`${paint(io, RED, 'INVALID')} — ${verdict.reason}\n`)
   return verdict.valid
-}
-
-async function withStore<T>(io: CliIo, url: string | undefined, fn: (store: Store) => Promise<T>) {
-  const store = await openStoreFromFlags(io, url)
-  try {
-    await store.migrate()
-    return await fn(store)
-  } finally {
-    await store.close()
-  }
 }
 
 function parseSize(flag: string, value: string | undefined): number | undefined {
@@ -137,14 +127,14 @@ export function registerProve(audit: Command, io: CliIo): void {
   ).action(
     async (
       id: string | undefined,
-      flags: { store?: string; size?: string; from?: string; out?: string; checkpointOut?: string },
+      flags: StoreFlags & { size?: string; from?: string; out?: string; checkpointOut?: string },
     ) => {
       const size = parseSize('--size', flags.size)
       const from = parseSize('--from', flags.from)
       if ((id === undefined) === (from === undefined)) {
         throw new UsageError('give either an event id or --from <size>')
       }
-      const { bundle, note } = await withStore(io, flags.store, async (store) => {
+      const { bundle, note } = await withStore(io, flags, async (store) => {
         const merkle = store.merkle
         if (!merkle) throw new UsageError(`the ${store.kind} store keeps no Merkle tree`)
         if (id !== undefined) {

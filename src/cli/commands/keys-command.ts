@@ -15,7 +15,9 @@ export function registerKeys(program: Command, io: CliIo): void {
     .description('print a new private signing key as a JWK (keep it secret)')
     .option('--alg <alg>', 'EdDSA (Ed25519, default) or HS256')
     .option('--kid <id>', 'key id (default: random)')
-    .action(async (flags: { alg?: string; kid?: string }) => {
+    // The key is printed as JSON either way; the flag is accepted so scripts can pass it to every command.
+    .option('--json', 'machine-readable output (the default for this command)')
+    .action(async (flags: { alg?: string; kid?: string; json?: boolean }) => {
       const alg = flags.alg ?? 'EdDSA'
       if (alg !== 'EdDSA' && alg !== 'HS256')
         throw new UsageError(`--alg must be EdDSA or HS256, got '${alg}'`)

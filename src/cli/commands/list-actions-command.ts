@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { isRiskClass, RISK_CLASSES } from '../../policy/risk-matrix.js'
 import { type CliIo, DIM, paint } from '../cli-io.js'
 import { loadProject, type ProjectFlags } from '../project.js'
+import { formatTable } from '../table.js'
 import { UsageError } from '../usage-error.js'
 import { withProjectOptions } from './project-options.js'
 
@@ -33,11 +34,13 @@ export function registerListActions(program: Command, io: CliIo): void {
       io.stdout.write(`${JSON.stringify({ actions: out }, null, 2)}\n`)
       return
     }
-    const width = Math.max(10, ...list.map((a) => a.name.length))
-    for (const a of list) {
-      const version = a.version ? ` v${a.version}` : ''
-      io.stdout.write(`  ${a.name.padEnd(width)}  [${a.risk}]${version}  ${paint(io, DIM, a.description)}\n`)
-    }
+    const rows = list.map((a) => [
+      a.name,
+      `[${a.risk}]`,
+      a.version ? `v${a.version}` : '',
+      paint(io, DIM, a.description),
+    ])
+    io.stdout.write(formatTable(rows, '  '))
     io.stdout.write(`${list.length} action(s)${flags.tag || flags.risk ? ' matched' : ' registered'}.\n`)
   })
 }

@@ -1,24 +1,85 @@
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
+import { findConfigFile, loadConfig } from '../../config/load-config.js'
 import { openStore } from '../../store/open-store.js'
 import type { Store } from '../../store/store.js'
 import type { CliIo } from '../cli-io.js'
+import { UsageError } from '../usage-error.js'
 
 export const DEFAULT_STORE = 'sqlite:./.airlock/airlock.db'
 
-/** Adds --store <url>. */
-export function withStoreOption(command: Command): Command {
-  return command.option(
-    '--store <url>',
-    `store URL: sqlite:<path>, postgres://..., or memory (default ${DEFAULT_STORE}, or AIRLOCK_STORE)`,
-  )
+/** Flags of the commands that work on a store. */
+export interface StoreFlags {
+  readonly store?: string | undefined
+  readonly config?: string | undefined
 }
 
-/** Opens the store named by --store, AIRLOCK_STORE or the default, with relative SQLite paths taken from the cwd. */
-export async function openStoreFromFlags(io: CliIo, url: string | undefined): Promise<Store> {
-  let target = url ?? io.env.AIRLOCK_STORE ?? DEFAULT_STORE
+/** Adds --store <url> and --config <file>. */
+export function withStoreOption(command: Command): Command {
+  return command
+    .option(
+      '--store <url>',
+      `store URL: sqlite:<path>, postgres://..., or memory (default: the project config's store, AIRLOCK_STORE, or ${DEFAULT_STORE})`,
+    )
+    .option(
+      '--config <file>',
+      "use this config's store (default: airlock.config.{yaml,ts,mjs} found from here upwards)",
+    )
+}
+
+/** How to say where a store is, for messages that need one. */
+export const WHERE_IS_THE_STORE =
+  'pass --store sqlite:<path> (or postgres://…), --config <airlock.config.yaml>, set AIRLOCK_STORE, or run this inside a project folder'
+
+/**
+ * The store URL a command uses: `--store`, then the store of `--config`, then
+ * AIRLOCK_STORE, then the store of the config found from the working folder
+ * upwards, then the default SQLite file.
+ *
+ * @remarks With `mustExist`, falling back to a default file that is not there
+ * is a usage error that says how to point at a store, instead of quietly
+ * creating an empty one.
+ */
+export async function storeUrlFromFlags(io: CliIo, flags: StoreFlags, mustExist = false): Promise<string> {
+  if (flags.store !== undefined) return flags.store
+  if (flags.config !== undefined)
+    return (await loadConfig(resolve(io.cwd, flags.config), { env: io.env })).store
+  if (io.env.AIRLOCK_STORE) return io.env.AIRLOCK_STORE
+  const found = findConfigFile(io.cwd)
+  if (found !== null) return (await loadConfig(found, { env: io.env })).store
+  if (mustExist && !existsSync(resolve(io.cwd, DEFAULT_STORE.slice('sqlite:'.length)))) {
+    throw new UsageError(
+      `no store found: no airlock.config.yaml here or above, and no ${DEFAULT_STORE.slice('sqlite:'.length)}; ${WHERE_IS_THE_STORE}`,
+    )
+  }
+  return DEFAULT_STORE
+}
+
+/** Opens the store named by the flags (see {@link storeUrlFromFlags}), relative SQLite paths taken from the cwd. */
+export async function openStoreFromFlags(io: CliIo, flags: StoreFlags, mustExist = false): Promise<Store> {
+  let target = await storeUrlFromFlags(io, flags, mustExist)
   if (target.startsWith('sqlite:') && target !== 'sqlite::memory:') {
     target = `sqlite:${resolve(io.cwd, target.slice('sqlite:'.length))}`
   }
   return openStore(target)
+}
+
+/**
+ * Opens the store the flags name (it must exist), migrates it, runs `fn` and
+ * closes the store whatever happens.
+ */
+export async function withStore<T>(
+  io: CliIo,
+  flags: StoreFlags,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
+  // Reading an audit chain from a store nobody named would only show an empty one.
+  const store = await openStoreFromFlags(io, flags, true)
+  try {
+    await store.migrate()
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
 }

@@ -41,7 +41,7 @@ export function registerTicket(program: Command, io: CliIo, setExit: (code: numb
   ).action(async (token: string, flags: VerifyFlags) => {
     const params = flags.params === undefined ? undefined : parseParams(flags.params)
     const keySet = await keySetFromFlags(io, flags)
-    const store = await openStoreFromFlags(io, flags.store)
+    const store = await openStoreFromFlags(io, flags)
     try {
       await store.migrate()
       const result = await validateTicket(

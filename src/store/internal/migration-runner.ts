@@ -29,6 +29,11 @@ export interface MigrationStep {
   readonly statements: readonly string[]
 }
 
+/** How many migrations one plan records: one history row per migration. */
+export function countMigrations(plan: readonly SqlQuery[], table: string): number {
+  return plan.filter((q) => q.sql.startsWith(`INSERT INTO ${table} `)).length
+}
+
 /** The history table, created if missing before anything is read from it. */
 export function migrationsTableDdl(table: string): string {
   return `CREATE TABLE IF NOT EXISTS ${table} (

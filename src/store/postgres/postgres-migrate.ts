@@ -10,19 +10,27 @@
  *
  * @module
  */
-import { appliedVersionsQuery, migrationPlan, migrationsTableDdl } from '../internal/migration-runner.js'
+import {
+  appliedVersionsQuery,
+  countMigrations,
+  migrationPlan,
+  migrationsTableDdl,
+} from '../internal/migration-runner.js'
 import { POSTGRES_MIGRATIONS } from './migrations.js'
 import type { PostgresConnection } from './postgres-connection.js'
 
-/** Brings the schema up to the newest {@link POSTGRES_MIGRATIONS} version, creating it if needed. */
-export async function migratePostgres(c: PostgresConnection): Promise<void> {
+/**
+ * Brings the schema up to the newest {@link POSTGRES_MIGRATIONS} version,
+ * creating it if needed; returns how many migrations it applied.
+ */
+export async function migratePostgres(c: PostgresConnection): Promise<number> {
   const table = `${c.s}.airlock_migrations`
   const steps = POSTGRES_MIGRATIONS.map((m) => ({
     version: m.version,
     name: m.name,
     statements: m.statements(c.s),
   }))
-  await c.transaction('migrate', async (client) => {
+  return c.transaction('migrate', async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`airlock.migrate.${c.schemaName}`])
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${c.s}`)
     await client.query(migrationsTableDdl(table))
@@ -32,12 +40,12 @@ export async function migratePostgres(c: PostgresConnection): Promise<void> {
       table,
       placeholder: (i: number) => `$${i}`,
     }
-    for (const { sql, params } of migrationPlan(
+    const plan = migrationPlan(
       target,
       steps,
       rows.map((r) => r.version),
-    )) {
-      await client.query(sql, [...params])
-    }
+    )
+    for (const { sql, params } of plan) await client.query(sql, [...params])
+    return countMigrations(plan, table)
   })
 }

@@ -54,7 +54,7 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     merkle: postgresMerkle(c),
     shipping: postgresShipperCursors(c),
     batch: (ops) => postgresBatch(c, ops),
-    migrate: () => migratePostgres(c),
+    migrate: async () => ({ applied: await migratePostgres(c) }),
     health: c.health,
     exclusive: (name, fn) => runExclusive(c, name, fn),
     ping: () => c.probe(),

@@ -12,7 +12,9 @@
  *
  * @module
  */
+import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { storeError } from '../internal/store-error.js'
@@ -51,6 +53,8 @@ export function openDatabase(path: string): SqliteDatabase {
     )
   }
   try {
+    // A first run should not fail because the database's folder is not there yet.
+    if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true })
     return new Database(path)
   } catch (error) {
     throw storeError('sqlite', `opening ${path}`, error)

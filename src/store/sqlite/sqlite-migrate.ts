@@ -10,23 +10,30 @@
  *
  * @module
  */
-import { appliedVersionsQuery, migrationPlan, migrationsTableDdl } from '../internal/migration-runner.js'
+import {
+  appliedVersionsQuery,
+  countMigrations,
+  migrationPlan,
+  migrationsTableDdl,
+} from '../internal/migration-runner.js'
 import { SQLITE_MIGRATIONS } from './migrations.js'
 import type { SqliteConnection } from './sqlite-connection.js'
 
 const TABLE = 'airlock_migrations'
 
-/** Brings the database up to the newest {@link SQLITE_MIGRATIONS} version. */
-export function migrateSqlite(c: SqliteConnection): void {
-  c.write('migrate', () => {
+/** Brings the database up to the newest {@link SQLITE_MIGRATIONS} version; returns how many it applied. */
+export function migrateSqlite(c: SqliteConnection): number {
+  return c.write('migrate', () => {
     c.db.exec(migrationsTableDdl(TABLE))
     const applied = (c.db.prepare(appliedVersionsQuery(TABLE)).all() as { version: number }[]).map(
       (r) => r.version,
     )
     const target = { label: 'sqlite store: the database', table: TABLE, placeholder: () => '?' }
-    for (const { sql, params } of migrationPlan(target, SQLITE_MIGRATIONS, applied)) {
+    const plan = migrationPlan(target, SQLITE_MIGRATIONS, applied)
+    for (const { sql, params } of plan) {
       if (params.length === 0) c.db.exec(sql)
       else c.db.prepare(sql).run(...params)
     }
+    return countMigrations(plan, TABLE)
   })
 }

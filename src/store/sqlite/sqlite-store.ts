@@ -51,7 +51,7 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     merkle: sqliteMerkle(c),
     shipping: sqliteShipperCursors(c),
     batch: async (ops) => sqliteBatch(c, ops),
-    migrate: async () => migrateSqlite(c),
+    migrate: async () => ({ applied: migrateSqlite(c) }),
     async ping() {
       c.read('ping', () => db.prepare('SELECT 1').get())
     },
