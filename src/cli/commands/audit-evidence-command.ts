@@ -27,7 +27,6 @@ import {
   SIG_ED25519,
   verifierKey,
 } from '../../evidence/note-keys.js'
-import type { Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
 import { type StoreFlags, withStore, withStoreOption } from './store-option.js'
