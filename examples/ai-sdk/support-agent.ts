@@ -10,7 +10,7 @@
  */
 import { generateText, type ModelMessage, tool } from 'ai'
 import { MockLanguageModelV3 } from 'ai/test'
-import { ActionRegistry, allowAll, createAirlock, requireApproval } from 'airlock'
+import { ActionRegistry, allowAll, createAirlock, localPrincipal, requireApproval } from 'airlock'
 import { resumeMessages, toAiSdkTools } from 'airlock/ai-sdk'
 import { z } from 'zod'
 
@@ -86,7 +86,8 @@ export async function runExample(log: (...args: unknown[]) => void = console.log
 
   // Someone else approves: here in process; in real life the dashboard, Slack, the CLI or the HTTP API.
   const approvalId = waiting.waiting[0]?.airlock_approval?.id ?? ''
-  await airlock.approvals.approve(approvalId, { approver: 'dana', comment: 'damaged in transit' })
+  const dana = localPrincipal('dana', { roles: ['approver'] })
+  await airlock.approvals.approve(approvalId, { approver: dana, comment: 'damaged in transit' })
 
   const resumed = await resumeMessages(conversation, { airlock, caller: 'support-agent' })
   const second = await generateText({ model, tools: governed, messages: resumed.messages })

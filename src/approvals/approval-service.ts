@@ -15,11 +15,18 @@ import type { Approval, ApprovalListOptions, ApprovalStore, NewApproval, Page } 
 export interface ApprovalsConfig {
   /** How long a request may wait for a decision. Default 24 h. */
   readonly ttl_ms?: number
-  /** Roles a decider needs (any of them) when the action names none. Empty: anyone authenticated may decide. */
+  /**
+   * Roles a decider needs (any of them) when the action names none. Default
+   * {@link DEFAULT_APPROVER_ROLES}. An explicit empty list lets anyone
+   * authenticated (but the requester) decide, and is warned about at start.
+   */
   readonly approver_roles?: readonly string[]
   /** Let a requester decide their own request. Default false. */
   readonly allow_self_approval?: boolean
 }
+
+/** Who may decide when neither the action nor the configuration says: holders of the `approver` role. */
+export const DEFAULT_APPROVER_ROLES: readonly string[] = Object.freeze(['approver'])
 
 /** Seals and redacts the original inputs of a held request. */
 export interface InputProtector {
@@ -69,7 +76,7 @@ export class ApprovalService {
     this.#store = deps.store
     this.#protector = deps.protector
     this.#ttl = deps.config?.ttl_ms ?? 24 * 3600_000
-    this.#roles = deps.config?.approver_roles ?? []
+    this.#roles = deps.config?.approver_roles ?? DEFAULT_APPROVER_ROLES
     this.#allowSelf = deps.config?.allow_self_approval ?? false
     this.#now = deps.now
     this.#getAction = deps.getAction

@@ -18,7 +18,11 @@ const overHundred = approvalPolicy(amountOver({ arg: 'amount', threshold: 100 })
 function answering(decision: ChannelDecision['decision'], approver = 'alice', comment?: string): Channel {
   return {
     name: 'test',
-    notify: async () => ({ decision, approver, ...(comment ? { comment } : {}) }),
+    notify: async () => ({
+      decision,
+      approver: localPrincipal(approver, { roles: ['approver'] }),
+      ...(comment ? { comment } : {}),
+    }),
   }
 }
 
@@ -263,13 +267,15 @@ describe('guard', () => {
     )
     const pending = fn()
     const id = await nextNotice(box)
-    await rt.airlock.approvals.approve(id, { approver: 'alice' })
-    await expect(rt.airlock.approvals.approve(id, { approver: 'alice' })).rejects.toMatchObject({
+    await rt.airlock.approvals.approve(id, { approver: localPrincipal('alice', { roles: ['approver'] }) })
+    await expect(
+      rt.airlock.approvals.approve(id, { approver: localPrincipal('alice', { roles: ['approver'] }) }),
+    ).rejects.toMatchObject({
       code: 'APPROVAL_ALREADY_DECIDED',
     })
     expect((await rt.airlock.approvals.get('agent', id)).status).toBe('pending')
     expect(runs).toBe(0)
-    await rt.airlock.approvals.approve(id, { approver: 'carol' })
+    await rt.airlock.approvals.approve(id, { approver: localPrincipal('carol', { roles: ['approver'] }) })
     await expect(pending).resolves.toBe('ok')
     expect(runs).toBe(1)
     const approval = await rt.airlock.approvals.get('agent', id)
@@ -313,7 +319,7 @@ describe('guard', () => {
       airlock,
       registry,
       policy: overHundred,
-      channels: [answering('approve', localPrincipal('alice') as never)],
+      channels: [answering('approve', 'alice')],
     })
     await expect(refund({ amount: 500 })).resolves.toBe(500)
     await expect(refund({ amount: 5 })).resolves.toBe(5)
@@ -335,7 +341,7 @@ describe('guard', () => {
     const first = guard((o: { id: string }) => ++runs + o.id.length, { ...options, timeout_ms: 10_000 })
     const pending = first({ id: 'abc' })
     const id = await nextNotice(box)
-    await rt.airlock.approvals.approve(id, { approver: 'alice' })
+    await rt.airlock.approvals.approve(id, { approver: localPrincipal('alice', { roles: ['approver'] }) })
     await expect(pending).resolves.toBe(4)
     // A second call with the same key gets the stored result; the function does not run twice.
     await expect(first({ id: 'abc' })).resolves.toBe(4)

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { outboxChannel } from '../../examples/refund-guard/outbox-channel.js'
 import { guard } from '../../src/guard/guard.js'
 import { createGuardRuntime } from '../../src/guard/guard-runtime.js'
+import { localPrincipal } from '../../src/identity/principal.js'
 import { memoryStore } from '../../src/store/memory/index.js'
 
 const example = fileURLToPath(new URL('../../examples/refund-guard/refund-guard.ts', import.meta.url))
@@ -82,7 +83,9 @@ describe('examples/refund-guard', () => {
     }
     expect(mail?.to).toBe('finance@example.com')
     expect(mail?.subject).toContain('Approval needed: refund')
-    await runtime.airlock.approvals.approve(mail!.approval_id, { approver: 'fiona' })
+    await runtime.airlock.approvals.approve(mail!.approval_id, {
+      approver: localPrincipal('fiona', { roles: ['approver'] }),
+    })
     await expect(pending).resolves.toBe(300)
     await runtime.close()
   })

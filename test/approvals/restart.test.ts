@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { closeDefaultGuardRuntime, defaultGuardRuntime } from '../../src/guard/default-guard-runtime.js'
+import { localPrincipal } from '../../src/identity/principal.js'
 
 const fixture = fileURLToPath(new URL('./fixtures/durable-guard.ts', import.meta.url))
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -66,7 +67,9 @@ describe('guarded calls survive process boundaries (SQLite default)', { timeout:
     expect(runs(ws.marker)).toBe(0)
 
     const { airlock } = await defaultGuardRuntime(ws.store)
-    const result = await airlock.approvals.approve(id, { approver: 'alice' })
+    const result = await airlock.approvals.approve(id, {
+      approver: localPrincipal('alice', { roles: ['approver'] }),
+    })
     // This process does not run guarded functions it does not own: the waiting process does.
     expect(result.status).toBe('approved')
 
@@ -89,7 +92,7 @@ describe('guarded calls survive process boundaries (SQLite default)', { timeout:
     await first.exited
 
     const { airlock } = await defaultGuardRuntime(ws.store)
-    await airlock.approvals.approve(id, { approver: 'alice' })
+    await airlock.approvals.approve(id, { approver: localPrincipal('alice', { roles: ['approver'] }) })
     expect(runs(ws.marker)).toBe(0)
 
     const second = start(ws)

@@ -42,7 +42,7 @@ async function setup() {
       bot_token: 'xoxb-test',
       api_base_url: slack.url,
       users: {
-        U_ALICE: { actor_id: 'alice', roles: ['finance'] },
+        U_ALICE: { actor_id: 'alice', roles: ['finance', 'approver'] },
         U_AGENT: { actor_id: 'agent' },
       },
     }),

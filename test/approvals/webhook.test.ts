@@ -10,6 +10,7 @@ import {
 } from '../../src/approvals/channels/webhook/index.js'
 import { guard } from '../../src/guard/guard.js'
 import { createGuardRuntime } from '../../src/guard/guard-runtime.js'
+import { localPrincipal } from '../../src/identity/principal.js'
 import { memoryStore } from '../../src/store/memory/index.js'
 
 const SECRET = 'whsec_test'
@@ -68,7 +69,10 @@ describe('webhook channel', () => {
       const payload = JSON.parse(hook.received.at(-1)!.body) as WebhookPayload
       // The receiver decides later, as a person would through the gateway's approve endpoint.
       setTimeout(
-        () => void runtime.airlock.approvals.approve(payload.notice.approval_id, { approver: 'ops-oncall' }),
+        () =>
+          void runtime.airlock.approvals.approve(payload.notice.approval_id, {
+            approver: localPrincipal('ops-oncall', { roles: ['approver'] }),
+          }),
         50,
       )
     })

@@ -17,6 +17,7 @@ import {
 } from 'langchain'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { localPrincipal } from '../../src/identity/principal.js'
 import { ActionRegistry, createAirlock, riskBased } from '../../src/index.js'
 import { airlockMiddleware, toLangChainTools } from '../../src/integrations/langchain/index.js'
 
@@ -100,7 +101,9 @@ describe.each<Governed>(['middleware', 'tools'])('LangChain agent governed by %s
     expect(ran).toEqual(['lookup o-1'])
     expect(forged.__interrupt__?.[0]?.value).toMatchObject({ approval_id: payload.approval_id })
 
-    await airlock.approvals.approve(payload.approval_id, { approver: 'alice' })
+    await airlock.approvals.approve(payload.approval_id, {
+      approver: localPrincipal('alice', { roles: ['approver'] }),
+    })
     const done = await agent.invoke(new Command({ resume: true }), config)
     expect(done.__interrupt__).toBeUndefined()
     expect(ran).toEqual(['lookup o-1', 'refund o-1 120'])
@@ -117,7 +120,10 @@ describe.each<Governed>(['middleware', 'tools'])('LangChain agent governed by %s
     const config = { configurable: { thread_id: `t-${how}-2` } }
     const first = await agent.invoke({ messages: [new HumanMessage('refund o-1')] }, config)
     const { approval_id } = first.__interrupt__![0]!.value as { approval_id: string }
-    await airlock.approvals.reject(approval_id, { approver: 'alice', comment: 'customer already refunded' })
+    await airlock.approvals.reject(approval_id, {
+      approver: localPrincipal('alice', { roles: ['approver'] }),
+      comment: 'customer already refunded',
+    })
     const done = await agent.invoke(new Command({ resume: true }), config)
     expect(ran).toEqual(['lookup o-1'])
     const refund = done.messages.find((m) => ToolMessage.isInstance(m) && m.name === 'issue_refund')

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { scriptedModel } from '../../examples/openai-agents/scripted-model.js'
 import { generateSealKey } from '../../src/audit/seal.js'
+import { localPrincipal } from '../../src/identity/principal.js'
 import { ActionRegistry, createAirlock, riskBased } from '../../src/index.js'
 import {
   memoryRunStates,
@@ -80,7 +81,10 @@ describe('toOpenAiAgentsTools + pausedRuns', () => {
     const id = paused.approval_ids[0]!
     expect(await runs.resume(agent, id)).toEqual({ status: 'pending', pending: [id] })
 
-    await airlock.approvals.approve(id, { approver: 'alice', comment: 'ok' })
+    await airlock.approvals.approve(id, {
+      approver: localPrincipal('alice', { roles: ['approver'] }),
+      comment: 'ok',
+    })
     const resumed = await runs.resume(agent, id)
     if (resumed.status !== 'ready') throw new Error('expected ready')
     const done = await runner.run(agent, resumed.state)
@@ -102,7 +106,7 @@ describe('toOpenAiAgentsTools + pausedRuns', () => {
     const { ran, airlock, agent, runs, runner } = setup('r2')
     const paused = await runs.save(await runner.run(agent, 'refund o-1'))
     await airlock.approvals.reject(paused.approval_ids[0]!, {
-      approver: 'alice',
+      approver: localPrincipal('alice', { roles: ['approver'] }),
       comment: 'outside the refund window',
     })
     const resumed = await runs.resume(agent, paused.approval_ids[0]!)
@@ -139,7 +143,7 @@ describe('toOpenAiAgentsTools + pausedRuns', () => {
       id,
       sealed.replace(/(.)(.{8})$/, (_, c: string, rest: string) => `${c === 'A' ? 'B' : 'A'}${rest}`),
     )
-    await airlock.approvals.approve(id, { approver: 'alice' })
+    await airlock.approvals.approve(id, { approver: localPrincipal('alice', { roles: ['approver'] }) })
     await expect(runs.resume(agent, id)).rejects.toMatchObject({ code: 'SEAL_INVALID' })
     await expect(runs.resume(agent, 'apr-000000000000000000000000')).rejects.toMatchObject({
       code: 'APPROVAL_NOT_FOUND',

@@ -55,7 +55,10 @@ async function start(options: { allow_self_approval?: boolean; capabilities?: ob
   airlock = createAirlock({
     actions: registry,
     policies: policies(root),
-    approvals: { allow_self_approval: options.allow_self_approval ?? false },
+    // A single user approving their own calls: no approver role to hold either.
+    approvals: options.allow_self_approval
+      ? { allow_self_approval: true, approver_roles: [] }
+      : { allow_self_approval: false },
   })
   proxy = await createMcpProxy({
     airlock,

@@ -55,7 +55,13 @@ describe('channels told about held requests', () => {
   })
 
   it('applies a decision a channel obtains, under the usual rules', async () => {
-    const yes: Channel = { name: 'desk', notify: async () => ({ decision: 'approve', approver: 'alice' }) }
+    const yes: Channel = {
+      name: 'desk',
+      notify: async () => ({
+        decision: 'approve',
+        approver: localPrincipal('alice', { roles: ['approver'] }),
+      }),
+    }
     const airlock = createAirlock({ actions: [refund], policies: [allowAll()], channels: [yes] })
     const held = await airlock.execute(
       'issue_refund',

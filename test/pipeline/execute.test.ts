@@ -327,14 +327,24 @@ describe('quorum and plans', () => {
     const airlock = createAirlock({ actions: [wire], policies: [allowAll()] })
     const held = await airlock.execute('wire_funds', { amount: 100 }, { caller: agent })
     if (held.status !== 'pending_approval') throw new Error('expected a hold')
-    expect(await airlock.approvals.approve(held.approval_id, { approver: 'alice' })).toMatchObject({
+    expect(
+      await airlock.approvals.approve(held.approval_id, {
+        approver: localPrincipal('alice', { roles: ['approver'] }),
+      }),
+    ).toMatchObject({
       status: 'pending',
     })
-    await expect(airlock.approvals.approve(held.approval_id, { approver: 'alice' })).rejects.toMatchObject({
+    await expect(
+      airlock.approvals.approve(held.approval_id, {
+        approver: localPrincipal('alice', { roles: ['approver'] }),
+      }),
+    ).rejects.toMatchObject({
       code: 'APPROVAL_ALREADY_DECIDED',
     })
     expect(calls).toEqual([])
-    const second = await airlock.approvals.approve(held.approval_id, { approver: 'bob' })
+    const second = await airlock.approvals.approve(held.approval_id, {
+      approver: localPrincipal('bob', { roles: ['approver'] }),
+    })
     expect(second).toMatchObject({
       status: 'decided',
       outcome: { status: 'executed', result: { sent: 100 } },

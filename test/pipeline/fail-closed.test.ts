@@ -147,7 +147,9 @@ describe('approval-time checks', () => {
     const held = await airlock.execute('refund', { amount: 5 }, { caller: requester })
     if (held.status !== 'pending_approval') throw new Error('expected a hold')
     blockContractors = true
-    const decided = await airlock.approvals.approve(held.approval_id, { approver: 'alice' })
+    const decided = await airlock.approvals.approve(held.approval_id, {
+      approver: localPrincipal('alice', { roles: ['approver'] }),
+    })
     expect(decided).toMatchObject({
       status: 'decided',
       outcome: { status: 'denied', reason: expect.stringContaining('contractors paused') },
@@ -163,7 +165,9 @@ describe('approval-time checks', () => {
     const held = await airlock.execute('refund', { amount: 5 }, { caller: worker })
     if (held.status !== 'pending_approval') throw new Error('expected a hold')
     await expect(
-      airlock.approvals.approve(held.approval_id, { approver: 'orchestrator' }),
+      airlock.approvals.approve(held.approval_id, {
+        approver: localPrincipal('orchestrator', { roles: ['approver'] }),
+      }),
     ).rejects.toMatchObject({
       code: 'APPROVAL_SELF_DECISION',
     })
@@ -191,7 +195,11 @@ describe('approval-time checks', () => {
     )
     if (held.status !== 'pending_approval') throw new Error('expected a hold')
     now = new Date('2026-06-01T00:00:05Z')
-    await expect(airlock.approvals.approve(held.approval_id, { approver: 'alice' })).rejects.toMatchObject({
+    await expect(
+      airlock.approvals.approve(held.approval_id, {
+        approver: localPrincipal('alice', { roles: ['approver'] }),
+      }),
+    ).rejects.toMatchObject({
       code: 'APPROVAL_ALREADY_DECIDED',
     })
     const statuses = (await airlock.audit.list({ approval_id: held.approval_id }, 10)).items.map(

@@ -119,7 +119,11 @@ describe('execution tickets', () => {
     const airlock = createAirlock({ actions: [gated], policies: [allowAll()], keys })
     const held = await airlock.execute('wipe_disk', { disk: 'sdb' }, { caller: agent })
     if (held.status !== 'pending_approval') throw new Error('expected a hold')
-    expect(await airlock.approvals.approve(held.approval_id, { approver: 'ops' })).toMatchObject({
+    expect(
+      await airlock.approvals.approve(held.approval_id, {
+        approver: localPrincipal('ops', { roles: ['approver'] }),
+      }),
+    ).toMatchObject({
       status: 'approved',
     })
     const a = await airlock.approvals.ticket(agent, held.approval_id)

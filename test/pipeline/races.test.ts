@@ -166,7 +166,9 @@ describe.each([
     const approvalId = held.outcome?.status === 'pending_approval' ? held.outcome.approval_id : ''
     const caller = localPrincipal('agent-1')
     expect(await airlock.approvals.get(caller, approvalId)).toMatchObject({ status: 'pending' })
-    const decided = await airlock.approvals.approve(approvalId, { approver: 'ops-lead' })
+    const decided = await airlock.approvals.approve(approvalId, {
+      approver: localPrincipal('ops-lead', { roles: ['approver'] }),
+    })
     expect(decided).toMatchObject({
       status: 'decided',
       outcome: { status: 'executed', result: { refunded: 'inv-1' } },

@@ -5,7 +5,8 @@
  */
 import { userInfo } from 'node:os'
 import { createInterface } from 'node:readline'
-import type { Principal } from '../../../identity/principal.js'
+import { localPrincipal, type Principal } from '../../../identity/principal.js'
+import { DEFAULT_APPROVER_ROLES } from '../../approval-service.js'
 import type { ApprovalNotice, Channel, ChannelDecision, NotifyOptions } from '../channel.js'
 import { displayText, displayValue, noticeArguments } from '../display-text.js'
 
@@ -15,7 +16,11 @@ export interface TerminalChannelConfig {
   readonly input?: NodeJS.ReadableStream & { readonly isTTY?: boolean }
   /** Where the notice and prompt are written. Default `process.stderr`, so stdout stays the program's. */
   readonly output?: NodeJS.WritableStream
-  /** Who answers. Default: the operating-system user running the process. */
+  /**
+   * Who answers. Default: the operating-system user running the process. A
+   * name becomes a local principal holding the `approver` role in the
+   * approval's tenant: whoever sits at this terminal was chosen to decide.
+   */
   readonly approver?: Principal | string
 }
 
@@ -48,12 +53,18 @@ export function formatTerminalNotice(notice: ApprovalNotice): string {
   return `${lines.join('\n')}\n`
 }
 
-function defaultApprover(): string {
+function osUser(): string {
   try {
     return userInfo().username
   } catch {
     return 'terminal'
   }
+}
+
+function terminalApprover(config: TerminalChannelConfig, notice: ApprovalNotice): Principal {
+  const approver = config.approver ?? osUser()
+  if (typeof approver !== 'string') return approver
+  return localPrincipal(approver, { roles: DEFAULT_APPROVER_ROLES, tenant_id: notice.tenant_id })
 }
 
 // Prompts from concurrent guarded calls take turns; interleaved questions on one terminal would be unreadable.
@@ -111,7 +122,7 @@ async function ask(
     output.write(approved ? ' approved\n' : ' rejected\n')
     return {
       decision: approved ? 'approve' : 'reject',
-      approver: config.approver ?? defaultApprover(),
+      approver: terminalApprover(config, notice),
       comment: approved ? 'approved at the terminal' : 'rejected at the terminal',
     }
   } finally {
