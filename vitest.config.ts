@@ -21,6 +21,12 @@ export default defineConfig({
   },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Type-level tests (`expectTypeOf`) live in `*.test-d.ts` and are checked by tsc.
+    typecheck: {
+      enabled: true,
+      include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.test-d.json',
+    },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

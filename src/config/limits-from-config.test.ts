@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { TEST_REDIS_URL, testRedisOptions } from '../../test/helpers/test-redis.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ConfigError } from '../errors/config-error.js'
 import { hashApiKey } from '../identity/auth/generate-api-key.js'
@@ -15,7 +16,7 @@ import { loadConfig } from './load-config.js'
 const fixtures = fileURLToPath(new URL('./test-fixtures/', import.meta.url))
 const run = `airlock-config-test:${randomBytes(4).toString('hex')}:`
 // No skip when Redis is down: a missing backend must never pass for a working one.
-const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 })
+const redis = new Redis({ ...testRedisOptions(), lazyConnect: true, maxRetriesPerRequest: 1 })
 let dir: string
 
 const agent: Principal = {
@@ -210,7 +211,7 @@ describe('limits in the configuration', () => {
   it('shares one limit across gateways through Redis, and closing the gateway closes its connection', async () => {
     const prefix = `${run}shared:`
     const file = await project(
-      `  redis: redis://127.0.0.1:6379\n  redis_prefix: "${prefix}"\n  rate_limit: { max_requests: 4, window: 1m }\n`,
+      `  redis: ${TEST_REDIS_URL}\n  redis_prefix: "${prefix}"\n  rate_limit: { max_requests: 4, window: 1m }\n`,
     )
     const before = await limitConnections()
     const one = await createAirlockFromConfig(await loadConfig(file))

@@ -16,6 +16,7 @@ import type { Airlock } from '../airlock.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
+import { secretEqual } from '../internal/secret-equal.js'
 import { PolicyEngine } from '../policy/policy-engine.js'
 import { dashboardAssets } from './assets.js'
 import { ChainStatus } from './chain-status.js'
@@ -27,7 +28,7 @@ import { authRoutes, SESSION_COOKIE, signOutRoute } from './routes/auth-routes.j
 import { catalogueRoutes } from './routes/catalogue-routes.js'
 import { inboxRoutes } from './routes/inbox-routes.js'
 import { overviewRoutes } from './routes/overview-routes.js'
-import { SessionStore, sameSecret } from './session-store.js'
+import { SessionStore } from './session-store.js'
 import { Layout, Refusal } from './views/layout.js'
 
 /** The dashboard app `createDashboard` returns; mount it with `HttpAppOptions.mount`. */
@@ -94,7 +95,7 @@ async function csrfRefusal(request: Request, expected: string): Promise<string |
     }
   }
   if (given === null || given === '') return 'the CSRF token is missing'
-  return sameSecret(given, expected) ? null : 'the CSRF token is wrong'
+  return secretEqual(given, expected) ? null : 'the CSRF token is wrong'
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Principal } from '../identity/principal.js'
 
 /** A signed-in dashboard user. */
@@ -25,13 +25,6 @@ export interface SessionStoreOptions {
 }
 
 const token = () => randomBytes(32).toString('base64url')
-
-/** Whether two secrets are equal, in time independent of where they differ. */
-export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
-}
 
 /**
  * Dashboard sessions, in this process's memory.

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { timingSafeEqual } from 'node:crypto'
+import { secretEqual } from '../internal/secret-equal.js'
 import { EMPTY_ROOT, HASH_SIZE, nodeHash } from './rfc6962.js'
 
 function same(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b)
+  return secretEqual(a, b)
 }
 
 function wellFormed(proof: readonly Uint8Array[]): boolean {

@@ -16,12 +16,13 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verifyIdentityToken } from '../../src/identity/tokens/identity-token.js'
 import { createKeySet, generateSigningKey, issueIdentityToken } from '../../src/identity/tokens/index.js'
+import { TEST_REDIS_URL, testRedisOptions } from '../helpers/test-redis.js'
 import { CLI, client, type GatewayProcess, ROOT, startGateway, stopAll } from './helpers/gateway-process.js'
 
 const AUDIENCE = 'e2e-gateway'
 const OPS_MODULE = join(ROOT, 'test/e2e/fixtures/gateway/ops.ts')
 const REDIS_PREFIX = `airlock-e2e:${randomBytes(4).toString('hex')}:`
-const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 })
+const redis = new Redis({ ...testRedisOptions(), lazyConnect: true, maxRetriesPerRequest: 1 })
 let tmp: string
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url')
@@ -324,7 +325,7 @@ describe('two gateways sharing Redis', { timeout: 180_000 }, () => {
       'redis',
       `store: memory
 limits:
-  redis: redis://127.0.0.1:6379
+  redis: ${TEST_REDIS_URL}
   redis_prefix: "${REDIS_PREFIX}"
   rate_limit: { max_requests: 10, window: 1m }
 `,

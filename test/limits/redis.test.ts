@@ -5,13 +5,14 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLimits } from '../../src/limits/create-limits.js'
 import { redisLimits } from '../../src/limits/redis/index.js'
+import { testRedisOptions } from '../helpers/test-redis.js'
 import { describeLimitsConformance, principal } from './conformance.js'
 import type { LimitsTask } from './workers/limits-worker.js'
 
 // No skip when Redis is down: the suite must fail loudly so a missing
 // backend is never mistaken for a passing one.
 const run = `airlock-test:${randomBytes(4).toString('hex')}:`
-const client = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1, lazyConnect: true })
+const client = new Redis({ ...testRedisOptions(), maxRetriesPerRequest: 1, lazyConnect: true })
 let backends = 0
 const nextPrefix = () => `${run}${backends++}:`
 

@@ -116,6 +116,39 @@ describe('exactly once when recording fails', () => {
   })
 })
 
+describe('the started event comes first', () => {
+  it('never runs the handler when the started event cannot be made durable', async () => {
+    let runs = 0
+    const act = defineAction({
+      name: 'wire',
+      description: 'Wire money',
+      input: z.object({}),
+      risk: 'low',
+      handler: () => {
+        runs++
+        return 'sent'
+      },
+    })
+    const inner = memoryStore()
+    const audit: Store['audit'] = {
+      ...inner.audit,
+      append: async (events) => {
+        if (events.some((e) => e.status === 'started')) throw new Error('disk full')
+        return inner.audit.append(events)
+      },
+    }
+    const store: Store = {
+      ...inner,
+      audit,
+      batch: (ops) => sequentialBatch({ idempotency: inner.idempotency, audit }, ops),
+    }
+    const airlock = createAirlock({ actions: [act], policies: [allowAll()], store })
+    await expect(airlock.execute('wire', {}, { caller: agent })).rejects.toThrow()
+    await expect(airlock.execute('wire', {}, { caller: agent, idempotency_key: 'w1' })).rejects.toThrow()
+    expect(runs).toBe(0)
+  })
+})
+
 describe('approval-time checks', () => {
   const refund = () =>
     defineAction({

@@ -4,9 +4,9 @@ import { decodeJwt } from 'jose'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { authenticateRequest } from '../../identity/auth/authenticate-request.js'
 import type { Principal } from '../../identity/principal.js'
+import { secretEqual } from '../../internal/secret-equal.js'
 import type { DashboardContext, DashboardEnv } from '../dashboard-context.js'
 import { renderPage } from '../render-page.js'
-import { sameSecret } from '../session-store.js'
 import { Layout } from '../views/layout.js'
 import { SignInView } from '../views/sign-in-view.js'
 
@@ -96,7 +96,7 @@ export function authRoutes(ctx: DashboardContext, app: Hono<DashboardEnv>): void
     const form = await c.req.parseBody()
     const expected = getCookie(c, PRE_COOKIE)
     const given = typeof form.csrf === 'string' ? form.csrf : ''
-    if (expected === undefined || !sameSecret(expected, given)) {
+    if (expected === undefined || !secretEqual(given, expected)) {
       return renderSignIn(ctx, c, 'The sign-in form expired or came from elsewhere; try again.', 403)
     }
     const credential = typeof form.credential === 'string' ? form.credential.trim() : ''

@@ -3,9 +3,10 @@
  *
  * @module
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
+import { secretEqual } from '../../internal/secret-equal.js'
 import { DEFAULT_TENANT, type Principal } from '../principal.js'
 import type { AuthBackend } from './auth-backend.js'
 import { bearerToken } from './bearer-token.js'
@@ -58,7 +59,7 @@ function nonEmpty(value: unknown, field: string): string {
  * hashed keys.
  *
  * @remarks The presented key is hashed and compared with every configured
- * hash, always all of them, with `timingSafeEqual`: neither which key matched
+ * hash, always all of them, with `secretEqual`: neither which key matched
  * nor how much of one did shows in the response time. A key in the
  * `X-API-Key` header takes precedence over the `Authorization` header. A
  * bearer token that matches no key is rejected, so another backend (e.g.
@@ -109,7 +110,7 @@ export function apiKeyAuth(config: ApiKeyAuthConfig): AuthBackend {
       let match: Principal | null = null
       for (const entry of entries) {
         // No early exit: the loop takes as long whichever key (if any) matches.
-        if (timingSafeEqual(digest, entry.digest) && match === null) match = entry.principal
+        if (secretEqual(digest, entry.digest) && match === null) match = entry.principal
       }
       if (match === null) {
         throw unauthenticated(

@@ -5,9 +5,9 @@
  */
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
+import { secretEqual } from '../../internal/secret-equal.js'
 import { DEFAULT_TENANT, type Principal } from '../principal.js'
 import type { AuthBackend } from './auth-backend.js'
-import { constantTimeEqual } from './constant-time-equal.js'
 import { unauthenticated } from './unauthenticated.js'
 
 /** Configuration of {@link trustedHeaderAuth}. */
@@ -72,7 +72,7 @@ export function trustedHeaderAuth(config: TrustedHeaderAuthConfig = {}): AuthBac
             `Identity headers without the proxy secret header '${header}' are not trusted`,
           )
         }
-        if (!constantTimeEqual(presented, secret)) throw unauthenticated('The proxy secret does not match')
+        if (!secretEqual(presented, secret)) throw unauthenticated('The proxy secret does not match')
         if (actor === null) throw unauthenticated('The proxy sent no X-Actor-Id header')
       } else if (actor === null) {
         return null

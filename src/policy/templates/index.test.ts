@@ -23,11 +23,14 @@ describe('policy templates', () => {
     expect(() => policyTemplate('../safe_coding')).toThrow(
       'Unknown policy template "../safe_coding". Available: safe_coding, safe_browsing, safe_database, strict',
     )
+    let thrown: unknown
     try {
       policyTemplate('permissive')
     } catch (error) {
-      expect(AirlockError.isInstance(error) && error.code).toBe('CONFIG_INVALID')
+      thrown = error
     }
+    // Asserted outside the catch, so the test fails when nothing is thrown.
+    expect(AirlockError.isInstance(thrown) && thrown.code).toBe('CONFIG_INVALID')
   })
 
   it('does not resolve inherited object keys as templates', () => {

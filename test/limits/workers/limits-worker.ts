@@ -7,6 +7,7 @@
 import { Redis } from 'ioredis'
 import { createLimits } from '../../../src/limits/create-limits.js'
 import { redisLimits } from '../../../src/limits/redis/index.js'
+import { testRedisOptions } from '../../helpers/test-redis.js'
 
 /** What the parent asks one worker to do. */
 export interface LimitsTask {
@@ -17,7 +18,7 @@ export interface LimitsTask {
 }
 
 const task = JSON.parse(process.argv[2]!) as LimitsTask
-const client = new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 })
+const client = new Redis({ ...testRedisOptions(), maxRetriesPerRequest: 1 })
 const limits = createLimits({
   backend: redisLimits({ client, prefix: task.prefix }),
   rate_limit: { max_requests: task.max_requests, window_s: task.window_s },

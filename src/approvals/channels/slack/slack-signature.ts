@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac } from 'node:crypto'
+import { secretEqual } from '../../../internal/secret-equal.js'
 
 /** `v0=<hex HMAC-SHA256(signing_secret, "v0:<timestamp>:<raw body>")>`. */
 export function signSlackRequest(signing_secret: string, timestamp: string, body: string): string {
@@ -27,7 +28,5 @@ export function verifySlackRequest(
   if (timestamp === undefined || signature === undefined || !/^\d{1,12}$/.test(timestamp)) return false
   const now = options.now_s ?? Math.floor(Date.now() / 1000)
   if (Math.abs(now - Number(timestamp)) > (options.tolerance_s ?? 300)) return false
-  const expected = Buffer.from(signSlackRequest(signing_secret, timestamp, body))
-  const given = Buffer.from(signature)
-  return given.length === expected.length && timingSafeEqual(given, expected)
+  return secretEqual(signature, signSlackRequest(signing_secret, timestamp, body))
 }

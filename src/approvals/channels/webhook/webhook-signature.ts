@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac } from 'node:crypto'
+import { secretEqual } from '../../../internal/secret-equal.js'
 
 /** The header carrying the signature. */
 export const WEBHOOK_SIGNATURE_HEADER = 'X-Airlock-Signature'
@@ -47,9 +48,6 @@ export function verifyWebhookSignature(
   if (t === undefined || !/^\d{1,12}$/.test(t)) return false
   const now = options.now_s ?? Math.floor(Date.now() / 1000)
   if (Math.abs(now - Number(t)) > (options.tolerance_s ?? 300)) return false
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'))
-  return (parts.get('v1') ?? []).some((candidate) => {
-    const given = Buffer.from(candidate)
-    return given.length === expected.length && timingSafeEqual(given, expected)
-  })
+  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')
+  return (parts.get('v1') ?? []).some((candidate) => secretEqual(candidate, expected))
 }
