@@ -8,6 +8,7 @@ import type { Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { UsageError } from '../usage-error.js'
+import { registerShowState } from './run-command.js'
 import { openStoreFromFlags, withStoreOption } from './store-option.js'
 
 async function* chain(store: Store): AsyncGenerator<AuditEvent> {
@@ -45,6 +46,7 @@ async function withStore<T>(
 
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const audit = program.command('audit').description('read, export and verify the audit chain')
+  registerShowState(audit, io, setExit)
 
   withStoreOption(
     audit
