@@ -11,6 +11,7 @@ import type { CliIo } from './cli-io.js'
 import { registerApproval } from './commands/approval-command.js'
 import { registerAudit } from './commands/audit-command.js'
 import { registerCheck } from './commands/check-command.js'
+import { registerCredentials } from './commands/credentials-command.js'
 import { registerDelegation } from './commands/delegation-command.js'
 import { registerHook } from './commands/hook-command.js'
 import { registerInit } from './commands/init-command.js'
@@ -18,6 +19,7 @@ import { registerKeys } from './commands/keys-command.js'
 import { registerListActions } from './commands/list-actions-command.js'
 import { registerMcp } from './commands/mcp-command.js'
 import { registerMigrate } from './commands/migrate-command.js'
+import { registerRun } from './commands/run-command.js'
 import { registerServe } from './commands/serve-command.js'
 import { registerTest } from './commands/test-command.js'
 import { registerTicket } from './commands/ticket-command.js'
@@ -57,6 +59,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerToken(program, io)
   registerMcp(program, io)
   registerHook(program, io, setExit)
+  registerRun(program, io, setExit)
+  registerCredentials(program, io, setExit)
   for (const command of program.commands) command.exitOverride()
 
   try {

@@ -11,7 +11,7 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { toWireApproval, toWireOutcome } from '../../http/to-wire.js'
 import type { Principal } from '../../identity/principal.js'
 import type { ApprovalStatus } from '../../store/store.js'
-import { UsageError } from '../usage-error.js'
+import { GatewayError, gatewayClient, RefusedError, type Wire } from '../gateway-client.js'
 
 /** Error codes that mean "the decision was refused", not "something broke". */
 const REFUSALS = new Set([
@@ -23,20 +23,7 @@ const REFUSALS = new Set([
   'UNAUTHENTICATED',
 ])
 
-export type Wire = Record<string, unknown>
-
-/** A refusal from the store or the gateway: printed, exit 1. */
-export class RefusedError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message)
-  }
-}
-
-/** The gateway failed or could not be reached: printed, exit 5. */
-export class GatewayError extends Error {}
+export { GatewayError, RefusedError, type Wire }
 
 /** Where approvals are read and decided: the store directly, or a running gateway. */
 export interface ApprovalBackend {
@@ -88,41 +75,8 @@ export function storeBackend(airlock: Airlock, caller: Principal): ApprovalBacke
 }
 
 export function gatewayBackend(baseUrl: string, apiKey: string | undefined): ApprovalBackend {
-  const base = baseUrl.replace(/\/+$/, '')
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Wire> => {
-    let response: Response
-    try {
-      response = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          accept: 'application/json',
-          ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(60_000),
-      })
-    } catch (error) {
-      throw new GatewayError(
-        `cannot reach ${base}: ${error instanceof Error ? error.message : String(error)}`,
-      )
-    }
-    const text = await response.text()
-    let json: unknown
-    try {
-      json = text === '' ? {} : JSON.parse(text)
-    } catch {
-      throw new GatewayError(`${method} ${path}: HTTP ${response.status}, not JSON`)
-    }
-    const wire = (typeof json === 'object' && json !== null ? json : {}) as Wire
-    // An executed-then-failed approval answers 500 with an outcome; that is a result, not a broken gateway.
-    if (response.ok || (response.status === 500 && wire.status === 'failed')) return wire
-    const code = typeof wire.code === 'string' ? wire.code : `HTTP_${response.status}`
-    const detail = typeof wire.detail === 'string' ? wire.detail : `HTTP ${response.status}`
-    if (response.status === 400 || response.status === 422) throw new UsageError(`${detail} (${code})`)
-    if (response.status >= 500) throw new GatewayError(`${detail} (${code})`)
-    throw new RefusedError(detail, code)
-  }
+  // An executed-then-failed approval answers 500 with an outcome; that is a result, not a broken gateway.
+  const call = gatewayClient(baseUrl, apiKey, (status, wire) => status === 500 && wire.status === 'failed')
   const id = (value: string) => encodeURIComponent(value)
   return {
     list: async (status, limit) => {

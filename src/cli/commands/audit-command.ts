@@ -11,6 +11,7 @@ import { formatTable } from '../table.js'
 import { UsageError } from '../usage-error.js'
 import { registerKeygen, registerProve, verifyEvidence } from './audit-evidence-command.js'
 import { registerWitness } from './audit-witness-command.js'
+import { registerShowState } from './run-command.js'
 import { type StoreFlags, withStore, withStoreOption } from './store-option.js'
 
 async function* chain(store: Store): AsyncGenerator<AuditEvent> {
@@ -45,10 +46,13 @@ interface VerifyFlags extends StoreFlags {
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const audit = program
     .command('audit')
-    .description('read, export, verify and prove the audit chain; witness its checkpoints')
+    .description(
+      'read, export, verify and prove the audit chain; witness its checkpoints; show recorded state',
+    )
   registerKeygen(audit, io)
   registerProve(audit, io)
   registerWitness(audit, io, setExit)
+  registerShowState(audit, io, setExit)
 
   withStoreOption(
     audit
