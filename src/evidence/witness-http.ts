@@ -12,7 +12,9 @@ import {
   SIZE_CONTENT_TYPE,
 } from './witness-protocol.js'
 
-const TEXT = { 'content-type': 'text/plain; charset=utf-8' }
+// A new object per response: the Node adapter may write into the headers it is given.
+const text = (body: string, status: number) =>
+  new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } })
 /** Checkpoints and proofs are small; anything larger is not one. */
 const MAX_BODY = 64 * 1024
 
@@ -20,25 +22,24 @@ const MAX_BODY = 64 * 1024
 export function witnessHandler(witness: Witness): (request: Request) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url)
-    if (url.pathname !== ADD_CHECKPOINT_PATH)
-      return new Response('not found\n', { status: 404, headers: TEXT })
-    if (request.method !== 'POST') return new Response('use POST\n', { status: 405, headers: TEXT })
+    if (url.pathname !== ADD_CHECKPOINT_PATH) return text('not found\n', 404)
+    if (request.method !== 'POST') return text('use POST\n', 405)
     const body = await request.text()
-    if (body.length > MAX_BODY) return new Response('body too large\n', { status: 413, headers: TEXT })
+    if (body.length > MAX_BODY) return text('body too large\n', 413)
     let parsed: ReturnType<typeof parseAddCheckpoint>
     try {
       parsed = parseAddCheckpoint(body)
     } catch (error) {
-      return new Response(`${(error as Error).message}\n`, { status: 400, headers: TEXT })
+      return text(`${(error as Error).message}\n`, 400)
     }
     const verdict = await witness.observe(parsed.note, parsed.proof, parsed.old)
-    if (verdict.kind === 'cosigned') return new Response(verdict.line, { status: 200, headers: TEXT })
+    if (verdict.kind === 'cosigned') return text(verdict.line, 200)
     if (verdict.code === 'conflict') {
       return new Response(`${verdict.known_size ?? 0}\n`, {
         status: 409,
         headers: { 'content-type': SIZE_CONTENT_TYPE },
       })
     }
-    return new Response(`${verdict.reason}\n`, { status: REFUSAL_STATUS[verdict.code], headers: TEXT })
+    return text(`${verdict.reason}\n`, REFUSAL_STATUS[verdict.code])
   }
 }
