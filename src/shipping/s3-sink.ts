@@ -1,0 +1,120 @@
+/**
+ * The S3 sink: one object per batch in S3 or any S3-compatible store
+ * (MinIO, Ceph, R2, ...), through the AWS SDK v3.
+ *
+ * @remarks Each object is `<prefix><first seq>-<last seq>.jsonl` (seqs
+ * zero-padded to 12 digits, so keys list in chain order): the batch's events
+ * as canonical JSON lines, then the newest signed checkpoint as its last line
+ * when the log issues them. The object's metadata repeats `first-seq`,
+ * `last-seq` and `checkpoint-size`. A batch counts as delivered when
+ * `PutObject` succeeds. `@aws-sdk/client-s3` is an optional peer, loaded only
+ * when an S3 sink is created.
+ *
+ * @module
+ */
+import { AirlockError } from '../errors/airlock-error.js'
+import { ErrorCode } from '../errors/error-codes.js'
+import { checkpointLine, eventLines } from './batch-lines.js'
+import type { Sink } from './sink.js'
+
+/** The slice of an SDK v3 S3 client the sink uses. */
+export interface S3ClientLike {
+  send(command: unknown): Promise<unknown>
+  destroy(): void
+}
+
+/** Options of {@link s3Sink}. */
+export interface S3SinkConfig {
+  readonly bucket: string
+  /** Key prefix, e.g. `airlock/audit/`. Default none. */
+  readonly prefix?: string
+  /** Default `us-east-1` (the SDK needs one even for other S3-compatible stores). */
+  readonly region?: string
+  /** An S3-compatible endpoint instead of AWS. */
+  readonly endpoint?: string
+  /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible stores want. */
+  readonly force_path_style?: boolean
+  /** Static credentials; default: the SDK's own chain (environment, profile, instance role). */
+  readonly credentials?: {
+    readonly access_key_id: string
+    readonly secret_access_key: string
+    readonly session_token?: string
+  }
+}
+
+const pad = (seq: number) => String(seq).padStart(12, '0')
+
+type S3Module = {
+  S3Client: new (config: Record<string, unknown>) => S3ClientLike
+  PutObjectCommand: new (input: Record<string, unknown>) => unknown
+}
+
+async function loadS3(): Promise<S3Module> {
+  try {
+    return (await import('@aws-sdk/client-s3')) as unknown as S3Module
+  } catch (cause) {
+    throw new AirlockError(
+      ErrorCode.CONFIG_INVALID,
+      'the s3 shipper needs the package @aws-sdk/client-s3; install it (npm install @aws-sdk/client-s3)',
+      { cause },
+    )
+  }
+}
+
+/** Creates an S3 sink. */
+export function s3Sink(config: S3SinkConfig): Sink {
+  if (typeof config?.bucket !== 'string' || config.bucket === '') {
+    throw new AirlockError(ErrorCode.CONFIG_INVALID, 's3Sink needs a bucket')
+  }
+  let sdk: Promise<{ client: S3ClientLike; Put: S3Module['PutObjectCommand'] }> | null = null
+  const connect = async () => {
+    const { S3Client, PutObjectCommand } = await loadS3()
+    const c = config.credentials
+    const client = new S3Client({
+      region: config.region ?? 'us-east-1',
+      ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+      ...(config.force_path_style ? { forcePathStyle: true } : {}),
+      ...(c
+        ? {
+            credentials: {
+              accessKeyId: c.access_key_id,
+              secretAccessKey: c.secret_access_key,
+              ...(c.session_token ? { sessionToken: c.session_token } : {}),
+            },
+          }
+        : {}),
+    })
+    return { client, Put: PutObjectCommand }
+  }
+  return {
+    kind: 's3',
+    async deliver(batch) {
+      sdk ??= connect()
+      sdk.catch(() => {
+        sdk = null
+      })
+      const { client, Put } = await sdk
+      const first = batch.events[0]!.seq
+      const last = batch.events[batch.events.length - 1]!.seq
+      const cp = batch.checkpoint
+      await client.send(
+        new Put({
+          Bucket: config.bucket,
+          Key: `${config.prefix ?? ''}${pad(first)}-${pad(last)}.jsonl`,
+          Body: eventLines(batch.events) + (cp ? checkpointLine(cp) : ''),
+          ContentType: 'application/x-ndjson',
+          Metadata: {
+            'first-seq': String(first),
+            'last-seq': String(last),
+            ...(cp ? { 'checkpoint-size': String(cp.size) } : {}),
+          },
+        }),
+      )
+    },
+    async close() {
+      const pending = sdk
+      sdk = null
+      if (pending) (await pending.catch(() => null))?.client.destroy()
+    },
+  }
+}
