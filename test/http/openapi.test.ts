@@ -47,6 +47,9 @@ describe('GET /openapi.json', () => {
         'GET /audit/verify verifyAudit',
         'GET /policy getPolicy',
         'GET /policy/shadow/report getShadowReport',
+        'GET /freeze listFreezes',
+        'POST /freeze freeze',
+        'POST /unfreeze unfreeze',
       ].sort(),
     )
   })
