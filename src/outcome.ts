@@ -22,6 +22,8 @@ export type DenialCode =
   | 'RATE_LIMITED'
   /** The caller's cumulative risk passed the deny threshold. */
   | 'RISK_EXCEEDED'
+  /** A freeze (the kill switch) covers the request; the reason is the freeze's. */
+  | 'FROZEN'
 
 export interface ExecutedOutcome<R = unknown> extends OutcomeBase {
   readonly status: 'executed'

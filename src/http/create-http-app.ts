@@ -29,6 +29,7 @@ import { approvalRoutes } from './routes/approval-routes.js'
 import { auditRoutes } from './routes/audit-routes.js'
 import { checkRoutes } from './routes/check-routes.js'
 import { evidenceRoutes } from './routes/evidence-routes.js'
+import { freezeRoutes } from './routes/freeze-routes.js'
 import { healthRoutes } from './routes/health-routes.js'
 import { policyRoutes } from './routes/policy-routes.js'
 import { rollbackRoutes } from './routes/rollback-routes.js'
@@ -200,6 +201,7 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
     ...policyRoutes(deps),
     // After auditRoutes: `/audit/verify` is matched before `/audit/{id}`.
     ...rollbackRoutes(deps),
+    ...freezeRoutes(deps),
   ]
   const openapiRoute: Route = {
     method: 'GET',

@@ -61,3 +61,35 @@ export const differenceReportSchema = z.object({
     }),
   ),
 })
+
+export const freezeSchema = z.object({
+  id: z.string(),
+  scope: z.union([
+    z.object({ kind: z.literal('all') }),
+    z.object({ kind: z.enum(['agent', 'action', 'tenant']), value: z.string() }),
+  ]),
+  reason: z.string(),
+  created_by: z.string(),
+  created_at: z.string(),
+  lifted_by: z.string().nullable(),
+  lifted_at: z.string().nullable(),
+})
+
+export const freezeListSchema = z.object({ freezes: z.array(freezeSchema) })
+
+const scopeName = z.string().min(1).max(200)
+
+/** `POST /freeze`: exactly one of `agent`, `action`, `tenant` or `all: true`, and why. */
+export const freezeBody = z
+  .strictObject({
+    agent: scopeName.optional(),
+    action: scopeName.optional(),
+    tenant: scopeName.optional(),
+    all: z.literal(true).optional(),
+    reason: z.string().trim().min(1).max(1000),
+  })
+  .refine((b) => [b.agent, b.action, b.tenant, b.all].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of agent, action, tenant or all: true',
+  })
+
+export const unfreezeBody = z.strictObject({ id: z.string().min(1).max(100) })

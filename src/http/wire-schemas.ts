@@ -117,6 +117,7 @@ export const deniedSchema = z.object({
     'TARGET_TYPE',
     'ACTION_NOT_FOUND',
     'INPUT_INVALID',
+    'FROZEN',
   ]),
   reason: z.string(),
   rule: z.string().nullable(),

@@ -8,6 +8,6 @@ import { randomUUID } from 'node:crypto'
  * every request makes several ids, and `randomBytes` per id cost more than
  * the rest of an id's handling together.
  */
-export function newId(prefix: 'evt' | 'apr' | 'req'): string {
+export function newId(prefix: 'evt' | 'apr' | 'req' | 'frz'): string {
   return `${prefix}-${randomUUID().replaceAll('-', '').slice(0, 24)}`
 }

@@ -31,6 +31,8 @@ import { approve, reject } from './approvals/vote.js'
 import { expireDue, wait } from './approvals/wait.js'
 import { check, decideRequest } from './check/check.js'
 import { execute } from './execute.js'
+import { freezeControl } from './freeze/freeze-control.js'
+import { FreezeGate } from './freeze/freeze-gate.js'
 import { createChannelNotifier } from './hold/channel-notifier.js'
 import { toPrincipal } from './identify/identify.js'
 import type { PipelineDeps } from './pipeline-deps.js'
@@ -42,6 +44,9 @@ import { createRecorder } from './record/recorder.js'
 import { toActionSource, toTargetSource } from './resolve/sources.js'
 import { findAuditEvent } from './rollback/find-event.js'
 import { rollbackPlan, rollbackRun } from './rollback/rollback.js'
+
+/** How often freezes are re-read from a shared store: a freeze elsewhere holds here within this (plus a read). */
+const FREEZE_POLL_MS = 250
 
 /** {@link AirlockConfig} with the store chosen and, when actions run through executors, their runtime. */
 export type PipelineConfig = AirlockConfig & {
@@ -125,6 +130,7 @@ function wire(config: PipelineConfig): PipelineDeps {
     engine,
     unknown_actions: config.unknown_actions ?? 'deny',
     store,
+    freezes: new FreezeGate(store.freezes),
     limits: config.limits,
     gate: new IdempotencyGate(commit.idempotency(store.idempotency), config.idempotency, now),
     approvals,
@@ -156,6 +162,8 @@ export function createPipeline(config: PipelineConfig): Airlock {
   // Every entry point captures the policy set once; the request keeps it to the end.
   const at = () => atSnapshot(deps)
   const sweepExpired = () => expireDue(at())
+  // Another replica (or `airlock freeze` on the store) may freeze at any time; an embedded store has no other writer.
+  if (store.kind !== 'memory') deps.freezes.start(FREEZE_POLL_MS)
   const storeDependency: Dependency = {
     name: 'store',
     required: true,
@@ -201,6 +209,7 @@ export function createPipeline(config: PipelineConfig): Airlock {
         recordNotified(at(), await service.get(toPrincipal(caller), id), report),
       ticket: (caller, id) => approvalTicket(at(), caller, id),
     },
+    freezes: freezeControl(deps),
     audit: {
       list: (filter, limit, cursor) => store.audit.list(filter, limit, cursor),
       verify: () => verifyStore(store),
@@ -223,6 +232,7 @@ export function createPipeline(config: PipelineConfig): Airlock {
       return swept ?? { expired: 0, idempotency_purged: 0, nonces_purged: 0 }
     },
     close: async () => {
+      deps.freezes.stop()
       try {
         await deps.notifier.drain()
         await deps.recorder.close()

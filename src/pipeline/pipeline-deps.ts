@@ -15,6 +15,7 @@ import type { PolicyEngine } from '../policy/policy-engine.js'
 import type { PolicyHolder } from '../policy/versioning/policy-holder.js'
 import type { PolicySet } from '../policy/versioning/policy-set.js'
 import type { Store } from '../store/store.js'
+import type { FreezeGate } from './freeze/freeze-gate.js'
 import type { ChannelNotifier } from './hold/channel-notifier.js'
 import type { ShadowRun } from './policy/shadow.js'
 import type { Recorder } from './record/recorder.js'
@@ -42,6 +43,8 @@ export interface PipelineDeps {
   readonly engine: PolicyEngine
   readonly unknown_actions: 'deny' | 'evaluate'
   readonly store: Store
+  /** The kill switch's freezes in force, cached and refreshed from the store. */
+  readonly freezes: FreezeGate
   readonly limits: Limits | undefined
   readonly gate: IdempotencyGate
   readonly approvals: ApprovalService

@@ -24,6 +24,7 @@ import type { PolicyEngine } from '../policy/policy-engine.js'
 import type { PolicyRule } from '../policy/policy-rule.js'
 import type { DifferenceReport } from '../policy/versioning/difference-report.js'
 import type { PolicySet } from '../policy/versioning/policy-set.js'
+import type { Freeze, FreezeScope } from '../store/freeze-store.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page, Store } from '../store/store.js'
 import type { ActionSource, TargetSource } from './resolve/sources.js'
 import type { RollbackRun, RollbackRunOptions } from './rollback/rollback.js'
@@ -127,6 +128,30 @@ export interface AirlockPolicy {
   shadowReport(): DifferenceReport | null
   /** Called after every swap; returns an unsubscribe function. */
   onSwap(listener: (set: PolicySet) => void): () => void
+}
+
+/** The kill switch. */
+export interface AirlockFreezes {
+  /** The freezes in force (read from the store). */
+  list(): Promise<readonly Freeze[]>
+  /**
+   * Freezes `scope` from now on: every matching request is denied with
+   * `reason`, and held requests it covers cannot be approved until it is
+   * lifted. Audited as `frozen` with who froze.
+   *
+   * @throws AirlockError `CONFIG_INVALID` when the store keeps no freezes.
+   */
+  freeze(input: {
+    readonly scope: FreezeScope
+    readonly reason: string
+    readonly by: string
+  }): Promise<Freeze>
+  /**
+   * Lifts a freeze; audited as `unfrozen` with who lifted it.
+   *
+   * @throws AirlockError `FREEZE_NOT_FOUND` when no freeze with this id is in force.
+   */
+  unfreeze(id: string, by: string): Promise<Freeze>
 }
 
 /** Per-call options of {@link Airlock.execute}. */
@@ -292,6 +317,8 @@ export interface Airlock {
   readonly approvals: AirlockApprovals
   readonly audit: AirlockAudit
   readonly rollback: AirlockRollback
+  /** The kill switch: freezes that deny every matching request until lifted. */
+  readonly freezes: AirlockFreezes
   /**
    * Housekeeping to run periodically (the gateway does, every few seconds):
    * expires pending approvals past their TTL, purges idempotency records past

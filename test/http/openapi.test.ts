@@ -49,6 +49,9 @@ describe('GET /openapi.json', () => {
         'GET /policy/shadow/report getShadowReport',
         'GET /audit/{id} getAuditEvent',
         'POST /audit/{id}/rollback rollback',
+        'GET /freeze listFreezes',
+        'POST /freeze freeze',
+        'POST /unfreeze unfreeze',
       ].sort(),
     )
   })

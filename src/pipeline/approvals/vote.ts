@@ -50,6 +50,26 @@ async function auditRefusal(
   }
 }
 
+/** A held request a freeze covers cannot be approved until the freeze is lifted (rejecting it stays possible). */
+async function refuseIfFrozen(
+  deps: Pick<PipelineDeps, 'approvals' | 'recorder' | 'freezes'>,
+  approver: Principal,
+  id: string,
+): Promise<void> {
+  await deps.freezes.loaded()
+  if (deps.freezes.active().length === 0) return
+  const held = await deps.approvals.get(approver, id)
+  const freeze = deps.freezes.match({ actor_id: held.requester, tenant_id: held.tenant_id }, held.action)
+  if (freeze === null) return
+  const message = `Frozen: ${freeze.reason} (freeze ${freeze.id}); it cannot be approved until unfrozen`
+  await deps.recorder.record('denied', {
+    ...approvalEvent(held, approver.actor_id),
+    reason: `Refused to let '${approver.actor_id}' approve: ${message}`,
+    context: { refused_decision: 'approve', code: ErrorCode.APPROVAL_FROZEN, freeze_id: freeze.id },
+  })
+  throw new AirlockError(ErrorCode.APPROVAL_FROZEN, message)
+}
+
 async function vote(
   deps: VoteDeps,
   approver: Principal,
@@ -73,6 +93,7 @@ export async function approve(
   const approver = toPrincipal(options.approver)
   const comment = options.comment ?? null
   const channel = options.channel ?? null
+  await refuseIfFrozen(deps, approver, id)
   const result = await vote(deps, approver, id, 'approve', comment)
   const approval = result.approval
   if (result.kind === 'pending') {

@@ -16,12 +16,21 @@ import { shadowDecide } from '../policy/shadow.js'
 import type { AuthorizedRequest, RequestContext } from '../request-context.js'
 import { type ResolveDeps, resolveRequest } from '../resolve/resolve-request.js'
 import { authorizeDecision } from './authorize-decision.js'
+import { frozenDenial } from './frozen-denial.js'
 
-export type AuthorizeDeps = ResolveDeps & Pick<PipelineDeps, 'limits'> & Partial<Pick<PipelineDeps, 'shadow'>>
+export type AuthorizeDeps = ResolveDeps &
+  Pick<PipelineDeps, 'limits'> &
+  Partial<Pick<PipelineDeps, 'shadow' | 'freezes'>>
 
 export async function authorize(deps: AuthorizeDeps, ctx: RequestContext): Promise<AuthorizedRequest> {
   const { principal, action } = ctx
   const evaluation = resolveRequest(deps, ctx)
+  if (deps.freezes) {
+    // The kill switch comes first: nothing else (limits included) is spent on a frozen request.
+    await deps.freezes.loaded()
+    const denial = frozenDenial(evaluation.decision, deps.freezes.match(principal, action))
+    if (denial) return { evaluation, decision: denial.decision, code: 'FROZEN', context: denial.context }
+  }
   const limits = deps.limits
   if (limits) {
     const rate = await limits.checkRate(principal, action)

@@ -16,6 +16,7 @@ import type { Decision } from '../../policy/decision.js'
 import { issueTicket } from '../../tickets/issue-ticket.js'
 import { authorize } from '../authorize/authorize.js'
 import { authorizeDecision, frozenDecision } from '../authorize/authorize-decision.js'
+import { frozenDenial } from '../authorize/frozen-denial.js'
 import { identify } from '../identify/identify.js'
 import { type PipelineDeps, ticketSettings } from '../pipeline-deps.js'
 import type { CheckOptions, CheckResult } from '../pipeline-types.js'
@@ -29,7 +30,9 @@ export function decideRequest(
   options: CheckOptions = {},
 ): Decision {
   const ctx = identify(action, inputs, options)
-  return frozenDecision({ ...authorizeDecision(resolveRequest(deps, ctx), ctx.principal).decision })
+  const evaluation = resolveRequest(deps, ctx)
+  const frozen = frozenDenial(evaluation.decision, deps.freezes.match(ctx.principal, action))
+  return frozenDecision({ ...(frozen?.decision ?? authorizeDecision(evaluation, ctx.principal).decision) })
 }
 
 export async function check(
