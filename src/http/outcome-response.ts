@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono'
 import type { DryRunOutcome, Outcome } from '../outcome.js'
+import { inputIssuesDetail } from './input-issues-detail.js'
 import { problem, problemResponse } from './problem.js'
 import type { HttpEnv } from './route.js'
 import { toWireDryRun, toWireOutcome } from './to-wire.js'
@@ -38,7 +39,8 @@ export function outcomeResponse(
       if (outcome.code === 'ACTION_NOT_FOUND')
         return problemResponse(problem('ACTION_NOT_FOUND', outcome.reason, trace))
       if (outcome.code === 'INPUT_INVALID') {
-        return problemResponse(problem('INPUT_INVALID', outcome.reason, { ...trace, issues: outcome.issues }))
+        const detail = inputIssuesDetail(outcome.issues, outcome.reason)
+        return problemResponse(problem('INPUT_INVALID', detail, { ...trace, issues: outcome.issues }))
       }
       if (outcome.code === 'RATE_LIMITED') {
         const retry = outcome.retry_after_s

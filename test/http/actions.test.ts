@@ -101,6 +101,17 @@ describe('POST /actions/{name}/execute', () => {
     )
   })
 
+  it("names each offending field in the 422's detail", async () => {
+    const res = await call(app, 'POST', execute('issue_refund'), {
+      key: KEYS.alice,
+      body: { inputs: { amount: 'ten' } },
+    })
+    expect(res.status).toBe(422)
+    const detail = problemSchema.parse(res.json).detail
+    expect(detail).toContain('inputs.amount: expected number, got string')
+    expect(detail).toContain('inputs.invoice_id: required, but missing')
+  })
+
   it('answers 422 for a target of the wrong type, pointing at the target', async () => {
     const res = await call(app, 'POST', execute('restart_deployment'), {
       key: KEYS.alice,

@@ -3,6 +3,7 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { delegate } from '../../identity/delegation/delegate.js'
 import { verifyIdentity } from '../../identity/tokens/identity-token.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
+import { durationFlagSeconds } from '../duration-flag.js'
 import { ExitCode } from '../exit-codes.js'
 import { type KeyFlags, keySetFromFlags, list, wholeNumber, withKeyOptions } from './key-options.js'
 
@@ -39,12 +40,15 @@ export function registerDelegation(program: Command, io: CliIo, setExit: (code: 
       .requiredOption('--sub <id>', "the child's actor id")
       .option('--roles <list>', 'roles to pass on, comma-separated (each held by the parent)')
       .option('--groups <list>', 'groups to pass on, comma-separated')
-      .option('--ttl <seconds>', "lifetime, cut to the parent's (default: the parent's remaining lifetime)")
+      .option(
+        '--ttl <duration>',
+        "lifetime such as 30s, 15m or 1h (plain seconds also work), cut to the parent's (default: the parent's remaining lifetime)",
+      )
       .option('--max-depth <n>', 'lower the max delegation depth below this token')
       .option('--json', 'machine-readable output'),
     { jwks: false },
   ).action(async (parent: string, flags: CreateFlags) => {
-    const ttl = wholeNumber('--ttl', flags.ttl)
+    const ttl = durationFlagSeconds('--ttl', flags.ttl, { bareSeconds: true })
     const maxDepth = wholeNumber('--max-depth', flags.maxDepth)
     const keySet = await keySetFromFlags(io, flags)
     try {

@@ -3,10 +3,10 @@ import type { Command } from 'commander'
 import { DEFAULT_IDENTITY_AUDIENCE } from '../../config/config-schema.js'
 import { keysFromConfig } from '../../config/keys-from-config.js'
 import { findConfigFile, loadConfig } from '../../config/load-config.js'
-import { parseDuration } from '../../config/parse-duration.js'
 import { issueIdentityToken } from '../../identity/tokens/identity-token.js'
 import type { KeySet } from '../../identity/tokens/key-set.js'
 import type { CliIo } from '../cli-io.js'
+import { durationFlagSeconds } from '../duration-flag.js'
 import { UsageError } from '../usage-error.js'
 import { type KeyFlags, keySetFromFlags, list, wholeNumber, withKeyOptions } from './key-options.js'
 
@@ -28,16 +28,6 @@ interface Minter {
   readonly audience: string
   /** Set when the config would not accept identity tokens, to say so. */
   readonly warning: string | null
-}
-
-/** --ttl: a duration in whole seconds (`15m`, `1h`, `7d`); a bare number is refused, as in config files. */
-function ttlSeconds(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const ms = parseDuration(value)
-  if (ms === undefined || ms < 1000 || ms % 1000 !== 0) {
-    throw new UsageError(`--ttl must be a duration of whole seconds such as 15m, 1h or 7d, got '${value}'`)
-  }
-  return ms / 1000
 }
 
 async function minter(io: CliIo, flags: IssueFlags): Promise<Minter> {
@@ -107,7 +97,7 @@ export function registerToken(program: Command, io: CliIo): void {
       .option('--json', 'machine-readable output'),
     { jwks: false },
   ).action(async (flags: IssueFlags) => {
-    const ttl = ttlSeconds(flags.ttl)
+    const ttl = durationFlagSeconds('--ttl', flags.ttl)
     const maxDepth = wholeNumber('--max-depth', flags.maxDepth)
     const { keySet, audience: defaultAudience, warning } = await minter(io, flags)
     const audience = flags.audience ?? defaultAudience
