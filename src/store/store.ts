@@ -9,6 +9,7 @@ import type { AuditEvent, AuditEventInput, AuditStatus } from '../audit/audit-ev
 import type { DependencyHealth } from '../health/dependency-circuit.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { ApprovalStore } from './approval-store.js'
+import type { ChangeFeed } from './change-feed.js'
 
 /** Cursor-paginated page, newest first unless said otherwise. */
 export interface Page<T> {
@@ -312,6 +313,12 @@ export interface Store {
    * only one process can open need not implement it.
    */
   exclusive?<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>
+  /**
+   * Change announcements between the processes sharing the store (approval
+   * decisions first of all), for stores several processes share over a
+   * network. Without it, waiters poll.
+   */
+  readonly changes?: ChangeFeed
   /** Closes what the store opened itself (never a client the user passed in). */
   close(): Promise<void>
 }
