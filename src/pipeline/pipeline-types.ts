@@ -203,6 +203,16 @@ export interface NotificationReport {
   readonly details?: Readonly<Record<string, unknown>>
 }
 
+/** Options of `approvals.wait()`. */
+export interface WaitOptions {
+  readonly timeout_ms: number
+  /** Re-read interval while no change announcement can arrive. Default 100 ms. */
+  readonly poll_ms?: number
+  readonly signal?: AbortSignal
+  /** At the timeout, expire the requester's own approval (default) or just return it (a long-poll). */
+  readonly expire_at_timeout?: boolean
+}
+
 /** What approving did: still waiting for more approvers, or the execution outcome. */
 export type ApproveResult =
   | { readonly status: 'pending'; readonly approval: Approval }
@@ -224,11 +234,7 @@ export interface AirlockApprovals {
    * Resolves once the approval is no longer pending. At the timeout it is
    * expired (and audited) rather than left lingering, and returned as such.
    */
-  wait(
-    caller: Principal | string,
-    id: string,
-    options: { timeout_ms: number; poll_ms?: number; signal?: AbortSignal },
-  ): Promise<Approval>
+  wait(caller: Principal | string, id: string, options: WaitOptions): Promise<Approval>
   /**
    * Runs an approved request in this process, exactly once across processes,
    * re-checking policy first. A request already settled returns its outcome

@@ -6,6 +6,7 @@
  * @module
  */
 
+export { APPROVAL_TOPIC, type ChangeFeed } from './change-feed.js'
 export { GroupCommit, type GroupCommitOptions } from './group-commit.js'
 /** `Store.batch` over a store's single-call methods, for stores without transactions. */
 export { sequentialBatch } from './internal/write-ops.js'

@@ -9,9 +9,10 @@ import type { AuditEvent, AuditEventInput, AuditStatus } from '../audit/audit-ev
 import type { DependencyHealth } from '../health/dependency-circuit.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { ApprovalStore } from './approval-store.js'
-import type { ShipperCursorStore } from './shipper-cursor-store.js'
+import type { ChangeFeed } from './change-feed.js'
 import type { FreezeStore } from './freeze-store.js'
 import type { PolicyHeadStore } from './policy-head-store.js'
+import type { ShipperCursorStore } from './shipper-cursor-store.js'
 
 /** Cursor-paginated page, newest first unless said otherwise. */
 export interface Page<T> {
@@ -31,10 +32,9 @@ export type {
   NewApproval,
   VoteResult,
 } from './approval-store.js'
-
-export type { ShipperCursor, ShipperCursorStore } from './shipper-cursor-store.js'
 export type { Freeze, FreezeScope, FreezeStore, NewFreeze } from './freeze-store.js'
 export type { PolicyHead, PolicyHeadStore } from './policy-head-store.js'
+export type { ShipperCursor, ShipperCursorStore } from './shipper-cursor-store.js'
 
 // -------------------------------------------------------------- idempotency
 
@@ -335,6 +335,12 @@ export interface Store {
    * only one process can open need not implement it.
    */
   exclusive?<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>
+  /**
+   * Change announcements between the processes sharing the store (approval
+   * decisions first of all), for stores several processes share over a
+   * network. Without it, waiters poll.
+   */
+  readonly changes?: ChangeFeed
   /** Closes what the store opened itself (never a client the user passed in). */
   close(): Promise<void>
 }

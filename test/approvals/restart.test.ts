@@ -47,7 +47,8 @@ function start(ws: { store: string; marker: string }) {
 
 async function pendingApproval(storeDir: string): Promise<string> {
   const { airlock } = await defaultGuardRuntime(storeDir)
-  for (let i = 0; i < 400; i++) {
+  // Generous: a child process compiling its fixture on a busy machine can take many seconds to hold.
+  for (const end = Date.now() + 90_000; Date.now() < end; ) {
     const page = await airlock.approvals.list('agent', { status: 'pending', limit: 10 })
     if (page.items[0]) return page.items[0].id
     await new Promise((r) => setTimeout(r, 50))
@@ -59,7 +60,7 @@ const runs = (marker: string) =>
   existsSync(marker) ? readFileSync(marker, 'utf8').trim().split('\n').length : 0
 
 // Each test starts Node processes that compile the fixture on the fly: slow on a busy machine.
-describe('guarded calls survive process boundaries (SQLite default)', { timeout: 120_000 }, () => {
+describe('guarded calls survive process boundaries (SQLite default)', { timeout: 240_000 }, () => {
   it('a call waiting in one process proceeds when another process approves it', async () => {
     const ws = workspace()
     const waiting = start(ws)

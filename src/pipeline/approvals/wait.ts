@@ -1,30 +1,48 @@
 /**
  * Waiting for a decision, and expiring approvals nobody decided.
  *
- * `wait` polls the shared approval store (so a decision taken on another
- * replica is seen here; a push-based cross-replica wait replaces the poll).
+ * `wait` re-reads the shared approval store whenever the store announces a
+ * change of the approval (PostgreSQL `LISTEN`/`NOTIFY`: a decision taken on
+ * another replica releases it at once), and polls as the fallback: often
+ * when the store has no announcements or is not listening, rarely otherwise.
  * At the timeout the requester's own wait expires the approval — and audits
  * it — rather than leaving it lingering; someone else's wait just returns.
  * Expiry is an atomic transition: of a vote and an expiry racing, one wins.
  *
  * @module
  */
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Principal } from '../../identity/principal.js'
+import { APPROVAL_TOPIC } from '../../store/change-feed.js'
 import type { Approval } from '../../store/store.js'
+import { watchChanges } from '../../store/until-changed.js'
 import { toPrincipal } from '../identify/identify.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
+import type { WaitOptions } from '../pipeline-types.js'
 import { approvalEvent } from '../record/approval-event.js'
 
-type WaitDeps = Pick<PipelineDeps, 'approvals' | 'recorder'>
+type WaitDeps = Pick<PipelineDeps, 'approvals' | 'recorder' | 'store'>
 
 export async function wait(
   deps: WaitDeps,
   caller: Principal | string,
   id: string,
-  options: { timeout_ms: number; poll_ms?: number; signal?: AbortSignal },
+  options: WaitOptions,
 ): Promise<Approval> {
-  const principal = toPrincipal(caller)
+  const watch = watchChanges(deps.store.changes, APPROVAL_TOPIC, id)
+  try {
+    return await waitWatched(deps, toPrincipal(caller), id, options, watch)
+  } finally {
+    watch.close()
+  }
+}
+
+async function waitWatched(
+  deps: WaitDeps,
+  principal: Principal,
+  id: string,
+  options: WaitOptions,
+  watch: ReturnType<typeof watchChanges>,
+): Promise<Approval> {
   const deadline = Date.now() + options.timeout_ms
   for (;;) {
     const approval = await deps.approvals.get(principal, id)
@@ -32,7 +50,7 @@ export async function wait(
     options.signal?.throwIfAborted()
     if (Date.now() >= deadline) {
       // Giving up expires the request, so only the one who asked may give up on it.
-      if (approval.requester !== principal.actor_id) return approval
+      if (options.expire_at_timeout === false || approval.requester !== principal.actor_id) return approval
       const expired = await deps.approvals.expireNow(principal, id)
       if (!expired) continue
       await deps.recorder.record('expired', {
@@ -41,9 +59,8 @@ export async function wait(
       })
       return expired
     }
-    await sleep(Math.min(options.poll_ms ?? 100, Math.max(1, deadline - Date.now())), undefined, {
-      ...(options.signal ? { signal: options.signal } : {}),
-    })
+    await watch.next(deadline - Date.now(), options.poll_ms, options.signal)
+    options.signal?.throwIfAborted()
   }
 }
 

@@ -11,6 +11,18 @@ export interface PostgresPoolClient {
   /** `pg` emits `error` on a checked-out client whose connection dies between queries. */
   on?(event: 'error', listener: (error: Error) => void): unknown
   off?(event: 'error', listener: (error: Error) => void): unknown
+  /** `pg` emits `notification` for each `NOTIFY` on a channel this connection `LISTEN`s to. */
+  on?(event: 'notification', listener: (message: PostgresNotification) => void): unknown
+  off?(event: 'notification', listener: (message: PostgresNotification) => void): unknown
+  /** `pg` emits `end` when the connection closes. */
+  on?(event: 'end', listener: () => void): unknown
+  off?(event: 'end', listener: () => void): unknown
+}
+
+/** A `NOTIFY` as `pg` delivers it. */
+export interface PostgresNotification {
+  readonly channel: string
+  readonly payload?: string | undefined
 }
 
 /**

@@ -7,15 +7,19 @@
  * `postgres-nonces.ts`, `postgres-migrate.ts`, over one pool
  * (`postgres-connection.ts`). Single transitions are single statements;
  * votes lock the approval row, audit appends lock the one-row chain head, and
- * migrations hold a transaction-scoped advisory lock.
+ * migrations hold a transaction-scoped advisory lock. Approval changes are
+ * announced over `LISTEN`/`NOTIFY` (`postgres-change-feed.ts`), so a waiter
+ * on one replica hears a decision taken on another at once.
  *
  * @module
  */
 
+import { announcingApprovals } from '../internal/announcing-approvals.js'
 import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
 import { postgresBatch } from './postgres-batch.js'
+import { postgresChangeFeed } from './postgres-change-feed.js'
 import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
 import { runExclusive } from './postgres-exclusive.js'
 import { postgresFreezes } from './postgres-freezes.js'
@@ -23,8 +27,8 @@ import { postgresIdempotency } from './postgres-idempotency.js'
 import { postgresMerkle } from './postgres-merkle.js'
 import { migratePostgres } from './postgres-migrate.js'
 import { postgresNonces } from './postgres-nonces.js'
-import { postgresShipperCursors } from './postgres-shipper-cursors.js'
 import { postgresPolicyHead } from './postgres-policy-head.js'
+import { postgresShipperCursors } from './postgres-shipper-cursors.js'
 import type { PostgresStoreConfig } from './postgres-store-config.js'
 
 /**
@@ -43,9 +47,11 @@ export function postgresStore(config: PostgresStoreConfig): Store {
   const owned = 'connectionString' in config
   const pool = 'pool' in config ? config.pool : makePool(config.connectionString, config.max)
   const c = postgresConnection(pool, schemaName)
+  const changes = postgresChangeFeed(c)
   return {
     kind: 'postgres',
-    approvals: postgresApprovals(c),
+    approvals: announcingApprovals(postgresApprovals(c), changes),
+    changes,
     idempotency: postgresIdempotency(c),
     nonces: postgresNonces(c),
     freezes: postgresFreezes(c),
@@ -59,6 +65,7 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     exclusive: (name, fn) => runExclusive(c, name, fn),
     ping: () => c.probe(),
     async close() {
+      await changes.close()
       if (!owned) return
       try {
         await pool.end()
