@@ -5,7 +5,6 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { verifyStore } from '../../src/audit/verify-chain.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
-import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js'
 import { describeBatchConformance } from './batch-conformance.js'
 import { describeStoreConformance, sampleEvent } from './conformance.js'
 

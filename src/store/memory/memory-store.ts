@@ -41,8 +41,8 @@ import type {
 import { memoryAuditStats } from './memory-audit-stats.js'
 import { memoryFreezes } from './memory-freezes.js'
 import { memoryMerkle } from './memory-merkle.js'
-import { memoryShipperCursors } from './memory-shipper-cursors.js'
 import { memoryPolicyHead } from './memory-policy-head.js'
+import { memoryShipperCursors } from './memory-shipper-cursors.js'
 
 interface IdempotencyRecord {
   fingerprint: string

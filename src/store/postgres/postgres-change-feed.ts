@@ -77,7 +77,10 @@ export function postgresChangeFeed(c: PostgresConnection): PostgresChangeFeed {
     },
     subscribe(topic, listener) {
       let set = listeners.get(topic)
-      if (!set) listeners.set(topic, (set = new Set()))
+      if (!set) {
+        set = new Set()
+        listeners.set(topic, set)
+      }
       const own = (key: string) => listener(key)
       set.add(own)
       ensure()

@@ -21,8 +21,8 @@ import { sqliteIdempotency } from './sqlite-idempotency.js'
 import { sqliteMerkle } from './sqlite-merkle.js'
 import { migrateSqlite } from './sqlite-migrate.js'
 import { sqliteNonces } from './sqlite-nonces.js'
-import { sqliteShipperCursors } from './sqlite-shipper-cursors.js'
 import { sqlitePolicyHead } from './sqlite-policy-head.js'
+import { sqliteShipperCursors } from './sqlite-shipper-cursors.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 
 /**
