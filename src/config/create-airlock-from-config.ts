@@ -31,6 +31,10 @@ export interface ConfiguredHttpOptions {
   readonly body_limit: number
   /** Self-authenticating apps served beside the API (the Slack interactions endpoint). */
   readonly mount: readonly { readonly path: string; readonly app: Hono }[]
+  /** Who reads the tenant's whole record (`server.auditor_roles`). */
+  readonly auditor_roles: readonly string[]
+  /** Who sees pending approvals to decide (`approvals.approver_roles`). */
+  readonly approver_roles: readonly string[]
 }
 
 /** A wired pipeline plus what serving it needs. */
@@ -175,6 +179,8 @@ export async function createAirlockFromConfig(
         auth,
         base_path: config.server.base_path,
         body_limit: config.server.body_limit,
+        auditor_roles: config.server.auditor_roles,
+        approver_roles: config.approvals.approver_roles,
         mount: [
           ...(slack
             ? [

@@ -12,6 +12,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { Airlock } from '../airlock.js'
+import { DEFAULT_APPROVER_ROLES } from '../approvals/approval-service.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
@@ -67,6 +68,19 @@ export interface HttpAppOptions {
    * endpoint at `/mcp`.
    */
   readonly authenticated_mount?: readonly { readonly path: string; readonly app: Hono<HttpEnv> }[]
+  /**
+   * Roles that read the tenant's whole audit log and every approval, and may
+   * verify the chain. Default `['auditor']`. Callers without one read only
+   * their own events and requests.
+   */
+  readonly auditor_roles?: readonly string[]
+  /**
+   * Roles that see the pending approvals of actions naming no approver roles
+   * (keep equal to `approvals.approver_roles`). Default `['approver']`.
+   */
+  readonly approver_roles?: readonly string[]
+  /** Least time between two fresh scans of `GET /audit/verify?fresh=true`. Default 60 s. */
+  readonly verify_interval_ms?: number
 }
 
 /** The app `createHttpApp` returns. */
@@ -174,7 +188,16 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   }
   const logger = options.logger
 
-  const deps: RouteDeps = { airlock, max_page_size, base_path }
+  const deps: RouteDeps = {
+    airlock,
+    max_page_size,
+    base_path,
+    read: {
+      auditor_roles: options.auditor_roles ?? ['auditor'],
+      approver_roles: options.approver_roles ?? DEFAULT_APPROVER_ROLES,
+    },
+    verify_interval_ms: options.verify_interval_ms ?? 60_000,
+  }
   // Served before authentication (health, readiness, the JWKS). Anything registered on the returned
   // app afterwards sits behind the authentication middleware; use `mount` for self-authenticating apps.
   const publicRoutes = [...healthRoutes(deps)]

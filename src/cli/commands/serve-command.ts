@@ -104,6 +104,8 @@ export function registerServe(program: Command, io: CliIo): void {
           base_path: httpOptions.base_path,
           body_limit: httpOptions.body_limit,
           mount: httpOptions.mount,
+          auditor_roles: httpOptions.auditor_roles,
+          approver_roles: httpOptions.approver_roles,
           ...(config.mcp?.http ? { authenticated_mount: await mcpMount(airlock, config) } : {}),
           host: flags.host ?? server.host,
           port: port ?? server.port,

@@ -1,4 +1,5 @@
 import type { Airlock } from '../../airlock.js'
+import type { ReadRoles } from '../read-access.js'
 
 /** What route factories need. */
 export interface RouteDeps {
@@ -6,6 +7,10 @@ export interface RouteDeps {
   readonly max_page_size: number
   /** Normalised: `''` at the root, else `/prefix` without a trailing slash. */
   readonly base_path: string
+  /** Roles that widen what a caller may read. */
+  readonly read: ReadRoles
+  /** Least time between two full chain scans started by `GET /audit/verify?fresh=true`. */
+  readonly verify_interval_ms: number
 }
 
 /** Page size when the caller gives none. */
