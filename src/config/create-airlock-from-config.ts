@@ -37,6 +37,10 @@ export interface ConfiguredHttpOptions {
   readonly mount: readonly { readonly path: string; readonly app: Hono }[]
   /** Roles that may reload policy and freeze or unfreeze requests. */
   readonly admin_roles: readonly string[]
+  /** Who reads the tenant's whole record (`server.auditor_roles`). */
+  readonly auditor_roles: readonly string[]
+  /** Who sees pending approvals to decide (`approvals.approver_roles`). */
+  readonly approver_roles: readonly string[]
 }
 
 /** A wired pipeline plus what serving it needs. */
@@ -201,6 +205,8 @@ export async function createAirlockFromConfig(
         base_path: config.server.base_path,
         body_limit: config.server.body_limit,
         admin_roles: config.server.admin_roles,
+        auditor_roles: config.server.auditor_roles,
+        approver_roles: config.approvals.approver_roles,
         mount: [
           ...(slack
             ? [

@@ -379,6 +379,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       log_level: parsed.server.log_level,
       banner: parsed.server.banner ?? null,
       admin_roles: parsed.server.admin_roles,
+      auditor_roles: parsed.server.auditor_roles,
     },
     mcp: parsed.mcp ?? null,
     dashboard: {

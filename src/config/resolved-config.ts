@@ -141,6 +141,8 @@ export interface ServerConfig {
   readonly banner: string | null
   /** Roles that may reload policy and freeze or unfreeze requests over HTTP. */
   readonly admin_roles: readonly string[]
+  /** Roles that read every audit event and approval of their tenant over the API. */
+  readonly auditor_roles: readonly string[]
 }
 
 /**

@@ -25,6 +25,8 @@ export const serverSchema = z.strictObject({
   banner: z.string().optional(),
   /** Roles that may reload policy and freeze or unfreeze requests over HTTP. */
   admin_roles: names.default(['admin']),
+  /** Roles that read every audit event and approval of their tenant over the API, and verify the chain. */
+  auditor_roles: names.default(['auditor']),
 })
 
 /** The dashboard the gateway serves at `<base_path>/ui`. */

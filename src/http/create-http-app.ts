@@ -12,6 +12,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { Airlock } from '../airlock.js'
+import { DEFAULT_APPROVER_ROLES } from '../approvals/approval-service.js'
 import type { PolicyReloader } from '../config/reload-policy.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
@@ -75,6 +76,19 @@ export interface HttpAppOptions {
   readonly admin_roles?: readonly string[]
   /** Reloads the policy set from its files, for `POST /policy/reload`; without it that route is absent. */
   readonly reload?: PolicyReloader
+  /**
+   * Roles that read the tenant's whole audit log and every approval, and may
+   * verify the chain. Default `['auditor']`. Callers without one read only
+   * their own events and requests.
+   */
+  readonly auditor_roles?: readonly string[]
+  /**
+   * Roles that see the pending approvals of actions naming no approver roles
+   * (keep equal to `approvals.approver_roles`). Default `['approver']`.
+   */
+  readonly approver_roles?: readonly string[]
+  /** Least time between two fresh scans of `GET /audit/verify?fresh=true`. Default 60 s. */
+  readonly verify_interval_ms?: number
 }
 
 /** The app `createHttpApp` returns. */
@@ -188,6 +202,11 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
     base_path,
     admin_roles: options.admin_roles ?? ['admin'],
     reload: options.reload,
+    read: {
+      auditor_roles: options.auditor_roles ?? ['auditor'],
+      approver_roles: options.approver_roles ?? DEFAULT_APPROVER_ROLES,
+    },
+    verify_interval_ms: options.verify_interval_ms ?? 60_000,
   }
   // Served before authentication (health, readiness, the JWKS). Anything registered on the returned
   // app afterwards sits behind the authentication middleware; use `mount` for self-authenticating apps.

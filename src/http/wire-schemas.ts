@@ -286,7 +286,12 @@ export const auditPageSchema = z.object({
   next_cursor: z.string().nullable(),
 })
 
-export const verifySchema = z.union([
-  z.object({ valid: z.literal(true), count: z.number().int() }),
-  z.object({ valid: z.literal(false), seq: z.number().int(), reason: z.string(), count: z.number().int() }),
-])
+export const verifySchema = z.object({
+  valid: z.boolean(),
+  /** Why the chain does not verify (absent when it does). */
+  reason: z.string().optional(),
+  /** When the reported scan finished. */
+  checked_at: z.iso.datetime(),
+  /** Seconds since then. */
+  age_s: z.number().int(),
+})

@@ -34,6 +34,10 @@ export interface StartServerOptions {
   readonly admin_roles?: HttpAppOptions['admin_roles']
   /** Serves `POST /policy/reload` (see `HttpAppOptions.reload`). */
   readonly reload?: HttpAppOptions['reload']
+  /** See {@link HttpAppOptions.auditor_roles}. */
+  readonly auditor_roles?: readonly string[]
+  /** See {@link HttpAppOptions.approver_roles}. */
+  readonly approver_roles?: readonly string[]
   readonly logger: ServerLogger
   /** How often overdue approvals are expired. Default 30 s. */
   readonly sweep_interval_ms?: number
@@ -95,6 +99,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.base_path === undefined ? {} : { base_path: options.base_path }),
     ...(options.body_limit === undefined ? {} : { body_limit: options.body_limit }),
     ...(options.mount === undefined ? {} : { mount: options.mount }),
+    ...(options.auditor_roles === undefined ? {} : { auditor_roles: options.auditor_roles }),
+    ...(options.approver_roles === undefined ? {} : { approver_roles: options.approver_roles }),
     ...(options.authenticated_mount === undefined
       ? {}
       : { authenticated_mount: options.authenticated_mount }),

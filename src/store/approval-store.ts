@@ -70,6 +70,8 @@ export type NewApproval = Omit<
 
 export interface ApprovalListOptions {
   readonly status?: ApprovalStatus
+  /** Only approvals this actor requested. */
+  readonly requester?: string
   readonly limit: number
   readonly cursor?: string | null
 }

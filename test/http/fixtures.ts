@@ -13,11 +13,11 @@ import { allowAll, denyAll } from '../../src/policy/rules/index.js'
 export const KEYS = {
   /** acme tenant, requester with the finance scope */
   alice: generateApiKey(),
-  /** acme tenant, approver */
+  /** acme tenant, approver and auditor */
   carol: generateApiKey(),
-  /** acme tenant, approver too (quorum tests) */
+  /** acme tenant, approver only (quorum tests) */
   erin: generateApiKey(),
-  /** globex tenant, approver with the finance scope */
+  /** globex tenant, approver and auditor with the finance scope */
   mallory: generateApiKey(),
   /** acme tenant, no roles or scopes */
   nobody: generateApiKey(),
@@ -36,7 +36,7 @@ export const apiKeys = apiKeyAuth({
       id: 'carol',
       sha256: hashApiKey(KEYS.carol),
       actor_id: 'carol',
-      roles: ['approver'],
+      roles: ['approver', 'auditor'],
       tenant_id: 'acme',
     },
     { id: 'erin', sha256: hashApiKey(KEYS.erin), actor_id: 'erin', roles: ['approver'], tenant_id: 'acme' },
@@ -44,7 +44,7 @@ export const apiKeys = apiKeyAuth({
       id: 'mallory',
       sha256: hashApiKey(KEYS.mallory),
       actor_id: 'mallory',
-      roles: ['approver'],
+      roles: ['approver', 'auditor'],
       scopes: ['finance'],
       tenant_id: 'globex',
     },

@@ -117,6 +117,8 @@ export function registerServe(program: Command, io: CliIo): void {
           mount: httpOptions.mount,
           admin_roles: httpOptions.admin_roles,
           reload: configured.reload,
+          auditor_roles: httpOptions.auditor_roles,
+          approver_roles: httpOptions.approver_roles,
           ...(config.mcp?.http ? { authenticated_mount: await mcpMount(airlock, config) } : {}),
           host: flags.host ?? server.host,
           port: port ?? server.port,

@@ -4,6 +4,7 @@ import { ErrorCode } from '../../errors/error-codes.js'
 import type { Principal } from '../../identity/principal.js'
 import type { ApprovalListOptions } from '../../store/store.js'
 import { outcomeResponse } from '../outcome-response.js'
+import { holdsDecidingRole, isAuditor, maySeeApproval } from '../read-access.js'
 import { approvalIdParams, approvalsQuery, approvalWaitQuery, decideBody } from '../request-schemas.js'
 import { defineRoute, type Route } from '../route.js'
 import { toWireApproval } from '../to-wire.js'
@@ -27,6 +28,28 @@ function requireIdentifiedDecider(principal: Principal): Principal {
   return principal
 }
 
+function notFound(id: string): AirlockError {
+  return new AirlockError(ErrorCode.APPROVAL_NOT_FOUND, `Approval '${id}' not found`)
+}
+
+/**
+ * A page of the approvals `principal` may read. Auditors list the tenant's;
+ * approvers list pending requests they may decide (the page may come back
+ * shorter than asked, with a cursor to continue); anyone else lists their own.
+ */
+async function visibleApprovals(deps: RouteDeps, principal: Principal, options: ApprovalListOptions) {
+  const { airlock, read } = deps
+  if (isAuditor(principal, read)) return airlock.approvals.list(principal, options)
+  if (options.status === 'pending') {
+    const page = await airlock.approvals.list(principal, options)
+    const items = page.items.filter(
+      (a) => a.requester === principal.actor_id || holdsDecidingRole(airlock, principal, a, read),
+    )
+    return { items, next_cursor: page.next_cursor }
+  }
+  return airlock.approvals.list(principal, { ...options, requester: principal.actor_id })
+}
+
 const DECISION_ERRORS = [
   problemDoc(403, 'The caller requested it (self-approval), lacks an approver role, or is anonymous'),
   problemDoc(404, 'No approval with this id in the caller’s tenant'),
@@ -42,6 +65,8 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
       path: '/approvals',
       operation_id: 'listApprovals',
       summary: 'Approvals in the caller’s tenant, newest first',
+      description:
+        'Auditors list every approval of the tenant; with `status=pending`, approvers list the requests they may decide; everyone else lists the requests they made.',
       tag: 'approvals',
       query: approvalsQuery(deps.max_page_size),
       responses: [
@@ -54,7 +79,7 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
           ...(query.status === undefined ? {} : { status: query.status }),
           ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
         }
-        const page = await airlock.approvals.list(c.get('principal'), options)
+        const page = await visibleApprovals(deps, c.get('principal'), options)
         return c.json({ items: page.items.map(toWireApproval), next_cursor: page.next_cursor })
       },
     }),
@@ -77,6 +102,9 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
       ],
       handle: async (c, { params, query }) => {
         const principal = c.get('principal')
+        // Someone who may not read it learns no more than from an id that does not exist.
+        const current = await airlock.approvals.get(principal, params.id)
+        if (!maySeeApproval(airlock, principal, current, deps.read)) throw notFound(params.id)
         const wait_ms = (query.wait ?? 0) * 1000
         const approval = await watchApproval(airlock, principal, params.id, wait_ms, c.req.raw.signal)
         return c.json(toWireApproval(approval))

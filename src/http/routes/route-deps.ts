@@ -1,5 +1,6 @@
 import type { Airlock } from '../../airlock.js'
 import type { PolicyReloader } from '../../config/reload-policy.js'
+import type { ReadRoles } from '../read-access.js'
 
 /** What route factories need. */
 export interface RouteDeps {
@@ -11,6 +12,10 @@ export interface RouteDeps {
   readonly admin_roles: readonly string[]
   /** Reloads the policy set from its files; absent when the gateway was not built from files. */
   readonly reload: PolicyReloader | undefined
+  /** Roles that widen what a caller may read. */
+  readonly read: ReadRoles
+  /** Least time between two full chain scans started by `GET /audit/verify?fresh=true`. */
+  readonly verify_interval_ms: number
 }
 
 /** Page size when the caller gives none. */

@@ -60,10 +60,11 @@ export function approvalListQuery(
   placeholder: Placeholder,
 ): SqlQuery & { readPage(rows: readonly ApprovalRow[]): Page<Approval> } {
   const limit = checkLimit(options.limit, MAX_LIST_LIMIT)
-  const filter = { tenant_id: tenant, status: options.status ?? null }
+  const filter = { tenant_id: tenant, status: options.status ?? null, requester: options.requester ?? null }
   const c = new Conditions(placeholder)
   c.add(`tenant_id = ${c.bind(tenant)}`)
   if (options.status !== undefined) c.add(`status = ${c.bind(options.status)}`)
+  if (options.requester !== undefined) c.add(`requester = ${c.bind(options.requester)}`)
   if (options.cursor) {
     const [createdAt, id] = decodeCursor('approvals', filter, options.cursor, ['string', 'string'])
     c.add(`(created_at, id) < (${c.bind(createdAt)}, ${c.bind(id)})`)

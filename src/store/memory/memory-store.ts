@@ -109,9 +109,16 @@ function memoryApprovals(): ApprovalStore {
     },
     async list(tenant, options: ApprovalListOptions): Promise<Page<Approval>> {
       const limit = checkLimit(options.limit, MAX_LIST_LIMIT)
-      const filter = { tenant_id: tenant, status: options.status ?? null }
+      const filter = {
+        tenant_id: tenant,
+        status: options.status ?? null,
+        requester: options.requester ?? null,
+      }
       let rows = [...byId.values()].filter(
-        (a) => a.tenant_id === tenant && (options.status === undefined || a.status === options.status),
+        (a) =>
+          a.tenant_id === tenant &&
+          (options.status === undefined || a.status === options.status) &&
+          (options.requester === undefined || a.requester === options.requester),
       )
       rows.sort((a, b) => compareDesc(a.created_at, b.created_at) || compareDesc(a.id, b.id))
       if (options.cursor) {
