@@ -77,6 +77,18 @@ describe('read permissions', () => {
     expect(actors(audit.json).sort()).toEqual(['alice', 'nobody'])
   })
 
+  it('reads one event by id only for its actor or an auditor, and answers others as if it were missing', async () => {
+    const alices = (await call(app, 'GET', '/audit', { key: KEYS.alice })).json.items as { id: string }[]
+    const event = alices[0]!.id
+    expect((await call(app, 'GET', `/audit/${event}`, { key: KEYS.alice })).status).toBe(200)
+    expect((await call(app, 'GET', `/audit/${event}`, { key: KEYS.carol })).status).toBe(200)
+    const other = await call(app, 'GET', `/audit/${event}`, { key: KEYS.nobody })
+    expect(other.status).toBe(404)
+    expect(JSON.stringify(other.json)).not.toContain('inv_1')
+    const undo = await call(app, 'POST', `/audit/${event}/rollback?dry_run=true`, { key: KEYS.nobody })
+    expect(undo.status).toBe(404)
+  })
+
   it('takes auditor and approver roles from the options', async () => {
     const custom = makeApp(makeAirlock(), { auditor_roles: ['finance-audit'], approver_roles: ['approver'] })
     expect((await call(custom, 'GET', '/audit/verify', { key: KEYS.carol })).status).toBe(403)

@@ -1,5 +1,11 @@
 import { z } from 'zod'
+import type { Airlock } from '../../airlock.js'
+import type { AuditEvent } from '../../audit/audit-event.js'
+import { AirlockError } from '../../errors/airlock-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
+import type { Principal } from '../../identity/principal.js'
 import { outcomeResponse } from '../outcome-response.js'
+import { isAuditor, type ReadRoles } from '../read-access.js'
 import { auditIdParams, dryRunQuery, idempotencyHeaders, rollbackBody } from '../request-schemas.js'
 import { defineRoute, type Route } from '../route.js'
 import {
@@ -13,9 +19,28 @@ import {
 import { AUTHENTICATED_ERRORS, BODY_ERRORS, problemDoc } from './common-responses.js'
 import type { RouteDeps } from './route-deps.js'
 
+/**
+ * The event, if the caller may read it: auditors read any event of the
+ * tenant, everyone else only events they are the actor of. Another actor's
+ * event answers like a missing one, so ids cannot be probed.
+ */
+async function readableEvent(
+  airlock: Airlock,
+  caller: Principal,
+  id: string,
+  roles: ReadRoles,
+): Promise<AuditEvent> {
+  const event = await airlock.audit.get(id, caller)
+  if (isAuditor(caller, roles) || event.actor === caller.actor_id) return event
+  throw new AirlockError(ErrorCode.EVIDENCE_NOT_FOUND, `No audit event '${id}'`)
+}
+
 const withPlan = <T extends z.ZodObject>(schema: T) => schema.extend({ plan: rollbackPlanSchema })
 
-/** `GET audit/{id}` and `POST audit/{id}/rollback` (the caller's tenant only). */
+/**
+ * `GET audit/{id}` and `POST audit/{id}/rollback` (the caller's tenant only;
+ * auditors reach any event of it, other callers only their own).
+ */
 export function rollbackRoutes(deps: RouteDeps): Route[] {
   const { airlock } = deps
   return [
@@ -31,7 +56,8 @@ export function rollbackRoutes(deps: RouteDeps): Route[] {
         problemDoc(404, 'No event with this id in the caller’s tenant'),
         ...AUTHENTICATED_ERRORS,
       ],
-      handle: async (c, { params }) => c.json(await airlock.audit.get(params.id, c.get('principal'))),
+      handle: async (c, { params }) =>
+        c.json(await readableEvent(airlock, c.get('principal'), params.id, deps.read)),
     }),
     defineRoute({
       method: 'POST',
@@ -66,6 +92,7 @@ export function rollbackRoutes(deps: RouteDeps): Route[] {
       ],
       handle: async (c, { params, query, headers }) => {
         const caller = c.get('principal')
+        await readableEvent(airlock, caller, params.id, deps.read)
         if (query.dry_run === true) return c.json(await airlock.rollback.plan(params.id, caller))
         const { plan, outcome } = await airlock.rollback.run(params.id, caller, {
           idempotency_key: headers['idempotency-key'] ?? null,
