@@ -104,6 +104,8 @@ export function planRollback(
   const sources: Record<string, string> = {}
   let runnable = true
   const declared = (definition.meta.rollback_params ?? {}) as Mapping
+  const specs = (rollback.meta.parameters ?? []) as readonly { name: string; required?: boolean }[]
+  const required = new Set(specs.filter((s) => s.required === true).map((s) => s.name))
   for (const [param, candidates] of sourcesOf(rollback, declared, warnings)) {
     const found = candidates.find((source) => {
       const [from, field] = source.split('.', 2) as [string, string]
@@ -111,9 +113,12 @@ export function planRollback(
     })
     if (found === undefined) {
       // An optional parameter the convention finds nowhere is simply left out.
-      if (candidates.length === 1) {
+      if (candidates.length > 1) continue
+      if (required.has(param)) {
         runnable = false
         warnings.push(`'${param}' has no value: ${candidates[0]} was not recorded`)
+      } else {
+        warnings.push(`'${param}' is left out: ${candidates[0]} was not recorded, so it stays as it is`)
       }
       continue
     }
