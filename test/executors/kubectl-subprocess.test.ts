@@ -5,7 +5,6 @@
  * run's credential, every placeholder stays one argument, and the state
  * read with `kubectl get -o json` gives the diff.
  */
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
