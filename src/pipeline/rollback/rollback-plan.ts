@@ -75,6 +75,50 @@ function sourcesOf(rollback: ActionDefinition, declared: Mapping, warnings: stri
   return out
 }
 
+interface Filled {
+  params: Record<string, unknown>
+  sources: Record<string, string>
+  warnings: string[]
+  runnable: boolean
+}
+
+/** Takes each parameter's value from the first candidate source that was recorded. */
+function fillParams(
+  rollback: ActionDefinition,
+  candidatesOf: Map<string, string[]>,
+  lookup: Record<string, Readonly<Record<string, unknown>>>,
+): Filled {
+  const specs = (rollback.meta.parameters ?? []) as readonly { name: string; required?: boolean }[]
+  const required = new Set(specs.filter((s) => s.required === true).map((s) => s.name))
+  const out: Filled = { params: {}, sources: {}, warnings: [], runnable: true }
+  const valueAt = (source: string) => {
+    const [from, field] = source.split('.', 2) as [string, string]
+    return lookup[from]?.[field]
+  }
+  for (const [param, candidates] of candidatesOf) {
+    const found = candidates.find((source) => valueAt(source) !== undefined)
+    if (found === undefined) {
+      // An optional parameter the convention finds nowhere is simply left out.
+      if (candidates.length > 1) continue
+      if (required.has(param)) {
+        out.runnable = false
+        out.warnings.push(`'${param}' has no value: ${candidates[0]} was not recorded`)
+      } else {
+        out.warnings.push(`'${param}' is left out: ${candidates[0]} was not recorded, so it stays as it is`)
+      }
+      continue
+    }
+    const value = valueAt(found)
+    if (isMasked(value)) {
+      out.runnable = false
+      out.warnings.push(`'${param}' cannot be restored: ${found} was redacted in the audit record`)
+    }
+    out.params[param] = value
+    out.sources[param] = found
+  }
+  return out
+}
+
 /**
  * Builds the plan.
  * @throws AirlockError `ROLLBACK_UNAVAILABLE` when the event is not an
@@ -99,33 +143,14 @@ export function planRollback(
   const warnings: string[] = []
   const before = stateBefore(event)
   if (before === null) warnings.push('the run recorded no state before it ran')
-  const lookup = { params: run.params, before_state: before ?? {} } as Record<string, Record<string, unknown>>
-  const params: Record<string, unknown> = {}
-  const sources: Record<string, string> = {}
-  let runnable = true
   const declared = (definition.meta.rollback_params ?? {}) as Mapping
-  for (const [param, candidates] of sourcesOf(rollback, declared, warnings)) {
-    const found = candidates.find((source) => {
-      const [from, field] = source.split('.', 2) as [string, string]
-      return lookup[from]?.[field] !== undefined
-    })
-    if (found === undefined) {
-      // An optional parameter the convention finds nowhere is simply left out.
-      if (candidates.length === 1) {
-        runnable = false
-        warnings.push(`'${param}' has no value: ${candidates[0]} was not recorded`)
-      }
-      continue
-    }
-    const [from, field] = found.split('.', 2) as [string, string]
-    const value = lookup[from]![field]
-    if (isMasked(value)) {
-      runnable = false
-      warnings.push(`'${param}' cannot be restored: ${found} was redacted in the audit record`)
-    }
-    params[param] = value
-    sources[param] = found
-  }
+  const filled = fillParams(rollback, sourcesOf(rollback, declared, warnings), {
+    params: run.params,
+    before_state: before ?? {},
+  })
+  warnings.push(...filled.warnings)
+  const { params, sources } = filled
+  let runnable = filled.runnable
   const checked = rollback.validate(params)
   if (!checked.ok) {
     runnable = false
