@@ -25,6 +25,7 @@ import type {
   ResolvedLimitsConfig,
   ResolvedSealConfig,
 } from './resolved-config.js'
+import { resolveShipping } from './shipping-config-schema.js'
 
 /** File names `airlock` looks for, in this order, when no `--config` is given. */
 export const CONFIG_FILE_NAMES = [
@@ -358,6 +359,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       admin_roles: parsed.server.admin_roles,
     },
     mcp: parsed.mcp ?? null,
+    shipping: resolveShipping(parsed.shipping, dir),
     dashboard: {
       enabled: parsed.dashboard.enabled,
       auditor_roles: parsed.dashboard.auditor_roles,

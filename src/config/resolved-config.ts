@@ -4,6 +4,7 @@ import type { ExecutorsConfig } from '../executors/execution-runtime.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { RiskClass } from '../policy/risk-matrix.js'
 import type { McpConfig } from './mcp-config-schema.js'
+import type { ResolvedShippingConfig } from './shipping-config-schema.js'
 
 /** One API key as configured: only the SHA-256 of the secret is kept. */
 export interface ApiKeyEntry {
@@ -187,6 +188,8 @@ export interface ResolvedConfig {
   readonly audit_checks: boolean
   /** How actions without an in-process handler run; null when the file has no executors section. */
   readonly executors: ExecutorsConfig | null
+  /** Audit shippers `airlock serve` runs; null when the file has no shipping section. */
+  readonly shipping: ResolvedShippingConfig | null
 }
 
 /** `policy:` with paths resolved. */
