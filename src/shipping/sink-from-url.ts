@@ -9,7 +9,7 @@ import { isAbsolute, resolve } from 'node:path'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import { filesSink } from './files-sink.js'
-import { s3Sink } from './s3-sink.js'
+import { type S3SinkConfig, s3Sink } from './s3-sink.js'
 import type { Sink } from './sink.js'
 import { syslogSink } from './syslog-sink.js'
 import { webhookSink } from './webhook-sink.js'
@@ -26,6 +26,8 @@ export interface SinkTargetOptions {
   readonly endpoint?: string
   /** S3: region. */
   readonly region?: string
+  /** S3: static credentials (default: the AWS SDK's own chain). */
+  readonly credentials?: S3SinkConfig['credentials']
   /** syslog+tls: a PEM file of CA certificates to trust. */
   readonly ca_file?: string
 }
@@ -53,6 +55,7 @@ export function sinkFromUrl(target: string, options: SinkTargetOptions): Sink {
       prefix: decodeURIComponent(url.pathname.replace(/^\//, '')),
       ...(options.region ? { region: options.region } : {}),
       ...(options.endpoint ? { endpoint: options.endpoint, force_path_style: true } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
     })
   }
   if (scheme === 'syslog+tcp' || scheme === 'syslog+tls') {

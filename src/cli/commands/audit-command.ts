@@ -8,6 +8,7 @@ import type { Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { UsageError } from '../usage-error.js'
+import { registerAuditShip } from './audit-ship-command.js'
 import { openStoreFromFlags, withStoreOption } from './store-option.js'
 
 async function* chain(store: Store): AsyncGenerator<AuditEvent> {
@@ -44,7 +45,7 @@ async function withStore<T>(
 }
 
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const audit = program.command('audit').description('read, export and verify the audit chain')
+  const audit = program.command('audit').description('read, export, verify and ship the audit chain')
 
   withStoreOption(
     audit
@@ -139,4 +140,6 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       }
     })
   })
+
+  registerAuditShip(audit, io, setExit)
 }
