@@ -15,6 +15,7 @@ import { limitsSchema } from './limits-config-schema.js'
 import { mcpConfigSchema } from './mcp-config-schema.js'
 import { policySchema } from './policy-config-schema.js'
 import { channelsSchema, dashboardSchema, serverSchema } from './server-config-schema.js'
+import { shippingSchema } from './shipping-config-schema.js'
 import { transparencySchema } from './transparency-config-schema.js'
 
 export { authConfigSchema, DEFAULT_IDENTITY_AUDIENCE } from './auth-config-schema.js'
@@ -58,6 +59,7 @@ export const configFileSchema = z
     channels: channelsSchema.optional(),
     mcp: mcpConfigSchema.optional(),
     executors: executorsSchema.optional(),
+    shipping: shippingSchema.optional(),
     server: serverSchema.prefault({}),
     dashboard: dashboardSchema.prefault({}),
     policy: policySchema.prefault({}),

@@ -31,6 +31,7 @@ import type {
   ResolvedLimitsConfig,
   ResolvedSealConfig,
 } from './resolved-config.js'
+import { resolveShipping } from './shipping-config-schema.js'
 import { resolveTransparency } from './transparency-config-schema.js'
 
 /** File names `airlock` looks for, in this order, when no `--config` is given. */
@@ -382,6 +383,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       auditor_roles: parsed.server.auditor_roles,
     },
     mcp: parsed.mcp ?? null,
+    shipping: resolveShipping(parsed.shipping, dir),
     dashboard: {
       enabled: parsed.dashboard.enabled,
       auditor_roles: parsed.dashboard.auditor_roles,

@@ -6,7 +6,7 @@ import type { Store } from '../../src/store/store.js'
 import { startFakeAuditWebhook } from '../helpers/fake-audit-webhook.js'
 import { sampleEvent } from '../store/conformance.js'
 import { shippingBackends } from './backends.js'
-import { upTo } from './shipped-lines.js'
+import { dedupeBySeq, upTo } from './shipped-lines.js'
 
 const { backends, cleanup } = shippingBackends('webhook')
 afterAll(cleanup)
@@ -113,6 +113,39 @@ describe.each(backends)('webhook shipping on $name', (backend) => {
     await vi.waitFor(() => expect(resumed.lag()).toBe(0), { timeout: 10_000 })
     await resumed.stop()
     if (backend.name !== 'memory') await again.close()
+    await receiver.close()
+  })
+
+  it('two replicas running the same shipper deliver every event between them, in order', async () => {
+    const receiver = await startFakeAuditWebhook(SECRET)
+    const { store, reopen } = backend.fresh()
+    await store.migrate()
+    const other = backend.name === 'memory' ? store : reopen()
+    const replicas = [store, other].map((s) =>
+      createShipper({
+        name: 'soc',
+        store: s,
+        sink: webhookSink({ url: receiver.url, secret: SECRET, ...quick }),
+        batch_size: 3,
+        ...fast,
+      }),
+    )
+    for (const r of replicas) r.start()
+    await appendEvents(store, 10)
+    await appendEvents(other, 10)
+    await vi.waitFor(() => expect(dedupeBySeq(receiver.seqs)).toEqual(upTo(20)), { timeout: 10_000 })
+    for (const r of replicas) await r.stop()
+    // Each batch the receiver got was consecutive; a repeat is only ever a whole re-sent batch.
+    for (const p of receiver.payloads) {
+      const seqs = p.events.map((e) => e.seq)
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i))
+    }
+    // PostgreSQL replicas take turns under an advisory lock: nothing is sent twice.
+    if (backend.name === 'postgres') expect(receiver.seqs).toEqual(upTo(20))
+    if (backend.name !== 'memory') {
+      await store.close()
+      await other.close()
+    }
     await receiver.close()
   })
 })

@@ -10,6 +10,7 @@ import { ExitCode } from '../exit-codes.js'
 import { formatTable } from '../table.js'
 import { UsageError } from '../usage-error.js'
 import { registerKeygen, registerProve, verifyEvidence } from './audit-evidence-command.js'
+import { registerAuditShip } from './audit-ship-command.js'
 import { registerWitness } from './audit-witness-command.js'
 import { registerShowState } from './run-command.js'
 import { type StoreFlags, withStore, withStoreOption } from './store-option.js'
@@ -47,7 +48,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
   const audit = program
     .command('audit')
     .description(
-      'read, export, verify and prove the audit chain; witness its checkpoints; show recorded state',
+      'read, export, verify and prove the audit chain; witness its checkpoints; ship it; show recorded state',
     )
   registerKeygen(audit, io)
   registerProve(audit, io)
@@ -169,4 +170,6 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       }
     })
   })
+
+  registerAuditShip(audit, io, setExit)
 }

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../../config/resolved-config.js'
 import { DEMO_TICKET, seedDemo } from '../../dashboard/demo-seed.js'
 import { startPolicyTriggers } from '../../server/policy-triggers.js'
 import { startServer } from '../../server/start-server.js'
+import { startShipping } from '../../shipping/shipping-service.js'
 import type { CliIo } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
 import { VERSION } from '../version.js'
@@ -107,8 +108,11 @@ export function registerServe(program: Command, io: CliIo): void {
       })
       const { airlock, httpOptions, server } = configured
       const seeded = config.dashboard.demo ? await seedDemo(airlock) : 0
+      // Beside the server, on their own timers; stopped before the store closes.
+      let shipping: ReturnType<typeof startShipping> | null = null
       let running: Awaited<ReturnType<typeof startServer>>
       try {
+        if (config.shipping?.shippers.length) shipping = startShipping(config.shipping, airlock.store, logger)
         running = await startServer({
           airlock,
           auth: httpOptions.auth,
@@ -127,6 +131,7 @@ export function registerServe(program: Command, io: CliIo): void {
           shutdown_timeout_ms: server.shutdown_timeout_ms,
         })
       } catch (error) {
+        await shipping?.stop()
         await airlock.close().catch(() => undefined)
         throw error
       }
@@ -139,6 +144,7 @@ export function registerServe(program: Command, io: CliIo): void {
         try {
           await transparency.start(logger)
         } catch (error) {
+          await shipping?.stop()
           await running.close().catch(() => undefined)
           throw error
         }
@@ -149,6 +155,11 @@ export function registerServe(program: Command, io: CliIo): void {
         io.stderr.write(
           `transparency: log ${transparency.origin}, verifier key ${transparency.verifier_key}\n`,
         )
+      }
+
+      const close = async () => {
+        await shipping?.stop()
+        await running.close()
       }
 
       const shown = relative(io.cwd, config.file) || config.file
@@ -163,6 +174,9 @@ export function registerServe(program: Command, io: CliIo): void {
         )
       }
       if (config.dashboard.enabled) io.stderr.write(`dashboard: ${running.url}${base}/ui\n`)
+      if (shipping) {
+        io.stderr.write(`shipping audit events to ${shipping.shippers.map((x) => x.name).join(', ')}\n`)
+      }
       if (config.auth.anonymous) {
         io.stderr.write('warning: auth is anonymous: anyone who can reach this port may call actions\n')
       }
@@ -180,7 +194,7 @@ export function registerServe(program: Command, io: CliIo): void {
         signals++
         if (signals === 1) {
           logger.info({ signal }, 'signal received; finishing in-flight requests')
-          running.close().catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'))
+          close().catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'))
         } else {
           logger.warn({ signal }, 'second signal; dropping open connections')
           running.close({ force: true }).catch(() => undefined)

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { resolveShipping, shippingSchema } from './shipping-config-schema.js'
+
+describe('shipping config section', () => {
+  it('applies defaults, converts sizes and durations, and resolves paths against the config folder', () => {
+    const parsed = shippingSchema.parse({
+      shippers: [
+        { name: 'archive', type: 'files', dir: './audit', max_bytes: '1mb', max_age: '30m' },
+        { name: 'siem', type: 'syslog', host: 'siem.internal', port: 6514, tls: { ca_file: 'ca.pem' } },
+        { name: 'lake', type: 's3', bucket: 'audit' },
+        { name: 'soc', type: 'webhook', url: 'https://soc.example.com/hook', secret: 's' },
+      ],
+    })
+    const resolved = resolveShipping(parsed, '/etc/airlock')!
+    expect(resolved).toMatchObject({ batch_size: 500, poll_interval_ms: 1_000, max_backoff_ms: 60_000 })
+    expect(resolved.shippers[0]).toMatchObject({
+      dir: '/etc/airlock/audit',
+      max_bytes: 1024 * 1024,
+      max_age: 1_800_000,
+    })
+    expect(resolved.shippers[1]).toMatchObject({ tls: { ca_file: '/etc/airlock/ca.pem' } })
+    expect(resolveShipping(undefined, '/etc/airlock')).toBeNull()
+  })
+
+  it('rejects duplicate names, unknown types, half-given S3 keys and non-http webhooks, naming the path', () => {
+    const issues = (value: unknown) =>
+      shippingSchema.safeParse(value).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []
+    expect(
+      issues({
+        shippers: [
+          { name: 'a', type: 'files', dir: 'x' },
+          { name: 'a', type: 'files', dir: 'y' },
+        ],
+      }),
+    ).toEqual(["shippers.1.name: duplicate shipper name 'a'"])
+    expect(issues({ shippers: [{ name: 'a', type: 'kafka' }] })[0]).toMatch(/^shippers\.0/)
+    expect(issues({ shippers: [{ name: 'a', type: 's3', bucket: 'b', access_key_id: 'k' }] })).toEqual([
+      'shippers.0: expected both access_key_id and secret_access_key, or neither',
+    ])
+    expect(issues({ shippers: [{ name: 'a', type: 'webhook', url: 'ftp://x', secret: 's' }] })[0]).toMatch(
+      /^shippers\.0\.url: expected an http or https URL/,
+    )
+  })
+})
