@@ -12,12 +12,14 @@ import { registerApproval } from './commands/approval-command.js'
 import { registerAudit } from './commands/audit-command.js'
 import { registerCheck } from './commands/check-command.js'
 import { registerDelegation } from './commands/delegation-command.js'
+import { registerFreeze } from './commands/freeze-command.js'
 import { registerHook } from './commands/hook-command.js'
 import { registerInit } from './commands/init-command.js'
 import { registerKeys } from './commands/keys-command.js'
 import { registerListActions } from './commands/list-actions-command.js'
 import { registerMcp } from './commands/mcp-command.js'
 import { registerMigrate } from './commands/migrate-command.js'
+import { registerPolicy } from './commands/policy-command.js'
 import { registerServe } from './commands/serve-command.js'
 import { registerTest } from './commands/test-command.js'
 import { registerTicket } from './commands/ticket-command.js'
@@ -57,6 +59,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerToken(program, io)
   registerMcp(program, io)
   registerHook(program, io, setExit)
+  registerPolicy(program, io, setExit)
+  registerFreeze(program, io, setExit)
   for (const command of program.commands) command.exitOverride()
 
   try {
