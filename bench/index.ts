@@ -8,6 +8,7 @@
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   throughput: async () => ({ run: (await import('./throughput.js')).benchThroughput }),
   policy: async () => ({ run: (await import('./policy.js')).benchPolicy }),
+  replay: async () => ({ run: (await import('./replay.js')).benchReplay }),
   execute: async () => ({ run: (await import('./execute.js')).benchExecute }),
   store: async () => ({ run: (await import('./store.js')).benchStore }),
   http: async () => ({ run: (await import('./http.js')).benchHttp }),

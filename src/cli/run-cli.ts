@@ -13,12 +13,14 @@ import { registerAudit } from './commands/audit-command.js'
 import { registerCheck } from './commands/check-command.js'
 import { registerCredentials } from './commands/credentials-command.js'
 import { registerDelegation } from './commands/delegation-command.js'
+import { registerFreeze } from './commands/freeze-command.js'
 import { registerHook } from './commands/hook-command.js'
 import { registerInit } from './commands/init-command.js'
 import { registerKeys } from './commands/keys-command.js'
 import { registerListActions } from './commands/list-actions-command.js'
 import { registerMcp } from './commands/mcp-command.js'
 import { registerMigrate } from './commands/migrate-command.js'
+import { registerPolicy } from './commands/policy-command.js'
 import { registerRun } from './commands/run-command.js'
 import { registerServe } from './commands/serve-command.js'
 import { registerTest } from './commands/test-command.js'
@@ -61,6 +63,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerHook(program, io, setExit)
   registerRun(program, io, setExit)
   registerCredentials(program, io, setExit)
+  registerPolicy(program, io, setExit)
+  registerFreeze(program, io, setExit)
   for (const command of program.commands) command.exitOverride()
 
   try {

@@ -39,7 +39,9 @@ export type PolicyReloader = (request: ReloadRequest) => Promise<PolicyReloadRes
  * the first, so two swaps never interleave. A set whose content hash equals
  * the one in force is not swapped (and not audited again) unless the label
  * changed. A set that fails validation leaves the current one in force and
- * is audited as `policy_rejected` with every problem found.
+ * is audited as `policy_rejected` with every problem found. A swap that was
+ * not itself caused by an announcement is announced in the store, so other
+ * replicas reload too.
  */
 export function createPolicyReloader(airlock: Airlock, config: ResolvedConfig): PolicyReloader {
   let queue: Promise<unknown> = Promise.resolve()
@@ -63,6 +65,17 @@ export function createPolicyReloader(airlock: Airlock, config: ResolvedConfig): 
       return { ok: true, changed: false, policy: summarizePolicySet(current) }
     }
     await airlock.policy.load(loaded.set, request)
+    // Replicas sharing the store notice the new head and reload from their own files.
+    if (request.via !== 'announcement' && airlock.store.policy_head) {
+      const { hash, version, label } = loaded.set
+      await airlock.store.policy_head.announce({
+        hash,
+        version,
+        label,
+        announced_by: request.by,
+        announced_at: new Date().toISOString(),
+      })
+    }
     return { ok: true, changed: true, policy: summarizePolicySet(loaded.set) }
   }
   return (request) => {

@@ -8,6 +8,7 @@
 import { type FSWatcher, statSync, watch } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type { PolicyReloader, PolicyReloadResult, ReloadRequest } from '../config/reload-policy.js'
+import type { PolicyHeadStore } from '../store/policy-head-store.js'
 import type { ServerLogger } from './start-server.js'
 
 /** Options of {@link startPolicyTriggers}. */
@@ -20,6 +21,13 @@ export interface PolicyTriggerOptions {
   readonly debounce_ms?: number
   /** Listen for SIGHUP. Default true. */
   readonly signal?: boolean
+  /** Where replicas announce reloads, and how often to look; absent: no announcements. */
+  readonly announcements?: {
+    readonly store: PolicyHeadStore
+    readonly interval_ms: number
+    /** The content hash in force here. */
+    readonly current: () => string
+  }
 }
 
 /** Logs what a reload did: a refusal at warn level with every problem, a swap at info. */
@@ -39,6 +47,35 @@ export function logReload(
       'policy reloaded',
     )
   }
+}
+
+/**
+ * Reloads when another replica announces a set whose hash differs from the
+ * one in force here; each announcement triggers at most one reload, so
+ * replicas whose files differ do not reload in a loop.
+ */
+function pollAnnouncements(options: PolicyTriggerOptions, run: (request: ReloadRequest) => void): () => void {
+  const announcements = options.announcements
+  if (!announcements) return () => undefined
+  let seen: string | null = null
+  let polling = false
+  const timer = setInterval(() => {
+    if (polling) return
+    polling = true
+    announcements.store
+      .head()
+      .then((head) => {
+        if (head === null || head.hash === seen) return
+        seen = head.hash
+        if (head.hash !== announcements.current()) run({ by: head.announced_by, via: 'announcement' })
+      })
+      .catch((error: unknown) => options.logger.warn({ err: error }, 'cannot read policy announcements'))
+      .finally(() => {
+        polling = false
+      })
+  }, announcements.interval_ms)
+  timer.unref()
+  return () => clearInterval(timer)
 }
 
 /**
@@ -77,7 +114,9 @@ export function startPolicyTriggers(options: PolicyTriggerOptions): () => void {
       logger.warn({ err: error, path }, 'cannot watch policy path')
     }
   }
+  const stopPolling = pollAnnouncements(options, run)
   return () => {
+    stopPolling()
     if (options.signal ?? true) process.off('SIGHUP', onHangup)
     clearTimeout(timer)
     for (const watcher of watchers) watcher.close()

@@ -207,6 +207,15 @@ export function registerServe(program: Command, io: CliIo): void {
         logger,
         watch: config.policy.watch ? watchedPaths(config) : null,
         debounce_ms: config.policy.watch_debounce_ms,
+        ...(airlock.store.policy_head && airlock.store.kind !== 'memory'
+          ? {
+              announcements: {
+                store: airlock.store.policy_head,
+                interval_ms: config.policy.announce_interval_ms,
+                current: () => airlock.policy.current().hash,
+              },
+            }
+          : {}),
       })
       try {
         await running.closed

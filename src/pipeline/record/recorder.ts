@@ -68,6 +68,7 @@ export function createRecorder(deps: {
     principal: Principal,
     context: Record<string, unknown> | null | undefined,
     policy_version: string | undefined,
+    decided: boolean,
   ) => {
     const chain = principal.delegation_chain
     const merged = {
@@ -77,6 +78,11 @@ export function createRecorder(deps: {
     const redacted = redactor.redact(merged) as Record<string, unknown>
     // Set after redaction: a version string is never a secret, and it must survive intact.
     if (policy_version !== undefined) redacted.policy_version = policy_version
+    // What the rules saw of the caller, so `airlock policy replay` can decide the request again.
+    if (decided) {
+      const { roles, groups, scopes } = principal
+      if (roles.length + groups.length + scopes.length > 0) redacted.caller = { roles, groups, scopes }
+    }
     return Object.keys(redacted).length === 0 ? null : redacted
   }
   const recorder = (fixed: string | undefined): Recorder => ({
@@ -104,7 +110,7 @@ export function createRecorder(deps: {
         approver: fields.approver ?? null,
         idempotency_key: fields.idempotency_key ?? null,
         ticket_id: fields.ticket_id ?? d?.ticket_id ?? null,
-        context: eventContext(fields.principal, fields.context, version),
+        context: eventContext(fields.principal, fields.context, version, d !== null),
       }
       return writer.write(event)
     },
