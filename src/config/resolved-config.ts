@@ -25,6 +25,8 @@ export interface JwtAuthEntry {
   readonly jwks_url?: string
   readonly algorithms?: readonly string[]
   readonly clock_tolerance_ms?: number
+  readonly max_lifetime_ms?: number
+  readonly require_tenant?: boolean
   readonly claims?: {
     readonly actor?: string
     readonly roles?: string
