@@ -332,6 +332,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       wait_ms: parsed.idempotency.wait,
       lease_ms: parsed.idempotency.lease,
       retention_ms: parsed.idempotency.retention,
+      scope: parsed.idempotency.scope,
     },
     seal,
     keys: await resolveKeys(source, parsed, dir),

@@ -169,7 +169,13 @@ export interface ResolvedConfig {
     /** How often `airlock serve` expires overdue approvals. */
     readonly sweep_interval_ms: number
   }
-  readonly idempotency: { readonly wait_ms: number; readonly lease_ms: number; readonly retention_ms: number }
+  readonly idempotency: {
+    readonly wait_ms: number
+    readonly lease_ms: number
+    readonly retention_ms: number
+    /** Who shares a key: each actor its own, or the whole tenant. */
+    readonly scope: 'actor' | 'tenant'
+  }
   /** Null only with the memory store, which makes up a key per process. */
   readonly seal: ResolvedSealConfig | null
   /** Signing keys; null when not configured (no tickets, no identity tokens, no JWKS). */
