@@ -39,6 +39,7 @@ const expected = {
   target: request.target,
   params: request.params,
   caller: request.caller,
+  tenant: request.tenant,
 }
 
 /** One row of the printed table. */

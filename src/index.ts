@@ -109,6 +109,8 @@ export {
 } from './policy/index.js'
 export * from './store/index.js'
 export {
+  ANY as ANY_BINDING,
+  type ExpectedTicket,
   type IssuedTicket,
   issueTicket,
   type TicketValidation,

@@ -42,6 +42,10 @@ const jwtSchema = z
     jwks_url: z.url({ error: 'expected an https:// URL of a JWKS document' }).optional(),
     algorithms: names.optional(),
     clock_tolerance: duration.optional(),
+    /** Longest token lifetime accepted (`exp` is required). Default 24h. */
+    max_lifetime: duration.optional(),
+    /** Refuse tokens without the tenant claim. Default: true when `claims.tenant` is set. */
+    require_tenant: z.boolean().optional(),
     claims: z
       .strictObject({
         actor: nonEmpty.optional(),

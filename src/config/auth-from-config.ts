@@ -90,6 +90,8 @@ export function authFromConfig(config: ResolvedConfig, options: AuthFromConfigOp
           ...(jwt.jwks_url === undefined ? {} : { jwks_url: jwt.jwks_url }),
           ...(jwt.algorithms === undefined ? {} : { algorithms: jwt.algorithms }),
           ...(jwt.clock_tolerance_ms === undefined ? {} : { clock_tolerance: jwt.clock_tolerance_ms / 1000 }),
+          ...(jwt.max_lifetime_ms === undefined ? {} : { max_lifetime_s: jwt.max_lifetime_ms / 1000 }),
+          ...(jwt.require_tenant === undefined ? {} : { require_tenant: jwt.require_tenant }),
           ...(jwt.claims === undefined ? {} : { claims: jwt.claims }),
         }),
       ),

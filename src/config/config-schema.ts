@@ -49,6 +49,8 @@ export const configFileSchema = z
         wait: duration.default(5_000),
         lease: duration.default(30_000),
         retention: duration.default(24 * 3_600_000),
+        /** Who shares a key: each actor its own (default), or the whole tenant. */
+        scope: z.enum(['actor', 'tenant']).default('actor'),
       })
       .prefault({}),
     seal: sealSchema.optional(),

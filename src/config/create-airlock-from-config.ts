@@ -178,6 +178,7 @@ export async function createAirlockFromConfig(
         wait_ms: config.idempotency.wait_ms,
         lease_ms: config.idempotency.lease_ms,
         retention_ms: config.idempotency.retention_ms,
+        scope: config.idempotency.scope,
       },
       ...(config.redaction === null ? {} : { redaction: config.redaction }),
       ...(seal === undefined ? {} : { seal }),

@@ -9,7 +9,7 @@ import { hashApiKey } from '../identity/auth/generate-api-key.js'
 import { generateSigningKey } from '../identity/tokens/generate-signing-key.js'
 import { issueIdentityToken } from '../identity/tokens/identity-token.js'
 import { createKeySet } from '../identity/tokens/key-set.js'
-import { validateTicket } from '../tickets/validate-ticket.js'
+import { ANY, validateTicket } from '../tickets/validate-ticket.js'
 import { checkConfig } from './check-config.js'
 import { createAirlockFromConfig } from './create-airlock-from-config.js'
 import { keysFromConfig } from './keys-from-config.js'
@@ -104,7 +104,13 @@ describe('keys in the configuration', () => {
       const { memoryStore } = await import('../store/memory/index.js')
       const nonces = memoryStore().nonces
       await expect(
-        validateTicket(airlock.keys!, ticket.token, { action: 'echo' }, nonces, { audience: 'executor' }),
+        validateTicket(
+          airlock.keys!,
+          ticket.token,
+          { action: 'echo', target: ANY, params: ANY, caller: ANY, tenant: ANY },
+          nonces,
+          { audience: 'executor' },
+        ),
       ).resolves.toMatchObject({ valid: true })
 
       const token = await issueIdentityToken(airlock.keys!, {

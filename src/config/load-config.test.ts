@@ -90,7 +90,12 @@ server: { body_limit: 64kb, shutdown_timeout: 3s, port: 0 }
     const config = await loadConfig(file, { env: {} })
     expect(config.approvals.ttl_ms).toBe(7_200_000)
     expect(config.approvals.sweep_interval_ms).toBe(500)
-    expect(config.idempotency).toEqual({ wait_ms: 1000, lease_ms: 60_000, retention_ms: 604_800_000 })
+    expect(config.idempotency).toEqual({
+      wait_ms: 1000,
+      lease_ms: 60_000,
+      retention_ms: 604_800_000,
+      scope: 'actor',
+    })
     expect(config.server).toMatchObject({ body_limit: 65_536, shutdown_timeout_ms: 3000, port: 0 })
   })
 

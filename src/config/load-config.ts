@@ -158,6 +158,8 @@ function resolveAuth(auth: ParsedConfigFile['auth']): ResolvedAuthConfig {
             ...(jwt.jwks_url === undefined ? {} : { jwks_url: jwt.jwks_url }),
             ...(jwt.algorithms === undefined ? {} : { algorithms: jwt.algorithms }),
             ...(jwt.clock_tolerance === undefined ? {} : { clock_tolerance_ms: jwt.clock_tolerance }),
+            ...(jwt.max_lifetime === undefined ? {} : { max_lifetime_ms: jwt.max_lifetime }),
+            ...(jwt.require_tenant === undefined ? {} : { require_tenant: jwt.require_tenant }),
             ...(jwt.claims === undefined ? {} : { claims: stripUndefined(jwt.claims) }),
           },
     identity_tokens:
@@ -354,6 +356,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       wait_ms: parsed.idempotency.wait,
       lease_ms: parsed.idempotency.lease,
       retention_ms: parsed.idempotency.retention,
+      scope: parsed.idempotency.scope,
     },
     seal,
     keys: await resolveKeys(source, parsed, dir),

@@ -27,6 +27,8 @@ export interface JwtAuthEntry {
   readonly jwks_url?: string
   readonly algorithms?: readonly string[]
   readonly clock_tolerance_ms?: number
+  readonly max_lifetime_ms?: number
+  readonly require_tenant?: boolean
   readonly claims?: {
     readonly actor?: string
     readonly roles?: string
@@ -171,7 +173,13 @@ export interface ResolvedConfig {
     /** How often `airlock serve` expires overdue approvals. */
     readonly sweep_interval_ms: number
   }
-  readonly idempotency: { readonly wait_ms: number; readonly lease_ms: number; readonly retention_ms: number }
+  readonly idempotency: {
+    readonly wait_ms: number
+    readonly lease_ms: number
+    readonly retention_ms: number
+    /** Who shares a key: each actor its own, or the whole tenant. */
+    readonly scope: 'actor' | 'tenant'
+  }
   /** Null only with the memory store, which makes up a key per process. */
   readonly seal: ResolvedSealConfig | null
   /** Signing keys; null when not configured (no tickets, no identity tokens, no JWKS). */

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import type { IdempotencyScope, IdempotencyStore } from '../store/store.js'
+import type { IdempotencyKeyScope } from './key-scope.js'
 
 export interface IdempotencyConfig {
   /** How long a duplicate waits for the first call to finish before `IDEMPOTENCY_IN_FLIGHT`. Default 5 s. */
@@ -18,6 +19,8 @@ export interface IdempotencyConfig {
   readonly retention_ms?: number
   /** Poll interval while waiting on another process. Default 25 ms. */
   readonly poll_ms?: number
+  /** Who shares a key: `actor` (default) gives each caller its own keys; `tenant` shares them tenant-wide. */
+  readonly scope?: IdempotencyKeyScope
 }
 
 /** The caller owns the key: run, then `finish` (or `abandon` if nothing may be stored). */
@@ -38,6 +41,8 @@ export class IdempotencyGate {
   readonly #retention: number
   readonly #poll: number
   readonly #now: () => Date
+  /** Who shares a key (see {@link IdempotencyConfig.scope}). */
+  readonly scope: IdempotencyKeyScope
 
   constructor(store: IdempotencyStore, config: IdempotencyConfig = {}, now: () => Date = () => new Date()) {
     this.#store = store
@@ -46,6 +51,7 @@ export class IdempotencyGate {
     this.#retention = config.retention_ms ?? 24 * 3600_000
     this.#poll = config.poll_ms ?? 25
     this.#now = now
+    this.scope = config.scope ?? 'actor'
   }
 
   /**

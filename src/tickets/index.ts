@@ -16,6 +16,7 @@ export {
 export { paramsHash } from './params-hash.js'
 export { type ApprovalTicketOptions, approvalNonce, ticketForApproval } from './ticket-for-approval.js'
 export {
+  ANY,
   type ExpectedTicket,
   NONCE_RETENTION_MARGIN_S,
   type TicketRefusal,

@@ -6,7 +6,7 @@ import { publicJwks } from '../identity/tokens/public-jwks.js'
 import { memoryStore } from '../store/memory/index.js'
 import { issueTicket } from './issue-ticket.js'
 import { ticketForApproval } from './ticket-for-approval.js'
-import { validateTicket } from './validate-ticket.js'
+import { ANY, type ExpectedTicket, validateTicket } from './validate-ticket.js'
 
 const request = {
   action: 'restart-deployment',
@@ -175,5 +175,39 @@ describe('execution tickets', () => {
         approved_at: new Date(Date.now() - 301_000),
       }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN', details: { reason: 'approval_ticket_window_closed' } })
+  })
+})
+
+describe('ticket bindings are required', () => {
+  it('refuses a validation that leaves a binding out, and accepts an explicit ANY', async () => {
+    const keySet = await createKeySet({ keys: [await generateSigningKey()] })
+    const issued = await issueTicket(keySet, {
+      action: 'deploy',
+      target: 'prod/api',
+      params: { v: 2 },
+      caller: 'agent-1',
+      audit_id: 'evt-bind',
+    })
+    const nonces = memoryStore().nonces
+    // A caller that forgets the params (JavaScript, or a cast) must not get "any params".
+    const forgetful = {
+      action: 'deploy',
+      target: 'prod/api',
+      caller: 'agent-1',
+      tenant: 'default',
+    } as unknown as ExpectedTicket
+    expect(await validateTicket(keySet, issued.token, forgetful, nonces)).toMatchObject({
+      valid: false,
+      code: 'binding_missing',
+      reason: expect.stringContaining('params'),
+    })
+    const deliberate: ExpectedTicket = {
+      action: 'deploy',
+      target: 'prod/api',
+      params: ANY,
+      caller: ANY,
+      tenant: ANY,
+    }
+    expect(await validateTicket(keySet, issued.token, deliberate, nonces)).toMatchObject({ valid: true })
   })
 })

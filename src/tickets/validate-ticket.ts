@@ -4,17 +4,23 @@ import type { NonceStore } from '../store/store.js'
 import { TICKET_TYPE, type TicketClaims } from './issue-ticket.js'
 import { paramsHash } from './params-hash.js'
 
-/** What the redeemer is about to do; each given field must match the ticket. */
+/** Skips one binding of {@link ExpectedTicket} on purpose; leaving a binding out is refused. */
+export const ANY: unique symbol = Symbol.for('airlock.ticket.any')
+
+/**
+ * What the redeemer is about to do. Every binding is required, and must
+ * match the ticket: pass {@link ANY} to skip one deliberately.
+ */
 export interface ExpectedTicket {
   readonly action: string
-  /** The target about to be acted on; `null` requires a ticket without a target. Not compared when omitted. */
-  readonly target?: string | null
-  /** The params about to be used, compared by canonical hash. Not compared when omitted. */
-  readonly params?: Record<string, unknown>
-  /** The caller's actor id. Not compared when omitted. */
-  readonly caller?: string
-  /** The caller's tenant. Not compared when omitted. */
-  readonly tenant?: string
+  /** The target about to be acted on; `null` requires a ticket without a target. */
+  readonly target: string | null | typeof ANY
+  /** The params about to be used, compared by canonical hash. */
+  readonly params: Record<string, unknown> | typeof ANY
+  /** The caller's actor id. */
+  readonly caller: string | typeof ANY
+  /** The caller's tenant. */
+  readonly tenant: string | typeof ANY
 }
 
 /** Options of {@link validateTicket}. */
@@ -46,6 +52,7 @@ export type TicketRefusal =
   | 'params_mismatch'
   | 'caller_mismatch'
   | 'tenant_mismatch'
+  | 'binding_missing'
   | 'replayed'
 
 export type TicketValidation =
@@ -121,25 +128,30 @@ export async function validateTicket(
       `Action mismatch: ticket is for '${claims.action}', expected '${expected.action}'`,
     )
   }
-  if (expected.target !== undefined && claims.target !== expected.target) {
+  const missing = (['target', 'params', 'caller', 'tenant'] as const).filter((b) => expected[b] === undefined)
+  if (missing.length > 0) {
+    // Fail closed: a forgotten binding must not silently mean "anything".
+    return refuse('binding_missing', `Bindings not given (pass ANY to skip one): ${missing.join(', ')}`)
+  }
+  if (expected.target !== ANY && claims.target !== expected.target) {
     return refuse(
       'target_mismatch',
-      `Target mismatch: ticket is for ${show(claims.target)}, expected ${show(expected.target)}`,
+      `Target mismatch: ticket is for ${show(claims.target)}, expected ${show(expected.target ?? null)}`,
     )
   }
-  if (expected.params !== undefined && claims.params_sha256 !== paramsHash(expected.params)) {
+  if (expected.params !== ANY && claims.params_sha256 !== paramsHash(expected.params)) {
     return refuse(
       'params_mismatch',
       'Params mismatch: the params differ from those the ticket was issued for',
     )
   }
-  if (expected.caller !== undefined && claims.caller !== expected.caller) {
+  if (expected.caller !== ANY && claims.caller !== expected.caller) {
     return refuse(
       'caller_mismatch',
       `Caller mismatch: ticket is for '${claims.caller}', expected '${expected.caller}'`,
     )
   }
-  if (expected.tenant !== undefined && claims.tenant !== expected.tenant) {
+  if (expected.tenant !== ANY && claims.tenant !== expected.tenant) {
     return refuse(
       'tenant_mismatch',
       `Tenant mismatch: ticket is for '${claims.tenant}', expected '${expected.tenant}'`,

@@ -258,6 +258,30 @@ describe('idempotency', () => {
     await expect(
       airlock.execute('get_invoice', { invoice_id: 'inv_2' }, { caller: agent, idempotency_key: 'k1' }),
     ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' })
+  })
+
+  it("gives each caller its own keys, so no one can occupy or probe another caller's key", async () => {
+    const { calls, actions } = billing()
+    const airlock = createAirlock({ actions, policies: [allowAll()] })
+    // Mallory takes the key first, guessing the id the agent's framework will use.
+    await airlock.execute(
+      'get_invoice',
+      { invoice_id: 'inv_9' },
+      { caller: 'mallory', idempotency_key: 'call_1' },
+    )
+    const agents = await airlock.execute(
+      'get_invoice',
+      { invoice_id: 'inv_1' },
+      { caller: agent, idempotency_key: 'call_1' },
+    )
+    expect(agents).toMatchObject({ status: 'executed', replayed: false, result: { id: 'inv_1' } })
+    expect(calls).toEqual(['inv_9', 'inv_1'])
+  })
+
+  it("shares keys tenant-wide when configured, refusing another caller's reuse", async () => {
+    const { actions } = billing()
+    const airlock = createAirlock({ actions, policies: [allowAll()], idempotency: { scope: 'tenant' } })
+    await airlock.execute('get_invoice', { invoice_id: 'inv_1' }, { caller: agent, idempotency_key: 'k1' })
     await expect(
       airlock.execute('get_invoice', { invoice_id: 'inv_1' }, { caller: 'mallory', idempotency_key: 'k1' }),
     ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' })

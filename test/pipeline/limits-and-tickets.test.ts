@@ -89,7 +89,13 @@ describe('execution tickets', () => {
     const checked = await airlock.check('read_file', { path: '/etc/hosts' }, { caller: agent })
     expect(checked.decision).toBe('allow')
     const token = checked.ticket?.token ?? ''
-    const expected = { action: 'read_file', target: null, params: { path: '/etc/hosts' }, caller: 'agent-1' }
+    const expected = {
+      action: 'read_file',
+      target: null,
+      params: { path: '/etc/hosts' },
+      caller: 'agent-1',
+      tenant: 'default',
+    }
     const other = await validateTicket(
       keys,
       token,
@@ -129,7 +135,13 @@ describe('execution tickets', () => {
     const a = await airlock.approvals.ticket(agent, held.approval_id)
     const b = await airlock.approvals.ticket(agent, held.approval_id)
     expect(b.nonce).toBe(a.nonce)
-    const expected = { action: 'wipe_disk', target: null, params: { disk: 'sdb' }, caller: 'agent-1' }
+    const expected = {
+      action: 'wipe_disk',
+      target: null,
+      params: { disk: 'sdb' },
+      caller: 'agent-1',
+      tenant: 'default',
+    }
     expect(await validateTicket(keys, a.token, expected, airlock.store.nonces)).toMatchObject({ valid: true })
     expect(await validateTicket(keys, b.token, expected, airlock.store.nonces)).toMatchObject({
       valid: false,

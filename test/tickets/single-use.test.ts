@@ -33,7 +33,13 @@ const request = {
   caller: 'deploy-agent',
   audit_id: 'evt-1',
 }
-const expected = { action: request.action, target: request.target, params: request.params }
+const expected = {
+  action: request.action,
+  target: request.target,
+  params: request.params,
+  caller: request.caller,
+  tenant: 'default',
+}
 
 type WorkerMessage =
   | { type: 'ready' }

@@ -25,8 +25,23 @@ describe('airlock ticket verify', () => {
       audit_id: 'evt-1',
     })
     const args = ['--jwks-file', 'jwks.json', '--store', 'sqlite:./t.db', '--action', 'restart-deployment']
+    const anyone = ['--caller', 'any', '--tenant', 'any']
 
-    const wrong = await cli(['ticket', 'verify', token, ...args, '--params', '{"namespace":"prod"}'])
+    const unbound = await cli(['ticket', 'verify', token, ...args])
+    expect(unbound.code).toBe(1)
+    expect(unbound.stdout).toMatch(/Bindings not given .*target, params, caller, tenant/)
+
+    const wrong = await cli([
+      'ticket',
+      'verify',
+      token,
+      ...args,
+      ...anyone,
+      '--target',
+      'any',
+      '--params',
+      '{"namespace":"prod"}',
+    ])
     expect(wrong.code).toBe(1)
     expect(wrong.stdout).toMatch(/^INVALID — Params mismatch/)
 
@@ -35,6 +50,7 @@ describe('airlock ticket verify', () => {
       'verify',
       token,
       ...args,
+      ...anyone,
       '--target',
       'dev/app',
       '--params',
@@ -43,7 +59,18 @@ describe('airlock ticket verify', () => {
     expect(first.code).toBe(0)
     expect(first.stdout).toMatch(/^VALID — Ticket is valid/)
 
-    const second = await cli(['ticket', 'verify', token, ...args, '--json'])
+    const second = await cli([
+      'ticket',
+      'verify',
+      token,
+      ...args,
+      ...anyone,
+      '--target',
+      'any',
+      '--params',
+      'any',
+      '--json',
+    ])
     expect(second.code).toBe(1)
     expect(JSON.parse(second.stdout)).toEqual({
       valid: false,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { validateTicket } from '../../tickets/validate-ticket.js'
+import { ANY, type ExpectedTicket, validateTicket } from '../../tickets/validate-ticket.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { parseParams } from './check-command.js'
@@ -30,16 +30,19 @@ export function registerTicket(program: Command, io: CliIo, setExit: (code: numb
         )
         .argument('<token>', 'execution ticket')
         .requiredOption('--action <name>', 'the action about to run')
-        .option('-t, --target <id>', 'the target about to be acted on')
-        .option('-p, --params <json>', 'the params about to be used, as a JSON object')
-        .option('-c, --caller <id>', 'the caller the ticket must be for')
-        .option('--tenant <id>', 'the tenant the ticket must be for')
+        .option('-t, --target <id>', 'the target about to be acted on (`none` for no target, `any` to skip)')
+        .option('-p, --params <json>', 'the params about to be used, as a JSON object (`any` to skip)')
+        .option('-c, --caller <id>', 'the caller the ticket must be for (`any` to skip)')
+        .option('--tenant <id>', 'the tenant the ticket must be for (`any` to skip)')
         .option('--audience <aud>', 'this executor’s audience, if tickets name one')
         .option('--json', 'machine-readable output'),
       { jwks: true },
     ),
   ).action(async (token: string, flags: VerifyFlags) => {
-    const params = flags.params === undefined ? undefined : parseParams(flags.params)
+    // Every binding must be given; `any` skips one on purpose (a missing one is refused).
+    const params =
+      flags.params === undefined || flags.params === 'any' ? flags.params : parseParams(flags.params)
+    const binding = (value: string | undefined) => (value === 'any' ? ANY : value)
     const keySet = await keySetFromFlags(io, flags)
     const store = await openStoreFromFlags(io, flags)
     try {
@@ -49,11 +52,12 @@ export function registerTicket(program: Command, io: CliIo, setExit: (code: numb
         token,
         {
           action: flags.action,
-          ...(flags.target === undefined ? {} : { target: flags.target }),
-          ...(params === undefined ? {} : { params }),
-          ...(flags.caller === undefined ? {} : { caller: flags.caller }),
-          ...(flags.tenant === undefined ? {} : { tenant: flags.tenant }),
-        },
+          target: flags.target === 'none' ? null : binding(flags.target),
+          params: params === 'any' ? ANY : params,
+          caller: binding(flags.caller),
+          tenant: binding(flags.tenant),
+          // A flag left out stays undefined, which validateTicket refuses as `binding_missing`.
+        } as ExpectedTicket,
         store.nonces,
         {
           ...(flags.issuer ? { issuer: flags.issuer } : {}),

@@ -197,4 +197,53 @@ describe('jwtAuth', () => {
     const privateJwk = await exportJWK(ed.privateKey)
     expect(() => jwtAuth({ ...base, keys: privateJwk })).toThrow(/public/)
   })
+
+  describe('binding a token in time and to a tenant', () => {
+    // A getter: the key is made in beforeAll.
+    const base = {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      get keys() {
+        return edJwk
+      },
+    }
+    const unsigned = (claims: Record<string, unknown>) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'ed-1' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+
+    it('refuses a token without exp', async () => {
+      const forever = await unsigned({ sub: 'x' }).setIssuedAt().sign(ed.privateKey)
+      expect(await rejected(jwtAuth(base).authenticate(bearer(forever)))).toMatch(/exp/)
+    })
+
+    it('refuses a token living longer than max_lifetime_s (24 h by default)', async () => {
+      const week = await unsigned({ sub: 'x' }).setIssuedAt().setExpirationTime('7d').sign(ed.privateKey)
+      expect(await rejected(jwtAuth(base).authenticate(bearer(week)))).toMatch(/longer than the 86400 s/)
+      expect(await jwtAuth({ ...base, max_lifetime_s: 8 * 86_400 }).authenticate(bearer(week))).toMatchObject(
+        {
+          actor_id: 'x',
+        },
+      )
+      // Without iat, the lifetime counts from now.
+      const noIat = await unsigned({ sub: 'x' }).setExpirationTime('2h').sign(ed.privateKey)
+      expect(await rejected(jwtAuth({ ...base, max_lifetime_s: 3600 }).authenticate(bearer(noIat)))).toMatch(
+        /longer than/,
+      )
+      expect(() => jwtAuth({ ...base, max_lifetime_s: 0 })).toThrow(/max_lifetime_s/)
+    })
+
+    it('requires the tenant claim once a tenant claim is configured, instead of defaulting', async () => {
+      const noTenant = await sign({ sub: 'x' })
+      expect(
+        await rejected(jwtAuth({ ...base, claims: { tenant: 'org' } }).authenticate(bearer(noTenant))),
+      ).toMatch(/'org' claim/)
+      expect(
+        await rejected(jwtAuth({ ...base, require_tenant: true }).authenticate(bearer(noTenant))),
+      ).toMatch(/'tenant' claim/)
+      // Single-tenant set-ups keep working: no tenant mapping, no tenant claim, the default tenant.
+      expect(await jwtAuth(base).authenticate(bearer(noTenant))).toMatchObject({ tenant_id: 'default' })
+    })
+  })
 })

@@ -30,7 +30,7 @@ export interface JwtClaimsMapping {
   readonly roles?: string
   /** Default: `scope` (space-separated) and `scp` (list or string). */
   readonly scopes?: string
-  /** Default `tenant`; without it the caller is in the `default` tenant. */
+  /** Default `tenant`. Required in every token once named here (see {@link JwtAuthConfig.require_tenant}). */
   readonly tenant?: string
   /** Default `groups`. */
   readonly groups?: string
@@ -50,8 +50,22 @@ export interface JwtAuthConfig {
   readonly jwks_url?: string
   /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. Default 30. */
   readonly clock_tolerance?: number
+  /**
+   * Longest lifetime accepted, in seconds: `exp` is required, and a token
+   * whose `exp` lies further than this past its `iat` (or past now) is
+   * refused. Default 86,400 (24 h).
+   */
+  readonly max_lifetime_s?: number
+  /**
+   * Refuse tokens without the tenant claim instead of placing them in the
+   * `default` tenant. Default: true when `claims.tenant` is configured.
+   */
+  readonly require_tenant?: boolean
   readonly claims?: JwtClaimsMapping
 }
+
+/** Default {@link JwtAuthConfig.max_lifetime_s}: one day. */
+export const DEFAULT_JWT_MAX_LIFETIME_S = 86_400
 
 const ASYMMETRIC = [
   'RS256',
@@ -179,6 +193,16 @@ function stringList(value: unknown, separator: RegExp): string[] {
   return []
 }
 
+/** Refuses a token meant to live longer than `maxLifetime` seconds (`exp` is present: jose required it). */
+function checkLifetime(payload: JWTPayload, maxLifetime: number, clockTolerance: number): void {
+  const exp = payload.exp ?? 0
+  const now = Math.floor(Date.now() / 1000)
+  const from = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now
+  if (exp - from > maxLifetime + clockTolerance) {
+    throw unauthenticated(`Invalid bearer token: it lives longer than the ${maxLifetime} s allowed`)
+  }
+}
+
 /**
  * Verifies `Authorization: Bearer <jwt>` and maps its claims to a principal.
  *
@@ -186,6 +210,8 @@ function stringList(value: unknown, separator: RegExp): string[] {
  * mix HMAC secrets with public keys. A bearer token that is not shaped like a
  * JWT is left to other backends; one that is, but fails verification (bad
  * signature, expired, wrong issuer or audience, no actor claim), is rejected.
+ * So is a token without `exp`, one living longer than `max_lifetime_s`, and,
+ * when `require_tenant` is on, one without the tenant claim.
  *
  * @throws AirlockError `CONFIG_INVALID` for a malformed configuration.
  */
@@ -202,7 +228,12 @@ export function jwtAuth(config: JwtAuthConfig): AuthBackend {
   const rolesClaim = mapping.roles ?? 'roles'
   const groupsClaim = mapping.groups ?? 'groups'
   const tenantClaim = mapping.tenant ?? 'tenant'
-  const options = { issuer, audience, algorithms, clockTolerance }
+  const requireTenant = config.require_tenant ?? mapping.tenant !== undefined
+  const maxLifetime = config.max_lifetime_s ?? DEFAULT_JWT_MAX_LIFETIME_S
+  if (!Number.isFinite(maxLifetime) || maxLifetime <= 0)
+    throw configError('max_lifetime_s must be a positive number of seconds')
+  // jose refuses a token without `exp`; the lifetime bound is checked below.
+  const options = { issuer, audience, algorithms, clockTolerance, requiredClaims: ['exp'] }
 
   const key = source.key
   const verify = (token: string) =>
@@ -229,11 +260,15 @@ export function jwtAuth(config: JwtAuthConfig): AuthBackend {
         if (error instanceof errors.JOSEError) throw unauthenticated(`Invalid bearer token: ${error.message}`)
         throw error
       }
+      checkLifetime(payload, maxLifetime, clockTolerance)
       const actor = claim(payload, actorClaim)
       if (typeof actor !== 'string' || actor === '') {
         throw unauthenticated(`Invalid bearer token: no '${actorClaim}' claim naming the caller`)
       }
       const tenant = claim(payload, tenantClaim)
+      if (requireTenant && (typeof tenant !== 'string' || tenant === '')) {
+        throw unauthenticated(`Invalid bearer token: no '${tenantClaim}' claim naming the tenant`)
+      }
       const scopes =
         mapping.scopes !== undefined
           ? stringList(claim(payload, mapping.scopes), /[\s,]+/)

@@ -19,6 +19,7 @@
 
 import { requestFingerprint } from '../../idempotency/fingerprint.js'
 import type { ClaimHandle } from '../../idempotency/idempotency-gate.js'
+import { outcomeSealContext, storedIdempotencyKey } from '../../idempotency/key-scope.js'
 import type { Outcome } from '../../outcome.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
 import { failedOutcome } from '../record/outcomes.js'
@@ -45,7 +46,8 @@ export async function claim(
 ): Promise<ClaimResult> {
   const { principal, action, idempotency_key } = ctx
   if (idempotency_key === null) return NO_KEY
-  const aad = `idem:${principal.tenant_id}:${action}:${idempotency_key}`
+  const key = storedIdempotencyKey(deps.gate.scope, principal.actor_id, idempotency_key)
+  const aad = outcomeSealContext(principal.tenant_id, action, key)
   const fingerprint = requestFingerprint({
     action,
     inputs: auth.evaluation.inputs,
@@ -57,11 +59,7 @@ export async function claim(
     const outcome = await heldOutcome(deps, ctx, fingerprint)
     return outcome && deps.sealer.seal(outcome, aad)
   }
-  const taken = await deps.gate.begin(
-    { tenant_id: principal.tenant_id, action, key: idempotency_key },
-    fingerprint,
-    held,
-  )
+  const taken = await deps.gate.begin({ tenant_id: principal.tenant_id, action, key }, fingerprint, held)
   if (taken.kind === 'replay') {
     return {
       kind: 'replayed',

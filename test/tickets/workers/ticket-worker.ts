@@ -20,6 +20,8 @@ export interface TicketTask {
     readonly action: string
     readonly target: string
     readonly params: Record<string, unknown>
+    readonly caller: string
+    readonly tenant: string
   }
   /** Concurrent attempts inside this process. */
   readonly attempts: number
