@@ -138,6 +138,7 @@ function wire(config: PipelineConfig): PipelineDeps {
     recorder,
     notifier: createChannelNotifier({
       channels: config.channels ?? [],
+      claim: (approval) => store.approvals.claimNotice(approval.tenant_id, approval.id, now().toISOString()),
       recordNotified: (approval, report) => recordNotified({ recorder }, approval, report),
       // A channel's decision goes through the same vote path as any other.
       decide: (id, verdict, options) =>

@@ -95,6 +95,14 @@ export interface ApprovalStore {
    * attempt died before storing its outcome under the key.
    */
   forKey(tenant_id: string, action: string, idempotency_key: string): Promise<Approval | null>
+  /**
+   * Takes the one right to tell the approval's channels about it.
+   * @remarks Under concurrent invocation for one approval, in any number of
+   * processes, exactly one caller ever gets true; every other call, then or
+   * later, gets false (as does one for an unknown approval). So with N
+   * replicas the channels hear of an approval at most once.
+   */
+  claimNotice(tenant_id: string, id: string, now: string): Promise<boolean>
   /** Newest first. The cursor is opaque and bound to the same filter. */
   list(tenant_id: string, options: ApprovalListOptions): Promise<Page<Approval>>
   /**

@@ -182,6 +182,19 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(await store.approvals.forKey('acme', 'deploy', 'k-2')).toBeNull()
       })
 
+      it('gives the right to notify about an approval to exactly one of 20 concurrent callers, once', async () => {
+        const a = await store.approvals.create(sampleApproval())
+        const wins = await Promise.all(
+          Array.from({ length: 20 }, () => store.approvals.claimNotice('acme', a.id, at(1))),
+        )
+        expect(wins.filter(Boolean)).toHaveLength(1)
+        expect(await store.approvals.claimNotice('acme', a.id, at(2))).toBe(false)
+        const b = await store.approvals.create(sampleApproval())
+        expect(await store.approvals.claimNotice('globex', b.id, at(1))).toBe(false)
+        expect(await store.approvals.claimNotice('acme', 'apr-nope', at(1))).toBe(false)
+        expect(await store.approvals.claimNotice('acme', b.id, at(1))).toBe(true)
+      })
+
       it('answers not_found for an unknown id', async () => {
         expect(await store.approvals.approve('acme', 'apr-nope', vote('bob'), at(1))).toEqual({
           kind: 'not_found',

@@ -40,7 +40,7 @@ export type ClaimResult = ClaimedKey | { readonly kind: 'replayed'; readonly out
 const NO_KEY: ClaimedKey = { kind: 'claimed', settle: async () => undefined, abort: async () => undefined }
 
 export async function claim(
-  deps: Pick<PipelineDeps, 'gate' | 'sealer' | 'recorder' | 'store' | 'approvals'>,
+  deps: Pick<PipelineDeps, 'gate' | 'sealer' | 'recorder' | 'store' | 'approvals' | 'notifier'>,
   ctx: RequestContext,
   auth: AuthorizedRequest,
 ): Promise<ClaimResult> {
@@ -56,8 +56,13 @@ export async function claim(
     target: auth.decision.target,
   })
   const held = async () => {
-    const outcome = await heldOutcome(deps, ctx, fingerprint)
-    return outcome && deps.sealer.seal(outcome, aad)
+    const found = await heldOutcome(deps, ctx, fingerprint)
+    if (found === null) return null
+    // The holder may have died before telling the channels; the notice claim keeps this to once.
+    if (found.approval.status === 'pending') {
+      deps.notifier.notify(found.approval, auth.evaluation.definition?.description ?? '')
+    }
+    return deps.sealer.seal(found.outcome, aad)
   }
   const taken = await deps.gate.begin({ tenant_id: principal.tenant_id, action, key }, fingerprint, held)
   if (taken.kind === 'replay') {

@@ -12,19 +12,20 @@
  */
 import { requestFingerprint } from '../../idempotency/fingerprint.js'
 import type { PendingApprovalOutcome } from '../../outcome.js'
+import type { Approval } from '../../store/store.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
 import type { RequestContext } from '../request-context.js'
 
 /**
- * The `pending_approval` outcome of the approval held under this request's
- * key, or null when there is none or it was held for another request (other
+ * The approval held under this request's key and its `pending_approval`
+ * outcome, or null when there is none or it was held for another request (other
  * inputs, caller or target than `fingerprint` says).
  */
 export async function heldOutcome(
   deps: Pick<PipelineDeps, 'store' | 'approvals'>,
   ctx: RequestContext,
   fingerprint: string,
-): Promise<PendingApprovalOutcome | null> {
+): Promise<{ approval: Approval; outcome: PendingApprovalOutcome } | null> {
   const { principal, action, idempotency_key } = ctx
   if (idempotency_key === null) return null
   const approval = await deps.store.approvals.forKey(principal.tenant_id, action, idempotency_key)
@@ -39,7 +40,7 @@ export async function heldOutcome(
   })
   if (same !== fingerprint) return null
   const held = await deps.store.audit.list({ approval_id: approval.id, status: 'held' }, 1)
-  return {
+  const outcome: PendingApprovalOutcome = {
     status: 'pending_approval',
     request_id: approval.request_id,
     audit_id: held.items[0]?.id ?? '',
@@ -50,4 +51,5 @@ export async function heldOutcome(
     rule: approval.rule,
     expires_at: approval.expires_at,
   }
+  return { approval, outcome }
 }

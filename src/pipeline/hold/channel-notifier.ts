@@ -3,8 +3,13 @@
  * and applies a decision a channel obtained itself (an interactive Slack
  * message, a terminal prompt) as any other decision would be.
  *
- * Writes: a `notified` event per channel, then whatever the decision leads to.
- * Guarantees: the caller of `execute` is never delayed by a channel; `drain`
+ * Writes: the approval's notice claim, a `notified` event per channel, then
+ * whatever the decision leads to.
+ * Guarantees: channels hear of an approval at most once, however many
+ * replicas are asked to tell them (the store's notice claim picks one; a
+ * process dying between the claim and the delivery loses that notice, and
+ * the missing `notified` event shows it). The caller of `execute` is never
+ * delayed by a channel; `drain`
  * waits for deliveries in flight, so `close()` does not pull the store out
  * from under them. A channel's failure is recorded, never thrown.
  *
@@ -22,6 +27,8 @@ export interface ChannelNotifier {
 
 export interface NotifierDeps {
   readonly channels: readonly Channel[]
+  /** Takes the one right to notify about `approval` (see `ApprovalStore.claimNotice`). */
+  readonly claim: (approval: Approval) => Promise<boolean>
   readonly recordNotified: (approval: Approval, report: NotificationReport) => Promise<void>
   /** Applies a decision a channel brought back. */
   readonly decide: (
@@ -69,16 +76,19 @@ async function deliver(
   await deps.decide(approval.id, decision.decision, options).catch(() => undefined)
 }
 
+async function deliverOnce(deps: NotifierDeps, approval: Approval, description: string): Promise<void> {
+  // A store that cannot be asked cannot promise once: stay silent rather than risk a second notice.
+  if (!(await deps.claim(approval).catch(() => false))) return
+  await Promise.all(deps.channels.map((channel) => deliver(deps, channel, approval, description)))
+}
+
 export function createChannelNotifier(deps: NotifierDeps): ChannelNotifier {
   const deliveries = new Set<Promise<void>>()
   return {
     notify(approval, description) {
-      for (const channel of deps.channels) {
-        const delivery = deliver(deps, channel, approval, description).finally(() =>
-          deliveries.delete(delivery),
-        )
-        deliveries.add(delivery)
-      }
+      if (deps.channels.length === 0) return
+      const delivery = deliverOnce(deps, approval, description).finally(() => deliveries.delete(delivery))
+      deliveries.add(delivery)
     },
     drain: async () => {
       await Promise.all(deliveries)

@@ -65,6 +65,7 @@ function scopeKey(scope: IdempotencyScope): string {
 
 function memoryApprovals(): ApprovalStore {
   const byId = new Map<string, Approval>()
+  const noticed = new Set<string>()
 
   const vote = (tenant: string, id: string, kind: 'approve' | 'reject', v: ApprovalVote, now: string) => {
     const current = byId.get(id)
@@ -99,6 +100,12 @@ function memoryApprovals(): ApprovalStore {
     async get(tenant, id) {
       const found = byId.get(id)
       return found && found.tenant_id === tenant ? copy(found) : null
+    },
+    async claimNotice(tenant, id, now) {
+      isoTime(now, 'now')
+      if (byId.get(id)?.tenant_id !== tenant || noticed.has(id)) return false
+      noticed.add(id)
+      return true
     },
     async forKey(tenant, action, key) {
       const open = [...byId.values()].filter(

@@ -41,6 +41,8 @@ function statements(s: string) {
     forKey: `SELECT * FROM ${t}
       WHERE tenant_id = $1 AND action = $2 AND idempotency_key = $3
       ORDER BY created_at DESC, id DESC LIMIT 1`,
+    claimNotice: `UPDATE ${t} SET notice_claimed_at = $1
+      WHERE tenant_id = $2 AND id = $3 AND notice_claimed_at IS NULL`,
     vote: `UPDATE ${t} SET status = $1, votes = $2, decided_by = $3, comment = $4, decided_at = $5
       WHERE id = $6 AND status = 'pending'`,
     start: `UPDATE ${t} SET status = 'executing'
@@ -118,6 +120,8 @@ export function postgresApprovals(c: PostgresConnection): ApprovalStore {
     create: (input) => create(c, sql, input),
     get: (tenant, id) => transition(c, 'approvals.get', sql.select, [tenant, id]),
     forKey: (tenant, action, key) => transition(c, 'approvals.forKey', sql.forKey, [tenant, action, key]),
+    claimNotice: async (tenant, id, now) =>
+      (await c.count('approvals.claimNotice', sql.claimNotice, [isoTime(now, 'now'), tenant, id])) === 1,
     async list(tenant, options) {
       const q = approvalListQuery(sql.table, tenant, options, (i) => `$${i}`)
       return q.readPage(await c.query<ApprovalRow>('approvals.list', q.sql, [...q.params]))

@@ -38,6 +38,9 @@ const FOR_KEY = `SELECT * FROM airlock_approvals
   WHERE tenant_id = ? AND action = ? AND idempotency_key = ?
   ORDER BY created_at DESC, id DESC LIMIT 1`
 
+const CLAIM_NOTICE = `UPDATE airlock_approvals SET notice_claimed_at = ?
+  WHERE tenant_id = ? AND id = ? AND notice_claimed_at IS NULL`
+
 const VOTE_UPDATE = `UPDATE airlock_approvals SET status = ?, votes = ?, decided_by = ?, comment = ?, decided_at = ?
   WHERE id = ? AND status = 'pending'`
 
@@ -121,6 +124,9 @@ export function sqliteApprovals(c: SqliteConnection): ApprovalStore {
     create: async (input) => create(c, input),
     get: async (tenant, id) => transition(c, 'approvals.get', SELECT, [tenant, id]),
     forKey: async (tenant, action, key) => transition(c, 'approvals.forKey', FOR_KEY, [tenant, action, key]),
+    claimNotice: async (tenant, id, now) =>
+      c.read('approvals.claimNotice', () => c.stmt(CLAIM_NOTICE).run(isoTime(now, 'now'), tenant, id))
+        .changes === 1,
     async list(tenant, options) {
       const q = approvalListQuery('airlock_approvals', tenant, options, () => '?')
       return q.readPage(c.read('approvals.list', () => c.stmt(q.sql).all(...q.params)) as ApprovalRow[])
