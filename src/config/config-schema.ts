@@ -13,6 +13,7 @@ import { executorsSchema } from './executors-config-schema.js'
 import { keysSchema, sealSchema, ticketsSchema } from './keys-config-schema.js'
 import { limitsSchema } from './limits-config-schema.js'
 import { mcpConfigSchema } from './mcp-config-schema.js'
+import { metricsSchema } from './metrics-config-schema.js'
 import { policySchema } from './policy-config-schema.js'
 import { channelsSchema, dashboardSchema, serverSchema } from './server-config-schema.js'
 import { transparencySchema } from './transparency-config-schema.js'
@@ -62,6 +63,7 @@ export const configFileSchema = z
     dashboard: dashboardSchema.prefault({}),
     policy: policySchema.prefault({}),
     transparency: transparencySchema,
+    metrics: metricsSchema.optional(),
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
     audit_checks: z.boolean().default(true),
   })

@@ -13,7 +13,11 @@ import { slackChannel } from '../approvals/channels/slack/slack-channel.js'
 import { slackInteractions } from '../approvals/channels/slack/slack-interactions.js'
 import { webhookChannel } from '../approvals/channels/webhook/webhook-channel.js'
 import type { SealerConfig } from '../audit/seal.js'
+import { metricsApp } from '../http/metrics-app.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
+import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
+import { instrumentStore } from '../metrics/instrument-store.js'
+import { type PrometheusMetrics, prometheusMetrics } from '../metrics/prometheus/prometheus-metrics.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
 import { authFromConfig } from './auth-from-config.js'
@@ -32,6 +36,8 @@ export interface ConfiguredHttpOptions {
   readonly body_limit: number
   /** Self-authenticating apps served beside the API (the Slack interactions endpoint). */
   readonly mount: readonly { readonly path: string; readonly app: Hono }[]
+  /** Request and error counts for `/metrics`, when metrics are configured. */
+  readonly metrics?: Pick<AirlockMetrics, 'request' | 'error'>
 }
 
 /** A wired pipeline plus what serving it needs. */
@@ -114,7 +120,15 @@ export async function createAirlockFromConfig(
   if (storeUrl.startsWith('sqlite:') && !IN_MEMORY.has(storeUrl)) {
     await mkdir(dirname(storeUrl.slice('sqlite:'.length)), { recursive: true })
   }
-  const store: Store = await openStore(storeUrl)
+  const opened: Store = await openStore(storeUrl)
+  let prometheus: PrometheusMetrics | undefined
+  try {
+    prometheus = config.metrics ? await prometheusMetrics() : undefined
+  } catch (error) {
+    await opened.close().catch(() => undefined)
+    throw error
+  }
+  const store = prometheus ? instrumentStore(opened, prometheus.metrics) : opened
   let limits: ConfiguredLimits | undefined
   try {
     if (options.migrate ?? true) await store.migrate()
@@ -123,7 +137,7 @@ export async function createAirlockFromConfig(
         ? { isAction: (name: string) => sources.registry.get(name) !== undefined }
         : {}),
     })
-    const opened = limits
+    const configuredLimits = limits
     const transparency = await transparencyFromConfig(config.transparency, store)
     const slack = config.channels?.slack ?? null
     const webhook = config.channels?.webhook ?? null
@@ -161,9 +175,11 @@ export async function createAirlockFromConfig(
       unknown_actions: config.unknown_actions,
       audit_checks: config.audit_checks,
       ...(config.executors === null ? {} : { executors: config.executors }),
-      ...(opened ? { limits: opened.limits, on_close: () => opened.close() } : {}),
+      ...(configuredLimits
+        ? { limits: configuredLimits.limits, on_close: () => configuredLimits.close() }
+        : {}),
       ...(transparency ? { on_drained: () => transparency.stop() } : {}),
-      ...(opened?.dependency ? { dependencies: [opened.dependency] } : {}),
+      ...(configuredLimits?.dependency ? { dependencies: [configuredLimits.dependency] } : {}),
       ...(keys
         ? {
             keys,
@@ -204,7 +220,11 @@ export async function createAirlockFromConfig(
               ]
             : []),
           ...(config.dashboard.enabled ? [await dashboardMount(config, airlock, auth, sources)] : []),
+          ...(prometheus && config.metrics
+            ? [{ path: '/metrics', app: metricsApp({ render: prometheus.render, ...config.metrics, auth }) }]
+            : []),
         ],
+        ...(prometheus ? { metrics: prometheus.metrics } : {}),
       },
       server: config.server,
       config,

@@ -4,6 +4,7 @@ import type { ExecutorsConfig } from '../executors/execution-runtime.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { RiskClass } from '../policy/risk-matrix.js'
 import type { McpConfig } from './mcp-config-schema.js'
+import type { MetricsConfig } from './metrics-config-schema.js'
 import type { TransparencyConfig } from './transparency-config-schema.js'
 
 /** One API key as configured: only the SHA-256 of the secret is kept. */
@@ -190,6 +191,8 @@ export interface ResolvedConfig {
   readonly executors: ExecutorsConfig | null
   /** The signed Merkle log over the audit chain (`enabled: false` when the file has no section). */
   readonly transparency: TransparencyConfig
+  /** `GET /metrics`; null when the file has no enabled metrics section. */
+  readonly metrics: MetricsConfig | null
 }
 
 /** `policy:` with paths resolved. */

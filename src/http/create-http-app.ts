@@ -17,6 +17,7 @@ import { ErrorCode } from '../errors/error-codes.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { authenticateRequest } from '../identity/auth/authenticate-request.js'
 import type { Principal } from '../identity/principal.js'
+import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
 import { clientAddress, type TrustProxy } from './client-address.js'
 import { buildOpenApiDocument } from './openapi-document.js'
 import { HttpProblemError, problem, problemFromError, problemResponse } from './problem.js'
@@ -67,6 +68,8 @@ export interface HttpAppOptions {
    * endpoint at `/mcp`.
    */
   readonly authenticated_mount?: readonly { readonly path: string; readonly app: Hono<HttpEnv> }[]
+  /** Told about every answered request and error code (see `prometheusMetrics`). */
+  readonly metrics?: Pick<AirlockMetrics, 'request' | 'error'>
 }
 
 /** The app `createHttpApp` returns. */
@@ -173,6 +176,7 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
     throw configError('trust_proxy must be a boolean or a non-negative integer')
   }
   const logger = options.logger
+  const metrics = options.metrics
 
   const deps: RouteDeps = { airlock, max_page_size, base_path }
   // Served before authentication (health, readiness, the JWKS). Anything registered on the returned
@@ -207,6 +211,7 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
     const started = performance.now()
     c.set('client_address', clientAddress(c.req.raw, c.env, trust))
     await next()
+    metrics?.request(c.req.routePath, c.req.method, c.res.status, (performance.now() - started) / 1000)
     if (logger) {
       const principal = c.var.principal as Principal | undefined
       const entry = {
@@ -289,6 +294,7 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
 
   app.onError((error, c) => {
     const { body, headers } = problemFromError(error)
+    metrics?.error(body.code)
     // A dependency outage is logged once by its circuit, not once per refused request.
     const outage = body.code === 'STORE_UNAVAILABLE' || body.code === 'LIMITS_UNAVAILABLE'
     if (body.status >= 500 && logger && !outage) {

@@ -31,6 +31,8 @@ export interface StartServerOptions {
   /** Apps served behind authentication (see `HttpAppOptions.authenticated_mount`), e.g. MCP at `/mcp`. */
   readonly authenticated_mount?: HttpAppOptions['authenticated_mount']
   readonly logger: ServerLogger
+  /** Told about every answered request (see `HttpAppOptions.metrics`). */
+  readonly metrics?: HttpAppOptions['metrics']
   /** How often overdue approvals are expired. Default 30 s. */
   readonly sweep_interval_ms?: number
   /** How long in-flight requests may take to finish once shutdown starts. Default 10 s. */
@@ -91,6 +93,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.base_path === undefined ? {} : { base_path: options.base_path }),
     ...(options.body_limit === undefined ? {} : { body_limit: options.body_limit }),
     ...(options.mount === undefined ? {} : { mount: options.mount }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     ...(options.authenticated_mount === undefined
       ? {}
       : { authenticated_mount: options.authenticated_mount }),

@@ -104,6 +104,7 @@ export function registerServe(program: Command, io: CliIo): void {
           base_path: httpOptions.base_path,
           body_limit: httpOptions.body_limit,
           mount: httpOptions.mount,
+          ...(httpOptions.metrics ? { metrics: httpOptions.metrics } : {}),
           ...(config.mcp?.http ? { authenticated_mount: await mcpMount(airlock, config) } : {}),
           host: flags.host ?? server.host,
           port: port ?? server.port,
