@@ -22,7 +22,9 @@ import { localPrincipal } from '../src/identity/principal.js'
 import { allowAll } from '../src/policy/rules/index.js'
 import { sqliteStore } from '../src/store/sqlite/index.js'
 
-const TOTAL = 30_000
+const TOTAL = 20_000
+/** Runs alternate off/on this many times each; the best of each is compared, so a busy machine skews both alike. */
+const ROUNDS = 2
 const CONCURRENCY = 256
 
 interface Run {
@@ -32,8 +34,9 @@ interface Run {
   checkpoints: number
 }
 
-async function run(dir: string, withLog: boolean): Promise<Run> {
-  const store = sqliteStore({ path: join(dir, `bench-${withLog ? 'on' : 'off'}.db`) })
+async function run(dir: string, withLog: boolean, round: number): Promise<Run> {
+  const path = join(dir, `bench-${withLog ? 'on' : 'off'}-${round}.db`)
+  const store = sqliteStore({ path })
   await store.migrate()
   const ping = defineAction({
     name: 'ping',
@@ -73,7 +76,7 @@ async function run(dir: string, withLog: boolean): Promise<Run> {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
   const seconds = (performance.now() - started) / 1000
   await airlock.close()
-  const reopened = sqliteStore({ path: join(dir, `bench-${withLog ? 'on' : 'off'}.db`) })
+  const reopened = sqliteStore({ path })
   const tree = (await reopened.merkle?.head())?.size ?? 0
   const checkpoints = (await reopened.merkle?.checkpoints(1000))?.length ?? 0
   await reopened.close()
@@ -89,15 +92,23 @@ async function run(dir: string, withLog: boolean): Promise<Run> {
 export async function benchTransparency(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-tlog-'))
   try {
-    const off = await run(dir, false)
-    const on = await run(dir, true)
+    const runs: Run[] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      runs.push(await run(dir, false, round), await run(dir, true, round))
+    }
+    const best = (mode: string) =>
+      runs
+        .filter((r) => r.transparency === mode)
+        .reduce((a, b) => (b.executes_per_second > a.executes_per_second ? b : a))
+    const off = best('off')
+    const on = best('on')
     console.log(
       `execute(): SQLite, durable audit, ${CONCURRENCY} concurrent callers; transparency log checkpointing every 1000 events or 1 s`,
     )
-    console.table([off, on])
+    console.table(runs)
     const cost = 1 - on.executes_per_second / off.executes_per_second
     console.log(
-      `with the Merkle tree and checkpoints: ${(on.executes_per_second / off.executes_per_second).toFixed(3)}× the throughput without (cost ${(cost * 100).toFixed(1)}%, goal < 10%)`,
+      `best of ${ROUNDS} each, with the Merkle tree and checkpoints: ${(on.executes_per_second / off.executes_per_second).toFixed(3)}× the throughput without (cost ${(cost * 100).toFixed(1)}%, goal < 10%)`,
     )
   } finally {
     rmSync(dir, { recursive: true, force: true })
