@@ -16,6 +16,7 @@ import { mcpConfigSchema } from './mcp-config-schema.js'
 import { metricsSchema } from './metrics-config-schema.js'
 import { policySchema } from './policy-config-schema.js'
 import { channelsSchema, dashboardSchema, serverSchema } from './server-config-schema.js'
+import { tracingSchema } from './tracing-config-schema.js'
 import { transparencySchema } from './transparency-config-schema.js'
 
 export { authConfigSchema, DEFAULT_IDENTITY_AUDIENCE } from './auth-config-schema.js'
@@ -64,6 +65,7 @@ export const configFileSchema = z
     policy: policySchema.prefault({}),
     transparency: transparencySchema,
     metrics: metricsSchema.optional(),
+    tracing: tracingSchema.optional(),
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
     audit_checks: z.boolean().default(true),
   })

@@ -20,6 +20,11 @@ import { instrumentStore } from '../metrics/instrument-store.js'
 import { type PrometheusMetrics, prometheusMetrics } from '../metrics/prometheus/prometheus-metrics.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
+import {
+  type OpenTelemetryTracing,
+  openTelemetryTracing,
+  type RequestTracing,
+} from '../tracing/otel-tracing.js'
 import { authFromConfig } from './auth-from-config.js'
 import { keysFromConfig } from './keys-from-config.js'
 import { type ConfiguredLimits, limitsFromConfig } from './limits-from-config.js'
@@ -38,6 +43,8 @@ export interface ConfiguredHttpOptions {
   readonly mount: readonly { readonly path: string; readonly app: Hono }[]
   /** Request and error counts for `/metrics`, when metrics are configured. */
   readonly metrics?: Pick<AirlockMetrics, 'request' | 'error'>
+  /** Server spans per request, when tracing is configured. */
+  readonly tracing?: RequestTracing
 }
 
 /** A wired pipeline plus what serving it needs. */
@@ -122,8 +129,10 @@ export async function createAirlockFromConfig(
   }
   const opened: Store = await openStore(storeUrl)
   let prometheus: PrometheusMetrics | undefined
+  let tracing: OpenTelemetryTracing | undefined
   try {
     prometheus = config.metrics ? await prometheusMetrics() : undefined
+    tracing = config.tracing ? await openTelemetryTracing() : undefined
   } catch (error) {
     await opened.close().catch(() => undefined)
     throw error
@@ -179,6 +188,7 @@ export async function createAirlockFromConfig(
         ? { limits: configuredLimits.limits, on_close: () => configuredLimits.close() }
         : {}),
       ...(transparency ? { on_drained: () => transparency.stop() } : {}),
+      ...(tracing ? { tracer: tracing.stages } : {}),
       ...(configuredLimits?.dependency ? { dependencies: [configuredLimits.dependency] } : {}),
       ...(keys
         ? {
@@ -225,6 +235,7 @@ export async function createAirlockFromConfig(
             : []),
         ],
         ...(prometheus ? { metrics: prometheus.metrics } : {}),
+        ...(tracing ? { tracing: tracing.requests } : {}),
       },
       server: config.server,
       config,

@@ -380,5 +380,6 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     executors: resolveExecutors(parsed.executors),
     transparency: resolveTransparency(parsed.transparency, dir),
     metrics: resolveMetrics(parsed.metrics),
+    tracing: parsed.tracing?.enabled ?? false,
   }
 }

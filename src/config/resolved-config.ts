@@ -193,6 +193,8 @@ export interface ResolvedConfig {
   readonly transparency: TransparencyConfig
   /** `GET /metrics`; null when the file has no enabled metrics section. */
   readonly metrics: MetricsConfig | null
+  /** OpenTelemetry spans; false unless the file has an enabled tracing section. */
+  readonly tracing: boolean
 }
 
 /** `policy:` with paths resolved. */

@@ -18,6 +18,7 @@ import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { authenticateRequest } from '../identity/auth/authenticate-request.js'
 import type { Principal } from '../identity/principal.js'
 import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
+import type { RequestTracing } from '../tracing/otel-tracing.js'
 import { clientAddress, type TrustProxy } from './client-address.js'
 import { buildOpenApiDocument } from './openapi-document.js'
 import { HttpProblemError, problem, problemFromError, problemResponse } from './problem.js'
@@ -70,6 +71,8 @@ export interface HttpAppOptions {
   readonly authenticated_mount?: readonly { readonly path: string; readonly app: Hono<HttpEnv> }[]
   /** Told about every answered request and error code (see `prometheusMetrics`). */
   readonly metrics?: Pick<AirlockMetrics, 'request' | 'error'>
+  /** A server span per request, continuing its W3C trace context (`openTelemetryTracing().requests`). */
+  readonly tracing?: RequestTracing
 }
 
 /** The app `createHttpApp` returns. */
@@ -177,6 +180,7 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   }
   const logger = options.logger
   const metrics = options.metrics
+  const tracing = options.tracing
 
   const deps: RouteDeps = { airlock, max_page_size, base_path }
   // Served before authentication (health, readiness, the JWKS). Anything registered on the returned
@@ -210,7 +214,8 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   app.use('*', async (c, next) => {
     const started = performance.now()
     c.set('client_address', clientAddress(c.req.raw, c.env, trust))
-    await next()
+    if (tracing) await tracing(c.req.raw, () => ({ route: c.req.routePath, status: c.res.status }), next)
+    else await next()
     metrics?.request(c.req.routePath, c.req.method, c.res.status, (performance.now() - started) / 1000)
     if (logger) {
       const principal = c.var.principal as Principal | undefined

@@ -33,6 +33,8 @@ export interface StartServerOptions {
   readonly logger: ServerLogger
   /** Told about every answered request (see `HttpAppOptions.metrics`). */
   readonly metrics?: HttpAppOptions['metrics']
+  /** A span per request (see `HttpAppOptions.tracing`). */
+  readonly tracing?: HttpAppOptions['tracing']
   /** How often overdue approvals are expired. Default 30 s. */
   readonly sweep_interval_ms?: number
   /** How long in-flight requests may take to finish once shutdown starts. Default 10 s. */
@@ -94,6 +96,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.body_limit === undefined ? {} : { body_limit: options.body_limit }),
     ...(options.mount === undefined ? {} : { mount: options.mount }),
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
     ...(options.authenticated_mount === undefined
       ? {}
       : { authenticated_mount: options.authenticated_mount }),

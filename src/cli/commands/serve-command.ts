@@ -105,6 +105,7 @@ export function registerServe(program: Command, io: CliIo): void {
           body_limit: httpOptions.body_limit,
           mount: httpOptions.mount,
           ...(httpOptions.metrics ? { metrics: httpOptions.metrics } : {}),
+          ...(httpOptions.tracing ? { tracing: httpOptions.tracing } : {}),
           ...(config.mcp?.http ? { authenticated_mount: await mcpMount(airlock, config) } : {}),
           host: flags.host ?? server.host,
           port: port ?? server.port,
