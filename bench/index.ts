@@ -21,6 +21,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   hooks: async () => ({ run: (await import('./integrations.js')).benchHooks }),
   integrations: async () => ({ run: (await import('./agent-integrations.js')).benchIntegrations }),
   dashboard: async () => ({ run: (await import('./dashboard.js')).benchDashboard }),
+  transparency: async () => ({ run: (await import('./transparency.js')).benchTransparency }),
 }
 
 const wanted = process.argv.slice(2)

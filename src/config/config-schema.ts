@@ -13,9 +13,11 @@ import { executorsSchema } from './executors-config-schema.js'
 import { keysSchema, sealSchema, ticketsSchema } from './keys-config-schema.js'
 import { limitsSchema } from './limits-config-schema.js'
 import { mcpConfigSchema } from './mcp-config-schema.js'
+import { metricsSchema } from './metrics-config-schema.js'
 import { policySchema } from './policy-config-schema.js'
 import { channelsSchema, dashboardSchema, serverSchema } from './server-config-schema.js'
 import { shippingSchema } from './shipping-config-schema.js'
+import { tracingSchema } from './tracing-config-schema.js'
 import { transparencySchema } from './transparency-config-schema.js'
 
 export { authConfigSchema, DEFAULT_IDENTITY_AUDIENCE } from './auth-config-schema.js'
@@ -66,6 +68,8 @@ export const configFileSchema = z
     dashboard: dashboardSchema.prefault({}),
     policy: policySchema.prefault({}),
     transparency: transparencySchema,
+    metrics: metricsSchema.optional(),
+    tracing: tracingSchema.optional(),
     unknown_actions: z.enum(['deny', 'evaluate']).default('deny'),
     audit_checks: z.boolean().default(true),
   })

@@ -13,10 +13,19 @@ import { slackChannel } from '../approvals/channels/slack/slack-channel.js'
 import { slackInteractions } from '../approvals/channels/slack/slack-interactions.js'
 import { webhookChannel } from '../approvals/channels/webhook/webhook-channel.js'
 import type { SealerConfig } from '../audit/seal.js'
+import { metricsApp } from '../http/metrics-app.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
+import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
+import { instrumentStore } from '../metrics/instrument-store.js'
+import { type PrometheusMetrics, prometheusMetrics } from '../metrics/prometheus/prometheus-metrics.js'
 import type { PolicySet } from '../policy/versioning/policy-set.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
+import {
+  type OpenTelemetryTracing,
+  openTelemetryTracing,
+  type RequestTracing,
+} from '../tracing/otel-tracing.js'
 import { authFromConfig } from './auth-from-config.js'
 import { keysFromConfig } from './keys-from-config.js'
 import { type ConfiguredLimits, limitsFromConfig } from './limits-from-config.js'
@@ -41,6 +50,10 @@ export interface ConfiguredHttpOptions {
   readonly auditor_roles: readonly string[]
   /** Who sees pending approvals to decide (`approvals.approver_roles`). */
   readonly approver_roles: readonly string[]
+  /** Request and error counts for `/metrics`, when metrics are configured. */
+  readonly metrics?: Pick<AirlockMetrics, 'request' | 'error'>
+  /** Server spans per request, when tracing is configured. */
+  readonly tracing?: RequestTracing
 }
 
 /** A wired pipeline plus what serving it needs. */
@@ -137,7 +150,17 @@ export async function createAirlockFromConfig(
   if (storeUrl.startsWith('sqlite:') && !IN_MEMORY.has(storeUrl)) {
     await mkdir(dirname(storeUrl.slice('sqlite:'.length)), { recursive: true })
   }
-  const store: Store = await openStore(storeUrl)
+  const opened: Store = await openStore(storeUrl)
+  let prometheus: PrometheusMetrics | undefined
+  let tracing: OpenTelemetryTracing | undefined
+  try {
+    prometheus = config.metrics ? await prometheusMetrics() : undefined
+    tracing = config.tracing ? await openTelemetryTracing() : undefined
+  } catch (error) {
+    await opened.close().catch(() => undefined)
+    throw error
+  }
+  const store = prometheus ? instrumentStore(opened, prometheus.metrics) : opened
   let limits: ConfiguredLimits | undefined
   try {
     if (options.migrate ?? true) await store.migrate()
@@ -146,7 +169,7 @@ export async function createAirlockFromConfig(
         ? { isAction: (name: string) => sources.registry.get(name) !== undefined }
         : {}),
     })
-    const opened = limits
+    const configuredLimits = limits
     const transparency = await transparencyFromConfig(config.transparency, store)
     const slack = config.channels?.slack ?? null
     const webhook = config.channels?.webhook ?? null
@@ -186,9 +209,12 @@ export async function createAirlockFromConfig(
       policy: { label: loaded.label, content_hash: loaded.hash, files: loaded.files, shadow },
       audit_checks: config.audit_checks,
       ...(config.executors === null ? {} : { executors: config.executors }),
-      ...(opened ? { limits: opened.limits, on_close: () => opened.close() } : {}),
+      ...(configuredLimits
+        ? { limits: configuredLimits.limits, on_close: () => configuredLimits.close() }
+        : {}),
       ...(transparency ? { on_drained: () => transparency.stop() } : {}),
-      ...(opened?.dependency ? { dependencies: [opened.dependency] } : {}),
+      ...(tracing ? { tracer: tracing.stages } : {}),
+      ...(configuredLimits?.dependency ? { dependencies: [configuredLimits.dependency] } : {}),
       ...(keys
         ? {
             keys,
@@ -232,7 +258,12 @@ export async function createAirlockFromConfig(
               ]
             : []),
           ...(config.dashboard.enabled ? [await dashboardMount(config, airlock, auth, sources)] : []),
+          ...(prometheus && config.metrics
+            ? [{ path: '/metrics', app: metricsApp({ render: prometheus.render, ...config.metrics, auth }) }]
+            : []),
         ],
+        ...(prometheus ? { metrics: prometheus.metrics } : {}),
+        ...(tracing ? { tracing: tracing.requests } : {}),
       },
       server: config.server,
       config,

@@ -23,6 +23,7 @@ import { configFileSchema, type ParsedConfigFile } from './config-schema.js'
 import { resolveExecutors } from './executors-config-schema.js'
 import { type EnvProblem, expandEnv } from './expand-env.js'
 import { importModule } from './import-module.js'
+import { resolveMetrics } from './metrics-config-schema.js'
 import type {
   RateLimitEntry,
   ResolvedAuthConfig,
@@ -406,5 +407,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     audit_checks: parsed.audit_checks,
     executors: resolveExecutors(parsed.executors, dir),
     transparency: resolveTransparency(parsed.transparency, dir),
+    metrics: resolveMetrics(parsed.metrics),
+    tracing: parsed.tracing?.enabled ?? false,
   }
 }

@@ -4,6 +4,7 @@ import type { ExecutorsConfig } from '../executors/execution-runtime.js'
 import type { DecisionResult } from '../policy/decision.js'
 import type { RiskClass } from '../policy/risk-matrix.js'
 import type { McpConfig } from './mcp-config-schema.js'
+import type { MetricsConfig } from './metrics-config-schema.js'
 import type { ResolvedShippingConfig } from './shipping-config-schema.js'
 import type { TransparencyConfig } from './transparency-config-schema.js'
 
@@ -203,6 +204,10 @@ export interface ResolvedConfig {
   readonly transparency: TransparencyConfig
   /** Audit shippers `airlock serve` runs; null when the file has no shipping section. */
   readonly shipping: ResolvedShippingConfig | null
+  /** `GET /metrics`; null when the file has no enabled metrics section. */
+  readonly metrics: MetricsConfig | null
+  /** OpenTelemetry spans; false unless the file has an enabled tracing section. */
+  readonly tracing: boolean
 }
 
 /** `policy:` with paths resolved. */

@@ -19,6 +19,8 @@ import { ErrorCode } from '../errors/error-codes.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { authenticateRequest } from '../identity/auth/authenticate-request.js'
 import type { Principal } from '../identity/principal.js'
+import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
+import type { RequestTracing } from '../tracing/otel-tracing.js'
 import { clientAddress, type TrustProxy } from './client-address.js'
 import { buildOpenApiDocument } from './openapi-document.js'
 import { HttpProblemError, problem, problemFromError, problemResponse } from './problem.js'
@@ -89,6 +91,10 @@ export interface HttpAppOptions {
   readonly approver_roles?: readonly string[]
   /** Least time between two fresh scans of `GET /audit/verify?fresh=true`. Default 60 s. */
   readonly verify_interval_ms?: number
+  /** Told about every answered request and error code (see `prometheusMetrics`). */
+  readonly metrics?: Pick<AirlockMetrics, 'request' | 'error'>
+  /** A server span per request, continuing its W3C trace context (`openTelemetryTracing().requests`). */
+  readonly tracing?: RequestTracing
 }
 
 /** The app `createHttpApp` returns. */
@@ -195,6 +201,8 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
     throw configError('trust_proxy must be a boolean or a non-negative integer')
   }
   const logger = options.logger
+  const metrics = options.metrics
+  const tracing = options.tracing
 
   const deps: RouteDeps = {
     airlock,
@@ -243,7 +251,9 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   app.use('*', async (c, next) => {
     const started = performance.now()
     c.set('client_address', clientAddress(c.req.raw, c.env, trust))
-    await next()
+    if (tracing) await tracing(c.req.raw, () => ({ route: c.req.routePath, status: c.res.status }), next)
+    else await next()
+    metrics?.request(c.req.routePath, c.req.method, c.res.status, (performance.now() - started) / 1000)
     if (logger) {
       const principal = c.var.principal as Principal | undefined
       const entry = {
@@ -326,6 +336,7 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
 
   app.onError((error, c) => {
     const { body, headers } = problemFromError(error)
+    metrics?.error(body.code)
     // A dependency outage is logged once by its circuit, not once per refused request.
     const outage = body.code === 'STORE_UNAVAILABLE' || body.code === 'LIMITS_UNAVAILABLE'
     if (body.status >= 500 && logger && !outage) {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+
 import { ApprovalService } from '../approvals/approval-service.js'
 import type { AuditEventInput } from '../audit/audit-event.js'
 import { createRedactor } from '../audit/redact.js'
@@ -26,6 +27,7 @@ import { PolicyHolder } from '../policy/versioning/policy-holder.js'
 import { createPolicySet } from '../policy/versioning/policy-set.js'
 import { GroupCommit } from '../store/group-commit.js'
 import type { Store } from '../store/store.js'
+import { NO_TRACING } from '../tracing/stage-tracer.js'
 import { approvalTicket, resume } from './approvals/resume.js'
 import { approve, reject } from './approvals/vote.js'
 import { expireDue, wait } from './approvals/wait.js'
@@ -151,6 +153,7 @@ function wire(config: PipelineConfig): PipelineDeps {
     audit_checks: config.audit_checks ?? true,
     execution: config.execution,
     run_keys: runKeys(config.keys),
+    tracer: config.tracer ?? NO_TRACING,
     now,
   }
   return deps

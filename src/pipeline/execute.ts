@@ -29,19 +29,28 @@ export async function execute(
 ): Promise<Outcome | DryRunOutcome> {
   const ctx = identify(action, inputs, options)
   if (options.dry_run === true) return planOnly(deps, ctx)
-  const auth = await authorize(deps, ctx)
-  if (auth.decision.decision === 'deny' || !auth.evaluation.definition) return recordDenied(deps, ctx, auth)
-  const key = await claim(deps, ctx, auth)
+  const span = deps.tracer.stage
+  const auth = await span('authorize', { 'airlock.action': action }, () => authorize(deps, ctx))
+  const decided = {
+    'airlock.action': action,
+    'airlock.decision': auth.decision.decision,
+    'airlock.rule': auth.decision.rule ?? '',
+  }
+  if (auth.decision.decision === 'deny' || !auth.evaluation.definition) {
+    return span('record', decided, () => recordDenied(deps, ctx, auth))
+  }
+  const key = await span('claim', decided, () => claim(deps, ctx, auth))
   if (key.kind === 'replayed') return key.outcome
   const progress = { started: false }
   let outcome: Outcome
   try {
-    outcome = await holdOrRun(deps, ctx, auth, progress)
+    const stage = auth.decision.decision === 'require_approval' ? 'hold' : 'run'
+    outcome = await span(stage, decided, () => holdOrRun(deps, ctx, auth, progress))
   } catch (error) {
     await key.abort(progress.started)
     throw error
   }
-  await key.settle(outcome)
+  await span('settle', { ...decided, 'airlock.status': outcome.status }, () => key.settle(outcome))
   return outcome
 }
 

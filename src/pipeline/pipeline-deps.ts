@@ -5,6 +5,7 @@
  *
  * @module
  */
+
 import type { ApprovalService } from '../approvals/approval-service.js'
 import type { Sealer } from '../audit/seal.js'
 import type { ExecutionRuntime } from '../executors/execution-runtime.js'
@@ -15,6 +16,7 @@ import type { PolicyEngine } from '../policy/policy-engine.js'
 import type { PolicyHolder } from '../policy/versioning/policy-holder.js'
 import type { PolicySet } from '../policy/versioning/policy-set.js'
 import type { Store } from '../store/store.js'
+import type { StageTracer } from '../tracing/stage-tracer.js'
 import type { FreezeGate } from './freeze/freeze-gate.js'
 import type { ChannelNotifier } from './hold/channel-notifier.js'
 import type { ShadowRun } from './policy/shadow.js'
@@ -58,6 +60,8 @@ export interface PipelineDeps {
   readonly execution: ExecutionRuntime | undefined
   /** Keys that sign the runner's own single-use tickets: the configured keys, or one made for this process. */
   readonly run_keys: () => Promise<KeySet>
+  /** Spans around the stages of a request; `NO_TRACING` unless configured. */
+  readonly tracer: StageTracer
   readonly now: () => Date
 }
 

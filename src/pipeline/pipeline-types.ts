@@ -5,6 +5,7 @@
  *
  * @module
  */
+
 import type { ActionDefinition } from '../actions/action-definition.js'
 import type { ApprovalsConfig } from '../approvals/approval-service.js'
 import type { Channel } from '../approvals/channels/channel.js'
@@ -26,6 +27,7 @@ import type { DifferenceReport } from '../policy/versioning/difference-report.js
 import type { PolicySet } from '../policy/versioning/policy-set.js'
 import type { Freeze, FreezeScope } from '../store/freeze-store.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page, Store } from '../store/store.js'
+import type { StageTracer } from '../tracing/stage-tracer.js'
 import type { ActionSource, TargetSource } from './resolve/sources.js'
 import type { RollbackRun, RollbackRunOptions } from './rollback/rollback.js'
 import type { RollbackPlan } from './rollback/rollback-plan.js'
@@ -78,6 +80,8 @@ export interface AirlockConfig {
    * store closes: last work over the complete chain (a final checkpoint).
    */
   readonly on_drained?: () => Promise<void>
+  /** Spans around each pipeline stage (`openTelemetryTracing().stages`). None by default. */
+  readonly tracer?: StageTracer
   /** How the policy set is named, and a candidate to shadow. */
   readonly policy?: PolicyOptions
   /**

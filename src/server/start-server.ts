@@ -39,6 +39,10 @@ export interface StartServerOptions {
   /** See {@link HttpAppOptions.approver_roles}. */
   readonly approver_roles?: readonly string[]
   readonly logger: ServerLogger
+  /** Told about every answered request (see `HttpAppOptions.metrics`). */
+  readonly metrics?: HttpAppOptions['metrics']
+  /** A span per request (see `HttpAppOptions.tracing`). */
+  readonly tracing?: HttpAppOptions['tracing']
   /** How often overdue approvals are expired. Default 30 s. */
   readonly sweep_interval_ms?: number
   /** How long in-flight requests may take to finish once shutdown starts. Default 10 s. */
@@ -101,6 +105,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.mount === undefined ? {} : { mount: options.mount }),
     ...(options.auditor_roles === undefined ? {} : { auditor_roles: options.auditor_roles }),
     ...(options.approver_roles === undefined ? {} : { approver_roles: options.approver_roles }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
     ...(options.authenticated_mount === undefined
       ? {}
       : { authenticated_mount: options.authenticated_mount }),

@@ -78,7 +78,12 @@ describe('replicas on one PostgreSQL', () => {
     // Both swaps are audited in the shared chain: A's by its admin, B's as following the announcement.
     await within(3_000, async () => {
       const loaded = (await b.airlock.audit.list({ status: 'policy_loaded' }, 10)).items
-      return loaded.map((e) => e.context?.via).sort().join() === 'announcement,http'
+      return (
+        loaded
+          .map((e) => e.context?.via)
+          .sort()
+          .join() === 'announcement,http'
+      )
     })
   })
 

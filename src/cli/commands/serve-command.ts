@@ -123,6 +123,8 @@ export function registerServe(program: Command, io: CliIo): void {
           reload: configured.reload,
           auditor_roles: httpOptions.auditor_roles,
           approver_roles: httpOptions.approver_roles,
+          ...(httpOptions.metrics ? { metrics: httpOptions.metrics } : {}),
+          ...(httpOptions.tracing ? { tracing: httpOptions.tracing } : {}),
           ...(config.mcp?.http ? { authenticated_mount: await mcpMount(airlock, config) } : {}),
           host: flags.host ?? server.host,
           port: port ?? server.port,
