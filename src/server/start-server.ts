@@ -4,12 +4,14 @@
  *
  * @module
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Airlock } from '../airlock.js'
 import { createHttpApp, type HttpAppOptions, type HttpLogger } from '../http/create-http-app.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
+import { answerClientError } from './client-error-response.js'
 
 /** A pino-style logger: what the server and the HTTP app write to. */
 export interface ServerLogger extends HttpLogger {
@@ -99,6 +101,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let inFlight = 0
   let closing = false
   const server = createServer()
+  server.on('clientError', answerClientError)
 
   const settle = () => {
     // Keep-alive sockets idle after their last response would hold close() open until they time out.
