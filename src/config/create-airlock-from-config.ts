@@ -13,6 +13,7 @@ import { slackChannel } from '../approvals/channels/slack/slack-channel.js'
 import { slackInteractions } from '../approvals/channels/slack/slack-interactions.js'
 import { webhookChannel } from '../approvals/channels/webhook/webhook-channel.js'
 import type { SealerConfig } from '../audit/seal.js'
+import type { AuthThrottleOptions } from '../http/auth-throttle.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { openStore } from '../store/open-store.js'
 import type { Store } from '../store/store.js'
@@ -31,6 +32,8 @@ export interface ConfiguredHttpOptions {
   readonly body_limit: number
   /** Self-authenticating apps served beside the API (the Slack interactions endpoint). */
   readonly mount: readonly { readonly path: string; readonly app: Hono }[]
+  /** Failed-authentication throttling, or false when `auth.failed_attempts.enabled` is off. */
+  readonly auth_throttle: AuthThrottleOptions | false
 }
 
 /** A wired pipeline plus what serving it needs. */
@@ -40,6 +43,12 @@ export interface ConfiguredAirlock {
   readonly server: ServerConfig
   readonly config: ResolvedConfig
   readonly sources: ConfigSources
+}
+
+function throttleFromConfig(config: ResolvedConfig): AuthThrottleOptions | false {
+  const t = config.auth.failed_attempts
+  if (!t.enabled) return false
+  return { max_failures: t.max_failures, window_ms: t.window_ms, cooldown_ms: t.cooldown_ms }
 }
 
 /** Options of {@link createAirlockFromConfig}. */
@@ -173,6 +182,7 @@ export async function createAirlockFromConfig(
       airlock,
       httpOptions: {
         auth,
+        auth_throttle: throttleFromConfig(config),
         base_path: config.server.base_path,
         body_limit: config.server.body_limit,
         mount: [
