@@ -3,6 +3,20 @@ import { defineConfig } from 'vitest/config'
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
 
+/** Suites that need the PostgreSQL and Redis of AIRLOCK_TEST_POSTGRES / AIRLOCK_TEST_REDIS. */
+export const SERVICE_TESTS = [
+  'test/store/postgres.test.ts',
+  'test/store/races.test.ts',
+  'test/replicas/**',
+  'test/pipeline/races.test.ts',
+  'test/tickets/single-use.test.ts',
+  'test/e2e/gateway.test.ts',
+  'test/e2e/identity-and-limits.test.ts',
+  'test/evidence/transparency-log.test.ts',
+  'test/limits/redis.test.ts',
+  'src/config/limits-from-config.test.ts',
+]
+
 export default defineConfig({
   // Examples import the package by name; tests run them against the sources.
   resolve: {
@@ -27,6 +41,8 @@ export default defineConfig({
       include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'],
       tsconfig: './tsconfig.test-d.json',
     },
+    // Stops at once, with one message, when PostgreSQL or Redis is not reachable.
+    globalSetup: ['test/setup/services-preflight.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -51,6 +51,7 @@ export { createSealer, generateSealKey, type Sealer, type SealerConfig } from '.
 export { verifyChain } from './audit/verify-chain.js'
 export type { ConfigFile } from './config/config-schema.js'
 export { defineConfig } from './config/define-config.js'
+export { type SealKeyFileOptions, sealKeyFile } from './config/seal-key-file.js'
 export * from './errors/index.js'
 export * from './guard/index.js'
 export { requestFingerprint } from './idempotency/fingerprint.js'

@@ -86,6 +86,15 @@ export const authConfigSchema = z
       /** Header that may carry an API key instead of `Authorization: Bearer`. Default `x-api-key`. */
       api_key_header: nonEmpty.optional(),
       anonymous: z.boolean().optional(),
+      /** Throttling of failed authentication, per client address and per key prefix. */
+      failed_attempts: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          max_failures: z.int().min(1).default(20),
+          window: duration.default(60_000),
+          cooldown: duration.default(60_000),
+        })
+        .optional(),
     },
     {
       error:

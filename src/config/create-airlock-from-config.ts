@@ -13,6 +13,7 @@ import { slackChannel } from '../approvals/channels/slack/slack-channel.js'
 import { slackInteractions } from '../approvals/channels/slack/slack-interactions.js'
 import { webhookChannel } from '../approvals/channels/webhook/webhook-channel.js'
 import type { SealerConfig } from '../audit/seal.js'
+import type { AuthThrottleOptions } from '../http/auth-throttle.js'
 import { metricsApp } from '../http/metrics-app.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
@@ -54,6 +55,8 @@ export interface ConfiguredHttpOptions {
   readonly metrics?: Pick<AirlockMetrics, 'request' | 'error'>
   /** Server spans per request, when tracing is configured. */
   readonly tracing?: RequestTracing
+  /** Failed-authentication throttling, or false when `auth.failed_attempts.enabled` is off. */
+  readonly auth_throttle: AuthThrottleOptions | false
 }
 
 /** A wired pipeline plus what serving it needs. */
@@ -67,6 +70,12 @@ export interface ConfiguredAirlock {
   readonly transparency: ConfiguredTransparency | null
   /** Reloads the policy set from the configuration's files (SIGHUP, `POST /policy/reload`, the watcher). */
   readonly reload: PolicyReloader
+}
+
+function throttleFromConfig(config: ResolvedConfig): AuthThrottleOptions | false {
+  const t = config.auth.failed_attempts
+  if (!t.enabled) return false
+  return { max_failures: t.max_failures, window_ms: t.window_ms, cooldown_ms: t.cooldown_ms }
 }
 
 /** Options of {@link createAirlockFromConfig}. */
@@ -229,6 +238,7 @@ export async function createAirlockFromConfig(
       airlock,
       httpOptions: {
         auth,
+        auth_throttle: throttleFromConfig(config),
         base_path: config.server.base_path,
         body_limit: config.server.body_limit,
         admin_roles: config.server.admin_roles,

@@ -173,6 +173,12 @@ function resolveAuth(auth: ParsedConfigFile['auth']): ResolvedAuthConfig {
     api_key_header: auth.api_key_header ?? null,
     trusted_headers: auth.trusted_headers === undefined ? null : stripUndefined(auth.trusted_headers),
     anonymous: auth.anonymous === true,
+    failed_attempts: {
+      enabled: auth.failed_attempts?.enabled ?? true,
+      max_failures: auth.failed_attempts?.max_failures ?? 20,
+      window_ms: auth.failed_attempts?.window ?? 60_000,
+      cooldown_ms: auth.failed_attempts?.cooldown ?? 60_000,
+    },
   }
 }
 

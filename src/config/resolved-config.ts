@@ -62,6 +62,13 @@ export interface ResolvedAuthConfig {
   readonly trusted_headers: TrustedHeadersEntry | null
   /** True only when the file says `anonymous: true`: every request is served as an anonymous caller. */
   readonly anonymous: boolean
+  /** Failed-authentication throttling (`auth.failed_attempts`); on by default. */
+  readonly failed_attempts: {
+    readonly enabled: boolean
+    readonly max_failures: number
+    readonly window_ms: number
+    readonly cooldown_ms: number
+  }
 }
 
 /** Where the seal keys come from. */

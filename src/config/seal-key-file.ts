@@ -24,10 +24,15 @@ const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/
  * @throws ConfigError naming the file when it is unreadable, malformed or
  * readable by group or others.
  */
-export async function loadSealKeyFile(path: string, key_id: string): Promise<SealerConfig> {
+export async function loadSealKeyFile(
+  path: string,
+  key_id: string,
+  onCreate?: (path: string) => void,
+): Promise<SealerConfig> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 })
   try {
     await writeFile(path, `${generateSealKey()}\n`, { flag: 'wx', mode: 0o600 })
+    onCreate?.(path)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
       throw new ConfigError(
@@ -66,4 +71,34 @@ export async function loadSealKeyFile(path: string, key_id: string): Promise<Sea
     ])
   }
   return { keys: { [key_id]: text }, current: key_id }
+}
+
+/** Options of {@link sealKeyFile}. */
+export interface SealKeyFileOptions {
+  /** The key's id in sealed payloads. Default `k1`, as `seal: { key_file }` in a config. */
+  readonly key_id?: string
+  /** Told once when a new key file is created. Default: one line on stderr. */
+  readonly log?: (message: string) => void
+}
+
+/**
+ * Seal keys for `createAirlock({ seal })` from a key file, made (mode 0600)
+ * with a fresh random key on first use, with one log line saying so.
+ *
+ * @example
+ * ```ts
+ * const airlock = createAirlock({
+ *   store: sqliteStore({ path: './.airlock/airlock.db' }),
+ *   seal: await sealKeyFile('./.airlock/seal.key'),
+ *   actions: [refund],
+ * })
+ * ```
+ */
+export function sealKeyFile(path: string, options: SealKeyFileOptions = {}): Promise<SealerConfig> {
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`))
+  return loadSealKeyFile(path, options.key_id ?? 'k1', (file) =>
+    log(
+      `airlock: created a new seal key in ${file}; keep it with the database (it decrypts the inputs of held requests)`,
+    ),
+  )
 }

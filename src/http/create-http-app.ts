@@ -21,6 +21,7 @@ import { authenticateRequest } from '../identity/auth/authenticate-request.js'
 import type { Principal } from '../identity/principal.js'
 import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
 import type { RequestTracing } from '../tracing/otel-tracing.js'
+import { type AuthThrottleOptions, authThrottle, credentialPrefix } from './auth-throttle.js'
 import { clientAddress, type TrustProxy } from './client-address.js'
 import { buildOpenApiDocument } from './openapi-document.js'
 import { HttpProblemError, problem, problemFromError, problemResponse } from './problem.js'
@@ -60,6 +61,13 @@ export interface HttpAppOptions {
   readonly max_page_size?: number
   /** Request and error log; without it nothing is logged. */
   readonly logger?: HttpLogger
+  /**
+   * Failed-authentication throttling: repeated 401s from one client address
+   * or for one key prefix get 429 with Retry-After. On by default (20
+   * failures a minute, then a minute's cooldown, counted in memory); `false`
+   * turns it off.
+   */
+  readonly auth_throttle?: AuthThrottleOptions | false
   /** Whether to believe `X-Forwarded-For` (see {@link TrustProxy}). Default false. */
   readonly trust_proxy?: TrustProxy
   /**
@@ -307,8 +315,31 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   for (const { path, app: mounted } of options.mount ?? []) mountAt(path, mounted)
 
   // Authentication runs before routing can reveal whether an action or approval exists.
+  const throttleOptions = options.auth_throttle === false ? null : (options.auth_throttle ?? {})
+  // One log line per throttled client or key, as a summary, never one per failed attempt.
+  const throttle =
+    throttleOptions === null
+      ? null
+      : authThrottle({
+          ...throttleOptions,
+          ...(throttleOptions.onThrottle || !logger
+            ? {}
+            : { onThrottle: (event) => logger.warn(event, 'failed authentication throttled') }),
+        })
+  const apiKeyHeader = backends.some((b) => b.name === 'api_key') ? 'x-api-key' : null
   app.use('*', async (c, next) => {
-    c.set('principal', await authenticateRequest(backends, c.req.raw))
+    const subject = {
+      address: c.var.client_address ?? null,
+      key_prefix: credentialPrefix(c.req.raw, apiKeyHeader),
+    }
+    await throttle?.check(subject)
+    try {
+      c.set('principal', await authenticateRequest(backends, c.req.raw))
+    } catch (error) {
+      if (throttle && AirlockError.isInstance(error) && error.code === 'UNAUTHENTICATED')
+        await throttle.fail(subject)
+      throw error
+    }
     await next()
   })
 

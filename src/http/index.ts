@@ -11,6 +11,7 @@ export {
 } from '../approvals/channels/slack/slack-interactions.js'
 export * from '../identity/auth/index.js'
 export * from '../server/index.js'
+export { type AuthThrottle, type AuthThrottleOptions, authThrottle } from './auth-throttle.js'
 export type { TrustProxy } from './client-address.js'
 export { createHttpApp, type HttpApp, type HttpAppOptions, type HttpLogger } from './create-http-app.js'
 export { buildOpenApiDocument, type OpenApiOptions } from './openapi-document.js'

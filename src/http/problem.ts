@@ -16,6 +16,10 @@ export const HttpErrorCode = {
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** Node's HTTP parser refused the request before any route saw it. */
+  MALFORMED_REQUEST: 'MALFORMED_REQUEST',
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
 } as const
 
 export type HttpErrorCode = (typeof HttpErrorCode)[keyof typeof HttpErrorCode]
@@ -74,6 +78,9 @@ const TITLES: Record<ProblemCode, string> = {
   METHOD_NOT_ALLOWED: 'Method not allowed',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  MALFORMED_REQUEST: 'Malformed HTTP request',
+  HEADERS_TOO_LARGE: 'Request headers too large',
+  REQUEST_TIMEOUT: 'Request timeout',
 }
 
 const HTTP_ONLY_STATUS: Record<HttpErrorCode, number> = {
@@ -81,6 +88,9 @@ const HTTP_ONLY_STATUS: Record<HttpErrorCode, number> = {
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  MALFORMED_REQUEST: 400,
+  HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
 }
 
 // What a client is told for server-side failures; the real message goes to the log only.

@@ -4,12 +4,15 @@
  *
  * @module
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import type { Airlock } from '../airlock.js'
+import type { AuthThrottleOptions } from '../http/auth-throttle.js'
 import { createHttpApp, type HttpAppOptions, type HttpLogger } from '../http/create-http-app.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
+import { answerClientError } from './client-error-response.js'
 
 /** A pino-style logger: what the server and the HTTP app write to. */
 export interface ServerLogger extends HttpLogger {
@@ -21,6 +24,8 @@ export interface StartServerOptions {
   readonly airlock: Airlock
   /** Tried in order. */
   readonly auth: AuthBackend | readonly AuthBackend[]
+  /** Failed-authentication throttling (see `createHttpApp`). */
+  readonly auth_throttle?: AuthThrottleOptions | false
   readonly host: string
   /** 0 picks a free port; {@link RunningServer.port} says which. */
   readonly port: number
@@ -99,6 +104,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { airlock, logger } = options
   const app = createHttpApp(airlock, {
     auth: options.auth,
+    ...(options.auth_throttle === undefined ? {} : { auth_throttle: options.auth_throttle }),
     logger,
     ...(options.base_path === undefined ? {} : { base_path: options.base_path }),
     ...(options.body_limit === undefined ? {} : { body_limit: options.body_limit }),
@@ -117,6 +123,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let inFlight = 0
   let closing = false
   const server = createServer()
+  server.on('clientError', answerClientError)
 
   const settle = () => {
     // Keep-alive sockets idle after their last response would hold close() open until they time out.

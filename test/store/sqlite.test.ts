@@ -65,9 +65,12 @@ describe('sqlite store', () => {
     await store.close()
   })
 
-  it('says to migrate when the tables are missing', async () => {
+  it('migrates itself on open, so a new file is ready to use', async () => {
     const store = sqliteStore({ path: nextPath() })
-    await expect(store.audit.head()).rejects.toThrow(/run store\.migrate\(\) first/)
+    await expect(store.audit.head()).resolves.toBeNull()
+    const first = await store.migrate()
+    expect(first?.applied).toBeGreaterThan(0)
+    await expect(store.migrate()).resolves.toEqual({ applied: 0 })
     await store.close()
   })
 

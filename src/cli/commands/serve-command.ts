@@ -116,6 +116,7 @@ export function registerServe(program: Command, io: CliIo): void {
         running = await startServer({
           airlock,
           auth: httpOptions.auth,
+          auth_throttle: httpOptions.auth_throttle,
           base_path: httpOptions.base_path,
           body_limit: httpOptions.body_limit,
           mount: httpOptions.mount,

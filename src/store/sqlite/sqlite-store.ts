@@ -26,13 +26,16 @@ import { sqliteShipperCursors } from './sqlite-shipper-cursors.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
 
 /**
- * Creates a store over a SQLite database. better-sqlite3 is loaded only here,
- * when the store opens a `path` itself.
+ * Creates a store over a SQLite database, migrated and ready to use.
+ * better-sqlite3 is loaded only here, when the store opens a `path` itself.
+ *
+ * @remarks The schema is brought up to date on open, as the gateway's store
+ * is (safe when several processes open one file at once); `migrate()` stays
+ * and reports, on its first call, the migrations applied on open.
  *
  * @example
  * ```ts
- * const store = sqliteStore({ path: './airlock.db' })
- * await store.migrate()
+ * const store = sqliteStore({ path: './.airlock/airlock.db' })
  * ```
  */
 export function sqliteStore(config: SqliteStoreConfig): Store {
@@ -40,6 +43,14 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
   const db = 'database' in config ? config.database : openDatabase(config.path)
   configureDatabase(db, config.busyTimeoutMs)
   const c = sqliteConnection(db)
+  // Applied on open; the first migrate() call still reports them, so `airlock migrate` can say what it did.
+  let appliedOnOpen: number
+  try {
+    appliedOnOpen = migrateSqlite(c)
+  } catch (error) {
+    if (owned) db.close()
+    throw error
+  }
   return {
     kind: 'sqlite',
     approvals: sqliteApprovals(c),
@@ -51,7 +62,11 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     merkle: sqliteMerkle(c),
     shipping: sqliteShipperCursors(c),
     batch: async (ops) => sqliteBatch(c, ops),
-    migrate: async () => ({ applied: migrateSqlite(c) }),
+    migrate: async () => {
+      const applied = appliedOnOpen + migrateSqlite(c)
+      appliedOnOpen = 0
+      return { applied }
+    },
     async ping() {
       c.read('ping', () => db.prepare('SELECT 1').get())
     },
