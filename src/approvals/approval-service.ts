@@ -23,6 +23,12 @@ export interface ApprovalsConfig {
   readonly approver_roles?: readonly string[]
   /** Let a requester decide their own request. Default false. */
   readonly allow_self_approval?: boolean
+  /**
+   * Refuse an approval given through a channel that could not show the whole
+   * request (arguments left out or values cut). Default false: the channel
+   * marks the cut, with the full size and hash, and approving is allowed.
+   */
+  readonly require_full_view?: boolean
 }
 
 /** Who may decide when neither the action nor the configuration says: holders of the `approver` role. */
@@ -63,6 +69,7 @@ export class ApprovalService {
   readonly #ttl: number
   readonly #roles: readonly string[]
   readonly #allowSelf: boolean
+  readonly #fullView: boolean
   readonly #now: () => Date
   readonly #getAction: (name: string) => ActionDefinition | undefined
 
@@ -78,6 +85,7 @@ export class ApprovalService {
     this.#ttl = deps.config?.ttl_ms ?? 24 * 3600_000
     this.#roles = deps.config?.approver_roles ?? DEFAULT_APPROVER_ROLES
     this.#allowSelf = deps.config?.allow_self_approval ?? false
+    this.#fullView = deps.config?.require_full_view ?? false
     this.#now = deps.now
     this.#getAction = deps.getAction
   }
@@ -133,20 +141,29 @@ export class ApprovalService {
   /**
    * Records a decision by `decider`.
    *
+   * `view` is `partial` when the decider's channel could not show the whole request.
+   *
    * @throws AirlockError `APPROVAL_NOT_FOUND`, `APPROVAL_SELF_DECISION`,
-   * `APPROVER_NOT_ALLOWED`, or `APPROVAL_ALREADY_DECIDED` (naming the state).
+   * `APPROVER_NOT_ALLOWED` (also for a partial view under `require_full_view`), or `APPROVAL_ALREADY_DECIDED` (naming the state).
    */
   async vote(
     decider: Principal,
     id: string,
     verdict: 'approve' | 'reject',
     comment: string | null,
+    view: 'full' | 'partial' = 'full',
   ): Promise<VoteOutcome> {
     const approval = await this.get(decider, id)
     if (!this.#allowSelf && this.#isSelf(decider, approval)) {
       throw new AirlockError(
         ErrorCode.APPROVAL_SELF_DECISION,
         `'${decider.actor_id}' cannot decide their own request (or one made on their behalf)`,
+      )
+    }
+    if (verdict === 'approve' && this.#fullView && view === 'partial') {
+      throw new AirlockError(
+        ErrorCode.APPROVER_NOT_ALLOWED,
+        `'${decider.actor_id}' approved through a channel that could not show the whole request; approvals.require_full_view refuses that`,
       )
     }
     const definition = this.#getAction(approval.action)

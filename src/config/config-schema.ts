@@ -43,6 +43,7 @@ export const configFileSchema = z
         // Secure by default: in a gateway most principals are agents, so deciding needs a role.
         approver_roles: names.default(['approver']),
         allow_self_approval: z.boolean().default(false),
+        require_full_view: z.boolean().default(false),
         sweep_interval: duration.default(30_000),
       })
       .prefault({}),

@@ -205,6 +205,7 @@ export async function createAirlockFromConfig(
         ttl_ms: config.approvals.ttl_ms,
         approver_roles: config.approvals.approver_roles,
         allow_self_approval: config.approvals.allow_self_approval,
+        require_full_view: config.approvals.require_full_view,
       },
       idempotency: {
         wait_ms: config.idempotency.wait_ms,

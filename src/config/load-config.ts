@@ -357,6 +357,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       ttl_ms: parsed.approvals.ttl,
       approver_roles: parsed.approvals.approver_roles,
       allow_self_approval: parsed.approvals.allow_self_approval,
+      require_full_view: parsed.approvals.require_full_view,
       sweep_interval_ms: parsed.approvals.sweep_interval,
     },
     idempotency: {

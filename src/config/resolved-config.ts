@@ -178,6 +178,8 @@ export interface ResolvedConfig {
     readonly ttl_ms: number
     readonly approver_roles: readonly string[]
     readonly allow_self_approval: boolean
+    /** Refuse approvals through channels that could not show the whole request. */
+    readonly require_full_view: boolean
     /** How often `airlock serve` expires overdue approvals. */
     readonly sweep_interval_ms: number
   }

@@ -74,7 +74,12 @@ async function notifyOne(
   }
   if (decision === null || signal.aborted) return { ...base, delivered: true }
   const approver = typeof decision.approver === 'string' ? decision.approver : decision.approver.actor_id
-  const decide = { approver: decision.approver, comment: decision.comment ?? null, channel: channel.name }
+  const decide = {
+    approver: decision.approver,
+    comment: decision.comment ?? null,
+    channel: channel.name,
+    ...(decision.shown_in_full === undefined ? {} : { shown_in_full: decision.shown_in_full }),
+  }
   try {
     if (decision.decision === 'approve') await airlock.approvals.approve(notice.approval_id, decide)
     else await airlock.approvals.reject(notice.approval_id, decide)

@@ -196,6 +196,8 @@ export interface DecideApprovalOptions {
   readonly comment?: string | null
   /** Where the decision came from (`slack`, `terminal`, `http`, `cli`, ...), kept in the audit record. */
   readonly channel?: string
+  /** False when that channel could not show the whole request (see `approvals.require_full_view`). */
+  readonly shown_in_full?: boolean
 }
 
 /** How a channel's notification about a pending approval went. */

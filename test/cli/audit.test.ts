@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -95,6 +95,33 @@ describe('airlock audit', () => {
     const r = await cli(['audit', 'verify', '--store', storeUrl, '--json'])
     expect(r.code).toBe(1)
     expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, seq: 6 })
+  })
+
+  it('exports owner-only, and never over an existing file or through a symbolic link without --force', async () => {
+    const file = join(dir, 'private.jsonl')
+    expect((await cli(['audit', 'export', '--store', storeUrl, '-o', file])).code).toBe(0)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+
+    const again = await cli(['audit', 'export', '--store', storeUrl, '-o', file])
+    expect(again.code).toBe(2)
+    expect(again.stderr).toContain('--force')
+
+    const victim = join(dir, 'victim.txt')
+    writeFileSync(victim, 'keep me', { mode: 0o644 })
+    const link = join(dir, 'link.jsonl')
+    symlinkSync(victim, link)
+    for (const extra of [[], ['--force']]) {
+      const through = await cli(['audit', 'export', '--store', storeUrl, '-o', link, ...extra])
+      expect(through.code).toBe(2)
+      expect(through.stderr).toContain('symbolic link')
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('keep me')
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+
+    writeFileSync(file, 'old', { mode: 0o644 })
+    expect((await cli(['audit', 'export', '--store', storeUrl, '-o', file, '--force'])).code).toBe(0)
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(readFileSync(file, 'utf8')).not.toBe('old')
   })
 
   it('rejects bad flags with exit 2', async () => {

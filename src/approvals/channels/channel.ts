@@ -31,6 +31,11 @@ export interface ChannelDecision {
   /** Who decided. The pipeline applies the usual rules to them: no self-approval, approver roles. */
   readonly approver: Principal | string
   readonly comment?: string | null
+  /**
+   * False when the channel could not show the whole request (arguments left
+   * out or cut). With `approvals.require_full_view`, such an approval is refused.
+   */
+  readonly shown_in_full?: boolean
 }
 
 /** Per-notification options. */

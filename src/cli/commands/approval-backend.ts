@@ -38,6 +38,11 @@ export interface ApprovalBackend {
   close(): Promise<void>
 }
 
+// The audit record says when a decision's identity came from unsigned flags.
+function cliChannel(caller: Principal): string {
+  return caller.auth === 'cli_unsafe_local' ? 'cli --unsafe-local' : 'cli'
+}
+
 export function storeBackend(airlock: Airlock, caller: Principal): ApprovalBackend {
   const refusal = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -56,7 +61,11 @@ export function storeBackend(airlock: Airlock, caller: Principal): ApprovalBacke
     show: (id) => refusal(async () => toWireApproval(await airlock.approvals.get(caller, id))),
     approve: (id, comment) =>
       refusal(async () => {
-        const result = await airlock.approvals.approve(id, { approver: caller, comment, channel: 'cli' })
+        const result = await airlock.approvals.approve(id, {
+          approver: caller,
+          comment,
+          channel: cliChannel(caller),
+        })
         const approval = toWireApproval(result.approval)
         if (result.status === 'decided') return { ...toWireOutcome(result.outcome), approval }
         return {
@@ -67,7 +76,11 @@ export function storeBackend(airlock: Airlock, caller: Principal): ApprovalBacke
       }),
     reject: (id, comment) =>
       refusal(async () => {
-        const approval = await airlock.approvals.reject(id, { approver: caller, comment, channel: 'cli' })
+        const approval = await airlock.approvals.reject(id, {
+          approver: caller,
+          comment,
+          channel: cliChannel(caller),
+        })
         return { status: 'rejected', approval_id: approval.id, approval: toWireApproval(approval) }
       }),
     close: () => airlock.close(),

@@ -100,11 +100,12 @@ describe('airlock approval (store mode)', () => {
       'alice',
       '--roles',
       'approver',
+      '--unsafe-local',
       '--comment',
       'ok',
       '--json',
     )
-    expect(result.err).toBe('')
+    expect(result.err).toContain('warning: --unsafe-local')
     expect(result.code).toBe(ExitCode.OK)
     expect(JSON.parse(result.out)).toMatchObject({
       status: 'executed',
@@ -123,9 +124,47 @@ describe('airlock approval (store mode)', () => {
       'bob',
       '--roles',
       'approver',
+      '--unsafe-local',
     )
     expect(again.code).toBe(ExitCode.FAILED)
     expect(again.err).toMatch(/refused: .*already executed \(APPROVAL_ALREADY_DECIDED\)/)
+  })
+
+  it('refuses a store-direct decision whose identity only flags give, unless --unsafe-local, and audits that', async () => {
+    const id = await hold(20)
+    const flagsOnly = await cli(
+      'approval',
+      'approve',
+      id,
+      '--config',
+      configFile,
+      '--as',
+      'alice',
+      '--roles',
+      'approver',
+    )
+    expect(flagsOnly.code).toBe(ExitCode.USAGE)
+    expect(flagsOnly.err).toContain('--unsafe-local')
+    expect(
+      JSON.parse((await cli('approval', 'show', id, '--json', '--config', configFile)).out),
+    ).toMatchObject({
+      status: 'pending',
+    })
+    const unsafe = await cli(
+      'approval',
+      'approve',
+      id,
+      '--config',
+      configFile,
+      '--as',
+      'alice',
+      '--roles',
+      'approver',
+      '--unsafe-local',
+    )
+    expect(unsafe.code).toBe(ExitCode.OK)
+    const audit = await cli('audit', 'show', '--json')
+    expect(audit.out).toContain('cli --unsafe-local')
   })
 
   it('refuses self-approval and deciders without an approver role (exit 1)', async () => {
@@ -140,10 +179,20 @@ describe('airlock approval (store mode)', () => {
       'agent-7',
       '--roles',
       'approver',
+      '--unsafe-local',
     )
     expect(self.code).toBe(ExitCode.FAILED)
     expect(self.err).toContain('APPROVAL_SELF_DECISION')
-    const noRole = await cli('approval', 'approve', id, '--config', configFile, '--as', 'mallory')
+    const noRole = await cli(
+      'approval',
+      'approve',
+      id,
+      '--config',
+      configFile,
+      '--as',
+      'mallory',
+      '--unsafe-local',
+    )
     expect(noRole.code).toBe(ExitCode.FAILED)
     expect(noRole.err).toContain('APPROVER_NOT_ALLOWED')
     const missing = await cli('approval', 'show', 'apr-000000000000000000000000', '--config', configFile)
@@ -180,6 +229,7 @@ describe('airlock approval (store mode)', () => {
       'alice',
       '--roles',
       'approver',
+      '--unsafe-local',
       '--comment',
       'no',
     )

@@ -51,9 +51,17 @@ function withSource(command: Command, decide: boolean): Command {
     .option('--config <file>', 'act on the store of this config (default: airlock.config.yaml here)')
     .option('--store <url>', 'act on this store directly: sqlite:<path> or postgres://...')
     .option('--url <url>', 'act through a running gateway (or AIRLOCK_URL), e.g. http://127.0.0.1:8420')
+    .option(
+      '--insecure',
+      'allow plain http:// to a host other than this machine (sends the API key in clear)',
+    )
     .option('--api-key <key>', 'API key for --url (or AIRLOCK_API_KEY)')
     .option('--as <id>', `store mode: the approver's id${decide ? ' (required)' : ''}`)
     .option('--roles <list>', "store mode: the approver's roles, comma-separated")
+    .option(
+      '--unsafe-local',
+      'store mode: decide as --as/--roles, an identity nobody signed (recorded as such)',
+    )
     .option('--tenant <id>', 'store mode: the tenant (default: default)')
     .option('--json', 'machine-readable output')
 }

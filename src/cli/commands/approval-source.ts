@@ -5,12 +5,14 @@
  *
  * @module
  */
+
 import { createAirlock } from '../../airlock.js'
 import { generateSealKey } from '../../audit/seal.js'
 import { createAirlockFromConfig } from '../../config/create-airlock-from-config.js'
 import { findConfigFile } from '../../config/load-config.js'
 import { localPrincipal, type Principal } from '../../identity/principal.js'
 import type { CliIo } from '../cli-io.js'
+import { checkGatewayUrl } from '../gateway-url.js'
 import { splitList } from '../principal-flags.js'
 import { UsageError } from '../usage-error.js'
 import { type ApprovalBackend, gatewayBackend, storeBackend } from './approval-backend.js'
@@ -22,6 +24,8 @@ export interface ApprovalFlags {
   store?: string
   url?: string
   apiKey?: string
+  insecure?: boolean
+  unsafeLocal?: boolean
   as?: string
   roles?: string
   tenant?: string
@@ -31,11 +35,28 @@ export interface ApprovalFlags {
   json?: boolean
 }
 
-/** Store mode acts as `--as` with `--roles`; without `--as` only reading is possible. */
-function storeCaller(flags: ApprovalFlags, decide: boolean): Principal {
+/** How a store-mode decision is marked in the audit record: its identity came from flags nobody signed. */
+export const UNSAFE_LOCAL_AUTH = 'cli_unsafe_local'
+
+/**
+ * Store mode acts as `--as` with `--roles`; without `--as` only reading is
+ * possible. Anyone who can reach the store can claim any `--as`, so deciding
+ * this way needs `--unsafe-local`, and the decision is marked as such.
+ */
+function storeCaller(io: CliIo, flags: ApprovalFlags, decide: boolean): Principal {
   if (decide && flags.as === undefined) {
     throw new UsageError(
       '--as <approver id> is required to decide in store mode (with --url, the API key says who you are)',
+    )
+  }
+  if (decide && flags.unsafeLocal !== true) {
+    throw new UsageError(
+      'deciding against the store directly takes the approver from --as/--roles, which nobody signed: decide through a gateway (--url with an API key), or pass --unsafe-local to accept that',
+    )
+  }
+  if (decide) {
+    io.stderr.write(
+      'warning: --unsafe-local: the approver identity comes from command-line flags; the decision is recorded as such\n',
     )
   }
   return {
@@ -43,7 +64,7 @@ function storeCaller(flags: ApprovalFlags, decide: boolean): Principal {
       roles: splitList(flags.roles),
       ...(flags.tenant ? { tenant_id: flags.tenant } : {}),
     }),
-    auth: 'cli',
+    auth: decide ? UNSAFE_LOCAL_AUTH : 'cli',
   }
 }
 
@@ -62,14 +83,11 @@ export async function openBackend(
         '--as, --roles and --tenant are for store mode; with --url the API key says who you are',
       )
     }
-    if (!/^https?:\/\//.test(url))
-      throw new UsageError(`--url must start with http:// or https://, got '${url}'`)
+    checkGatewayUrl(url, flags.insecure === true)
     const apiKey = flags.apiKey ?? io.env.AIRLOCK_API_KEY
     return gatewayBackend(url, apiKey === '' ? undefined : apiKey)
   }
   if (flags.apiKey !== undefined) throw new UsageError('--api-key goes with --url')
-  const caller = storeCaller(flags, verb !== 'read')
-
   if (flags.store !== undefined) {
     // Deciding goes through the configuration: its approver roles, its seal keys (to open the
     // held inputs) and its handlers (to run them). A bare store URL has none of these.
@@ -87,13 +105,14 @@ export async function openBackend(
     }
     // Listing and showing never open sealed inputs, so a key made up here is never used.
     const airlock = createAirlock({ store, seal: { keys: { unused: generateSealKey() }, current: 'unused' } })
-    return storeBackend(airlock, caller)
+    return storeBackend(airlock, storeCaller(io, flags, false))
   }
   if (flags.config === undefined && findConfigFile(io.cwd) === null) {
     throw new UsageError(
       'say where approvals live: --config <file>, --store <url>, or --url <gateway> (or AIRLOCK_URL)',
     )
   }
+  const caller = storeCaller(io, flags, verb !== 'read')
   const config = await configFromFlags(io, flags.config)
   const { airlock } = await createAirlockFromConfig(config)
   return storeBackend(airlock, caller)

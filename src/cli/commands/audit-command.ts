@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs'
+import { constants, createWriteStream, fchmodSync, lstatSync, openSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { AUDIT_STATUSES, type AuditEvent, type AuditStatus } from '../../audit/audit-event.js'
@@ -42,6 +42,31 @@ interface VerifyFlags extends StoreFlags {
   previous?: string
   proof: string[]
   key?: string
+}
+
+/**
+ * Opens the export file owner-only (0600). It must not exist unless `force`,
+ * and a symbolic link is never followed: the chain could otherwise be
+ * written over a file the link points at.
+ */
+function openExportFile(path: string, force: boolean): number {
+  const { O_CREAT, O_EXCL, O_NOFOLLOW, O_TRUNC, O_WRONLY } = constants
+  const flags = O_WRONLY | O_CREAT | O_NOFOLLOW | (force ? O_TRUNC : O_EXCL)
+  // Said plainly first; O_NOFOLLOW and O_EXCL still hold if the path changes meanwhile.
+  if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new UsageError(`${path} is a symbolic link; refusing to write through it`)
+  }
+  try {
+    const fd = openSync(path, flags, 0o600)
+    // A replaced file keeps its old mode otherwise.
+    fchmodSync(fd, 0o600)
+    return fd
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') throw new UsageError(`${path} exists; pass --force to replace it`)
+    if (code === 'ELOOP') throw new UsageError(`${path} is a symbolic link; refusing to write through it`)
+    throw error
+  }
 }
 
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -154,12 +179,15 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       .command('export')
       .description('export the whole chain in order, one canonical JSON event per line')
       .option('--format <format>', 'output format (jsonl)', 'jsonl')
-      .option('-o, --out <file>', 'write to a file instead of stdout'),
-  ).action(async (flags: StoreFlags & { format?: string; out?: string }) => {
+      .option('-o, --out <file>', 'write to a file instead of stdout (created 0600)')
+      .option('--force', 'replace an existing --out file (never through a symbolic link)'),
+  ).action(async (flags: StoreFlags & { format?: string; out?: string; force?: boolean }) => {
     if (flags.format !== 'jsonl') throw new UsageError(`--format must be jsonl, got '${flags.format}'`)
     await withStore(io, flags, async (store) => {
       if (flags.out) {
-        const out = createWriteStream(resolve(io.cwd, flags.out))
+        const out = createWriteStream('', {
+          fd: openExportFile(resolve(io.cwd, flags.out), flags.force === true),
+        })
         const count = await exportJsonl(chain(store), out)
         await new Promise<void>((done, fail) =>
           out.end((error?: Error | null) => (error ? fail(error) : done())),

@@ -5,12 +5,14 @@ import { localPrincipal } from '../../identity/principal.js'
 import { HOOK_DIALECT_NAMES } from '../../integrations/hooks/hook-dialect-names.js'
 import type { HookEvaluator } from '../../integrations/hooks/index.js'
 import type { CliIo } from '../cli-io.js'
+import { checkGatewayUrl } from '../gateway-url.js'
 import { UsageError } from '../usage-error.js'
 
 interface HookFlags {
   config?: string
   url?: string
   apiKey?: string
+  insecure?: boolean
   caller?: string
   timeout?: string
 }
@@ -36,8 +38,7 @@ function parseTimeout(value: string | undefined): number {
 function evaluatorFor(io: CliIo, flags: HookFlags, dialect: string): () => Promise<HookEvaluator> {
   const url = flags.url ?? (flags.config === undefined ? io.env.AIRLOCK_URL : undefined)
   if (url !== undefined && url !== '') {
-    if (!/^https?:\/\//.test(url))
-      throw new UsageError(`--url must start with http:// or https://, got '${url}'`)
+    checkGatewayUrl(url, flags.insecure === true)
     const apiKey = flags.apiKey ?? io.env.AIRLOCK_API_KEY
     return async () => {
       const { remoteHookEvaluator } = await import('../../integrations/hooks/remote-evaluator.js')
@@ -66,6 +67,10 @@ export function registerHook(program: Command, io: CliIo, setExit: (code: number
       'airlock.config.yaml with the policies (default: the one in the working folder)',
     )
     .option('--url <gateway>', 'decide with a running gateway instead (default AIRLOCK_URL)')
+    .option(
+      '--insecure',
+      'allow plain http:// to a host other than this machine (sends the API key in clear)',
+    )
     .option('--api-key <key>', 'API key for --url (default AIRLOCK_API_KEY)')
     .option('-c, --caller <id>', 'who the agent acts as, locally (default AIRLOCK_CALLER, else the dialect)')
     .option('--timeout <ms>', `deny when no decision within this time (default ${DEFAULT_TIMEOUT_MS})`)

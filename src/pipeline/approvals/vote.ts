@@ -76,9 +76,10 @@ async function vote(
   id: string,
   verdict: 'approve' | 'reject',
   comment: string | null,
+  view: 'full' | 'partial' = 'full',
 ): Promise<VoteOutcome> {
   try {
-    return await deps.approvals.vote(approver, id, verdict, comment)
+    return await deps.approvals.vote(approver, id, verdict, comment, view)
   } catch (error) {
     await auditRefusal(deps, approver, id, verdict, error)
     throw error
@@ -94,7 +95,8 @@ export async function approve(
   const comment = options.comment ?? null
   const channel = options.channel ?? null
   await refuseIfFrozen(deps, approver, id)
-  const result = await vote(deps, approver, id, 'approve', comment)
+  const view = options.shown_in_full === false ? 'partial' : 'full'
+  const result = await vote(deps, approver, id, 'approve', comment, view)
   const approval = result.approval
   if (result.kind === 'pending') {
     await deps.recorder.record('approved', {

@@ -71,7 +71,12 @@ async function deliver(
   }
   await deps.recordNotified(approval, report).catch(() => undefined)
   if (!decision) return
-  const options = { approver: decision.approver, comment: decision.comment ?? null, channel: channel.name }
+  const options = {
+    approver: decision.approver,
+    comment: decision.comment ?? null,
+    channel: channel.name,
+    ...(decision.shown_in_full === undefined ? {} : { shown_in_full: decision.shown_in_full }),
+  }
   // Refusals (self-approval, missing role, already decided) are the channel's answer to live with.
   await deps.decide(approval.id, decision.decision, options).catch(() => undefined)
 }

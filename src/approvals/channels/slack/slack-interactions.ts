@@ -10,7 +10,7 @@ import { AirlockError } from '../../../errors/airlock-error.js'
 import { ErrorCode } from '../../../errors/error-codes.js'
 import { DEFAULT_TENANT, type Principal } from '../../../identity/principal.js'
 import { callSlack, type SlackApiConfig } from './slack-api.js'
-import { APPROVE_ACTION_ID, REJECT_ACTION_ID, slackEscape } from './slack-message.js'
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID, slackEscape, slackShowsInFull } from './slack-message.js'
 import { verifySlackRequest } from './slack-signature.js'
 
 /** Who a Slack user is to Airlock. */
@@ -123,7 +123,12 @@ export function slackInteractions(airlock: Airlock, config: SlackInteractionsCon
       auth: 'slack',
     }
     const who = `<@${userId}> (${slackEscape(mapped.actor_id)})`
-    const decide = { approver, comment: `via slack by ${userId}`, channel: 'slack' }
+    // The button press carries no inputs: ask whether the message it came from could show them whole.
+    const shown = await airlock.approvals
+      .get(approver, approvalId)
+      .then((a) => slackShowsInFull(a.inputs))
+      .catch(() => true)
+    const decide = { approver, comment: `via slack by ${userId}`, channel: 'slack', shown_in_full: shown }
     let outcome: string
     let decided = true
     try {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ApprovalNotice } from '../channel.js'
-import { displayText, displayValue, noticeArguments } from '../display-text.js'
+import { argumentView, displayText, truncationNotice } from '../display-text.js'
 
 /** `action_id`s of the two buttons. */
 export const APPROVE_ACTION_ID = 'airlock_approve'
@@ -19,18 +19,30 @@ export function slackEscape(text: string): string {
     .replaceAll('`', 'ˋ')
 }
 
-function argumentLines(inputs: unknown): string {
-  const entries = noticeArguments(inputs)
-  if (entries.length === 0) return '_(no arguments)_'
-  return entries
-    .slice(0, 30)
-    .map(([k, v]) => `• \`${slackEscape(k)}\` = \`${slackEscape(displayValue(v, 300))}\``)
-    .join('\n')
+const MAX_ARGUMENTS = 30
+const MAX_VALUE_CHARS = 300
+// Room the truncation notice needs inside Slack's 3000-character section.
+const ARGUMENTS_BUDGET = 2500
+
+function argumentLines(inputs: unknown): { text: string; complete: boolean } {
+  const view = argumentView(inputs, MAX_ARGUMENTS, MAX_VALUE_CHARS)
+  if (view.entries.length === 0 && view.hidden === 0) return { text: '_(no arguments)_', complete: true }
+  const lines = view.entries.map(([k, v]) => `• \`${slackEscape(k)}\` = \`${slackEscape(v)}\``)
+  if (view.hidden > 0) lines.push(`… ${view.hidden} more`)
+  const text = lines.join('\n')
+  if (text.length <= ARGUMENTS_BUDGET) return { text, complete: !view.truncated }
+  return { text: `${text.slice(0, ARGUMENTS_BUDGET - 1)}…`, complete: false }
+}
+
+/** Whether a Slack message shows these inputs whole (no argument left out, no value cut). */
+export function slackShowsInFull(inputs: unknown): boolean {
+  return argumentLines(inputs).complete
 }
 
 /** The message for a new approval request: what, why, the redacted arguments, and Approve / Reject buttons. */
 export function approvalMessage(notice: ApprovalNotice): { text: string; blocks: unknown[] } {
   const text = `Approval required: ${slackEscape(notice.action)}`
+  const shown = argumentLines(notice.inputs)
   const details = [
     `*Action:* \`${slackEscape(notice.action)}\``,
     notice.description ? `*About:* ${slackEscape(notice.description)}` : null,
@@ -45,8 +57,21 @@ export function approvalMessage(notice: ApprovalNotice): { text: string; blocks:
       { type: 'section', text: { type: 'mrkdwn', text: details.join('\n') } },
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: `*Arguments:*\n${argumentLines(notice.inputs)}`.slice(0, 3000) },
+        text: { type: 'mrkdwn', text: `*Arguments:*\n${shown.text}` },
       },
+      ...(shown.complete
+        ? []
+        : [
+            {
+              type: 'context',
+              elements: [
+                {
+                  type: 'mrkdwn',
+                  text: `:warning: ${slackEscape(truncationNotice(notice.approval_id, notice.inputs))}`,
+                },
+              ],
+            },
+          ]),
       {
         type: 'context',
         elements: [

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline'
 import { localPrincipal, type Principal } from '../../../identity/principal.js'
 import { DEFAULT_APPROVER_ROLES } from '../../approval-service.js'
 import type { ApprovalNotice, Channel, ChannelDecision, NotifyOptions } from '../channel.js'
-import { displayText, displayValue, noticeArguments } from '../display-text.js'
+import { argumentView, displayText, truncationNotice } from '../display-text.js'
 
 /** Options of {@link terminalChannel}. */
 export interface TerminalChannelConfig {
@@ -25,6 +25,13 @@ export interface TerminalChannelConfig {
 }
 
 const RULE = '─'.repeat(62)
+
+const MAX_ARGUMENTS = 50
+const MAX_VALUE_CHARS = 500
+
+function terminalView(notice: ApprovalNotice) {
+  return argumentView(notice.inputs, MAX_ARGUMENTS, MAX_VALUE_CHARS)
+}
 
 /** The text shown before the prompt. */
 export function formatTerminalNotice(notice: ApprovalNotice): string {
@@ -44,11 +51,11 @@ export function formatTerminalNotice(notice: ApprovalNotice): string {
   )
   if (notice.required_approvals > 1) lines.push(` Quorum:    ${notice.required_approvals} distinct approvers`)
   lines.push(' Arguments:')
-  const entries = noticeArguments(notice.inputs)
-  if (entries.length === 0) lines.push('   (no arguments)')
-  for (const [key, value] of entries.slice(0, 50))
-    lines.push(`   ${displayText(key, 80)} = ${displayValue(value)}`)
-  if (entries.length > 50) lines.push(`   … ${entries.length - 50} more`)
+  const view = terminalView(notice)
+  if (view.entries.length === 0) lines.push('   (no arguments)')
+  for (const [key, value] of view.entries) lines.push(`   ${displayText(key, 80)} = ${value}`)
+  if (view.hidden > 0) lines.push(`   … ${view.hidden} more`)
+  if (view.truncated) lines.push(` ! ${truncationNotice(notice.approval_id, notice.inputs)}`)
   lines.push(RULE)
   return `${lines.join('\n')}\n`
 }
@@ -124,6 +131,7 @@ async function ask(
       decision: approved ? 'approve' : 'reject',
       approver: terminalApprover(config, notice),
       comment: approved ? 'approved at the terminal' : 'rejected at the terminal',
+      shown_in_full: !terminalView(notice).truncated,
     }
   } finally {
     rl.close()

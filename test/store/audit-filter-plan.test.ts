@@ -1,0 +1,46 @@
+/**
+ * The audit filters an API caller can set (actor, action, status) and the
+ * approval list are answered from an index, not by scanning the tenant's
+ * whole history.
+ */
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { approvalListQuery, auditListQuery } from '../../src/store/internal/sql-query.js'
+import { sqliteStore } from '../../src/store/sqlite/index.js'
+
+async function migrated() {
+  const database = new Database(':memory:')
+  const store = sqliteStore({ database })
+  await store.migrate()
+  return database
+}
+
+function plan(database: Database.Database, sql: string, params: readonly unknown[]): string {
+  const rows = database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]
+  return rows.map((r) => r.detail).join('\n')
+}
+
+describe('SQLite query plans of the API filters', () => {
+  for (const field of ['actor', 'action', 'status'] as const) {
+    it(`answers an audit filter on ${field} from an index`, async () => {
+      const database = await migrated()
+      const q = auditListQuery(
+        'airlock_audit_events',
+        { tenant_id: 'acme', [field]: field === 'status' ? 'executed' : 'x' },
+        50,
+        null,
+        () => '?',
+        (f) => `json_extract(body, '$.${f}')`,
+      )
+      const detail = plan(database, q.sql, q.params)
+      expect(detail).toMatch(/USING (COVERING )?INDEX/)
+      expect(detail).not.toMatch(/SCAN airlock_audit_events(?! USING)/)
+    })
+  }
+
+  it('answers the approval list of a tenant from an index', async () => {
+    const database = await migrated()
+    const q = approvalListQuery('airlock_approvals', 'acme', { limit: 50, status: 'pending' }, () => '?')
+    expect(plan(database, q.sql, q.params)).toMatch(/USING (COVERING )?INDEX/)
+  })
+})
