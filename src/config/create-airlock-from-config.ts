@@ -70,6 +70,8 @@ export interface ConfiguredAirlock {
   readonly transparency: ConfiguredTransparency | null
   /** Reloads the policy set from the configuration's files (SIGHUP, `POST /policy/reload`, the watcher). */
   readonly reload: PolicyReloader
+  /** What `/metrics` reports, when metrics are configured (`airlock serve` adds the shippers' lag). */
+  readonly metrics: AirlockMetrics | null
 }
 
 function throttleFromConfig(config: ResolvedConfig): AuthThrottleOptions | false {
@@ -281,6 +283,7 @@ export async function createAirlockFromConfig(
       sources,
       transparency,
       reload: createPolicyReloader(airlock, config),
+      metrics: prometheus?.metrics ?? null,
     }
   } catch (error) {
     await limits?.close()

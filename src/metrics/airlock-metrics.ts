@@ -24,4 +24,10 @@ export interface AirlockMetrics {
   storeError(operation: string): void
   /** A pending approval was decided (`approved` or `rejected`) after `seconds`. */
   approvalDecided(result: string, seconds: number): void
+  /**
+   * Where to read how far each audit shipper is behind the chain (events, by
+   * shipper name). Read when metrics are collected, so shipping never does
+   * work for a scrape that does not come.
+   */
+  shipperLag(read: () => Record<string, number>): void
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
 import { startGateway, stopAll } from '../e2e/helpers/gateway-process.js'
+import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js'
 import { sampleEvent } from '../store/conformance.js'
 import { readShippedDir, upTo } from './shipped-lines.js'
 
@@ -29,6 +30,7 @@ describe('airlock serve with a shipping section', () => {
         'seal: { key_file: ./seal.key }',
         'auth: { anonymous: true }',
         'dashboard: { enabled: false }',
+        'metrics: { token: scrape-token-0123456789 }',
         'shipping:',
         '  poll_interval: 50ms',
         '  shippers:',
@@ -49,6 +51,22 @@ describe('airlock serve with a shipping section', () => {
     await again.close()
     const restarted = await startGateway(['--config', config, '--port', '0'])
     await vi.waitFor(() => expect(shipped()).toEqual(upTo(6)), { timeout: 30_000, interval: 100 })
+    // Caught up: /metrics shows the shipper with nothing left to deliver.
+    const lag = async () => {
+      const scraped = await fetch(`${restarted.url}/metrics`, {
+        headers: { authorization: 'Bearer scrape-token-0123456789' },
+      })
+      return parsePrometheusText(await scraped.text())
+    }
+    await vi.waitFor(
+      async () => {
+        const samples = await lag()
+        const named = samples.filter((x) => x.name === 'airlock_shipper_lag_events')
+        expect(named.map((x) => x.labels.shipper)).toEqual(['archive'])
+        expect(sampleValue(samples, 'airlock_shipper_lag_events', { shipper: 'archive' })).toBe(0)
+      },
+      { timeout: 30_000, interval: 100 },
+    )
     expect(await restarted.stop()).toBe(0)
   }, 300_000)
 })

@@ -113,6 +113,7 @@ export function registerServe(program: Command, io: CliIo): void {
       let running: Awaited<ReturnType<typeof startServer>>
       try {
         if (config.shipping?.shippers.length) shipping = startShipping(config.shipping, airlock.store, logger)
+        if (shipping && configured.metrics) configured.metrics.shipperLag(shipping.lag)
         running = await startServer({
           airlock,
           auth: httpOptions.auth,

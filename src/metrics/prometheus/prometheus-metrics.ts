@@ -27,7 +27,7 @@ function isDecision(e: AuditEvent): boolean {
 }
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-function build(prom: PromClient) {
+function build(prom: PromClient, lagReaders: readonly (() => Record<string, number>)[]) {
   const registry = new prom.Registry()
   const r = { registers: [registry] }
   return {
@@ -110,6 +110,18 @@ function build(prom: PromClient) {
       labelNames: ['dependency'],
       ...r,
     }),
+    shipperLag: new prom.Gauge({
+      name: 'airlock_shipper_lag_events',
+      help: 'Committed audit events an audit shipper has not delivered yet, by shipper',
+      labelNames: ['shipper'],
+      collect() {
+        this.reset()
+        for (const read of lagReaders) {
+          for (const [shipper, lag] of Object.entries(read())) this.set({ shipper }, lag)
+        }
+      },
+      ...r,
+    }),
     trips: new prom.Counter({
       name: 'airlock_limit_trips_total',
       help: 'Requests refused by a rate limit or the circuit breaker, by limit kind',
@@ -146,7 +158,8 @@ export async function prometheusMetrics(): Promise<PrometheusMetrics> {
       cause: error,
     })
   }
-  const m = build(prom)
+  const lagReaders: (() => Record<string, number>)[] = []
+  const m = build(prom, lagReaders)
   prom.collectDefaultMetrics({ register: m.registry, prefix: 'airlock_process_' })
   const metrics: AirlockMetrics = {
     request(route, method, status, seconds) {
@@ -171,6 +184,9 @@ export async function prometheusMetrics(): Promise<PrometheusMetrics> {
     },
     approvalDecided(result, seconds) {
       m.approvalLatency.observe({ result }, seconds)
+    },
+    shipperLag(read) {
+      lagReaders.push(read)
     },
   }
   return {
