@@ -14,6 +14,7 @@ import type { Target } from '../src/inventory/target.js'
 import { compileNativeRule, type NativeRule, nativeRuleSchema } from '../src/policy/native/index.js'
 import { PolicyEngine } from '../src/policy/policy-engine.js'
 import type { PolicyRequest, PolicyRule } from '../src/policy/policy-rule.js'
+import { printCheckRatio } from './check-ratio.js'
 import { buildAapRequests, buildAapRules } from './policy-aap.js'
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const
@@ -214,6 +215,7 @@ export async function benchPolicy(): Promise<void> {
     for (const size of [10, 1_000, 10_000]) rows.push(measurePolicy(size, 200_000, kind))
     printRows(kind === 'aap' ? 'agent-action-policy rules' : 'native rules', rows)
   }
+  await printCheckRatio()
 }
 
 function printRows(title: string, rows: readonly PolicyBenchResult[]): void {
