@@ -1,6 +1,8 @@
 /**
  * Policy engine benchmark: µs per decision (p50, p99) and decisions per
- * second for synthetic rule sets of 10, 1,000 and 10,000 mixed rules.
+ * second for synthetic rule sets of 10, 1,000 and 10,000 mixed native rules,
+ * and for agent-action-policy rule sets of the same sizes (half of them
+ * `tool: '*'` rules with an `args_pattern`).
  *
  * Run alone with `node --import jiti/register bench/policy.ts`.
  *
@@ -11,7 +13,9 @@ import type { Principal } from '../src/identity/principal.js'
 import type { Target } from '../src/inventory/target.js'
 import { compileNativeRule, type NativeRule, nativeRuleSchema } from '../src/policy/native/index.js'
 import { PolicyEngine } from '../src/policy/policy-engine.js'
-import type { PolicyRequest } from '../src/policy/policy-rule.js'
+import type { PolicyRequest, PolicyRule } from '../src/policy/policy-rule.js'
+import { printCheckRatio } from './check-ratio.js'
+import { buildAapRequests, buildAapRules } from './policy-aap.js'
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const
 
@@ -168,11 +172,20 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
 }
 
+/** Which synthetic rule set to measure. */
+export type PolicyBenchKind = 'native' | 'aap'
+
 /** Measures one rule-set size. */
-export function measurePolicy(ruleCount: number, decisions = 200_000): PolicyBenchResult {
+export function measurePolicy(
+  ruleCount: number,
+  decisions = 200_000,
+  kind: PolicyBenchKind = 'native',
+): PolicyBenchResult {
   const random = prng(ruleCount)
-  const engine = new PolicyEngine(buildRules(ruleCount))
-  const requests = buildRequests(4096, ruleCount, random)
+  const rules: PolicyRule[] = kind === 'aap' ? buildAapRules(ruleCount) : buildRules(ruleCount)
+  const engine = new PolicyEngine(rules)
+  const requests =
+    kind === 'aap' ? buildAapRequests(4096, ruleCount, random) : buildRequests(4096, ruleCount, random)
   const mask = requests.length - 1
   // Warm the JIT and the per-action candidate cache.
   for (let i = 0; i < 50_000; i++) engine.evaluate(requests[i & mask]!)
@@ -197,9 +210,16 @@ export function measurePolicy(ruleCount: number, decisions = 200_000): PolicyBen
 
 /** Runs the benchmark for 10, 1,000 and 10,000 rules and prints a table. */
 export async function benchPolicy(): Promise<void> {
-  const rows: PolicyBenchResult[] = []
-  for (const size of [10, 1_000, 10_000]) rows.push(measurePolicy(size))
-  console.log('policy engine: µs per decision')
+  for (const kind of ['native', 'aap'] as const) {
+    const rows: PolicyBenchResult[] = []
+    for (const size of [10, 1_000, 10_000]) rows.push(measurePolicy(size, 200_000, kind))
+    printRows(kind === 'aap' ? 'agent-action-policy rules' : 'native rules', rows)
+  }
+  await printCheckRatio()
+}
+
+function printRows(title: string, rows: readonly PolicyBenchResult[]): void {
+  console.log(`policy engine, ${title}: µs per decision`)
   console.table(
     rows.map((row) => ({
       rules: row.rules,

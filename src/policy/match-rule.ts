@@ -26,6 +26,7 @@ export class MatchRule implements PolicyRule {
   readonly reason: string
   /** Where the rule was defined. */
   readonly source: SourceLocation
+  readonly args_literal: string | undefined
   readonly #checks: readonly MatchCheck[]
   readonly #verdict: RuleVerdict
 
@@ -34,6 +35,7 @@ export class MatchRule implements PolicyRule {
     actions: ActionFilter,
     checks: readonly MatchCheck[],
     source: SourceLocation,
+    argsLiteral?: string,
   ) {
     this.name = spec.name
     this.priority = spec.priority
@@ -41,6 +43,7 @@ export class MatchRule implements PolicyRule {
     this.reason = spec.reason
     this.actions = actions
     this.source = source
+    this.args_literal = argsLiteral
     this.#checks = checks
     this.#verdict = Object.freeze({ decision: spec.decision, reason: spec.reason, rule: spec.name })
   }

@@ -4,6 +4,8 @@
  * @module
  */
 import type { DecisionResult } from './decision.js'
+import { LiteralIndex, mergeAscending } from './literal-index.js'
+import { closeArgsTextScope, flattenArgsOnce, openArgsTextScope } from './matchers/args-text-scope.js'
 import type { PolicyRequest, PolicyRule } from './policy-rule.js'
 
 /** Options for {@link PolicyEngine}. */
@@ -36,7 +38,10 @@ const DEFAULT_REASONS: Record<DecisionResult, string> = {
  * - Rules are indexed by their {@link ActionFilter}: `names` rules are found
  *   by a map lookup, `test` rules are tested once per distinct action name
  *   and the candidate list is cached (a bounded cache, so random action names
- *   cannot grow memory without bound), `any` rules are always candidates.
+ *   cannot grow memory without bound). `any` rules that declare an
+ *   `args_literal` are found by looking the flattened arguments up in a
+ *   {@link LiteralIndex} (flattened once per evaluation, shared with the
+ *   rules' own `args_pattern` checks); other `any` rules are always candidates.
  *   Candidates keep the global order, so indexing never changes an outcome.
  * - A rule that throws, or returns a decision other than allow, deny or
  *   require_approval, is treated as a deny naming that rule: a broken rule
@@ -49,7 +54,8 @@ export class PolicyEngine {
   readonly #default: PolicyEvaluation
   readonly #byName = new Map<string, number[]>()
   readonly #anyOrTest: number[] = []
-  readonly #cache = new Map<string, readonly PolicyRule[]>()
+  readonly #byLiteral = new LiteralIndex()
+  readonly #cache = new Map<string, readonly number[]>()
   readonly #cacheSize: number
 
   constructor(rules: readonly PolicyRule[], options: PolicyEngineOptions = {}) {
@@ -74,12 +80,20 @@ export class PolicyEngine {
           if (list) list.push(position)
           else this.#byName.set(name, [position])
         }
-      } else this.#anyOrTest.push(position)
+      } else if (filter.kind === 'any' && rule.args_literal) this.#byLiteral.add(position, rule.args_literal)
+      else this.#anyOrTest.push(position)
     })
   }
 
-  /** The rules that can apply to `action`, in evaluation order. */
+  /** The rules that can apply to `action` (whatever the arguments), in evaluation order. */
   candidates(action: string): readonly PolicyRule[] {
+    return mergeAscending(this.#byAction(action), this.#byLiteral.positions()).map(
+      (position) => this.rules[position]!,
+    )
+  }
+
+  // Positions of the rules selected by action name alone, ascending.
+  #byAction(action: string): readonly number[] {
     const cached = this.#cache.get(action)
     if (cached) return cached
     const named = this.#byName.get(action) ?? []
@@ -87,21 +101,8 @@ export class PolicyEngine {
       const filter = this.rules[position]!.actions
       return filter.kind === 'any' || (filter.kind === 'test' && filter.test(action))
     })
-    // Both lists are ascending; merge them to keep the global order.
-    const merged: PolicyRule[] = []
-    let i = 0
-    let j = 0
-    while (i < named.length || j < general.length) {
-      const a = named[i]
-      const b = general[j]
-      if (b === undefined || (a !== undefined && a < b)) {
-        merged.push(this.rules[a!]!)
-        i++
-      } else {
-        merged.push(this.rules[b]!)
-        j++
-      }
-    }
+    // Both lists are ascending; merging keeps the global order.
+    const merged = mergeAscending(named, general)
     if (this.#cache.size >= this.#cacheSize) {
       // Evict the oldest entry; Map iterates in insertion order.
       const oldest = this.#cache.keys().next().value
@@ -113,7 +114,23 @@ export class PolicyEngine {
 
   /** Decides one request: the first matching rule, or the default. */
   evaluate(request: PolicyRequest): PolicyEvaluation {
-    for (const rule of this.candidates(request.action)) {
+    openArgsTextScope()
+    try {
+      return this.#evaluate(request)
+    } finally {
+      closeArgsTextScope()
+    }
+  }
+
+  #evaluate(request: PolicyRequest): PolicyEvaluation {
+    let positions = this.#byAction(request.action)
+    if (this.#byLiteral.size > 0) {
+      const text = flattenArgsOnce(request.args)
+      const hits = text === null ? [] : this.#byLiteral.matching(text)
+      if (hits.length > 0) positions = mergeAscending(positions, hits)
+    }
+    for (const position of positions) {
+      const rule = this.rules[position]!
       let verdict: ReturnType<PolicyRule['evaluate']>
       try {
         verdict = rule.evaluate(request)

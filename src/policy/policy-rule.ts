@@ -45,6 +45,12 @@ export interface PolicyRule {
    * never calls `evaluate` for a request whose action is excluded here.
    */
   readonly actions: ActionFilter
+  /**
+   * A substring the flattened arguments (`flattenArgs`) must contain for the
+   * rule to apply. Optional; the engine may skip the rule without calling
+   * `evaluate` when the arguments lack it.
+   */
+  readonly args_literal?: string | undefined
   evaluate(request: PolicyRequest): RuleVerdict | null
 }
 

@@ -113,6 +113,25 @@ describe('execution tickets', () => {
     expect(event).toMatchObject({ id: checked.audit_id, context: { ticket_nonce: checked.ticket?.nonce } })
   })
 
+  it('still issues a ticket when checks are not audited, and names no audit event', async () => {
+    const keys = await createKeySet({ keys: [await generateSigningKey({ alg: 'EdDSA', kid: 'k1' })] })
+    const airlock = createAirlock({ actions: [read], policies: [allowAll()], keys, audit_checks: false })
+    const checked = await airlock.check('read_file', { path: '/etc/hosts' }, { caller: agent })
+    expect(checked).toMatchObject({ decision: 'allow', audit_id: null })
+    const expected = { action: 'read_file', target: null, params: { path: '/etc/hosts' }, caller: 'agent-1' }
+    expect(
+      await validateTicket(keys, checked.ticket?.token ?? '', expected, airlock.store.nonces),
+    ).toMatchObject({
+      valid: true,
+    })
+    expect((await airlock.audit.list({}, 10)).items).toEqual([])
+    const unticketed = createAirlock({ actions: [read], policies: [allowAll()], audit_checks: false })
+    expect(await unticketed.check('read_file', { path: '/x' }, { caller: agent })).toMatchObject({
+      audit_id: null,
+      ticket: null,
+    })
+  })
+
   it('gives one approval one ticket, however often it is asked for', async () => {
     const keys = await createKeySet({ keys: [await generateSigningKey({ alg: 'EdDSA', kid: 'k1' })] })
     const gated = defineAction({

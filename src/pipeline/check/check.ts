@@ -43,10 +43,12 @@ export async function check(
 ): Promise<CheckResult> {
   const ctx = identify(action, inputs, options)
   const { decision, context, retry_after_s, evaluation } = await authorize(deps, ctx)
-  const audit_id = newId('evt')
+  // An id only when something refers to it: the audit event or a ticket.
+  const keys = decision.decision === 'allow' ? deps.keys : undefined
+  const audit_id = deps.audit_checks || keys ? newId('evt') : null
   let ticket: CheckResult['ticket'] = null
-  if (decision.decision === 'allow' && deps.keys) {
-    const issued = await issueTicket(deps.keys, {
+  if (keys && audit_id !== null) {
+    const issued = await issueTicket(keys, {
       action,
       target: decision.target,
       // The ticket binds what the handler would receive, not the raw request.
@@ -68,7 +70,7 @@ export async function check(
     const status =
       decision.decision === 'deny' ? 'denied' : decision.decision === 'allow' ? 'allowed' : 'held'
     await deps.recorder.record(status, {
-      id: audit_id,
+      id: audit_id ?? newId('evt'),
       request_id: ctx.request_id,
       principal: ctx.principal,
       action,

@@ -7,7 +7,7 @@
 import type { ConfigIssue, SourceLocation } from '../../errors/config-error.js'
 import type { DecisionResult } from '../decision.js'
 import { type MatchCheck, MatchRule } from '../match-rule.js'
-import { flattenArgs } from '../matchers/args-text.js'
+import { flattenArgsOnce } from '../matchers/args-text-scope.js'
 import { compileNamePattern } from '../matchers/name-pattern.js'
 import { compilePathPatterns } from '../matchers/path-patterns.js'
 import { compileRegex } from '../matchers/safe-regex.js'
@@ -33,12 +33,19 @@ const DECISIONS: Record<AapRuleSpec['action'], DecisionResult> = {
 export class AapRule extends MatchRule {
   readonly aap_priority: number
 
-  constructor(spec: AapRuleSpec, actions: ActionFilter, checks: readonly Check[], source: SourceLocation) {
+  constructor(
+    spec: AapRuleSpec,
+    actions: ActionFilter,
+    checks: readonly Check[],
+    source: SourceLocation,
+    argsLiteral?: string,
+  ) {
     super(
       { name: spec.name, priority: 0, decision: DECISIONS[spec.action], reason: spec.reason },
       actions,
       checks,
       source,
+      argsLiteral,
     )
     this.aap_priority = spec.priority
   }
@@ -68,13 +75,15 @@ export function compileAapRule(
   else if (tool.literal !== undefined) actions = { kind: 'names', names: [tool.literal] }
   else if (spec.match.tool !== '*') actions = { kind: 'test', test: tool.test }
 
+  let argsLiteral: string | undefined
   const argsPattern = spec.match.args_pattern
   if (argsPattern !== undefined && argsPattern !== null && argsPattern !== '') {
     const regex = compileRegex(argsPattern)
     if (regex.ok) {
       const test = regex.test
+      argsLiteral = regex.literal
       checks.push(({ args }) => {
-        const text = flattenArgs(args)
+        const text = flattenArgsOnce(args)
         return text !== null && test(text)
       })
     } else issues.push(report(['match', 'args_pattern'], regex.message))
@@ -91,5 +100,5 @@ export function compileAapRule(
   }
 
   if (issues.length > 0) return { rule: undefined, issues }
-  return { rule: new AapRule(spec, actions, checks, source), issues }
+  return { rule: new AapRule(spec, actions, checks, source, argsLiteral), issues }
 }

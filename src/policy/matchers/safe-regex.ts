@@ -5,10 +5,16 @@
  */
 import { RE2JS } from 're2js'
 import type { StringTest } from './glob.js'
+import { requiredLiteral } from './regex-literal.js'
 
 /** A compiled pattern, or why it could not be compiled. */
 export type RegexResult =
-  | { readonly ok: true; readonly test: StringTest }
+  | {
+      readonly ok: true
+      readonly test: StringTest
+      /** A substring every match contains (undefined when none is known). */
+      readonly literal: string | undefined
+    }
   | { readonly ok: false; readonly message: string }
 
 const LEADING_FLAGS = /^\(\?([a-zA-Z]+)\)/
@@ -58,8 +64,9 @@ export function compileRegex(pattern: string): RegexResult {
   const flags = translateLeadingFlags(pattern)
   if ('message' in flags) return { ok: false, message: `invalid regex '${pattern}': ${flags.message}` }
   try {
-    const compiled = RE2JS.compile(translateEscapes(flags.pattern))
-    return { ok: true, test: (value) => compiled.test(value) }
+    const translated = translateEscapes(flags.pattern)
+    const compiled = RE2JS.compile(translated)
+    return { ok: true, test: (value) => compiled.test(value), literal: requiredLiteral(translated) }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     return { ok: false, message: `invalid regex '${pattern}': ${reason}` }

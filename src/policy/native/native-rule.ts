@@ -7,7 +7,7 @@
 import type { ConfigIssue, SourceLocation } from '../../errors/config-error.js'
 import type { FieldPath } from '../../internal/yaml-source.js'
 import { type MatchCheck, MatchRule } from '../match-rule.js'
-import { flattenArgs } from '../matchers/args-text.js'
+import { flattenArgsOnce } from '../matchers/args-text-scope.js'
 import { compileCelCondition } from '../matchers/cel-condition.js'
 import { compileGlob, isGlobPattern } from '../matchers/glob.js'
 import { compilePathPatterns } from '../matchers/path-patterns.js'
@@ -23,8 +23,14 @@ type Check = MatchCheck
 export class NativeRule extends MatchRule {
   readonly description: string
 
-  constructor(spec: NativeRuleSpec, actions: ActionFilter, checks: readonly Check[], source: SourceLocation) {
-    super(spec, actions, checks, source)
+  constructor(
+    spec: NativeRuleSpec,
+    actions: ActionFilter,
+    checks: readonly Check[],
+    source: SourceLocation,
+    argsLiteral?: string,
+  ) {
+    super(spec, actions, checks, source, argsLiteral)
     this.description = spec.description
   }
 }
@@ -96,6 +102,7 @@ export function compileNativeRule(
 ): { rule: NativeRule | undefined; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = []
   const checks: Check[] = []
+  let argsLiteral: string | undefined
   const { match } = spec
   const restrictive = spec.decision !== 'allow'
   const quantifier: Quantifier = restrictive ? 'any' : 'all'
@@ -140,8 +147,9 @@ export function compileNativeRule(
     const regex = compileRegex(match.args_pattern)
     if (regex.ok) {
       const test = regex.test
+      argsLiteral = regex.literal
       checks.push(({ args }) => {
-        const text = flattenArgs(args)
+        const text = flattenArgsOnce(args)
         return text !== null && test(text)
       })
     } else issues.push(report(['match', 'args_pattern'], regex.message))
@@ -168,5 +176,5 @@ export function compileNativeRule(
   }
 
   if (issues.length > 0) return { rule: undefined, issues }
-  return { rule: new NativeRule(spec, actionGlobFilter(match.actions), checks, source), issues }
+  return { rule: new NativeRule(spec, actionGlobFilter(match.actions), checks, source, argsLiteral), issues }
 }
