@@ -118,7 +118,13 @@ describe('execution tickets', () => {
     const airlock = createAirlock({ actions: [read], policies: [allowAll()], keys, audit_checks: false })
     const checked = await airlock.check('read_file', { path: '/etc/hosts' }, { caller: agent })
     expect(checked).toMatchObject({ decision: 'allow', audit_id: null })
-    const expected = { action: 'read_file', target: null, params: { path: '/etc/hosts' }, caller: 'agent-1' }
+    const expected = {
+      action: 'read_file',
+      target: null,
+      params: { path: '/etc/hosts' },
+      caller: 'agent-1',
+      tenant: 'default',
+    }
     expect(
       await validateTicket(keys, checked.ticket?.token ?? '', expected, airlock.store.nonces),
     ).toMatchObject({
