@@ -70,6 +70,7 @@ seal:
       approver_roles: ['approver'],
       allow_self_approval: false,
       sweep_interval_ms: 30_000,
+      require_full_view: false,
     })
     expect(config.server).toMatchObject({
       host: '127.0.0.1',

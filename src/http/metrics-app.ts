@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { timingSafeEqual } from 'node:crypto'
 import { Hono } from 'hono'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { authenticateRequest } from '../identity/auth/authenticate-request.js'
+import { secretEqual } from '../internal/secret-equal.js'
 import { problem, problemResponse } from './problem.js'
 
 /** Options of {@link metricsApp}. */
@@ -20,15 +20,9 @@ export interface MetricsAppOptions {
   readonly auth: readonly AuthBackend[]
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
-
 async function allowed(request: Request, options: MetricsAppOptions): Promise<boolean> {
   const bearer = /^Bearer (\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]
-  if (options.token !== null && bearer !== undefined && sameToken(bearer, options.token)) return true
+  if (options.token !== null && bearer !== undefined && secretEqual(bearer, options.token)) return true
   if (options.roles.length === 0) return false
   const principal = await authenticateRequest(options.auth, request).catch(() => null)
   return principal?.roles.some((role) => options.roles.includes(role)) ?? false

@@ -159,7 +159,11 @@ const STEPS: readonly Step[] = [
     about: /\/audit\/verify/,
     check: ({ out, err }) => {
       expect(httpStatus(err)).toBe(200)
-      expect(json(out)).toMatchObject({ valid: true, count: expect.any(Number) })
+      expect(json(out)).toMatchObject({
+        valid: true,
+        checked_at: expect.any(String),
+        age_s: expect.any(Number),
+      })
     },
   },
 ]

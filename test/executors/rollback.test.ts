@@ -151,7 +151,8 @@ describe('rollback of a scale through the pipeline (fake Kubernetes API)', () =>
     const event = await app.request(`/audit/${audit_id}`, { headers })
     expect(event.status).toBe(200)
     expect(await event.json()).toMatchObject({ id: audit_id, status: 'executed' })
-    expect((await app.request('/audit/verify', { headers })).status).toBe(200)
+    // `/audit/verify` stays its own route (auditors only), never read as an event id.
+    expect((await app.request('/audit/verify', { headers })).status).toBe(403)
     expect((await app.request('/audit/evt-000000000000000000000000', { headers })).status).toBe(404)
 
     const planned = await app.request(`/audit/${audit_id}/rollback?dry_run=true`, { method: 'POST', headers })

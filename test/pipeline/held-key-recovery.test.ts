@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineAction } from '../../src/actions/define-action.js'
 import { type Airlock, createAirlock } from '../../src/airlock.js'
+import { storedIdempotencyKey } from '../../src/idempotency/key-scope.js'
 import { localPrincipal } from '../../src/identity/principal.js'
 import { allowAll } from '../../src/policy/rules/index.js'
 import { openStore } from '../../src/store/open-store.js'
@@ -104,7 +105,13 @@ describe('a held call whose process died before storing its outcome', () => {
 
     const third = await processOn(file)
     expect(await retry(third)).toMatchObject({ status: 'pending_approval', replayed: true, approval_id })
-    const key = opened[1]!.idempotency.get({ tenant_id: agent.tenant_id, action: 'issue_refund', key: 'r1' })
+    // Keys are stored per actor by default.
+    const stored = storedIdempotencyKey('actor', agent.actor_id, 'r1')
+    const key = opened[1]!.idempotency.get({
+      tenant_id: agent.tenant_id,
+      action: 'issue_refund',
+      key: stored,
+    })
     expect(await key).toMatchObject({ state: 'completed' })
     expect(await third.audit.verify()).toMatchObject({ valid: true })
   })

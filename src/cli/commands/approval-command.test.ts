@@ -110,7 +110,7 @@ describe('airlock approval (store mode)', () => {
     expect(JSON.parse(result.out)).toMatchObject({
       status: 'executed',
       // The handler saw the real IBAN, not the redacted one.
-      result: { paid: 50, iban_suffix: '3000' },
+      result: { paid: 50, account_ends: '3000' },
       approval: { status: 'executed', decided_by: 'alice', comment: 'ok' },
     })
 

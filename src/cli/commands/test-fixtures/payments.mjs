@@ -7,5 +7,5 @@ export const pay = defineAction({
   description: 'Pay an amount to an IBAN',
   risk: 'high',
   input: z.object({ amount: z.int().positive(), iban: z.string() }),
-  handler: ({ amount, iban }) => ({ paid: amount, iban_suffix: iban.slice(-4) }),
+  handler: ({ amount, iban }) => ({ paid: amount, account_ends: iban.slice(-4) }),
 })
