@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -71,6 +71,18 @@ describe('sqlite store', () => {
     const first = await store.migrate()
     expect(first?.applied).toBeGreaterThan(0)
     await expect(store.migrate()).resolves.toEqual({ applied: 0 })
+    await store.close()
+  })
+
+  it('creates a new folder and database readable by their owner only, and its WAL file alike', async () => {
+    const folder = join(dir, `private-${files++}`, 'nested')
+    const path = join(folder, 'airlock.db')
+    const store = sqliteStore({ path })
+    await store.audit.append([sampleEvent()])
+    const mode = (p: string) => statSync(p).mode & 0o777
+    expect(mode(folder)).toBe(0o700)
+    expect(mode(path)).toBe(0o600)
+    expect(mode(`${path}-wal`)).toBe(0o600)
     await store.close()
   })
 

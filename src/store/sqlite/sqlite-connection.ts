@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { mkdirSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import { AirlockError } from '../../errors/airlock-error.js'
@@ -53,12 +53,23 @@ export function openDatabase(path: string): SqliteDatabase {
     )
   }
   try {
-    // A first run should not fail because the database's folder is not there yet.
-    if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true })
+    if (path !== ':memory:' && !path.startsWith('file:')) createPrivately(path)
     return new Database(path)
   } catch (error) {
     throw storeError('sqlite', `opening ${path}`, error)
   }
+}
+
+/**
+ * Creates a missing database folder (0700) and file (0600) readable by their
+ * owner only: the file holds sealed inputs and the audit chain, and SQLite
+ * gives its -wal and -shm files the database file's mode. Existing folders
+ * and files keep the mode they have.
+ */
+function createPrivately(path: string): void {
+  // A first run should not fail because the database's folder is not there yet.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600))
 }
 
 /** Sets the pragmas the store's guarantees rest on. */
