@@ -26,6 +26,9 @@ export class GatewayError extends Error {}
 /** Which non-2xx answers are results rather than errors (an outcome that failed or was denied). */
 export type IsResult = (status: number, wire: Wire) => boolean
 
+/** For calls whose every non-2xx answer is an error (admin commands). */
+export const NO_RESULTS: IsResult = () => false
+
 /** A client of the gateway at `baseUrl`. */
 export function gatewayClient(baseUrl: string, apiKey: string | undefined, isResult: IsResult) {
   const base = baseUrl.replace(/\/+$/, '')

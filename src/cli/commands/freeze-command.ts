@@ -13,9 +13,9 @@ import { createAirlockFromConfig } from '../../config/create-airlock-from-config
 import type { Freeze, FreezeScope } from '../../store/freeze-store.js'
 import { type CliIo, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
+import { gatewayClient, NO_RESULTS } from '../gateway-client.js'
 import { UsageError } from '../usage-error.js'
 import { GatewayError, RefusedError } from './approval-backend.js'
-import { gatewayRequest } from './gateway-request.js'
 import { configFromFlags, storeFromFlag } from './serve-command.js'
 
 interface FreezeFlags {
@@ -86,7 +86,7 @@ async function run(
       url === undefined
         ? await withStoreAirlock(io, flags, (airlock) => work.store(airlock, flags.as ?? userInfo().username))
         : await work.http((method, path, body) =>
-            gatewayRequest(url, flags.apiKey ?? io.env.AIRLOCK_API_KEY, method, path, body),
+            gatewayClient(url, flags.apiKey ?? io.env.AIRLOCK_API_KEY, NO_RESULTS)(method, path, body),
           )
     io.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : print(result))
     setExit(ExitCode.OK)

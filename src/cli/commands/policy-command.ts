@@ -15,8 +15,8 @@ import { type PolicySetSummary, summarizePolicySet } from '../../policy/versioni
 import { openStore } from '../../store/open-store.js'
 import type { CliIo } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
+import { gatewayClient, NO_RESULTS } from '../gateway-client.js'
 import { UsageError } from '../usage-error.js'
-import { gatewayRequest } from './gateway-request.js'
 import { configFromFlags, storeFromFlag } from './serve-command.js'
 
 function formatSummary(title: string, s: PolicySetSummary): string {
@@ -74,7 +74,7 @@ function registerShow(policy: Command, io: CliIo, setExit: (code: number) => voi
       let state: { policy: PolicySetSummary; shadow: PolicySetSummary | null }
       if (url !== undefined) {
         const key = flags.apiKey ?? io.env.AIRLOCK_API_KEY
-        state = (await gatewayRequest(url, key, 'GET', '/policy')) as unknown as typeof state
+        state = (await gatewayClient(url, key, NO_RESULTS)('GET', '/policy')) as unknown as typeof state
       } else {
         const config = await configFromFlags(io, flags.config)
         const { set } = await loadPolicySet(config, { label: config.policy.label, base: config.dir })
