@@ -8,7 +8,8 @@ import type { ApprovalStatus } from '../../store/store.js'
 import { type CliIo, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { UsageError } from '../usage-error.js'
-import { type ApprovalBackend, GatewayError, RefusedError } from './approval-backend.js'
+import { withBackend } from '../with-backend.js'
+import type { ApprovalBackend } from './approval-backend.js'
 import { formatApproval, formatApprovalTable, formatApproveResult, text } from './approval-format.js'
 import { type ApprovalFlags, openBackend, parseLimit } from './approval-source.js'
 
@@ -68,23 +69,7 @@ function withSource(command: Command, decide: boolean): Command {
 
 /** Runs a command against a backend, turning refusals into exit 1 and gateway trouble into exit 5. */
 function runner(io: CliIo, setExit: (code: number) => void): Run {
-  return async (flags, verb, work) => {
-    let backend: ApprovalBackend | undefined
-    try {
-      backend = await openBackend(io, flags, verb)
-      setExit(await work(backend))
-    } catch (error) {
-      if (error instanceof RefusedError) {
-        io.stderr.write(`${paint(io, RED, 'refused')}: ${error.message} (${error.code})\n`)
-        setExit(ExitCode.FAILED)
-      } else if (error instanceof GatewayError) {
-        io.stderr.write(`error: ${error.message}\n`)
-        setExit(ExitCode.RUNTIME)
-      } else throw error
-    } finally {
-      await backend?.close()
-    }
-  }
+  return (flags, verb, work) => withBackend(io, setExit, () => openBackend(io, flags, verb), work)
 }
 
 function registerList(approval: Command, io: CliIo, run: Run): void {

@@ -11,15 +11,9 @@
 import type { Command } from 'commander'
 import { type CliIo, DIM, GREEN, paint, RED, YELLOW } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
+import { withBackend } from '../with-backend.js'
 import { parseParams } from './check-command.js'
-import {
-  GatewayError,
-  openRunBackend,
-  RefusedError,
-  type RunBackend,
-  type RunFlags,
-  type Wire,
-} from './run-backend.js'
+import { openRunBackend, type RunBackend, type RunFlags, type Wire } from './run-backend.js'
 
 interface Flags extends RunFlags {
   json?: boolean
@@ -96,27 +90,13 @@ export function formatPlan(io: CliIo, plan: Wire): string {
 }
 
 /** Runs `work` against the backend the flags name, mapping refusals to exit 1 and gateway trouble to 5. */
-async function withBackend(
+async function runWith(
   io: CliIo,
   flags: Flags,
   setExit: (code: number) => void,
   work: (backend: RunBackend) => Promise<number>,
 ): Promise<void> {
-  let backend: RunBackend | undefined
-  try {
-    backend = await openRunBackend(io, flags)
-    setExit(await work(backend))
-  } catch (error) {
-    if (error instanceof RefusedError) {
-      io.stderr.write(`${paint(io, RED, 'refused')}: ${error.message} (${error.code})\n`)
-      setExit(ExitCode.FAILED)
-    } else if (error instanceof GatewayError) {
-      io.stderr.write(`error: ${error.message}\n`)
-      setExit(ExitCode.RUNTIME)
-    } else throw error
-  } finally {
-    await backend?.close()
-  }
+  await withBackend(io, setExit, () => openRunBackend(io, flags), work)
 }
 
 function printOutcome(io: CliIo, flags: Flags, wire: Wire): number {
@@ -135,7 +115,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       .option('--dry-run', 'decide and show exactly what would run; run nothing'),
   ).action(async (action: string, flags: Flags & { target?: string; params?: string; dryRun?: boolean }) => {
     const params = parseParams(flags.params)
-    await withBackend(io, flags, setExit, async (backend) =>
+    await runWith(io, flags, setExit, async (backend) =>
       printOutcome(io, flags, await backend.run(action, params, flags.target ?? null, flags.dryRun === true)),
     )
   })
@@ -147,7 +127,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       .description('show the undo of an executed run: action, inputs and where each came from')
       .argument('<audit-id>', 'the executed audit event'),
   ).action(async (id: string, flags: Flags) => {
-    await withBackend(io, flags, setExit, async (backend) => {
+    await runWith(io, flags, setExit, async (backend) => {
       const plan = await backend.rollbackPlan(id)
       io.stdout.write(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(io, plan))
       return plan.runnable === true ? ExitCode.OK : ExitCode.FAILED
@@ -159,7 +139,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       .description('send the undo through policy, approvals and the runner (exit as for run)')
       .argument('<audit-id>', 'the executed audit event'),
   ).action(async (id: string, flags: Flags) => {
-    await withBackend(io, flags, setExit, async (backend) => {
+    await runWith(io, flags, setExit, async (backend) => {
       const wire = await backend.rollbackRun(id)
       if (!flags.json && wire.plan) io.stdout.write(formatPlan(io, wire.plan as Wire))
       return printOutcome(io, flags, wire)
@@ -175,7 +155,7 @@ export function registerShowState(audit: Command, io: CliIo, setExit: (code: num
       .description('show the state an executed run recorded before and after, and the diff')
       .argument('<audit-id>', 'the executed (or failed) audit event'),
   ).action(async (id: string, flags: Flags) => {
-    await withBackend(io, flags, setExit, async (backend) => {
+    await runWith(io, flags, setExit, async (backend) => {
       const event = await backend.event(id)
       const execution = ((event.context ?? {}) as { execution?: Record<string, unknown> }).execution
       const state = {
