@@ -1,0 +1,101 @@
+/**
+ * The middleware every request passes: the request log (client address,
+ * tracing, metrics, one log line) and authentication with failed-attempt
+ * throttling.
+ *
+ * @module
+ */
+import type { MiddlewareHandler } from 'hono'
+import { AirlockError } from '../errors/airlock-error.js'
+import type { AuthBackend } from '../identity/auth/auth-backend.js'
+import { authenticateRequest } from '../identity/auth/authenticate-request.js'
+import type { Principal } from '../identity/principal.js'
+import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
+import type { RequestTracing } from '../tracing/otel-tracing.js'
+import { type AuthThrottleOptions, authThrottle, credentialPrefix } from './auth-throttle.js'
+import { clientAddress, type TrustProxy } from './client-address.js'
+import type { HttpLogger } from './http-logger.js'
+import type { HttpEnv } from './route.js'
+
+/** What {@link requestLog} needs. */
+export interface RequestLogOptions {
+  readonly trust: TrustProxy
+  readonly logger: HttpLogger | undefined
+  readonly metrics: Pick<AirlockMetrics, 'request' | 'error'> | undefined
+  readonly tracing: RequestTracing | undefined
+}
+
+/** Sets the client address, traces the request, counts it and writes one log line once it is answered. */
+export function requestLog({
+  trust,
+  logger,
+  metrics,
+  tracing,
+}: RequestLogOptions): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const started = performance.now()
+    c.set('client_address', clientAddress(c.req.raw, c.env, trust))
+    if (tracing) await tracing(c.req.raw, () => ({ route: c.req.routePath, status: c.res.status }), next)
+    else await next()
+    metrics?.request(c.req.routePath, c.req.method, c.res.status, (performance.now() - started) / 1000)
+    if (logger) {
+      const principal = c.var.principal as Principal | undefined
+      const entry = {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+        actor: principal?.actor_id ?? null,
+        tenant: principal?.tenant_id ?? null,
+        client: c.var.client_address,
+      }
+      if (c.res.status >= 500) logger.warn(entry, 'request failed')
+      else logger.info(entry, 'request')
+    }
+  }
+}
+
+/** What {@link authenticate} needs. */
+export interface AuthenticateOptions {
+  readonly backends: readonly AuthBackend[]
+  readonly auth_throttle: AuthThrottleOptions | false | undefined
+  readonly logger: HttpLogger | undefined
+}
+
+/**
+ * Sets `c.var.principal` or refuses with 401; repeated failures from one
+ * client or for one key prefix get 429 until their cooldown passes.
+ */
+export function authenticate({
+  backends,
+  auth_throttle,
+  logger,
+}: AuthenticateOptions): MiddlewareHandler<HttpEnv> {
+  const throttleOptions = auth_throttle === false ? null : (auth_throttle ?? {})
+  // One log line per throttled client or key, as a summary, never one per failed attempt.
+  const throttle =
+    throttleOptions === null
+      ? null
+      : authThrottle({
+          ...throttleOptions,
+          ...(throttleOptions.onThrottle || !logger
+            ? {}
+            : { onThrottle: (event) => logger.warn(event, 'failed authentication throttled') }),
+        })
+  const apiKeyHeader = backends.some((b) => b.name === 'api_key') ? 'x-api-key' : null
+  return async (c, next) => {
+    const subject = {
+      address: c.var.client_address ?? null,
+      key_prefix: credentialPrefix(c.req.raw, apiKeyHeader),
+    }
+    await throttle?.check(subject)
+    try {
+      c.set('principal', await authenticateRequest(backends, c.req.raw))
+    } catch (error) {
+      if (throttle && AirlockError.isInstance(error) && error.code === 'UNAUTHENTICATED')
+        await throttle.fail(subject)
+      throw error
+    }
+    await next()
+  }
+}
