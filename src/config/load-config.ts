@@ -323,7 +323,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
     ])
   }
   if (source.value === null || source.value === undefined) {
-    throw new ConfigError([{ file, message: 'the file is empty; expected at least an auth section' }])
+    throw source.error([], 'the file is empty; expected at least an auth section')
   }
 
   const problems: EnvProblem[] = []
