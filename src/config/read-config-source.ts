@@ -61,7 +61,7 @@ export async function readConfigSource(file: string): Promise<YamlSource> {
     ])
   }
   if (source.value === null || source.value === undefined) {
-    throw new ConfigError([{ file, message: 'the file is empty; expected at least an auth section' }])
+    throw source.error([], 'the file is empty; expected at least an auth section')
   }
   return source
 }

@@ -9,6 +9,13 @@ import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js'
 import { issueMessage } from './schema-issue.js'
+import {
+  documentProblems,
+  documentValue,
+  firstTooDeep,
+  plainYamlMessage,
+  TOO_DEEP_MESSAGE,
+} from './yaml-document-checks.js'
 
 export type FieldPath = readonly (string | number)[]
 
@@ -49,18 +56,35 @@ export function parseYaml(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter()
   // uniqueKeys: a repeated key would silently replace the first one, which is
   // exactly the kind of typo that widens a rule.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false })
+  // resolveKnownTags off: `!!binary`, `!!set`, `!!timestamp` would make
+  // Buffers, Sets and Dates no schema expects; they are reported instead.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: false,
+    resolveKnownTags: false,
+  })
+  const located = (offset: number, message: string): ConfigIssue => {
+    const pos = lineCounter.linePos(offset)
+    return { file, line: pos.line, column: pos.col, message }
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
         // With prettyErrors off, yaml leaves linePos unset; derive it from the offset.
         const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0])
-        const message = yamlErrorMessage(e.code, e.message, text.slice(e.pos[0]))
+        const message = plainYamlMessage(e.code, yamlErrorMessage(e.code, e.message, text.slice(e.pos[0])))
         return pos ? { file, line: pos.line, column: pos.col, message } : { file, message }
       }),
     )
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 })
+  const problems = documentProblems(doc)
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => located(p.offset, p.message)))
+  const converted = documentValue(doc)
+  if ('problem' in converted)
+    throw new ConfigError([located(converted.problem.offset, converted.problem.message)])
+  const value = converted.value
 
   const nodeAt = (path: FieldPath): Node | undefined => {
     let node: unknown = doc.contents
@@ -87,7 +111,8 @@ export function parseYaml(file: string, text: string): YamlSource {
 
   const locate = (path: FieldPath) => {
     const node = nodeAt(path)
-    const offset = node?.range?.[0]
+    // An empty document has no node at all; its problems sit at the start.
+    const offset = doc.contents === null ? 0 : node?.range?.[0]
     if (offset === undefined) return undefined
     const pos = lineCounter.linePos(offset)
     return { line: pos.line, column: pos.col }
@@ -96,6 +121,10 @@ export function parseYaml(file: string, text: string): YamlSource {
     const pos = locate(path)
     const field = formatFieldPath(path)
     return { file, ...(pos ?? {}), ...(field ? { field } : {}), message }
+  }
+  const tooDeep = firstTooDeep(value)
+  if (tooDeep) {
+    throw new ConfigError([issue(tooDeep, TOO_DEEP_MESSAGE)])
   }
   return {
     file,
