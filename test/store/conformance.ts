@@ -178,8 +178,19 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         await store.approvals.create(sampleApproval({ ...key, created_at: at(3), action: 'rollback' }))
         await store.approvals.create(sampleApproval({ ...key, created_at: at(4), tenant_id: 'globex' }))
         await store.approvals.create(sampleApproval({ created_at: at(5) }))
-        expect((await store.approvals.forKey('acme', 'deploy', 'k-1'))?.id).toBe(newer.id)
-        expect(await store.approvals.forKey('acme', 'deploy', 'k-2')).toBeNull()
+        expect((await store.approvals.forKey('acme', 'deploy', 'k-1', 'alice'))?.id).toBe(newer.id)
+        expect(await store.approvals.forKey('acme', 'deploy', 'k-2', 'alice')).toBeNull()
+      })
+
+      it('finds each requester its own approval when two hold under the same key and action', async () => {
+        const key = { idempotency_key: 'k-1' }
+        const alices = await store.approvals.create(sampleApproval({ ...key, created_at: at(1) }))
+        const bobs = await store.approvals.create(
+          sampleApproval({ ...key, created_at: at(2), requester: 'bob' }),
+        )
+        expect((await store.approvals.forKey('acme', 'deploy', 'k-1', 'alice'))?.id).toBe(alices.id)
+        expect((await store.approvals.forKey('acme', 'deploy', 'k-1', 'bob'))?.id).toBe(bobs.id)
+        expect(await store.approvals.forKey('acme', 'deploy', 'k-1', 'carol')).toBeNull()
       })
 
       it('gives the right to notify about an approval to exactly one of 20 concurrent callers, once', async () => {

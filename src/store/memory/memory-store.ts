@@ -107,9 +107,13 @@ function memoryApprovals(): ApprovalStore {
       noticed.add(id)
       return true
     },
-    async forKey(tenant, action, key) {
+    async forKey(tenant, action, key, requester) {
       const open = [...byId.values()].filter(
-        (a) => a.tenant_id === tenant && a.action === action && a.idempotency_key === key,
+        (a) =>
+          a.tenant_id === tenant &&
+          a.action === action &&
+          a.idempotency_key === key &&
+          a.requester === requester,
       )
       open.sort((a, b) => (a.created_at === b.created_at ? 0 : a.created_at < b.created_at ? 1 : -1))
       return open[0] ? copy(open[0]) : null
