@@ -623,6 +623,21 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     })
 
     describe('audit chain', () => {
+      it('examines at most 10,000 events for a filtered page and gives a cursor to go on', async () => {
+        for (let i = 0; i < 12; i++) {
+          await store.audit.append(Array.from({ length: 1000 }, () => sampleEvent({ action: 'deploy' })))
+        }
+        const first = await store.audit.list({ tenant_id: 'acme', action: 'nothing-matches' }, 50)
+        expect(first.items).toEqual([])
+        expect(first.next_cursor).not.toBeNull()
+        const second = await store.audit.list(
+          { tenant_id: 'acme', action: 'nothing-matches' },
+          50,
+          first.next_cursor,
+        )
+        expect(second).toEqual({ items: [], next_cursor: null })
+      })
+
       it('links appended events from the genesis hash and reports the head', async () => {
         expect(await store.audit.append([])).toEqual([])
         const stored = await store.audit.append([sampleEvent(), sampleEvent(), sampleEvent()])
