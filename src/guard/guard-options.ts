@@ -28,7 +28,7 @@ export interface GuardOptions<A extends unknown[] = unknown[]> {
   readonly airlock?: Airlock
   /** The `ActionRegistry` that `airlock` was created with, so the guarded function can become an action. */
   readonly registry?: ActionRegistry
-  /** Where calls go through the pipeline; default: `./.airlock/airlock.db` (see `defaultGuardRuntime`). */
+  /** Where calls go through the pipeline; default: `airlock.db` in the user's state folder (see `guardStateDir`). */
   readonly runtime?: GuardRuntime | Promise<GuardRuntime>
   /** Action name. Default: the function's name in snake_case. */
   readonly action?: string

@@ -4,11 +4,7 @@
  * @module
  */
 export { ApprovalDeniedError, type Denial, type DenialKind } from './approval-denied-error.js'
-export {
-  closeDefaultGuardRuntime,
-  DEFAULT_GUARD_DIR,
-  defaultGuardRuntime,
-} from './default-guard-runtime.js'
+export { closeDefaultGuardRuntime, defaultGuardRuntime } from './default-guard-runtime.js'
 export { type DenialMessage, denialMessage } from './denial-message.js'
 export { type GuardOptions, guard } from './guard.js'
 export {
@@ -17,5 +13,6 @@ export {
   type GuardRuntime,
   type GuardRuntimeConfig,
 } from './guard-runtime.js'
+export { type GuardStateDirSource, guardStateDir } from './guard-state-dir.js'
 export { type GuardToolsOptions, guardTools, type ToolLike } from './guard-tools.js'
 export { type GuardedInputs, guardedAction } from './guarded-action.js'

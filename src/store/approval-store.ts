@@ -90,11 +90,18 @@ export interface ApprovalStore {
   create(approval: NewApproval): Promise<Approval>
   get(tenant_id: string, id: string): Promise<Approval | null>
   /**
-   * The newest approval held under an idempotency key of `action`, or null.
-   * Lets a retry find the approval an earlier attempt created when that
-   * attempt died before storing its outcome under the key.
+   * The newest approval `requester` held under an idempotency key of `action`,
+   * or null. Lets a retry find the approval an earlier attempt created when
+   * that attempt died before storing its outcome under the key.
+   * @remarks Keyed by requester too: with keys scoped per actor, two actors may
+   * hold under the same raw key, and each retry must find its own approval.
    */
-  forKey(tenant_id: string, action: string, idempotency_key: string): Promise<Approval | null>
+  forKey(
+    tenant_id: string,
+    action: string,
+    idempotency_key: string,
+    requester: string,
+  ): Promise<Approval | null>
   /**
    * Takes the one right to tell the approval's channels about it.
    * @remarks Under concurrent invocation for one approval, in any number of

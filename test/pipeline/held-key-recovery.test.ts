@@ -16,6 +16,7 @@ import type { Store } from '../../src/store/store.js'
 // tests leave the key as a process that died between the two writes leaves it.
 
 const agent = localPrincipal('agent-7', { roles: ['agent'] })
+const otherAgent = localPrincipal('agent-8', { roles: ['agent'] })
 const approver = localPrincipal('alice', { roles: ['approver'] })
 const refund = defineAction({
   name: 'issue_refund',
@@ -73,12 +74,8 @@ async function heldThenDied(): Promise<{ file: string; approval_id: string }> {
   return { file, approval_id: held.approval_id }
 }
 
-const retry = (airlock: Airlock) =>
-  airlock.execute(
-    'issue_refund',
-    { invoice_id: 'inv_1', amount: 250 },
-    { caller: agent, idempotency_key: 'r1' },
-  )
+const retry = (airlock: Airlock, caller = agent) =>
+  airlock.execute('issue_refund', { invoice_id: 'inv_1', amount: 250 }, { caller, idempotency_key: 'r1' })
 
 describe('a held call whose process died before storing its outcome', () => {
   it('a retry gets the same approval back while the dead holder still has its lease', async () => {
@@ -114,5 +111,23 @@ describe('a held call whose process died before storing its outcome', () => {
     })
     expect(await key).toMatchObject({ state: 'completed' })
     expect(await third.audit.verify()).toMatchObject({ valid: true })
+  })
+
+  it('two actors holding under the same key and action each get their own approval back', async () => {
+    const { file, approval_id } = await heldThenDied()
+    const other = await retry(await processOn(file), otherAgent)
+    if (other.status !== 'pending_approval') throw new Error(`expected a held call, got ${other.status}`)
+    expect(other.approval_id).not.toBe(approval_id)
+    abandonKey(file, new Date(Date.now() - 1000).toISOString())
+
+    const next = await processOn(file)
+    expect(await retry(next)).toMatchObject({ status: 'pending_approval', replayed: true, approval_id })
+    expect(await retry(next, otherAgent)).toMatchObject({
+      status: 'pending_approval',
+      replayed: true,
+      approval_id: other.approval_id,
+    })
+    // Neither retry held a second time.
+    expect((await next.approvals.list(agent, { limit: 10 })).items).toHaveLength(2)
   })
 })

@@ -31,12 +31,21 @@ describe('SQLite query plans of the API filters', () => {
         null,
         () => '?',
         (f) => `json_extract(body, '$.${f}')`,
+        0,
       )
       const detail = plan(database, q.sql, q.params)
       expect(detail).toMatch(/USING (COVERING )?INDEX/)
       expect(detail).not.toMatch(/SCAN airlock_audit_events(?! USING)/)
     })
   }
+
+  it('answers the approval list of one requester from an index', async () => {
+    const database = await migrated()
+    const q = approvalListQuery('airlock_approvals', 'acme', { limit: 50, requester: 'alice' }, () => '?')
+    expect(plan(database, q.sql, q.params)).toMatch(
+      /USING (COVERING )?INDEX airlock_approvals_tenant_requester/,
+    )
+  })
 
   it('answers the approval list of a tenant from an index', async () => {
     const database = await migrated()

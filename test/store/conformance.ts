@@ -178,8 +178,19 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         await store.approvals.create(sampleApproval({ ...key, created_at: at(3), action: 'rollback' }))
         await store.approvals.create(sampleApproval({ ...key, created_at: at(4), tenant_id: 'globex' }))
         await store.approvals.create(sampleApproval({ created_at: at(5) }))
-        expect((await store.approvals.forKey('acme', 'deploy', 'k-1'))?.id).toBe(newer.id)
-        expect(await store.approvals.forKey('acme', 'deploy', 'k-2')).toBeNull()
+        expect((await store.approvals.forKey('acme', 'deploy', 'k-1', 'alice'))?.id).toBe(newer.id)
+        expect(await store.approvals.forKey('acme', 'deploy', 'k-2', 'alice')).toBeNull()
+      })
+
+      it('finds each requester its own approval when two hold under the same key and action', async () => {
+        const key = { idempotency_key: 'k-1' }
+        const alices = await store.approvals.create(sampleApproval({ ...key, created_at: at(1) }))
+        const bobs = await store.approvals.create(
+          sampleApproval({ ...key, created_at: at(2), requester: 'bob' }),
+        )
+        expect((await store.approvals.forKey('acme', 'deploy', 'k-1', 'alice'))?.id).toBe(alices.id)
+        expect((await store.approvals.forKey('acme', 'deploy', 'k-1', 'bob'))?.id).toBe(bobs.id)
+        expect(await store.approvals.forKey('acme', 'deploy', 'k-1', 'carol')).toBeNull()
       })
 
       it('gives the right to notify about an approval to exactly one of 20 concurrent callers, once', async () => {
@@ -612,6 +623,21 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     })
 
     describe('audit chain', () => {
+      it('examines at most 10,000 events for a filtered page and gives a cursor to go on', async () => {
+        for (let i = 0; i < 12; i++) {
+          await store.audit.append(Array.from({ length: 1000 }, () => sampleEvent({ action: 'deploy' })))
+        }
+        const first = await store.audit.list({ tenant_id: 'acme', action: 'nothing-matches' }, 50)
+        expect(first.items).toEqual([])
+        expect(first.next_cursor).not.toBeNull()
+        const second = await store.audit.list(
+          { tenant_id: 'acme', action: 'nothing-matches' },
+          50,
+          first.next_cursor,
+        )
+        expect(second).toEqual({ items: [], next_cursor: null })
+      })
+
       it('links appended events from the genesis hash and reports the head', async () => {
         expect(await store.audit.append([])).toEqual([])
         const stored = await store.audit.append([sampleEvent(), sampleEvent(), sampleEvent()])

@@ -28,7 +28,12 @@ export async function heldOutcome(
 ): Promise<{ approval: Approval; outcome: PendingApprovalOutcome } | null> {
   const { principal, action, idempotency_key } = ctx
   if (idempotency_key === null) return null
-  const approval = await deps.store.approvals.forKey(principal.tenant_id, action, idempotency_key)
+  const approval = await deps.store.approvals.forKey(
+    principal.tenant_id,
+    action,
+    idempotency_key,
+    principal.actor_id,
+  )
   if (!approval) return null
   const original = deps.approvals.open(approval)
   const same = requestFingerprint({

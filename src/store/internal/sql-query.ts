@@ -2,7 +2,9 @@
  * The list queries both SQL backends run, built once with the dialect's
  * placeholder style: approvals by tenant (newest first) and audit events by
  * filter (newest first), each with a keyset cursor and one extra row fetched
- * to tell whether another page follows.
+ * to tell whether another page follows. A filtered audit page examines at
+ * most `MAX_SCANNED_EVENTS` positions of the chain and may come back short,
+ * or empty, with a cursor to go on.
  *
  * @module
  */
@@ -10,6 +12,7 @@ import type { AuditEvent } from '../../audit/audit-event.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page } from '../store.js'
 import { type ApprovalRow, rowToApproval } from './approval-row.js'
 import { AUDIT_BODY_FIELDS, AUDIT_EQUALITY_FIELDS, normaliseAuditFilter } from './audit-filter.js'
+import { isWindowed, scanWindow, windowContinuation } from './audit-scan-window.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { checkLimit, MAX_LIST_LIMIT } from './limit.js'
 import { type LinkedEvent, readEvent } from './link-batch.js'
@@ -90,6 +93,8 @@ export function auditListQuery(
   placeholder: Placeholder,
   /** The dialect's expression for a top-level field of the JSON body (filters not kept in columns). */
   bodyField: (field: string) => string,
+  /** The chain head's seq; read only when {@link needsChainHead} says so. */
+  head: number | null,
 ): SqlQuery & { readPage(rows: readonly AuditRow[]): Page<AuditEvent> } {
   checkLimit(limit, MAX_LIST_LIMIT)
   const clean = normaliseAuditFilter(filter)
@@ -102,18 +107,24 @@ export function auditListQuery(
   }
   if (clean.since !== undefined) c.add(`ts >= ${c.bind(clean.since)}`)
   if (clean.until !== undefined) c.add(`ts < ${c.bind(clean.until)}`)
-  if (cursor) c.add(`seq < ${c.bind(decodeCursor('audit', clean, cursor, ['number'])[0])}`)
+  const before = cursor ? (decodeCursor('audit', clean, cursor, ['number'])[0] as number) : null
+  if (before !== null) c.add(`seq < ${c.bind(before)}`)
+  const window = isWindowed(clean) ? scanWindow(before, head ?? 0) : null
+  if (window !== null) c.add(`seq >= ${c.bind(window.from)}`)
   const sql = `SELECT seq, prev_hash, hash, body FROM ${table}
     ${c.clause()} ORDER BY seq DESC LIMIT ${c.bind(limit + 1)}`
   const readPage = (rows: readonly AuditRow[]): Page<AuditEvent> => {
     const items = rows.slice(0, limit).map(readAuditRow)
     const last = items.at(-1)
-    return {
-      items,
-      next_cursor: rows.length > limit && last ? encodeCursor('audit', clean, [last.seq]) : null,
-    }
+    const next = rows.length > limit && last ? last.seq : windowContinuation(window)
+    return { items, next_cursor: next === null ? null : encodeCursor('audit', clean, [next]) }
   }
   return { sql, params: c.params, readPage }
+}
+
+/** Whether {@link auditListQuery} needs the chain head for this filter and cursor: a windowed first page does. */
+export function needsChainHead(filter: AuditFilter, cursor: string | null | undefined): boolean {
+  return !cursor && isWindowed(normaliseAuditFilter(filter))
 }
 
 /** The event a stored row holds (its hash fields verified against its body). */

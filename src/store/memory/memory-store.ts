@@ -14,6 +14,7 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { approvalToRow, newApproval, rowToApproval } from '../internal/approval-row.js'
 import { matchesAuditFilter, normaliseAuditFilter } from '../internal/audit-filter.js'
+import { isWindowed, scanWindow, windowContinuation } from '../internal/audit-scan-window.js'
 import { castVote, normaliseVote } from '../internal/cast-vote.js'
 import { decodeCursor, encodeCursor } from '../internal/cursor.js'
 import { isoTime } from '../internal/iso-time.js'
@@ -107,9 +108,13 @@ function memoryApprovals(): ApprovalStore {
       noticed.add(id)
       return true
     },
-    async forKey(tenant, action, key) {
+    async forKey(tenant, action, key, requester) {
       const open = [...byId.values()].filter(
-        (a) => a.tenant_id === tenant && a.action === action && a.idempotency_key === key,
+        (a) =>
+          a.tenant_id === tenant &&
+          a.action === action &&
+          a.idempotency_key === key &&
+          a.requester === requester,
       )
       open.sort((a, b) => (a.created_at === b.created_at ? 0 : a.created_at < b.created_at ? 1 : -1))
       return open[0] ? copy(open[0]) : null
@@ -319,11 +324,14 @@ function memoryAudit(): AuditStore {
     async list(filter: AuditFilter, limit: number, cursor?: string | null) {
       checkLimit(limit, MAX_LIST_LIMIT)
       const clean = normaliseAuditFilter(filter)
-      let before = Number.POSITIVE_INFINITY
-      if (cursor) before = decodeCursor('audit', clean, cursor, ['number'])[0] as number
+      const before = cursor ? (decodeCursor('audit', clean, cursor, ['number'])[0] as number) : null
+      // The same window as the SQL stores, so every backend pages a filter alike.
+      const window = isWindowed(clean) ? scanWindow(before, events.length) : null
       const items: AuditEvent[] = []
       let more = false
-      for (let i = Math.min(events.length, before - 1) - 1; i >= 0; i--) {
+      // events[i] holds seq i + 1.
+      const top = Math.min(events.length, (before ?? Number.POSITIVE_INFINITY) - 1)
+      for (let i = top - 1; i >= (window?.from ?? 1) - 1; i--) {
         const event = events[i]!
         if (!matchesAuditFilter(event, clean)) continue
         if (items.length === limit) {
@@ -333,7 +341,8 @@ function memoryAudit(): AuditStore {
         items.push(structuredClone(event))
       }
       const last = items.at(-1)
-      return { items, next_cursor: more && last ? encodeCursor('audit', clean, [last.seq]) : null }
+      const next = more && last ? last.seq : windowContinuation(window)
+      return { items, next_cursor: next === null ? null : encodeCursor('audit', clean, [next]) }
     },
     async range(after, limit) {
       checkAfter(after)

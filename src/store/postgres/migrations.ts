@@ -170,4 +170,14 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       )`,
     ],
   },
+  {
+    version: 10,
+    name: 'indexes for the approval requester filter, the audit decision filter and status within an action',
+    statements: (s) => [
+      `CREATE INDEX airlock_approvals_tenant_requester_created
+        ON ${s}.airlock_approvals (tenant_id, requester, created_at DESC, id DESC)`,
+      `CREATE INDEX airlock_audit_tenant_decision ON ${s}.airlock_audit_events (tenant_id, decision, seq)`,
+      `CREATE INDEX airlock_audit_tenant_action_status ON ${s}.airlock_audit_events (tenant_id, action, status, seq)`,
+    ],
+  },
 ]

@@ -39,7 +39,7 @@ function statements(s: string) {
       VALUES (${APPROVAL_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
     select: `SELECT * FROM ${t} WHERE tenant_id = $1 AND id = $2`,
     forKey: `SELECT * FROM ${t}
-      WHERE tenant_id = $1 AND action = $2 AND idempotency_key = $3
+      WHERE tenant_id = $1 AND action = $2 AND idempotency_key = $3 AND requester = $4
       ORDER BY created_at DESC, id DESC LIMIT 1`,
     claimNotice: `UPDATE ${t} SET notice_claimed_at = $1
       WHERE tenant_id = $2 AND id = $3 AND notice_claimed_at IS NULL`,
@@ -119,7 +119,8 @@ export function postgresApprovals(c: PostgresConnection): ApprovalStore {
   return {
     create: (input) => create(c, sql, input),
     get: (tenant, id) => transition(c, 'approvals.get', sql.select, [tenant, id]),
-    forKey: (tenant, action, key) => transition(c, 'approvals.forKey', sql.forKey, [tenant, action, key]),
+    forKey: (tenant, action, key, requester) =>
+      transition(c, 'approvals.forKey', sql.forKey, [tenant, action, key, requester]),
     claimNotice: async (tenant, id, now) =>
       (await c.count('approvals.claimNotice', sql.claimNotice, [isoTime(now, 'now'), tenant, id])) === 1,
     async list(tenant, options) {

@@ -20,6 +20,7 @@ import {
   type AuditRow,
   auditListQuery,
   auditRowValues,
+  needsChainHead,
   readAuditRow,
 } from '../internal/sql-query.js'
 import type { AuditStore } from '../store.js'
@@ -94,9 +95,14 @@ async function appendWith(
 /** The audit store over a PostgreSQL connection. */
 export function postgresAudit(c: PostgresConnection): AuditStore {
   const sql = statements(c.s)
+  const head = async () => {
+    const [row] = await c.query<{ seq: string; hash: string }>('audit.head', sql.head)
+    return row && Number(row.seq) > 0 ? { seq: Number(row.seq), hash: row.hash } : null
+  }
   return {
     append: (inputs) => append(c, sql, inputs),
     async list(filter, limit, cursor) {
+      const top = needsChainHead(filter, cursor) ? ((await head())?.seq ?? 0) : null
       const q = auditListQuery(
         sql.events,
         filter,
@@ -104,6 +110,7 @@ export function postgresAudit(c: PostgresConnection): AuditStore {
         cursor,
         (i) => `$${i}`,
         (f) => `(body::jsonb) ->> '${f}'`,
+        top,
       )
       return q.readPage(await c.query<AuditRow>('audit.list', q.sql, [...q.params]))
     },
@@ -112,10 +119,7 @@ export function postgresAudit(c: PostgresConnection): AuditStore {
       checkLimit(limit, MAX_RANGE_LIMIT)
       return (await c.query<AuditRow>('audit.range', sql.range, [after, limit])).map(readAuditRow)
     },
-    async head() {
-      const [row] = await c.query<{ seq: string; hash: string }>('audit.head', sql.head)
-      return row && Number(row.seq) > 0 ? { seq: Number(row.seq), hash: row.hash } : null
-    },
+    head,
     async stats(statsQuery) {
       return postgresAuditStats((text, values) => c.query('audit.stats', text, [...values]), c.s, statsQuery)
     },

@@ -35,7 +35,7 @@ const INSERT = `INSERT INTO airlock_approvals (${APPROVAL_COLUMNS.join(', ')})
 const SELECT = 'SELECT * FROM airlock_approvals WHERE tenant_id = ? AND id = ?'
 
 const FOR_KEY = `SELECT * FROM airlock_approvals
-  WHERE tenant_id = ? AND action = ? AND idempotency_key = ?
+  WHERE tenant_id = ? AND action = ? AND idempotency_key = ? AND requester = ?
   ORDER BY created_at DESC, id DESC LIMIT 1`
 
 const CLAIM_NOTICE = `UPDATE airlock_approvals SET notice_claimed_at = ?
@@ -123,7 +123,8 @@ export function sqliteApprovals(c: SqliteConnection): ApprovalStore {
   return {
     create: async (input) => create(c, input),
     get: async (tenant, id) => transition(c, 'approvals.get', SELECT, [tenant, id]),
-    forKey: async (tenant, action, key) => transition(c, 'approvals.forKey', FOR_KEY, [tenant, action, key]),
+    forKey: async (tenant, action, key, requester) =>
+      transition(c, 'approvals.forKey', FOR_KEY, [tenant, action, key, requester]),
     claimNotice: async (tenant, id, now) =>
       c.read('approvals.claimNotice', () => c.stmt(CLAIM_NOTICE).run(isoTime(now, 'now'), tenant, id))
         .changes === 1,

@@ -18,6 +18,7 @@ import {
   type AuditRow,
   auditListQuery,
   auditRowValues,
+  needsChainHead,
   readAuditRow,
 } from '../internal/sql-query.js'
 import type { AuditStore } from '../store.js'
@@ -61,6 +62,9 @@ export function sqliteAudit(c: SqliteConnection): AuditStore {
         cursor,
         () => '?',
         (f) => `json_extract(body, '$.${f}')`,
+        needsChainHead(filter, cursor)
+          ? ((c.stmt(HEAD).get() as { seq: number } | undefined)?.seq ?? 0)
+          : null,
       )
       return q.readPage(c.read('audit.list', () => c.stmt(q.sql).all(...q.params)) as AuditRow[])
     },
