@@ -6,6 +6,7 @@ import { createAirlockFromConfig } from '../../config/create-airlock-from-config
 import { findConfigFile, loadConfig } from '../../config/load-config.js'
 import type { ResolvedConfig } from '../../config/resolved-config.js'
 import { DEMO_TICKET, seedDemo } from '../../dashboard/demo-seed.js'
+import { holdHangups } from '../../server/hold-hangups.js'
 import { startPolicyTriggers } from '../../server/policy-triggers.js'
 import { startServer } from '../../server/start-server.js'
 import { startShipping } from '../../shipping/shipping-service.js'
@@ -87,6 +88,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--host <address>', 'address to listen on, overriding server.host')
     .option('--store <url>', 'store URL, overriding store: sqlite:<path>, postgres://..., or memory')
     .action(async (flags: ServeFlags) => {
+      const hangups = holdHangups()
       const port = flags.port === undefined ? undefined : parsePort(flags.port)
       if (flags.host !== undefined && flags.host.trim() === '')
         throw new UsageError('--host must not be empty')
@@ -209,12 +211,14 @@ export function registerServe(program: Command, io: CliIo): void {
       const stopTriggers = startPolicyTriggers({
         reload: configured.reload,
         logger,
+        held: hangups,
         watch: config.policy.watch ? watchedPaths(config) : null,
         debounce_ms: config.policy.watch_debounce_ms,
         ...(airlock.store.policy_head && airlock.store.kind !== 'memory'
           ? {
               announcements: {
                 store: airlock.store.policy_head,
+                feed: airlock.store.changes,
                 interval_ms: config.policy.announce_interval_ms,
                 current: () => airlock.policy.current().hash,
               },
