@@ -127,7 +127,10 @@ export function startPolicyTriggers(options: PolicyTriggerOptions): () => void {
   const onHangup = () => run({ by: 'sighup', via: 'signal' })
   if (options.signal ?? true) process.on('SIGHUP', onHangup)
   // Released after the handler above is on, so no hangup falls between the two.
-  if (options.held?.release()) onHangup()
+  if (options.held?.release()) {
+    logger.info({ via: 'signal' }, 'reloading for a SIGHUP received while starting')
+    onHangup()
+  }
 
   let timer: NodeJS.Timeout | undefined
   const changed = () => {
