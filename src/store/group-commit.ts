@@ -32,7 +32,9 @@ interface Pending {
  * caller's promise resolves only once its op is committed (an audit event is
  * in the chain, a claim is held, an outcome stored) and rejects if it could
  * not be: a failed batch changed nothing (it is one transaction), and its ops
- * are retried one by one, in order, so a single bad op cannot sink the others.
+ * are retried one by one, in order, so a single bad op cannot sink the others
+ * — except when the store cannot tell whether it committed
+ * (`STORE_UNAVAILABLE`): then every op of the batch fails, none is retried.
  */
 export class GroupCommit {
   readonly #store: Pick<Store, 'batch'>
@@ -125,8 +127,8 @@ export class GroupCommit {
           p.reject(new AirlockError(ErrorCode.INTERNAL, `the store answered a ${p.op.kind} with no result`))
       })
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error)
+      if (batch.length === 1 || outcomeUnknown(error)) {
+        for (const pending of batch) pending.reject(error)
         return
       }
       // Nothing of a failed batch was stored (it is one transaction), so
@@ -134,6 +136,15 @@ export class GroupCommit {
       for (const pending of batch) await this.#commit([pending])
     }
   }
+}
+
+/**
+ * The store could not say whether the batch committed (its connection or
+ * writer thread went away mid-commit): retrying its ops could store them
+ * twice, so they all fail instead.
+ */
+function outcomeUnknown(error: unknown): boolean {
+  return AirlockError.isInstance(error) && error.code === ErrorCode.STORE_UNAVAILABLE
 }
 
 function expectKind<K extends WriteResult['kind']>(

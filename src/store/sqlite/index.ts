@@ -7,4 +7,9 @@
 
 export { SQLITE_MIGRATIONS, type SqliteMigration } from './migrations.js'
 export { sqliteStore } from './sqlite-store.js'
-export type { SqliteDatabase, SqliteStatement, SqliteStoreConfig } from './sqlite-store-config.js'
+export type {
+  SqliteDatabase,
+  SqliteStatement,
+  SqliteStoreConfig,
+  SqliteWriter,
+} from './sqlite-store-config.js'

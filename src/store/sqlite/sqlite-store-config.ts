@@ -26,13 +26,31 @@ interface SqliteStoreOptions {
 }
 
 /**
+ * Where {@link Store.batch} commits — the claims, audit events and outcomes
+ * of concurrent requests: `'thread'` on a worker thread with a write
+ * connection of its own, so the event loop keeps serving requests while a
+ * commit fsyncs; `'inline'` on the store's own connection, blocking the event
+ * loop for the commit. Every other read and write stays on the store's
+ * connection either way.
+ */
+export type SqliteWriter = 'thread' | 'inline'
+
+interface SqlitePathOptions {
+  readonly path: string
+  /** Default `'inline'`; `':memory:'` databases are always `'inline'` (a thread cannot share them). */
+  readonly writer?: SqliteWriter
+}
+
+/**
  * Configuration of {@link sqliteStore}: either a connection you own, or a
  * file path the store opens (and closes) itself.
  *
  * @remarks The store sets `journal_mode=WAL`, `synchronous=FULL` and
  * `busy_timeout` on the connection either way: without them an audit append
  * could return before it is durable, or fail when another process writes.
+ * A connection you own is written inline: the writer thread needs to open
+ * the file itself.
  */
 export type SqliteStoreConfig =
   | (SqliteStoreOptions & { readonly database: SqliteDatabase })
-  | (SqliteStoreOptions & { readonly path: string })
+  | (SqliteStoreOptions & SqlitePathOptions)

@@ -7,10 +7,15 @@
  * (`sqlite-connection.ts`): every read-modify-write runs in `BEGIN IMMEDIATE`,
  * which takes SQLite's single write lock up front, and with WAL and
  * `synchronous=FULL` a commit returns only after the log is fsynced.
+ * `batch` — the hot path of every request's writes — can run on a
+ * writer thread with its own connection (`sqlite-writer-thread.ts`).
  *
  * @module
  */
 
+import { AirlockError } from '../../errors/airlock-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
+import { checkWriteOps } from '../internal/write-ops.js'
 import type { Store } from '../store.js'
 import { sqliteApprovals } from './sqlite-approvals.js'
 import { sqliteAudit } from './sqlite-audit.js'
@@ -24,6 +29,7 @@ import { sqliteNonces } from './sqlite-nonces.js'
 import { sqlitePolicyHead } from './sqlite-policy-head.js'
 import { sqliteShipperCursors } from './sqlite-shipper-cursors.js'
 import type { SqliteStoreConfig } from './sqlite-store-config.js'
+import { SqliteWriterThread } from './sqlite-writer-thread.js'
 
 /**
  * Creates a store over a SQLite database, migrated and ready to use.
@@ -40,6 +46,7 @@ import type { SqliteStoreConfig } from './sqlite-store-config.js'
  */
 export function sqliteStore(config: SqliteStoreConfig): Store {
   const owned = 'path' in config
+  const thread = writerThread(config)
   const db = 'database' in config ? config.database : openDatabase(config.path)
   configureDatabase(db, config.busyTimeoutMs)
   const c = sqliteConnection(db)
@@ -61,7 +68,9 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     audit: sqliteAudit(c),
     merkle: sqliteMerkle(c),
     shipping: sqliteShipperCursors(c),
-    batch: async (ops) => sqliteBatch(c, ops),
+    batch: thread
+      ? async (ops) => (ops.length === 0 ? [] : thread.batch(checkWriteOps(ops)))
+      : async (ops) => sqliteBatch(c, ops),
     migrate: async () => {
       const applied = appliedOnOpen + migrateSqlite(c)
       appliedOnOpen = 0
@@ -71,8 +80,23 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
       c.read('ping', () => db.prepare('SELECT 1').get())
     },
     async close() {
+      await thread?.close()
       c.clear()
       if (owned) c.read('close', () => db.close())
     },
   }
+}
+
+/** The writer thread `config` asks for, if any (see {@link SqliteWriter}). */
+function writerThread(config: SqliteStoreConfig): SqliteWriterThread | null {
+  if (!('path' in config)) return null
+  const writer = config.writer ?? 'inline'
+  if (writer !== 'thread' && writer !== 'inline') {
+    throw new AirlockError(
+      ErrorCode.CONFIG_INVALID,
+      `sqliteStore({ writer }): expected 'thread' or 'inline', got ${JSON.stringify(writer)}`,
+    )
+  }
+  if (writer === 'inline' || config.path === ':memory:') return null
+  return new SqliteWriterThread({ path: config.path, busyTimeoutMs: config.busyTimeoutMs })
 }
