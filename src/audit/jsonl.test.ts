@@ -293,6 +293,25 @@ describe('verifyJsonlFile', () => {
     })
   })
 
+  it('accepts a shipped file ending in its checkpoint line, and nothing after it', async () => {
+    const events = chain(3)
+    const trailer = canonicalJson({ checkpoint: { origin: 'o', size: 3, root: 'r', note: 'n' } })
+    const lines = [...events.map((e) => canonicalJson(e)), trailer]
+    const shipped = await fileOf('shipped.jsonl', lines)
+    expect(await verifyJsonlFile(shipped, { checkpoints: true })).toMatchObject({
+      valid: true,
+      count: 3,
+      checkpoint: trailer,
+    })
+    expect(await verifyJsonlFile(shipped)).toMatchObject({ valid: false, line: 4 })
+    const after = await fileOf('after.jsonl', [...lines.slice(0, 2), trailer, lines[2]!])
+    expect(await verifyJsonlFile(after, { checkpoints: true })).toMatchObject({
+      valid: false,
+      line: 4,
+      reason: 'line 4: a line follows the checkpoint line, which must be the last',
+    })
+  })
+
   it('verifies a partial export from an anchor', async () => {
     const events = chain(5)
     const path = await fileOf(

@@ -75,12 +75,18 @@ function drained(out: NodeJS.WritableStream): Promise<void> {
 export type JsonlItem =
   | { readonly line: number; readonly event: AuditEvent }
   | { readonly line: number; readonly error: string }
+  /** A `{"checkpoint":…}` line, as shipped files end; only with `checkpoints: true`. */
+  | { readonly line: number; readonly checkpoint: string }
 
 /** Options for {@link readJsonl} and {@link parseAuditEventLine}. */
 export interface ReadJsonlOptions {
   /** Reject lines that are not exactly the canonical JSON of the event they hold. Default true. */
   readonly requireCanonical?: boolean
+  /** Yield `{"checkpoint":…}` lines as checkpoints rather than as errors. Default false. */
+  readonly checkpoints?: boolean
 }
+
+const CHECKPOINT_LINE = '{"checkpoint":'
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex characters')
 const text = z.string()
@@ -154,7 +160,8 @@ export async function* readJsonl(path: string, options: ReadJsonlOptions = {}): 
     for await (const raw of lines) {
       line++
       if (raw.trim() === '') continue
-      yield { line, ...parseAuditEventLine(raw, options) }
+      if (options.checkpoints && raw.startsWith(CHECKPOINT_LINE)) yield { line, checkpoint: raw }
+      else yield { line, ...parseAuditEventLine(raw, options) }
     }
   } finally {
     lines.close()
@@ -177,11 +184,19 @@ export interface VerifyJsonlOptions extends ReadJsonlOptions {
    * same hash; without one, removing events from the end cannot be detected.
    */
   readonly head?: ChainPoint
+  /** Called with each event as the chain check reaches it, in order. */
+  readonly onEvent?: (event: AuditEvent) => void
 }
 
 /** Result of {@link verifyJsonlFile}: `count` events verified before the first problem. */
 export type JsonlVerification =
-  | { readonly valid: true; readonly count: number; readonly head: ChainPoint | null }
+  | {
+      readonly valid: true
+      readonly count: number
+      readonly head: ChainPoint | null
+      /** The file's last line when it is a checkpoint (read with `checkpoints: true`). */
+      readonly checkpoint?: string
+    }
   | {
       readonly valid: false
       readonly count: number
@@ -210,6 +225,7 @@ export async function verifyJsonlFile(
     last: ChainPoint | null
     lastLine: number
     hashAtHead: string | null
+    checkpoint?: string
   } = {
     broken: null,
     last: after ?? null,
@@ -221,10 +237,19 @@ export async function verifyJsonlFile(
   async function* events(): AsyncGenerator<{ readonly line: number; readonly event: AuditEvent }> {
     for await (const item of readJsonl(path, options)) {
       seen.lastLine = item.line
+      if (seen.checkpoint !== undefined) {
+        seen.broken = { line: item.line, error: 'a line follows the checkpoint line, which must be the last' }
+        return
+      }
+      if ('checkpoint' in item) {
+        seen.checkpoint = item.checkpoint
+        continue
+      }
       if ('error' in item) {
         seen.broken = item
         return
       }
+      options.onEvent?.(item.event)
       yield item
       seen.last = { seq: item.event.seq, hash: item.event.hash }
       if (head && item.event.seq === head.seq) seen.hashAtHead = item.event.hash
@@ -250,5 +275,7 @@ export async function verifyJsonlFile(
       return { valid: false, count, seq: head.seq, line: lastLine, reason }
     }
   }
-  return { valid: true, count, head: last }
+  return seen.checkpoint === undefined
+    ? { valid: true, count, head: last }
+    : { valid: true, count, head: last, checkpoint: seen.checkpoint }
 }

@@ -1,7 +1,7 @@
 /**
  * The tree integrator: the audit chain sequences events; this reads the
- * committed ones after the tree's size, in chain order, checks each against
- * its hash and its link, and adds them as leaves in its own transaction.
+ * chain links of the committed ones after the tree's size, in chain order,
+ * checks each link, and adds them as leaves in its own transaction.
  *
  * @remarks Leaf `i` (0-based) is event seq `i + 1`, and its leaf data is the
  * 32 raw bytes of the event's chain hash (`sha256(prev_hash || JCS(body))`),
@@ -17,9 +17,12 @@ import type { AuditEvent } from '../audit/audit-event.js'
 import { chainHash } from '../audit/hash-chain.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import type { AuditStore, MerkleNode, MerkleStore } from '../store/store.js'
-import { appendLeaves, frontierKeys } from './compact-range.js'
+import type { ChainLink, MerkleHead, MerkleNode, MerkleStore } from '../store/store.js'
+import { appendLeaves, frontierKeys, type StoredNode } from './compact-range.js'
 import { leafHash, toHex } from './rfc6962.js'
+
+/** Events per integration transaction: the store's largest page. */
+const DEFAULT_BATCH = 10_000
 
 /** The leaf hash of an event: `SHA-256(0x00 || event hash bytes)`. */
 export function eventLeafHash(event: Pick<AuditEvent, 'hash'>): Uint8Array {
@@ -37,74 +40,85 @@ export function contentLeafHash(event: AuditEvent): Uint8Array {
 
 /** What the integrator reads and writes. */
 export interface IntegratorStore {
-  readonly audit: Pick<AuditStore, 'range'>
   readonly merkle: MerkleStore
 }
 
-function broken(event: AuditEvent, why: string): AirlockError {
+function broken(link: ChainLink, why: string): AirlockError {
   return new AirlockError(
     ErrorCode.STORE_ERROR,
-    `audit event seq ${event.seq} ${why}: the chain was changed after it was committed and before it entered the Merkle tree; run airlock audit verify`,
+    `audit event seq ${link.seq} ${why}: the chain was changed after it was committed and before it entered the Merkle tree; run airlock audit verify`,
   )
 }
 
-function checkLink(event: AuditEvent, seq: number, prev: string): void {
-  if (event.seq !== seq) throw broken(event, `arrived where seq ${seq} belongs`)
-  if (event.prev_hash !== prev) throw broken(event, 'does not link to the event before it')
-  const { prev_hash, hash, ...body } = event
-  if (chainHash(prev_hash, body) !== hash) throw broken(event, 'does not match its hash')
+/** Reads the frontier of a tree of `size` leaves. */
+async function readFrontier(merkle: MerkleStore, size: number): Promise<StoredNode[]> {
+  const keys = frontierKeys(size)
+  const stored = await merkle.nodes(keys)
+  const byId = new Map(stored.map((n) => [`${n.level}/${n.index}`, n.hash]))
+  return keys.map((key) => {
+    const hash = byId.get(`${key.level}/${key.index}`)
+    if (hash === undefined) {
+      throw new AirlockError(
+        ErrorCode.STORE_ERROR,
+        `the Merkle tree of size ${size} lacks node ${key.level}/${key.index}`,
+      )
+    }
+    return { ...key, hash: new Uint8Array(Buffer.from(hash, 'hex')) }
+  })
+}
+
+/**
+ * The links that continue the tree's head in order; a link out of place
+ * stops the batch there and is returned as `failure`.
+ */
+function linkedRun(
+  head: MerkleHead,
+  read: readonly ChainLink[],
+): { run: ChainLink[]; failure?: AirlockError } {
+  const run: ChainLink[] = []
+  let prev = head.last_hash
+  for (const link of read) {
+    const seq = head.size + 1 + run.length
+    if (link.seq !== seq) return { run, failure: broken(link, `arrived where seq ${seq} belongs`) }
+    if (link.prev_hash !== prev) return { run, failure: broken(link, 'does not link to the event before it') }
+    run.push(link)
+    prev = link.hash
+  }
+  return { run }
 }
 
 /**
  * Integrates at most `batch` committed events. Resolves the tree size after
  * it (which another integrator may have reached instead).
  *
- * @throws AirlockError STORE_ERROR when an event does not hash or link
- * correctly: the tree stops growing rather than commit to a forged event.
+ * @remarks Each event's leaf is its stored chain hash, computed once when it
+ * was appended; bodies are not read again here. An event whose body was
+ * edited after its commit gets the leaf of its original hash, so its
+ * content no longer proves inclusion and `audit verify` reports it; an
+ * event whose hash was rewritten too breaks the link of the next one.
+ *
+ * @throws AirlockError STORE_ERROR when an event does not link to the one
+ * before it: the tree stops growing rather than commit to a forged chain.
  */
-export async function integrateBatch(store: IntegratorStore, batch = 1000): Promise<number> {
+export async function integrateBatch(store: IntegratorStore, batch = DEFAULT_BATCH): Promise<number> {
   const head = await store.merkle.head()
-  const read = await store.audit.range(head.size, batch)
-  // The events before a broken one are integrated; the broken one stops the tree.
-  let prev = head.last_hash
-  let failure: unknown
-  const events: AuditEvent[] = []
-  for (const event of read) {
-    try {
-      checkLink(event, head.size + 1 + events.length, prev)
-    } catch (error) {
-      failure = error
-      break
-    }
-    events.push(event)
-    prev = event.hash
-  }
-  if (events.length === 0) {
+  const { run, failure } = linkedRun(head, await store.merkle.links(head.size, batch))
+  if (run.length === 0) {
     if (failure) throw failure
     return head.size
   }
-  const stored = await store.merkle.nodes(frontierKeys(head.size))
-  const byId = new Map(stored.map((n) => [`${n.level}/${n.index}`, n.hash]))
-  const frontier = frontierKeys(head.size).map((key) => {
-    const hash = byId.get(`${key.level}/${key.index}`)
-    if (hash === undefined) {
-      throw new AirlockError(
-        ErrorCode.STORE_ERROR,
-        `the Merkle tree of size ${head.size} lacks node ${key.level}/${key.index}`,
-      )
-    }
-    return { ...key, hash: new Uint8Array(Buffer.from(hash, 'hex')) }
-  })
-  const { nodes } = appendLeaves(head.size, frontier, events.map(eventLeafHash))
+  const frontier = await readFrontier(store.merkle, head.size)
+  const leaves = run.map(eventLeafHash)
+  const { nodes } = appendLeaves(head.size, frontier, leaves)
   const rows: MerkleNode[] = nodes.map((n) => ({ level: n.level, index: n.index, hash: toHex(n.hash) }))
-  const to = { size: head.size + events.length, last_hash: prev }
+  const to = { size: head.size + run.length, last_hash: run.at(-1)!.hash }
   const advanced = await store.merkle.integrate(head, to, rows)
   if (failure) throw failure
   return advanced ? to.size : (await store.merkle.head()).size
 }
 
 /** Integrates every committed event; resolves the tree size reached. */
-export async function integrateCommitted(store: IntegratorStore, batch = 1000): Promise<number> {
+export async function integrateCommitted(store: IntegratorStore, batch = DEFAULT_BATCH): Promise<number> {
   let size = (await store.merkle.head()).size
   for (;;) {
     const next = await integrateBatch(store, batch)

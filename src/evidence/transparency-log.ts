@@ -42,7 +42,7 @@ export interface PublishRequest {
 
 /** Options of {@link createTransparencyLog}. */
 export interface TransparencyLogOptions {
-  readonly store: { readonly audit: IntegratorStore['audit']; readonly merkle?: MerkleStore | undefined }
+  readonly store: { readonly merkle?: MerkleStore | undefined }
   readonly signer: NoteSigner
   /** The checkpoint origin line. Default: the key name. */
   readonly origin?: string
@@ -84,7 +84,7 @@ export function createTransparencyLog(options: TransparencyLogOptions): Transpar
       'the store has no Merkle tree capability; use the memory, sqlite or postgres store',
     )
   }
-  const store: IntegratorStore = { audit: options.store.audit, merkle }
+  const store: IntegratorStore = { merkle }
   const origin = options.origin ?? options.signer.name
   const every = options.checkpoint_every ?? 1000
   const interval = options.checkpoint_interval_ms ?? 10_000

@@ -223,6 +223,13 @@ export interface AuditIndexedColumns {
   readonly approval_id: string | null
 }
 
+/** Where an audit event sits in the chain. */
+export interface ChainLink {
+  readonly seq: number
+  readonly prev_hash: string
+  readonly hash: string
+}
+
 /**
  * The RFC 6962 Merkle tree over the audit chain and its signed checkpoints.
  * Kept apart from the chain's append path: an integrator reads committed
@@ -230,6 +237,12 @@ export interface AuditIndexedColumns {
  */
 export interface MerkleStore {
   head(): Promise<MerkleHead>
+  /**
+   * The chain links (`seq`, `prev_hash`, `hash`) of events with `seq > after`,
+   * in seq order, at most `limit`: all the integrator needs, without reading
+   * or parsing bodies.
+   */
+  links(after: number, limit: number): Promise<readonly ChainLink[]>
   /**
    * Stores `nodes` and moves the head from `from` to `to`, in one transaction.
    * @remarks Returns false, changing nothing, when the head is no longer

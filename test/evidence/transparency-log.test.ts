@@ -67,7 +67,7 @@ describe.each(backends)('transparency log on %s', (_name, make) => {
     for (let i = 0; i < 4; i++)
       events.push(...(await store.audit.append([sampleEvent(), sampleEvent(), sampleEvent()])))
     // Small batches exercise every frontier shape.
-    while ((await integrateBatch({ audit: store.audit, merkle }, 5)) < 12) {}
+    while ((await integrateBatch({ merkle }, 5)) < 12) {}
     const first = await log.checkpoint()
     expect(first.size).toBe(12)
     events.push(...(await store.audit.append([sampleEvent(), sampleEvent()])))
@@ -183,7 +183,7 @@ describe('tamper evidence (sqlite)', () => {
     )
   })
 
-  it('stops integrating and signing when a committed event no longer matches its hash', async () => {
+  it('integrates a body edited after its commit under its original hash, which then fails verification', async () => {
     const path = join(dir, `b-${n++}.db`)
     const store = sqliteStore({ path })
     await store.migrate()
@@ -195,8 +195,29 @@ describe('tamper evidence (sqlite)', () => {
     db.close()
     const { signer } = generateSigner(ORIGIN)
     const log = createTransparencyLog({ store, signer })
-    await expect(log.tick()).rejects.toThrow(/seq 2 does not match its hash/)
-    expect((await store.merkle!.head()).size).toBe(1)
+    await log.tick()
+    const merkle = store.merkle!
+    expect((await merkle.head()).size).toBe(2)
+    const [forged] = await store.audit.range(1, 1)
+    const [leaf] = await merkle.nodes([{ level: 0, index: 1 }])
+    expect(Buffer.from(contentLeafHash(forged!)).toString('hex')).not.toBe(leaf!.hash)
+    const { verifyStore } = await import('../../src/audit/verify-chain.js')
+    expect(await verifyStore(store)).toMatchObject({ valid: false })
+    await store.close()
+  })
+
+  it('stops integrating and signing where an event no longer links to the one before it', async () => {
+    const path = join(dir, `b-${n++}.db`)
+    const store = sqliteStore({ path })
+    await store.migrate()
+    await store.audit.append([sampleEvent(), sampleEvent(), sampleEvent()])
+    const db = new Database(path)
+    db.prepare(`UPDATE airlock_audit_events SET hash = '${'0'.repeat(64)}' WHERE seq = 2`).run()
+    db.close()
+    const { signer } = generateSigner(ORIGIN)
+    const log = createTransparencyLog({ store, signer })
+    await expect(log.tick()).rejects.toThrow(/seq 3 does not link to the event before it/)
+    expect((await store.merkle!.head()).size).toBe(2)
     await store.close()
   })
 })

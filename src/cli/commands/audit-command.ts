@@ -102,7 +102,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       throw new UsageError('--previous and --proof need --checkpoint')
     }
     const result = file
-      ? await verifyJsonlFile(resolve(io.cwd, file))
+      ? await verifyJsonlFile(resolve(io.cwd, file), { checkpoints: true })
       : await withStore(io, flags, (store) => verifyStore(store))
     if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     else if (result.valid) {

@@ -30,6 +30,15 @@ export function memoryMerkle(audit: Pick<AuditStore, 'range'>): MerkleStore {
 
   return {
     head: async () => head,
+    async links(after, limit) {
+      checkAfter(after)
+      checkLimit(limit, MAX_RANGE_LIMIT)
+      return (await audit.range(after, limit)).map((e) => ({
+        seq: e.seq,
+        prev_hash: e.prev_hash,
+        hash: e.hash,
+      }))
+    },
     async integrate(from, to, added) {
       checkAdvance(from, to)
       for (const n of added) nodeBytes(n)

@@ -41,6 +41,7 @@ function statements(s: string) {
     list: `SELECT * FROM ${s}.airlock_checkpoints WHERE size < $1 ORDER BY size DESC, origin LIMIT $2`,
     at: `SELECT * FROM ${s}.airlock_checkpoints WHERE size = $1 ORDER BY origin LIMIT 1`,
     seq: `SELECT seq FROM ${s}.airlock_audit_events WHERE id = $1`,
+    links: `SELECT seq, prev_hash, hash FROM ${s}.airlock_audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
     columns: `SELECT ${INDEXED_COLUMNS} FROM ${s}.airlock_audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
   }
 }
@@ -52,6 +53,16 @@ export function postgresMerkle(c: PostgresConnection): MerkleStore {
     async head() {
       const [row] = await c.query<{ size: string; last_hash: string }>('merkle.head', sql.head)
       return { size: Number(row?.size ?? 0), last_hash: row?.last_hash ?? '' }
+    },
+    async links(after, limit) {
+      checkAfter(after)
+      checkLimit(limit, MAX_RANGE_LIMIT)
+      const rows = await c.query<{ seq: string; prev_hash: string; hash: string }>(
+        'merkle.links',
+        sql.links,
+        [after, limit],
+      )
+      return rows.map((r) => ({ seq: Number(r.seq), prev_hash: r.prev_hash, hash: r.hash }))
     },
     async integrate(from, to, nodes) {
       checkAdvance(from, to)

@@ -25,7 +25,11 @@ import type { SqliteConnection } from './sqlite-connection.js'
 
 const HEAD = 'SELECT size, last_hash FROM airlock_merkle_head WHERE id = 1'
 const ADVANCE = 'UPDATE airlock_merkle_head SET size = ?, last_hash = ? WHERE id = 1'
-const INSERT_NODE = 'INSERT INTO airlock_merkle_nodes (level, idx, hash) VALUES (?, ?, ?)'
+/** Rows per INSERT: one statement per 256 nodes instead of one per node. */
+const INSERT_ROWS = 256
+const insertNodes = (rows: number) =>
+  `INSERT INTO airlock_merkle_nodes (level, idx, hash) VALUES ${Array(rows).fill('(?, ?, ?)').join(', ')}`
+const LINKS = 'SELECT seq, prev_hash, hash FROM airlock_audit_events WHERE seq > ? ORDER BY seq LIMIT ?'
 const NODE = 'SELECT level, idx, hash FROM airlock_merkle_nodes WHERE level = ? AND idx = ?'
 const CHECKPOINT_AT = 'SELECT * FROM airlock_checkpoints WHERE size = ? ORDER BY origin LIMIT 1'
 
@@ -36,12 +40,15 @@ function integrate(
   nodes: readonly MerkleNode[],
 ): boolean {
   checkAdvance(from, to)
-  const values = nodes.map((n) => [n.level, n.index, nodeBytes(n)] as const)
+  const values = nodes.flatMap((n) => [n.level, n.index, nodeBytes(n)])
   return c.write('merkle.integrate', () => {
     const head = c.stmt(HEAD).get() as { size: number; last_hash: string }
     if (head.size !== from.size || head.last_hash !== from.last_hash) return false
-    const insert = c.stmt(INSERT_NODE)
-    for (const v of values) insert.run(...v)
+    const step = INSERT_ROWS * 3
+    for (let i = 0; i < values.length; i += step) {
+      const chunk = values.slice(i, i + step)
+      c.stmt(insertNodes(chunk.length / 3)).run(...chunk)
+    }
     c.stmt(ADVANCE).run(to.size, to.last_hash)
     return true
   })
@@ -53,6 +60,16 @@ export function sqliteMerkle(c: SqliteConnection): MerkleStore {
     async head() {
       const head = c.read('merkle.head', () => c.stmt(HEAD).get()) as { size: number; last_hash: string }
       return { size: Number(head.size), last_hash: head.last_hash }
+    },
+    async links(after, limit) {
+      checkAfter(after)
+      checkLimit(limit, MAX_RANGE_LIMIT)
+      const rows = c.read('merkle.links', () => c.stmt(LINKS).all(after, limit)) as {
+        seq: number
+        prev_hash: string
+        hash: string
+      }[]
+      return rows.map((r) => ({ seq: Number(r.seq), prev_hash: r.prev_hash, hash: r.hash }))
     },
     integrate: async (from, to, nodes) => integrate(c, from, to, nodes),
     async nodes(keys) {
