@@ -33,8 +33,8 @@ export interface BenchGateway {
   close(): Promise<void>
 }
 
-/** Migrates `store` and serves it; `close()` stops the server and the pipeline. */
-export async function startBenchGateway(store: Store): Promise<BenchGateway> {
+/** Migrates `store` and builds the HTTP app over it (no socket); the caller closes `airlock`. */
+export async function createBenchApp(store: Store) {
   await store.migrate()
   const airlock = createAirlock({
     actions: [add],
@@ -46,6 +46,12 @@ export async function startBenchGateway(store: Store): Promise<BenchGateway> {
   const app = createHttpApp(airlock, {
     auth: apiKeyAuth({ keys: [{ id: 'bench', sha256: hashApiKey(key), actor_id: 'bench-agent' }] }),
   })
+  return { airlock, app, key }
+}
+
+/** Migrates `store` and serves it; `close()` stops the server and the pipeline. */
+export async function startBenchGateway(store: Store): Promise<BenchGateway> {
+  const { airlock, app, key } = await createBenchApp(store)
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server))
   })

@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   replay: async () => ({ run: (await import('./replay.js')).benchReplay }),
   execute: async () => ({ run: (await import('./execute.js')).benchExecute }),
   store: async () => ({ run: (await import('./store.js')).benchStore }),
+  'request-cpu': async () => ({ run: (await import('./request-cpu.js')).benchRequestCpu }),
   http: async () => ({ run: (await import('./http.js')).benchHttp }),
   limits: async () => ({ run: (await import('./limits.js')).benchLimits }),
   tickets: async () => ({ run: (await import('./tickets.js')).benchTickets }),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { canonicalJson } from './canonical-json.js'
 
 /** prev_hash of the first event in a chain. */
@@ -11,5 +11,17 @@ export const GENESIS_HASH = '0'.repeat(64)
  * not part of the canonical body; `prev_hash` enters as the prefix).
  */
 export function chainHash(prevHash: string, body: unknown): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson(body)).digest('hex')
+  return linkHash(prevHash, canonicalJson(body))
+}
+
+/**
+ * {@link chainHash} over a body already in canonical JSON text.
+ *
+ * @remarks One-shot `hash()` over the joined text: the same bytes as hashing
+ * the two parts in turn (a hex prefix cannot join a character of the body),
+ * at about half the cost of a `Hash` object, which counts on every audited
+ * request.
+ */
+export function linkHash(prevHash: string, canonicalBody: string): string {
+  return hash('sha256', prevHash + canonicalBody, 'hex')
 }

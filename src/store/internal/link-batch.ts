@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto'
 import type { AuditEvent, AuditEventInput } from '../../audit/audit-event.js'
 import { canonicalJson } from '../../audit/canonical-json.js'
-import { GENESIS_HASH } from '../../audit/hash-chain.js'
+import { GENESIS_HASH, linkHash } from '../../audit/hash-chain.js'
 import { badRequest } from './store-error.js'
 
 /** The chain's last link; `seq` 0 with the genesis hash for an empty chain. */
@@ -69,7 +68,7 @@ export function linkBatch(head: ChainHead, inputs: readonly AuditEventInput[]): 
     } catch (error) {
       throw badRequest(`audit event ${input.id} cannot be stored as JSON: ${(error as Error).message}`)
     }
-    const hash = createHash('sha256').update(prev.hash).update(body).digest('hex')
+    const hash = linkHash(prev.hash, body)
     // Parsing the body back costs more than hashing it, so it happens only
     // when canonicalisation changed something (a toJSON, a dropped member).
     const event = info.lossy
