@@ -8,10 +8,7 @@
 import { type FSWatcher, statSync, watch } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type { PolicyReloader, PolicyReloadResult, ReloadRequest } from '../config/reload-policy.js'
-import { type ChangeFeed, POLICY_TOPIC } from '../store/change-feed.js'
 import type { PolicyHeadStore } from '../store/policy-head-store.js'
-import { LIVE_POLL_MS } from '../store/until-changed.js'
-import type { HeldHangups } from './hold-hangups.js'
 import type { ServerLogger } from './start-server.js'
 
 /** Options of {@link startPolicyTriggers}. */
@@ -24,14 +21,9 @@ export interface PolicyTriggerOptions {
   readonly debounce_ms?: number
   /** Listen for SIGHUP. Default true. */
   readonly signal?: boolean
-  /** Hangups held since the process started; one arrived: reload once the triggers run. */
-  readonly held?: HeldHangups
   /** Where replicas announce reloads, and how often to look; absent: no announcements. */
   readonly announcements?: {
     readonly store: PolicyHeadStore
-    /** The store's change feed: a reload elsewhere is heard at once; polling is the fallback. */
-    readonly feed?: ChangeFeed | undefined
-    /** How often to look while `feed` is absent or not listening. */
     readonly interval_ms: number
     /** The content hash in force here. */
     readonly current: () => string
@@ -60,28 +52,16 @@ export function logReload(
 /**
  * Reloads when another replica announces a set whose hash differs from the
  * one in force here; each announcement triggers at most one reload, so
- * replicas whose files differ do not reload in a loop. The head is read on
- * each announcement heard on the feed, and polled as the fallback (every
- * second while the feed is listening, for one lost while it reconnected).
+ * replicas whose files differ do not reload in a loop.
  */
-function followAnnouncements(
-  options: PolicyTriggerOptions,
-  run: (request: ReloadRequest) => void,
-): () => void {
+function pollAnnouncements(options: PolicyTriggerOptions, run: (request: ReloadRequest) => void): () => void {
   const announcements = options.announcements
   if (!announcements) return () => undefined
-  const feed = announcements.feed
   let seen: string | null = null
-  let reading = false
-  let again = false
-  let lastRead = 0
-  const read = () => {
-    if (reading) {
-      again = true
-      return
-    }
-    reading = true
-    lastRead = Date.now()
+  let polling = false
+  const timer = setInterval(() => {
+    if (polling) return
+    polling = true
     announcements.store
       .head()
       .then((head) => {
@@ -91,24 +71,11 @@ function followAnnouncements(
       })
       .catch((error: unknown) => options.logger.warn({ err: error }, 'cannot read policy announcements'))
       .finally(() => {
-        reading = false
-        // An announcement heard mid-read may name a newer head than the one just read.
-        if (again) {
-          again = false
-          read()
-        }
+        polling = false
       })
-  }
-  const unsubscribe = feed?.subscribe(POLICY_TOPIC, read)
-  const timer = setInterval(() => {
-    if (feed?.live && Date.now() - lastRead < LIVE_POLL_MS) return
-    if (!reading) read()
   }, announcements.interval_ms)
   timer.unref()
-  return () => {
-    unsubscribe?.()
-    clearInterval(timer)
-  }
+  return () => clearInterval(timer)
 }
 
 /**
@@ -126,11 +93,6 @@ export function startPolicyTriggers(options: PolicyTriggerOptions): () => void {
   }
   const onHangup = () => run({ by: 'sighup', via: 'signal' })
   if (options.signal ?? true) process.on('SIGHUP', onHangup)
-  // Released after the handler above is on, so no hangup falls between the two.
-  if (options.held?.release()) {
-    logger.info({ via: 'signal' }, 'reloading for a SIGHUP received while starting')
-    onHangup()
-  }
 
   let timer: NodeJS.Timeout | undefined
   const changed = () => {
@@ -152,9 +114,9 @@ export function startPolicyTriggers(options: PolicyTriggerOptions): () => void {
       logger.warn({ err: error, path }, 'cannot watch policy path')
     }
   }
-  const stopFollowing = followAnnouncements(options, run)
+  const stopPolling = pollAnnouncements(options, run)
   return () => {
-    stopFollowing()
+    stopPolling()
     if (options.signal ?? true) process.off('SIGHUP', onHangup)
     clearTimeout(timer)
     for (const watcher of watchers) watcher.close()

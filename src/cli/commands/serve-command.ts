@@ -4,7 +4,6 @@ import pino from 'pino'
 import { findConfigFile, loadConfig } from '../../config/load-config.js'
 import type { ResolvedConfig } from '../../config/resolved-config.js'
 import { DEMO_TICKET } from '../../dashboard/demo-seed.js'
-import { holdHangups } from '../../server/hold-hangups.js'
 import { type RunningGateway, startGateway } from '../../server/start-gateway.js'
 import type { CliIo } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
@@ -128,7 +127,6 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--host <address>', 'address to listen on, overriding server.host')
     .option('--store <url>', 'store URL, overriding store: sqlite:<path>, postgres://..., or memory')
     .action(async (flags: ServeFlags) => {
-      const hangups = holdHangups()
       const port = flags.port === undefined ? undefined : parsePort(flags.port)
       if (flags.host !== undefined && flags.host.trim() === '')
         throw new UsageError('--host must not be empty')
@@ -137,7 +135,6 @@ export function registerServe(program: Command, io: CliIo): void {
       const gateway = await startGateway({
         config,
         logger,
-        held: hangups,
         ...(flags.store === undefined ? {} : { store: storeFromFlag(io, flags.store) }),
         ...(flags.host === undefined ? {} : { host: flags.host }),
         ...(port === undefined ? {} : { port }),
