@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -48,7 +48,7 @@ describe('examples/refund-guard', () => {
       '160',
       '-y',
       '60',
-      `cd '${cwd}' && node --import '${jiti}' '${example}'; sleep 30`,
+      `cd '${cwd}' && XDG_STATE_HOME='${cwd}/state' node --import '${jiti}' '${example}'; sleep 30`,
     )
     const prompt = await screenUntil(/Approve\? \[y\/N\]/)
     expect(prompt).toContain("small refund: { refund_id: 'rf_o-1', amount: 40 }")
@@ -56,8 +56,11 @@ describe('examples/refund-guard', () => {
     tmux('send-keys', '-t', 'example', 'yes', 'Enter')
     const done = await screenUntil(/large refund/)
     expect(done).toContain("large refund: { refund_id: 'rf_o-2', amount: 950 }")
-    // The embedded default kept everything in the working directory, key file private.
-    expect(readFileSync(join(cwd, '.airlock', 'seal.key'), 'utf8').trim()).toMatch(/^[A-Za-z0-9+/=]{40,}$/)
+    // The embedded default keeps its store and seal key in the user's state folder, not the working directory.
+    expect(readFileSync(join(cwd, 'state', 'airlock', 'seal.key'), 'utf8').trim()).toMatch(
+      /^[A-Za-z0-9+/=]{40,}$/,
+    )
+    expect(existsSync(join(cwd, '.airlock'))).toBe(false)
   })
 
   it('the outbox channel writes the request and the decision arrives separately', async () => {
