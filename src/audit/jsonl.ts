@@ -184,8 +184,6 @@ export interface VerifyJsonlOptions extends ReadJsonlOptions {
    * same hash; without one, removing events from the end cannot be detected.
    */
   readonly head?: ChainPoint
-  /** Called with each event as the chain check reaches it, in order. */
-  readonly onEvent?: (event: AuditEvent) => void
 }
 
 /** Result of {@link verifyJsonlFile}: `count` events verified before the first problem. */
@@ -249,7 +247,6 @@ export async function verifyJsonlFile(
         seen.broken = item
         return
       }
-      options.onEvent?.(item.event)
       yield item
       seen.last = { seq: item.event.seq, hash: item.event.hash }
       if (head && item.event.seq === head.seq) seen.hashAtHead = item.event.hash
