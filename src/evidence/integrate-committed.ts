@@ -19,7 +19,8 @@ import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import type { ChainLink, MerkleHead, MerkleNode, MerkleStore } from '../store/store.js'
 import { appendLeaves, frontierKeys, type StoredNode } from './compact-range.js'
-import { leafHash, toHex } from './rfc6962.js'
+import { leafHash, nodeId, toHex } from './rfc6962.js'
+import { STORED_LEVEL, storeNodeReader } from './store-tree.js'
 
 /** Events per integration transaction: the store's largest page. */
 const DEFAULT_BATCH = 10_000
@@ -50,20 +51,19 @@ function broken(link: ChainLink, why: string): AirlockError {
   )
 }
 
-/** Reads the frontier of a tree of `size` leaves. */
+/** Reads the frontier of a tree of `size` leaves, rebuilding its low nodes from the chain. */
 async function readFrontier(merkle: MerkleStore, size: number): Promise<StoredNode[]> {
   const keys = frontierKeys(size)
-  const stored = await merkle.nodes(keys)
-  const byId = new Map(stored.map((n) => [`${n.level}/${n.index}`, n.hash]))
+  const read = await storeNodeReader(merkle)(keys)
   return keys.map((key) => {
-    const hash = byId.get(`${key.level}/${key.index}`)
+    const hash = read.get(nodeId(key))
     if (hash === undefined) {
       throw new AirlockError(
         ErrorCode.STORE_ERROR,
-        `the Merkle tree of size ${size} lacks node ${key.level}/${key.index}`,
+        `the Merkle tree of size ${size} lacks node ${nodeId(key)}`,
       )
     }
-    return { ...key, hash: new Uint8Array(Buffer.from(hash, 'hex')) }
+    return { ...key, hash }
   })
 }
 
@@ -110,7 +110,9 @@ export async function integrateBatch(store: IntegratorStore, batch = DEFAULT_BAT
   const frontier = await readFrontier(store.merkle, head.size)
   const leaves = run.map(eventLeafHash)
   const { nodes } = appendLeaves(head.size, frontier, leaves)
-  const rows: MerkleNode[] = nodes.map((n) => ({ level: n.level, index: n.index, hash: toHex(n.hash) }))
+  const rows: MerkleNode[] = nodes
+    .filter((n) => n.level >= STORED_LEVEL)
+    .map((n) => ({ level: n.level, index: n.index, hash: toHex(n.hash) }))
   const to = { size: head.size + run.length, last_hash: run.at(-1)!.hash }
   const advanced = await store.merkle.integrate(head, to, rows)
   if (failure) throw failure

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto'
+import { createHash, hash } from 'node:crypto'
 
 /** Bytes of a SHA-256 hash. */
 export const HASH_SIZE = 32
@@ -13,14 +13,19 @@ export const HASH_SIZE = 32
 /** The root of a tree with no leaves: SHA-256 of the empty string. */
 export const EMPTY_ROOT: Uint8Array = createHash('sha256').digest()
 
+// One-shot hash() over the joined bytes: the same digest as a streamed
+// createHash(), at about half the cost for inputs this small.
+const LEAF_PREFIX = Uint8Array.of(0)
+const NODE_PREFIX = Uint8Array.of(1)
+
 /** `SHA-256(0x00 || data)`. */
 export function leafHash(data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(Uint8Array.of(0)).update(data).digest()
+  return hash('sha256', Buffer.concat([LEAF_PREFIX, data]), 'buffer')
 }
 
 /** `SHA-256(0x01 || left || right)`. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return createHash('sha256').update(Uint8Array.of(1)).update(left).update(right).digest()
+  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer')
 }
 
 /**
