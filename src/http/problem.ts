@@ -96,7 +96,8 @@ const HTTP_ONLY_STATUS: Record<HttpErrorCode, number> = {
 // What a client is told for server-side failures; the real message goes to the log only.
 const SERVER_DETAIL: Partial<Record<ProblemCode, string>> = {
   STORE_ERROR: 'The store failed or is unreachable; try again later',
-  STORE_UNAVAILABLE: 'The store cannot be reached; nothing was written; try again later',
+  STORE_UNAVAILABLE:
+    'The store cannot be reached; try again later with the same Idempotency-Key, which runs the request once whether or not a write in flight was stored',
   LIMITS_UNAVAILABLE: 'The rate-limit backend cannot be reached; try again later',
   SEAL_INVALID: 'A stored payload could not be opened',
 }

@@ -623,6 +623,18 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     })
 
     describe('audit chain', () => {
+      it('keeps what was appended when the caller changes its objects afterwards', async () => {
+        const input = sampleEvent({ inputs: { version: '1.2.3', tags: ['a'] } })
+        const [stored] = await store.audit.append([input])
+        ;(input.inputs as { tags: string[] }).tags.push('b')
+        ;(input.inputs as Record<string, unknown>).version = 'changed'
+        ;(stored as { actor: string }).actor = 'mallory'
+        const [read] = await store.audit.range(0, 1)
+        expect(read!.inputs).toEqual({ version: '1.2.3', tags: ['a'] })
+        expect(read!.actor).toBe('alice')
+        expect(await verifyStore(store)).toMatchObject({ valid: true })
+      })
+
       it('examines at most 10,000 events for a filtered page and gives a cursor to go on', async () => {
         for (let i = 0; i < 12; i++) {
           await store.audit.append(Array.from({ length: 1000 }, () => sampleEvent({ action: 'deploy' })))

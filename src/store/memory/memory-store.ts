@@ -313,13 +313,15 @@ function memoryAudit(): AuditStore {
         }
         batchIds.add(event.id)
       }
+      // The stored copy is our own: a caller changing its inputs afterwards
+      // must not change what was hashed.
       for (const { event } of linked) {
-        events.push(event)
+        events.push(structuredClone(event))
         ids.add(event.id)
       }
       const last = linked.at(-1)
       if (last) head = { seq: last.event.seq, hash: last.event.hash }
-      return linked.map(({ event }) => structuredClone(event))
+      return linked.map(({ event }) => event)
     },
     async list(filter: AuditFilter, limit: number, cursor?: string | null) {
       checkLimit(limit, MAX_LIST_LIMIT)
