@@ -62,7 +62,9 @@ function tally(results: readonly string[][]): Record<string, number> {
   return counts
 }
 
-describe('cross-process races on PostgreSQL', { timeout: 60_000 }, () => {
+// Spawning and loading the worker processes takes most of the time on a
+// busy machine; the races themselves are over in seconds.
+describe('cross-process races on PostgreSQL', { timeout: 180_000 }, () => {
   const schema = `airlock_race_${randomBytes(4).toString('hex')}`
   const pool = new pg.Pool({ connectionString: url, max: 4 })
   const backend = { kind: 'postgres', url, schema } as const
@@ -120,7 +122,7 @@ describe('cross-process races on PostgreSQL', { timeout: 60_000 }, () => {
   })
 })
 
-describe('cross-process races on one SQLite file', { timeout: 60_000 }, () => {
+describe('cross-process races on one SQLite file', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'airlock-race-'))
   const path = join(dir, 'airlock.db')
   const backend = { kind: 'sqlite', path } as const
