@@ -21,9 +21,11 @@
  *
  * @module
  */
+import type { AuditEvent, AuditEventInput } from '../../audit/audit-event.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { type ChainHead, EMPTY_HEAD } from '../internal/link-batch.js'
+import { badRequest } from '../internal/store-error.js'
 import { appendsOf, checkWriteOps } from '../internal/write-ops.js'
 import type {
   ClaimResult,
@@ -181,4 +183,21 @@ export async function postgresBatch(
   // Only forward: a slower batch of this process must not set the hint back.
   if (appends.length > 0 && head && head.seq > (hint.head?.seq ?? -1)) hint.head = head
   return results
+}
+
+/** `AuditStore.append` as a batch of appends: the same one-call path and the same fallback. */
+export async function postgresAppend(
+  c: PostgresConnection,
+  hint: HeadHint,
+  mode: PostgresBatchMode,
+  inputs: readonly AuditEventInput[],
+): Promise<readonly AuditEvent[]> {
+  if (!Array.isArray(inputs)) throw badRequest('audit.append: inputs must be an array of audit events')
+  const results = await postgresBatch(
+    c,
+    hint,
+    mode,
+    inputs.map((event): WriteOp => ({ kind: 'append', event })),
+  )
+  return results.map((r) => (r as Extract<WriteResult, { kind: 'append' }>).event)
 }

@@ -6,8 +6,10 @@
  * `postgres-approvals.ts`, `postgres-idempotency.ts`, `postgres-audit.ts`,
  * `postgres-nonces.ts`, `postgres-migrate.ts`, over one pool
  * (`postgres-connection.ts`). Single transitions are single statements;
- * votes lock the approval row, audit appends lock the one-row chain head, and
- * migrations hold a transaction-scoped advisory lock. Approval changes are
+ * votes lock the approval row, and migrations hold a transaction-scoped
+ * advisory lock. Batches of writes and audit appends are one call of the
+ * `airlock_write_batch` function when the chain head has not moved under
+ * them, and otherwise lock the one-row head (`postgres-batch.ts`). Approval changes are
  * announced over `LISTEN`/`NOTIFY` (`postgres-change-feed.ts`), so a waiter
  * on one replica hears a decision taken on another at once.
  *
@@ -20,7 +22,7 @@ import { announcingApprovals } from '../internal/announcing-approvals.js'
 import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
-import { type HeadHint, type PostgresBatchMode, postgresBatch } from './postgres-batch.js'
+import { type HeadHint, type PostgresBatchMode, postgresAppend, postgresBatch } from './postgres-batch.js'
 import { postgresChangeFeed } from './postgres-change-feed.js'
 import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
 import { runExclusive } from './postgres-exclusive.js'
@@ -60,7 +62,7 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     nonces: postgresNonces(c),
     freezes: postgresFreezes(c),
     policy_head: postgresPolicyHead(c),
-    audit: postgresAudit(c),
+    audit: postgresAudit(c, (inputs) => postgresAppend(c, hint, mode, inputs)),
     merkle: postgresMerkle(c),
     shipping: postgresShipperCursors(c),
     batch: (ops) => postgresBatch(c, hint, mode, ops),
