@@ -128,6 +128,20 @@ describe('postgres batches', () => {
     expect(actors.slice(0, 200)).toContain('replica-b')
   })
 
+  it('keeps one chain beside a writer that locks the head in a transaction, as a replica of the previous version does', async () => {
+    const schema = nextSchema()
+    const oneCall = postgresStore({ pool: newPool(), schema })
+    const locked = postgresStore({ pool: newPool(), schema, batch: 'transaction' })
+    await oneCall.migrate()
+    const writers = [new GroupCommit(oneCall, { maxBatch: 4 }), new GroupCommit(locked, { maxBatch: 4 })]
+    const stored = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => writers[i % 2]!.append(sampleEvent())),
+    )
+    await Promise.all(writers.map((w) => w.close()))
+    expect(new Set(stored.map((e) => e.seq)).size).toBe(200)
+    expect(await verifyStore(locked, { pageSize: 50 })).toEqual({ valid: true, count: 200 })
+  })
+
   it('fails a batch whose outcome is unknown with STORE_UNAVAILABLE and sends it only once', async () => {
     const schema = nextSchema()
     const pgPool = newPool()
