@@ -3,7 +3,9 @@
  * `POST /actions/add/execute` over a real port (50 keep-alive connections,
  * API-key auth, allow-all policy) on SQLite with and without an
  * `Idempotency-Key` per request, on the memory store (no durable audit), and
- * on PostgreSQL with and without keys; then the ratios between them.
+ * on PostgreSQL with and without keys, each with batches as one call of
+ * `airlock_write_batch` (the default) and as one statement per write
+ * (`batch: 'transaction'`); then the ratios between them.
  *
  * The load generator (autocannon) runs on the same machine in a process of
  * its own. Every row carries the machine's load average when it was taken:
@@ -31,6 +33,8 @@ import type { Store } from '../src/store/store.js'
 import { startBenchGateway } from './bench-gateway.js'
 
 const CONNECTIONS = 50
+// PostgreSQL with `batch: 'transaction'`: a batch as one statement per write, as before one-call batches.
+const PG_STATEMENTS = 'postgres, per-statement batches'
 
 /** What one load run measured. */
 interface Row {
@@ -119,11 +123,11 @@ function printTable(fsync: number, fsyncLoad: string, rows: readonly Row[]): voi
   const pad = (s: string, n: number) => s.padEnd(n)
   const num = (n: number) => String(Math.round(n)).padStart(8)
   console.log(`disk fsync rate: ${Math.round(fsync)} fdatasync/s (4 KiB) [load ${fsyncLoad}]`)
-  console.log(`${pad('scenario', 34)}   req/s   p50 ms   p99 ms  fail  conns  load average`)
+  console.log(`${pad('scenario', 40)}   req/s   p50 ms   p99 ms  fail  conns  load average`)
   for (const r of rows) {
     const reconnects = r.connections > CONNECTIONS ? '  RECONNECTED: latency not trustworthy' : ''
     console.log(
-      `${pad(r.name, 34)}${num(r.rps)} ${num(r.p50)} ${num(r.p99)} ${String(r.failures).padStart(5)} ${String(r.connections).padStart(6)}  ${r.load}${reconnects}`,
+      `${pad(r.name, 40)}${num(r.rps)} ${num(r.p50)} ${num(r.p99)} ${String(r.failures).padStart(5)} ${String(r.connections).padStart(6)}  ${r.load}${reconnects}`,
     )
   }
   const by = (name: string) => rows.find((r) => r.name === name)?.rps
@@ -137,6 +141,8 @@ function printTable(fsync: number, fsyncLoad: string, rows: readonly Row[]): voi
   ratio('SQLite with keys / without', 'sqlite + idempotency keys', 'sqlite')
   ratio('PostgreSQL with keys / without', 'postgres + idempotency keys', 'postgres')
   ratio('PostgreSQL / SQLite', 'postgres', 'sqlite')
+  ratio('PostgreSQL one-call / per-statement batches', 'postgres', PG_STATEMENTS)
+  ratio('  the same with keys', 'postgres + idempotency keys', `${PG_STATEMENTS} + keys`)
   const sqlite = by('sqlite')
   if (sqlite !== undefined)
     console.log(`  ${pad('SQLite audited req/s per disk fsync', 46)} ${(sqlite / fsync).toFixed(2)}`)
@@ -159,10 +165,16 @@ export async function benchThroughput(): Promise<void> {
     rows.push(await run('sqlite + idempotency keys', sqlite('b.db'), true, seconds))
     rows.push(await run('memory (no durable audit)', memoryStore(), false, seconds))
     if (process.env.BENCH_PG !== 'off') {
-      const pg = (s: string) => postgresStore({ connectionString: pgUrl, schema: s, max: 8 })
+      const pg = (s: string, batch: 'function' | 'transaction' = 'function') =>
+        postgresStore({ connectionString: pgUrl, schema: s, max: 8, batch })
       rows.push(await run('postgres', pg(`${schema}_a`), false, seconds))
       rows.push(await run('postgres + idempotency keys', pg(`${schema}_b`), true, seconds))
-      await dropSchemas(pgUrl, [`${schema}_a`, `${schema}_b`])
+      rows.push(await run(PG_STATEMENTS, pg(`${schema}_c`, 'transaction'), false, seconds))
+      rows.push(await run(`${PG_STATEMENTS} + keys`, pg(`${schema}_d`, 'transaction'), true, seconds))
+      await dropSchemas(
+        pgUrl,
+        ['a', 'b', 'c', 'd'].map((x) => `${schema}_${x}`),
+      )
     }
     printTable(fsync, fsyncLoad, rows)
   } finally {

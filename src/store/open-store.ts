@@ -13,10 +13,21 @@ function invalid(message: string): AirlockError {
   return new AirlockError(ErrorCode.CONFIG_INVALID, `store URL ${message}; ${USAGE}`)
 }
 
+/** The `pool` query parameter of a PostgreSQL URL: connections in the store's pool. */
+function poolSize(value: string | null): number | undefined {
+  if (value === null) return undefined
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < 1 || n > 100) {
+    throw invalid(`pool must be a whole number of connections from 1 to 100, got ${JSON.stringify(value)}`)
+  }
+  return n
+}
+
 /**
  * Opens the store a URL names: `memory`; `sqlite:./airlock.db`,
  * `sqlite:///abs/path.db` or `sqlite::memory:`; `postgres://...` or
- * `postgresql://...` (an optional `schema` query parameter picks the schema).
+ * `postgresql://...` (an optional `schema` query parameter picks the schema,
+ * `pool` the number of connections; default 10).
  * The SQLite and PostgreSQL drivers are loaded only when asked for.
  *
  * @remarks The store is not migrated; call `migrate()`.
@@ -44,10 +55,16 @@ export async function openStore(url: string): Promise<Store> {
       throw invalid(`"${scheme}://…" is not a valid URL`)
     }
     const schema = parsed.searchParams.get('schema')
+    const max = poolSize(parsed.searchParams.get('pool'))
     parsed.searchParams.delete('schema')
+    parsed.searchParams.delete('pool')
     const { postgresStore } = await import('./postgres/index.js')
     const connectionString = parsed.toString()
-    return schema === null ? postgresStore({ connectionString }) : postgresStore({ connectionString, schema })
+    return postgresStore({
+      connectionString,
+      ...(schema === null ? {} : { schema }),
+      ...(max === undefined ? {} : { max }),
+    })
   }
   // Only the scheme is echoed: the rest may hold a password.
   throw invalid(scheme === undefined ? 'has no scheme' : `scheme "${scheme}:" is not supported`)

@@ -88,10 +88,10 @@ describe('postgres store', () => {
 })
 
 describe('openStore with a PostgreSQL URL', () => {
-  it('opens the schema named in the URL', async () => {
+  it('opens the schema named in the URL, with the pool size it names', async () => {
     const { openStore } = await import('../../src/store/open-store.js')
     const schema = nextSchema()
-    const store = await openStore(`${url}?schema=${schema}`)
+    const store = await openStore(`${url}?schema=${schema}&pool=2`)
     expect(store.kind).toBe('postgres')
     await store.migrate()
     await store.audit.append([sampleEvent()])

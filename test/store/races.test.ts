@@ -120,6 +120,23 @@ describe('cross-process races on PostgreSQL', { timeout: 180_000 }, () => {
     expect(await store.audit.head()).toMatchObject({ seq: 8000 })
     expect(await verifyStore(store)).toEqual({ valid: true, count: 8000 })
   })
+
+  it('keeps one chain and one claim when 4 processes commit batches of events and claims', async () => {
+    const before = (await store.audit.head())?.seq ?? 0
+    const results = await race(
+      Array.from({ length: 4 }, () => ({
+        backend,
+        job: { kind: 'batch', events: 500, claims: 10, now: NOW },
+      })),
+    )
+    const counts = tally(results)
+    expect(counts.claimed).toBe(1)
+    expect(counts.in_flight).toBe(39)
+    const seqs = results.flat().filter((r) => r.startsWith('seq:'))
+    expect(new Set(seqs).size).toBe(2000)
+    expect(await store.audit.head()).toMatchObject({ seq: before + 2000 })
+    expect(await verifyStore(store)).toEqual({ valid: true, count: before + 2000 })
+  })
 })
 
 describe('cross-process races on one SQLite file', { timeout: 180_000 }, () => {

@@ -1,4 +1,5 @@
 import { GENESIS_HASH } from '../../audit/hash-chain.js'
+import { writeBatchFunction } from './write-batch-function.js'
 
 /** One versioned schema change; `statements` receive the quoted schema name. */
 export interface PostgresMigration {
@@ -179,5 +180,10 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `CREATE INDEX airlock_audit_tenant_decision ON ${s}.airlock_audit_events (tenant_id, decision, seq)`,
       `CREATE INDEX airlock_audit_tenant_action_status ON ${s}.airlock_audit_events (tenant_id, action, status, seq)`,
     ],
+  },
+  {
+    version: 12,
+    name: 'airlock_write_batch: a whole batch of writes (claims, completions, audit events, chain head) in one call',
+    statements: (s) => [writeBatchFunction(s)],
   },
 ]

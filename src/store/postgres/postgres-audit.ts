@@ -2,11 +2,14 @@
  * The audit chain in PostgreSQL.
  *
  * @remarks Concurrency contract, across any number of replicas: `append`
- * locks the one-row chain head (`SELECT … FOR UPDATE`), inserts the whole
- * batch in one statement and advances the head in the same transaction, so
- * appends are serialised: each batch links to the head the previous one left,
- * sequence numbers have no gaps or duplicates, and the chain never forks. A
- * batch is all-or-nothing and committed when `append` returns.
+ * is a batch of appends (`postgres-batch.ts`): the one-row chain head
+ * advances in the same transaction that inserts the events, and only from
+ * the head the events were linked onto, so appends are serialised: each
+ * batch links to the head the previous one left, sequence numbers have no
+ * gaps or duplicates, and the chain never forks. A batch is all-or-nothing
+ * and committed when `append` returns. This module keeps the locked form of
+ * the append (`appendInTransaction`: `SELECT … FOR UPDATE` on the head, one
+ * insert, the head moved) and the reads.
  *
  * @module
  */
@@ -60,15 +63,6 @@ export function appendInTransaction(
   return appendWith(client, statements(s), inputs)
 }
 
-async function append(
-  c: PostgresConnection,
-  sql: Sql,
-  inputs: readonly AuditEventInput[],
-): Promise<readonly AuditEvent[]> {
-  if (inputs.length === 0) return []
-  return c.transaction('audit.append', (client) => appendWith(client, sql, inputs))
-}
-
 async function appendWith(
   client: PostgresPoolClient,
   sql: Sql,
@@ -92,15 +86,18 @@ async function appendWith(
   return linked.map((l) => l.event)
 }
 
-/** The audit store over a PostgreSQL connection. */
-export function postgresAudit(c: PostgresConnection): AuditStore {
+/** The audit store over a PostgreSQL connection; `append` is the store's batch of appends. */
+export function postgresAudit(
+  c: PostgresConnection,
+  append: (inputs: readonly AuditEventInput[]) => Promise<readonly AuditEvent[]>,
+): AuditStore {
   const sql = statements(c.s)
   const head = async () => {
     const [row] = await c.query<{ seq: string; hash: string }>('audit.head', sql.head)
     return row && Number(row.seq) > 0 ? { seq: Number(row.seq), hash: row.hash } : null
   }
   return {
-    append: (inputs) => append(c, sql, inputs),
+    append,
     async list(filter, limit, cursor) {
       const top = needsChainHead(filter, cursor) ? ((await head())?.seq ?? 0) : null
       const q = auditListQuery(

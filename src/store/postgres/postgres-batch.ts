@@ -1,18 +1,31 @@
 /**
- * Many requests' writes in one PostgreSQL transaction.
+ * Many requests' writes, committed together in PostgreSQL.
  *
- * @remarks Concurrency contract, across any number of replicas: the batch is
- * one transaction on one pooled connection, committed once. Claims and
- * completions take their row locks in key order (ops of one key keep their
- * order), so two batches touching the same keys cannot deadlock; each keeps
- * the contract of its single-call method (`postgres-idempotency.ts`). The
- * events are appended last, so the chain head is locked once per batch, not
- * per event, and only from the append to the commit.
+ * @remarks Concurrency contract, across any number of replicas: a batch is
+ * one transaction, all-or-nothing. Claims and completions take their row
+ * locks in key order (ops of one key keep their order), then the events take
+ * the one-row chain head, once per batch; every batch takes its locks in
+ * that order, so two batches cannot deadlock, and each claim or completion
+ * keeps the contract of its single-call method (`postgres-idempotency.ts`).
+ *
+ * A batch is first one call of `airlock_write_batch` (one round trip), its
+ * events linked onto the head this store last saw. If another writer moved
+ * the head meanwhile, the call fails having written nothing, and the batch is
+ * linked onto the head it reports and tried once more; if that head moved
+ * too, the batch runs on the locked path: one transaction that holds the
+ * head (`SELECT … FOR UPDATE`) from reading it to the commit, which cannot
+ * lose. So the chain stays one line however many replicas write, and under
+ * no contention a batch costs one round trip. A failure whose outcome is
+ * unknown (the connection died) is never retried here: it surfaces as
+ * STORE_UNAVAILABLE.
  *
  * @module
  */
+import type { AuditEvent, AuditEventInput } from '../../audit/audit-event.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
+import { type ChainHead, EMPTY_HEAD } from '../internal/link-batch.js'
+import { badRequest } from '../internal/store-error.js'
 import { appendsOf, checkWriteOps } from '../internal/write-ops.js'
 import type {
   ClaimResult,
@@ -22,9 +35,28 @@ import type {
   WriteResult,
 } from '../store.js'
 import { appendInTransaction } from './postgres-audit.js'
+import {
+  callWriteBatch,
+  type IndexedAppend,
+  isHeadMoved,
+  type KeyedOp,
+  movedTo,
+} from './postgres-batch-call.js'
 import type { PostgresConnection } from './postgres-connection.js'
 import { idempotencyStatements } from './postgres-idempotency.js'
 import type { PostgresPoolClient } from './postgres-store-config.js'
+
+/**
+ * How a batch reaches the database: `function`, one call of
+ * `airlock_write_batch` (one round trip, the default); `transaction`, one
+ * statement per write between `BEGIN` and `COMMIT` (the locked path, always).
+ */
+export type PostgresBatchMode = 'function' | 'transaction'
+
+/** The chain head this store last wrote or saw: where the next batch links its events. */
+export interface HeadHint {
+  head: ChainHead | null
+}
 
 type Sql = ReturnType<typeof idempotencyStatements>
 
@@ -53,8 +85,7 @@ async function claimWith(client: PostgresPoolClient, sql: Sql, request: Idempote
     : ({ kind: 'in_flight', fingerprint: row.fingerprint } satisfies ClaimResult)
 }
 
-const scopeOf = (op: WriteOp): IdempotencyScope | null =>
-  op.kind === 'claim' ? op.request : op.kind === 'complete' ? op.scope : null
+const scopeOf = (op: KeyedOp['op']): IdempotencyScope => (op.kind === 'claim' ? op.request : op.scope)
 
 function lockOrder(a: IdempotencyScope, b: IdempotencyScope): number {
   const x = `${a.tenant_id}\u0000${a.action}\u0000${a.key}`
@@ -62,20 +93,24 @@ function lockOrder(a: IdempotencyScope, b: IdempotencyScope): number {
   return x < y ? -1 : x > y ? 1 : 0
 }
 
-/** Applies `ops` in one transaction; one result per op. */
-export async function postgresBatch(
+/** The claims and completions of `ops`, in the order their locks are taken. */
+function keyedInLockOrder(ops: readonly WriteOp[]): KeyedOp[] {
+  const keyed: KeyedOp[] = []
+  ops.forEach((op, index) => {
+    if (op.kind !== 'append') keyed.push({ op, index })
+  })
+  return keyed.sort((a, b) => lockOrder(scopeOf(a.op), scopeOf(b.op)) || a.index - b.index)
+}
+
+/** The locked path: one statement per write in one transaction, holding the chain head until the commit. */
+async function lockedBatch(
   c: PostgresConnection,
-  ops: readonly WriteOp[],
-): Promise<readonly WriteResult[]> {
-  const checked = checkWriteOps(ops)
-  if (checked.length === 0) return []
+  keyed: readonly KeyedOp[],
+  appends: readonly IndexedAppend[],
+  results: WriteResult[],
+): Promise<ChainHead | null> {
   const sql = idempotencyStatements(c.s)
-  const keyed = checked
-    .map((op, index) => ({ op, index, scope: scopeOf(op) }))
-    .filter((k): k is typeof k & { scope: IdempotencyScope } => k.scope !== null)
-    .sort((a, b) => lockOrder(a.scope, b.scope) || a.index - b.index)
   return c.transaction('batch', async (client) => {
-    const results: WriteResult[] = new Array(checked.length)
     for (const { op, index } of keyed) {
       if (op.kind === 'claim')
         results[index] = { kind: 'claim', result: await claimWith(client, sql, op.request) }
@@ -86,7 +121,6 @@ export async function postgresBatch(
         results[index] = { kind: 'complete', stored: done.rowCount === 1 }
       }
     }
-    const appends = appendsOf(checked)
     const stored = await appendInTransaction(
       client,
       c.s,
@@ -95,6 +129,75 @@ export async function postgresBatch(
     appends.forEach((a, i) => {
       results[a.index] = { kind: 'append', event: stored[i]! }
     })
-    return results
+    const last = stored.at(-1)
+    return last ? { seq: last.seq, hash: last.hash } : null
   })
+}
+
+async function currentHead(c: PostgresConnection): Promise<ChainHead> {
+  const [row] = await c.query<{ seq: string; hash: string }>(
+    'batch',
+    `SELECT seq, hash FROM ${c.s}.airlock_audit_head WHERE id = 1`,
+  )
+  if (!row) throw new AirlockError(ErrorCode.STORE_ERROR, 'postgres store: the audit head row is missing')
+  return { seq: Number(row.seq), hash: row.hash }
+}
+
+/** Tries the one-call path twice (the hinted head, then the head the conflict reported); `false` if both lost the head. */
+async function optimisticBatch(
+  c: PostgresConnection,
+  hint: HeadHint,
+  keyed: readonly KeyedOp[],
+  appends: readonly IndexedAppend[],
+  results: WriteResult[],
+): Promise<ChainHead | false> {
+  // A batch without events never reads the head: any value will do.
+  let head = hint.head ?? (appends.length > 0 ? await currentHead(c) : EMPTY_HEAD)
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      return await callWriteBatch(c, keyed, appends, head, results)
+    } catch (error) {
+      if (!isHeadMoved(error)) throw error
+      const reported = movedTo(error)
+      if (!reported) return false
+      head = reported
+    }
+  }
+  return false
+}
+
+/** Applies `ops` as one transaction; one result per op. */
+export async function postgresBatch(
+  c: PostgresConnection,
+  hint: HeadHint,
+  mode: PostgresBatchMode,
+  ops: readonly WriteOp[],
+): Promise<readonly WriteResult[]> {
+  const checked = checkWriteOps(ops)
+  if (checked.length === 0) return []
+  const keyed = keyedInLockOrder(checked)
+  const appends = appendsOf(checked)
+  const results: WriteResult[] = new Array(checked.length)
+  const done = mode === 'function' ? await optimisticBatch(c, hint, keyed, appends, results) : false
+  const head = done === false ? await lockedBatch(c, keyed, appends, results) : done
+  // Only forward: a slower batch of this process must not set the hint back.
+  if (appends.length > 0 && head && head.seq > (hint.head?.seq ?? -1)) hint.head = head
+  return results
+}
+
+/** `AuditStore.append` as a batch of appends: the same one-call path and the same fallback. */
+export async function postgresAppend(
+  c: PostgresConnection,
+  hint: HeadHint,
+  mode: PostgresBatchMode,
+  inputs: readonly AuditEventInput[],
+): Promise<readonly AuditEvent[]> {
+  if (!Array.isArray(inputs)) throw badRequest('audit.append: inputs must be an array of audit events')
+  const results = await postgresBatch(
+    c,
+    hint,
+    mode,
+    inputs.map((event): WriteOp => ({ kind: 'append', event })),
+  )
+  return results.map((r) => (r as Extract<WriteResult, { kind: 'append' }>).event)
 }

@@ -79,7 +79,8 @@ export function sqlState(error: unknown): string | undefined {
 
 function fail(operation: string, error: unknown): AirlockError {
   const wrapped = storeError('postgres', operation, error)
-  if (sqlState(error) === '42P01') {
+  // 42P01 undefined table, 42883 undefined function: a schema behind this code.
+  if (sqlState(error) === '42P01' || sqlState(error) === '42883') {
     return new AirlockError(ErrorCode.STORE_ERROR, `${wrapped.message} (run store.migrate() first)`, {
       cause: error,
     })

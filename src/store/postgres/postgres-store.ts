@@ -6,19 +6,23 @@
  * `postgres-approvals.ts`, `postgres-idempotency.ts`, `postgres-audit.ts`,
  * `postgres-nonces.ts`, `postgres-migrate.ts`, over one pool
  * (`postgres-connection.ts`). Single transitions are single statements;
- * votes lock the approval row, audit appends lock the one-row chain head, and
- * migrations hold a transaction-scoped advisory lock. Approval changes are
+ * votes lock the approval row, and migrations hold a transaction-scoped
+ * advisory lock. Batches of writes and audit appends are one call of the
+ * `airlock_write_batch` function when the chain head has not moved under
+ * them, and otherwise lock the one-row head (`postgres-batch.ts`). Approval changes are
  * announced over `LISTEN`/`NOTIFY` (`postgres-change-feed.ts`), so a waiter
  * on one replica hears a decision taken on another at once.
  *
  * @module
  */
 
+import { AirlockError } from '../../errors/airlock-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
 import { announcingApprovals } from '../internal/announcing-approvals.js'
 import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
-import { postgresBatch } from './postgres-batch.js'
+import { type HeadHint, type PostgresBatchMode, postgresAppend, postgresBatch } from './postgres-batch.js'
 import { postgresChangeFeed } from './postgres-change-feed.js'
 import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
 import { runExclusive } from './postgres-exclusive.js'
@@ -44,10 +48,12 @@ import type { PostgresStoreConfig } from './postgres-store-config.js'
 export function postgresStore(config: PostgresStoreConfig): Store {
   const schemaName = config.schema ?? 'public'
   quoteSchema(schemaName) // before a pool exists: a bad schema must not leave one open
+  const mode = batchMode(config.batch)
   const owned = 'connectionString' in config
   const pool = 'pool' in config ? config.pool : makePool(config.connectionString, config.max)
   const c = postgresConnection(pool, schemaName)
   const changes = postgresChangeFeed(c)
+  const hint: HeadHint = { head: null }
   return {
     kind: 'postgres',
     approvals: announcingApprovals(postgresApprovals(c), changes),
@@ -56,10 +62,10 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     nonces: postgresNonces(c),
     freezes: postgresFreezes(c),
     policy_head: postgresPolicyHead(c),
-    audit: postgresAudit(c),
+    audit: postgresAudit(c, (inputs) => postgresAppend(c, hint, mode, inputs)),
     merkle: postgresMerkle(c),
     shipping: postgresShipperCursors(c),
-    batch: (ops) => postgresBatch(c, ops),
+    batch: (ops) => postgresBatch(c, hint, mode, ops),
     migrate: async () => ({ applied: await migratePostgres(c) }),
     health: c.health,
     exclusive: (name, fn) => runExclusive(c, name, fn),
@@ -74,4 +80,13 @@ export function postgresStore(config: PostgresStoreConfig): Store {
       }
     },
   }
+}
+
+function batchMode(mode: unknown): PostgresBatchMode {
+  if (mode === undefined) return 'function'
+  if (mode === 'function' || mode === 'transaction') return mode
+  throw new AirlockError(
+    ErrorCode.CONFIG_INVALID,
+    `postgresStore: batch must be 'function' or 'transaction', got ${JSON.stringify(mode)}`,
+  )
 }

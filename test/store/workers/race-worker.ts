@@ -6,7 +6,9 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
+import type { AuditEventInput } from '../../../src/audit/audit-event.js'
 import { AuditWriter } from '../../../src/audit/audit-writer.js'
+import { GroupCommit } from '../../../src/store/group-commit.js'
 import { postgresStore } from '../../../src/store/postgres/index.js'
 import { sqliteStore } from '../../../src/store/sqlite/index.js'
 import type { Store } from '../../../src/store/store.js'
@@ -28,6 +30,7 @@ export interface RaceTask {
     | { readonly kind: 'claim'; readonly calls: number; readonly now: string; readonly lease_until: string }
     | { readonly kind: 'nonce'; readonly nonce: string; readonly calls: number }
     | { readonly kind: 'audit'; readonly events: number }
+    | { readonly kind: 'batch'; readonly events: number; readonly claims: number; readonly now: string }
 }
 
 /** Messages a worker sends back. */
@@ -82,35 +85,58 @@ async function run(store: Store, task: RaceTask): Promise<string[]> {
     case 'audit': {
       const writer = new AuditWriter(store.audit)
       const stored = await Promise.all(
-        Array.from({ length: job.events }, (_, i) =>
-          writer.write({
-            id: `evt-${randomBytes(12).toString('hex')}`,
-            ts: new Date().toISOString(),
-            tenant_id: 'acme',
-            request_id: `req-w${w}-${i}`,
-            status: 'executed',
-            action: 'deploy',
-            actor: `worker-${w}`,
-            target: null,
-            decision: 'allow',
-            reason: null,
-            rule: null,
-            risk_class: 'low',
-            effective_risk: 'low',
-            inputs: { worker: w, i },
-            result: { ok: true },
-            error: null,
-            approval_id: null,
-            approver: null,
-            idempotency_key: null,
-            ticket_id: null,
-            context: null,
-          }),
-        ),
+        Array.from({ length: job.events }, (_, i) => writer.write(workerEvent(w, i))),
       )
       await writer.close()
       return stored.map((e) => String(e.seq))
     }
+    case 'batch': {
+      // Claims of one shared key and events share the batches of this process's group-commit writer.
+      const writer = new GroupCommit(store, { maxBatch: 32 })
+      const idempotency = writer.idempotency(store.idempotency)
+      const claims = Array.from({ length: job.claims }, (_, i) =>
+        idempotency.claim({
+          tenant_id: 'acme',
+          action: 'deploy',
+          key: 'shared-batch-key',
+          fingerprint: 'fp',
+          owner: `w${w}-${i}`,
+          now: job.now,
+          lease_until: '2030-01-01T00:01:00.000Z',
+        }),
+      )
+      const events = Array.from({ length: job.events }, (_, i) => writer.append(workerEvent(w, i)))
+      const settled = await Promise.all(claims)
+      const stored = await Promise.all(events)
+      await writer.close()
+      return [...settled.map((r) => r.kind), ...stored.map((e) => `seq:${e.seq}`)]
+    }
+  }
+}
+
+function workerEvent(w: number, i: number): AuditEventInput {
+  return {
+    id: `evt-${randomBytes(12).toString('hex')}`,
+    ts: new Date().toISOString(),
+    tenant_id: 'acme',
+    request_id: `req-w${w}-${i}`,
+    status: 'executed',
+    action: 'deploy',
+    actor: `worker-${w}`,
+    target: null,
+    decision: 'allow',
+    reason: null,
+    rule: null,
+    risk_class: 'low',
+    effective_risk: 'low',
+    inputs: { worker: w, i },
+    result: { ok: true },
+    error: null,
+    approval_id: null,
+    approver: null,
+    idempotency_key: null,
+    ticket_id: null,
+    context: null,
   }
 }
 

@@ -1,0 +1,127 @@
+/**
+ * One batch as one call of `airlock_write_batch` (migration 12): the
+ * claims, completions and linked audit rows travel as one JSON document and
+ * come back as one result array, in one round trip.
+ *
+ * @module
+ */
+import type { AuditEventInput } from '../../audit/audit-event.js'
+import { AirlockError } from '../../errors/airlock-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
+import { type ChainHead, type LinkedEvent, linkBatch } from '../internal/link-batch.js'
+import { auditRowValues } from '../internal/sql-query.js'
+import type { ClaimResult, WriteOp, WriteResult } from '../store.js'
+import { type PostgresConnection, sqlState } from './postgres-connection.js'
+import { HEAD_MOVED_SQLSTATE } from './write-batch-function.js'
+
+/** A claim or completion of a batch, with its position among the batch's ops. */
+export interface KeyedOp {
+  readonly op: Extract<WriteOp, { kind: 'claim' | 'complete' }>
+  readonly index: number
+}
+
+/** The appends of a batch, with their positions. */
+export interface IndexedAppend {
+  readonly index: number
+  readonly event: AuditEventInput
+}
+
+// Names of the record `airlock_write_batch` reads each event row as, in `auditRowValues` order.
+const EVENT_FIELDS = [
+  'seq',
+  'id',
+  'ts',
+  'tenant_id',
+  'request_id',
+  'status',
+  'action',
+  'actor',
+  'decision',
+  'approval_id',
+  'body',
+  'prev_hash',
+  'hash',
+] as const
+
+function eventRow(linked: LinkedEvent): Record<string, unknown> {
+  const values = auditRowValues(linked)
+  return Object.fromEntries(EVENT_FIELDS.map((field, i) => [field, values[i]]))
+}
+
+function keyedPayload({ op }: KeyedOp): Record<string, unknown> {
+  if (op.kind === 'claim') return { kind: 'claim', ...op.request }
+  const { scope, owner, outcome, expires_at } = op
+  return { kind: 'complete', ...scope, owner, outcome, expires_at }
+}
+
+type KeyedAnswer = ClaimResult | { readonly stored: boolean }
+
+function answers(value: unknown, expected: number): readonly KeyedAnswer[] {
+  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value
+  if (!Array.isArray(parsed) || parsed.length !== expected) {
+    throw new AirlockError(
+      ErrorCode.STORE_ERROR,
+      `postgres store: airlock_write_batch answered ${Array.isArray(parsed) ? parsed.length : 'no'} results for ${expected} ops`,
+    )
+  }
+  return parsed as KeyedAnswer[]
+}
+
+/**
+ * Applies the batch in one call, its events linked onto `head`; returns one
+ * result per op (by op index) and the head the events left.
+ *
+ * @throws the store error wrapping SQLSTATE `AL001` when the head moved
+ * (see {@link isHeadMoved}); nothing was written then.
+ */
+export async function callWriteBatch(
+  c: PostgresConnection,
+  keyed: readonly KeyedOp[],
+  appends: readonly IndexedAppend[],
+  head: ChainHead,
+  results: WriteResult[],
+): Promise<ChainHead> {
+  const linked =
+    appends.length > 0
+      ? linkBatch(
+          head,
+          appends.map((a) => a.event),
+        )
+      : []
+  const last = linked.at(-1)?.event
+  const payload = {
+    ops: keyed.map(keyedPayload),
+    events: linked.map(eventRow),
+    from: head,
+    to: last ? { seq: last.seq, hash: last.hash } : head,
+  }
+  const [row] = await c.query<{ results: unknown }>(
+    'batch',
+    `SELECT ${c.s}.airlock_write_batch($1::jsonb) AS results`,
+    [JSON.stringify(payload)],
+  )
+  answers(row?.results, keyed.length).forEach((answer, i) => {
+    const { op, index } = keyed[i]!
+    results[index] =
+      op.kind === 'claim'
+        ? { kind: 'claim', result: answer as ClaimResult }
+        : { kind: 'complete', stored: (answer as { stored: boolean }).stored === true }
+  })
+  appends.forEach((a, i) => {
+    results[a.index] = { kind: 'append', event: linked[i]!.event }
+  })
+  return last ? { seq: last.seq, hash: last.hash } : head
+}
+
+/** Whether `error` says the batch was linked onto a stale chain head (SQLSTATE `AL001`): nothing was written. */
+export function isHeadMoved(error: unknown): boolean {
+  return sqlState(AirlockError.isInstance(error) ? error.cause : error) === HEAD_MOVED_SQLSTATE
+}
+
+/** The head another writer left, as a head-moved error reports it; `null` when it does not say. */
+export function movedTo(error: unknown): ChainHead | null {
+  const cause = AirlockError.isInstance(error) ? error.cause : error
+  const [seq, hash] = String((cause as { detail?: unknown } | null)?.detail ?? '').split(' ')
+  const n = Number(seq)
+  return Number.isSafeInteger(n) && n >= 0 && hash ? { seq: n, hash } : null
+}
