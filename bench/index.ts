@@ -23,6 +23,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   integrations: async () => ({ run: (await import('./agent-integrations.js')).benchIntegrations }),
   dashboard: async () => ({ run: (await import('./dashboard.js')).benchDashboard }),
   transparency: async () => ({ run: (await import('./transparency.js')).benchTransparency }),
+  verify: async () => ({ run: (await import('./verify.js')).benchVerify }),
 }
 
 const wanted = process.argv.slice(2)

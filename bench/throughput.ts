@@ -2,7 +2,9 @@
  * Durable throughput, in one table: the disk's own fsync rate, then audited
  * `POST /actions/add/execute` over a real port (50 keep-alive connections,
  * API-key auth, allow-all policy) on SQLite with and without an
- * `Idempotency-Key` per request, on the memory store (no durable audit), and
+ * `Idempotency-Key` per request (with the store's default SQLite writer, and
+ * again with the other one: `'inline'` on the event loop or `'thread'` on a
+ * worker thread), on the memory store (no durable audit), and
  * on PostgreSQL with and without keys, each with batches as one call of
  * `airlock_write_batch` (the default) and as one statement per write
  * (`batch: 'transaction'`); then the ratios between them.
@@ -28,13 +30,16 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { memoryStore } from '../src/store/memory/index.js'
 import { postgresStore } from '../src/store/postgres/index.js'
-import { sqliteStore } from '../src/store/sqlite/index.js'
+import { type SqliteWriter, sqliteStore } from '../src/store/sqlite/index.js'
 import type { Store } from '../src/store/store.js'
 import { startBenchGateway } from './bench-gateway.js'
 
 const CONNECTIONS = 50
 // PostgreSQL with `batch: 'transaction'`: a batch as one statement per write, as before one-call batches.
 const PG_STATEMENTS = 'postgres, per-statement batches'
+/** The SQLite rows use the store's default writer; the other one is measured beside it in the same run. */
+const DEFAULT_WRITER: SqliteWriter = 'inline'
+const OTHER_WRITER: SqliteWriter = DEFAULT_WRITER === 'inline' ? 'thread' : 'inline'
 
 /** What one load run measured. */
 interface Row {
@@ -139,6 +144,16 @@ function printTable(fsync: number, fsyncLoad: string, rows: readonly Row[]): voi
   console.log('ratios')
   ratio('SQLite audited / no durable audit', 'sqlite', 'memory (no durable audit)')
   ratio('SQLite with keys / without', 'sqlite + idempotency keys', 'sqlite')
+  ratio(
+    `SQLite ${OTHER_WRITER} writer / ${DEFAULT_WRITER} (default)`,
+    `sqlite, ${OTHER_WRITER} writer`,
+    'sqlite',
+  )
+  ratio(
+    `SQLite + keys ${OTHER_WRITER} writer / ${DEFAULT_WRITER}`,
+    `sqlite + keys, ${OTHER_WRITER} writer`,
+    'sqlite + idempotency keys',
+  )
   ratio('PostgreSQL with keys / without', 'postgres + idempotency keys', 'postgres')
   ratio('PostgreSQL / SQLite', 'postgres', 'sqlite')
   ratio('PostgreSQL one-call / per-statement batches', 'postgres', PG_STATEMENTS)
@@ -160,9 +175,11 @@ export async function benchThroughput(): Promise<void> {
     const fsyncLoad = loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')
-    const sqlite = (file: string) => sqliteStore({ path: join(dir, file) })
-    rows.push(await run('sqlite', sqlite('a.db'), false, seconds))
-    rows.push(await run('sqlite + idempotency keys', sqlite('b.db'), true, seconds))
+    const sqlite = (file: string, writer: SqliteWriter) => sqliteStore({ path: join(dir, file), writer })
+    rows.push(await run('sqlite', sqlite('a.db', DEFAULT_WRITER), false, seconds))
+    rows.push(await run('sqlite + idempotency keys', sqlite('b.db', DEFAULT_WRITER), true, seconds))
+    rows.push(await run(`sqlite, ${OTHER_WRITER} writer`, sqlite('c.db', OTHER_WRITER), false, seconds))
+    rows.push(await run(`sqlite + keys, ${OTHER_WRITER} writer`, sqlite('d.db', OTHER_WRITER), true, seconds))
     rows.push(await run('memory (no durable audit)', memoryStore(), false, seconds))
     if (process.env.BENCH_PG !== 'off') {
       const pg = (s: string, batch: 'function' | 'transaction' = 'function') =>

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import type { AuditIndexedColumns, AuditStore, MerkleStore } from '../store/store.js'
+import type { AuditIndexedColumns, AuditStore, MerkleStore, StoredAuditRow } from '../store/store.js'
 import type { AuditEvent } from './audit-event.js'
-import { chainHash, GENESIS_HASH } from './hash-chain.js'
+import { chainHash, GENESIS_HASH, linkHash } from './hash-chain.js'
 
 /** An event to verify, optionally with the line it came from (named in the reason) or the columns stored beside it. */
 export type ChainItem =
@@ -14,7 +14,10 @@ export type ChainItem =
   | { readonly event: AuditEvent; readonly columns: AuditIndexedColumns }
 
 /** The first stored column that differs from the hashed body, or null. */
-export function forgedColumn(event: AuditEvent, columns: AuditIndexedColumns): string | null {
+export function forgedColumn(
+  event: AuditEvent,
+  columns: AuditIndexedColumns,
+): keyof AuditIndexedColumns | null {
   for (const key of Object.keys(columns) as (keyof AuditIndexedColumns)[]) {
     if (columns[key] !== (event[key] ?? null)) return key
   }
@@ -67,38 +70,68 @@ export async function verifyChain(
     }
     const { prev_hash, hash, ...body } = event
     if (body.seq !== expected) {
-      return fail(
-        typeof body.seq === 'number' ? body.seq : expected,
-        typeof body.seq === 'number' && body.seq > expected
-          ? `seq ${body.seq} follows seq ${expected - 1}: events are missing or out of order`
-          : `seq ${String(body.seq)} appears where seq ${expected} belongs: events are out of order or repeated`,
-      )
+      return fail(typeof body.seq === 'number' ? body.seq : expected, seqProblem(body.seq, expected))
     }
-    if (prev_hash !== prev) {
-      return fail(
-        body.seq,
-        `prev_hash does not match the hash of seq ${expected - 1}: the chain is broken here`,
-      )
-    }
+    if (prev_hash !== prev) return fail(body.seq, brokenLink(expected))
     let actual: string
     try {
       actual = chainHash(prev_hash, body)
     } catch (error) {
       return fail(body.seq, `the event cannot be hashed: ${(error as Error).message}`)
     }
-    if (actual !== hash) return fail(body.seq, 'hash does not match the content: the event was modified')
+    if (actual !== hash) return fail(body.seq, MODIFIED)
     const forged = columns ? forgedColumn(event, columns) : null
-    if (forged) {
-      return fail(
-        body.seq,
-        `the stored ${forged} column differs from the hashed event: the event was modified`,
-      )
-    }
+    if (forged) return fail(body.seq, forgedProblem(forged))
     prev = hash
     expected++
     count++
   }
   return { valid: true, count }
+}
+
+const MODIFIED = 'hash does not match the content: the event was modified'
+
+function seqProblem(seq: unknown, expected: number): string {
+  return typeof seq === 'number' && seq > expected
+    ? `seq ${seq} follows seq ${expected - 1}: events are missing or out of order`
+    : `seq ${String(seq)} appears where seq ${expected} belongs: events are out of order or repeated`
+}
+
+function brokenLink(expected: number): string {
+  return `prev_hash does not match the hash of seq ${expected - 1}: the chain is broken here`
+}
+
+function forgedProblem(forged: string): string {
+  return forged === 'body'
+    ? 'the stored body is not a JSON object: the event was modified'
+    : `the stored ${forged} column differs from the hashed event: the event was modified`
+}
+
+/**
+ * {@link verifyChain} over rows as stored, a page at a time: hashes each
+ * stored body text as it is, so no event is parsed or re-serialised, and
+ * takes the store's word on which indexed column disagrees with the body.
+ *
+ * @remarks Memory stays at one page whatever the chain's length.
+ */
+export async function verifyStoredRows(
+  pages: AsyncIterable<readonly StoredAuditRow[]>,
+): Promise<ChainVerification> {
+  let expected = 1
+  let prev = GENESIS_HASH
+  for await (const page of pages) {
+    for (const row of page) {
+      const count = expected - 1
+      const fail = (reason: string): ChainVerification => ({ valid: false, seq: row.seq, reason, count })
+      if (row.seq !== expected) return fail(seqProblem(row.seq, expected))
+      if (row.prev_hash !== prev) return fail(brokenLink(expected))
+      if (linkHash(row.prev_hash, row.body) !== row.hash) return fail(MODIFIED)
+      if (row.forged !== null) return fail(forgedProblem(row.forged))
+      prev = row.hash
+      expected++
+    }
+  }
+  return { valid: true, count: expected - 1 }
 }
 
 /** Options of {@link verifyStore}. */
@@ -107,49 +140,83 @@ export interface VerifyStoreOptions {
   readonly pageSize?: number
 }
 
+type VerifiableStore = {
+  readonly audit: Pick<AuditStore, 'range' | 'head' | 'storedRange'>
+  readonly merkle?: Pick<MerkleStore, 'indexedColumns'> | undefined
+}
+
+/** The last link a verification reached; updated as pages are read. */
+interface Reached {
+  seq: number
+  hash: string
+}
+
+async function* storedPages(
+  audit: Required<Pick<AuditStore, 'storedRange'>>,
+  pageSize: number,
+  reached: Reached,
+): AsyncGenerator<readonly StoredAuditRow[]> {
+  for (;;) {
+    const page = await audit.storedRange(reached.seq, pageSize)
+    const tail = page.at(-1)
+    if (!tail) return
+    yield page
+    // Only rows the chain check accepted count as reached: it stops at the first bad one.
+    reached.seq = tail.seq
+    reached.hash = tail.hash
+    if (page.length < pageSize) return
+  }
+}
+
+async function* eventPages(
+  store: VerifiableStore,
+  pageSize: number,
+  reached: Reached,
+): AsyncGenerator<ChainItem> {
+  for (;;) {
+    const after = reached.seq
+    const page = await store.audit.range(after, pageSize)
+    // The columns filters read, checked against the body they must come from.
+    const columns = store.merkle ? await store.merkle.indexedColumns(after, pageSize) : []
+    for (const [i, event] of page.entries()) {
+      reached.seq = event.seq
+      reached.hash = event.hash
+      const stored = columns[i]
+      yield stored?.seq === event.seq ? { event, columns: stored } : event
+    }
+    if (page.length < pageSize) return
+  }
+}
+
 /**
- * Verifies a store's whole chain by paging through `audit.range`, then
- * checks that it ends at the recorded head — so events cut off the end are
- * reported too.
+ * Verifies a store's whole chain page by page (through
+ * {@link AuditStore.storedRange} when the store has it, else `audit.range`),
+ * then checks that it ends at the recorded head — so events cut off the end
+ * are reported too.
+ *
+ * @remarks Memory stays at one page whatever the chain's length.
  */
 export async function verifyStore(
-  store: {
-    readonly audit: Pick<AuditStore, 'range' | 'head'>
-    readonly merkle?: Pick<MerkleStore, 'indexedColumns'> | undefined
-  },
+  store: VerifiableStore,
   options: VerifyStoreOptions = {},
 ): Promise<ChainVerification> {
   const pageSize = options.pageSize ?? 1000
-  let last: AuditEvent | undefined
-  async function* pages(): AsyncGenerator<ChainItem> {
-    let after = 0
-    for (;;) {
-      const page = await store.audit.range(after, pageSize)
-      // The columns filters read, checked against the body they must come from.
-      const columns = store.merkle ? await store.merkle.indexedColumns(after, pageSize) : []
-      for (const [i, event] of page.entries()) {
-        last = event
-        const stored = columns[i]
-        yield stored?.seq === event.seq ? { event, columns: stored } : event
-      }
-      const tail = page.at(-1)
-      if (page.length < pageSize || !tail) return
-      after = tail.seq
-    }
-  }
-  const result = await verifyChain(pages())
+  const reached: Reached = { seq: 0, hash: GENESIS_HASH }
+  const { audit } = store
+  const result = audit.storedRange
+    ? await verifyStoredRows(storedPages({ storedRange: audit.storedRange.bind(audit) }, pageSize, reached))
+    : await verifyChain(eventPages(store, pageSize, reached))
   if (!result.valid) return result
-  const head = await store.audit.head()
-  const lastSeq = last?.seq ?? 0
-  if ((head?.seq ?? 0) !== lastSeq) {
+  const head = await audit.head()
+  if ((head?.seq ?? 0) !== reached.seq) {
     return {
       valid: false,
-      seq: lastSeq + 1,
-      reason: `the chain ends at seq ${lastSeq} but its head records seq ${head?.seq ?? 0}: events were deleted from the end`,
+      seq: reached.seq + 1,
+      reason: `the chain ends at seq ${reached.seq} but its head records seq ${head?.seq ?? 0}: events were deleted from the end`,
       count: result.count,
     }
   }
-  if (head && last && head.hash !== last.hash) {
+  if (head && head.hash !== reached.hash) {
     return {
       valid: false,
       seq: head.seq,

@@ -8,25 +8,7 @@ import { Command, CommanderError } from 'commander'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ConfigError } from '../errors/config-error.js'
 import type { CliIo } from './cli-io.js'
-import { registerApproval } from './commands/approval-command.js'
-import { registerAudit } from './commands/audit-command.js'
-import { registerCheck } from './commands/check-command.js'
-import { registerCredentials } from './commands/credentials-command.js'
-import { registerDelegation } from './commands/delegation-command.js'
-import { registerFreeze } from './commands/freeze-command.js'
-import { registerHook } from './commands/hook-command.js'
-import { registerInit } from './commands/init-command.js'
-import { registerKeys } from './commands/keys-command.js'
-import { registerListActions } from './commands/list-actions-command.js'
-import { registerMcp } from './commands/mcp-command.js'
-import { registerMigrate } from './commands/migrate-command.js'
-import { registerPolicy } from './commands/policy-command.js'
-import { registerRun } from './commands/run-command.js'
-import { registerServe } from './commands/serve-command.js'
-import { registerTest } from './commands/test-command.js'
-import { registerTicket } from './commands/ticket-command.js'
-import { registerToken } from './commands/token-command.js'
-import { registerValidate } from './commands/validate-command.js'
+import { registerNamed } from './command-index.js'
 import { ExitCode } from './exit-codes.js'
 import { UsageError } from './usage-error.js'
 import { VERSION } from './version.js'
@@ -46,25 +28,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     })
-  registerCheck(program, io, setExit)
-  registerTest(program, io, setExit)
-  registerValidate(program, io, setExit)
-  registerListActions(program, io)
-  registerMigrate(program, io)
-  registerAudit(program, io, setExit)
-  registerServe(program, io)
-  registerInit(program, io)
-  registerApproval(program, io, setExit)
-  registerKeys(program, io)
-  registerDelegation(program, io, setExit)
-  registerTicket(program, io, setExit)
-  registerToken(program, io)
-  registerMcp(program, io)
-  registerHook(program, io, setExit)
-  registerRun(program, io, setExit)
-  registerCredentials(program, io, setExit)
-  registerPolicy(program, io, setExit)
-  registerFreeze(program, io, setExit)
+  await registerNamed(program, argv, io, setExit)
   for (const command of program.commands) command.exitOverride()
 
   try {

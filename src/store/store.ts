@@ -139,6 +139,13 @@ export interface AuditStore {
   list(filter: AuditFilter, limit: number, cursor?: string | null): Promise<Page<AuditEvent>>
   /** Events in chain order with `seq > after`, at most `limit`. Used by verify and export. */
   range(after: number, limit: number): Promise<readonly AuditEvent[]>
+  /**
+   * Rows in chain order with `seq > after`, at most `limit`, as stored: the
+   * body text itself and which indexed column disagrees with it. Lets
+   * `audit verify` hash what is stored without parsing and re-serialising
+   * every event. Optional: verification pages through `range` without it.
+   */
+  storedRange?(after: number, limit: number): Promise<readonly StoredAuditRow[]>
   /** The last event's seq and hash, or null for an empty chain. */
   head(): Promise<{ seq: number; hash: string } | null>
   /** Aggregates of one tenant's events in a time range (the dashboard's overview). */
@@ -221,6 +228,20 @@ export interface AuditIndexedColumns {
   readonly actor: string
   readonly decision: string | null
   readonly approval_id: string | null
+}
+
+/** One audit row as stored (see {@link AuditStore.storedRange}). */
+export interface StoredAuditRow {
+  readonly seq: number
+  readonly prev_hash: string
+  readonly hash: string
+  /** The stored body: exactly the canonical text `hash` covers. */
+  readonly body: string
+  /**
+   * The first indexed column whose stored value differs from the body's,
+   * `'body'` when the body is not a JSON object, or null.
+   */
+  readonly forged: keyof AuditIndexedColumns | 'body' | null
 }
 
 /** Where an audit event sits in the chain. */

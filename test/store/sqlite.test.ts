@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { linkHash } from '../../src/audit/hash-chain.js'
 import { verifyStore } from '../../src/audit/verify-chain.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
 import { describeBatchConformance } from './batch-conformance.js'
@@ -61,6 +62,36 @@ describe('sqlite store', () => {
       seq: 2,
       count: 1,
       reason: expect.stringMatching(/modified/),
+    })
+    await store.close()
+  })
+
+  it('verifies a chain longer than one page, reading rows as stored', async () => {
+    const store = sqliteStore({ path: nextPath() })
+    await store.migrate()
+    await store.audit.append(Array.from({ length: 25 }, () => sampleEvent()))
+    expect(await verifyStore(store, { pageSize: 10 })).toEqual({ valid: true, count: 25 })
+    await store.close()
+  })
+
+  it('reports a stored body that is not JSON even when its hash was recomputed to match', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    await store.migrate()
+    await store.audit.append([sampleEvent(), sampleEvent()])
+    const raw = new Database(path)
+    const [first] = raw.prepare('SELECT prev_hash FROM airlock_audit_events WHERE seq = 1').all() as {
+      prev_hash: string
+    }[]
+    const forgedHash = linkHash(first!.prev_hash, 'not json')
+    raw.prepare("UPDATE airlock_audit_events SET body = 'not json', hash = ? WHERE seq = 1").run(forgedHash)
+    raw.prepare('UPDATE airlock_audit_events SET prev_hash = ? WHERE seq = 2').run(forgedHash)
+    raw.close()
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      seq: 1,
+      count: 0,
+      reason: 'the stored body is not a JSON object: the event was modified',
     })
     await store.close()
   })

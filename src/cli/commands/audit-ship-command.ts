@@ -1,9 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Command } from 'commander'
-import { backoffDelay } from '../../shipping/backoff.js'
-import { createShipper } from '../../shipping/shipper.js'
-import { sinkFromUrl } from '../../shipping/sink-from-url.js'
-import { memoryShipperCursors } from '../../store/memory/memory-shipper-cursors.js'
 import type { CliIo } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { UsageError } from '../usage-error.js'
@@ -51,6 +47,14 @@ export function registerAuditShip(audit: Command, io: CliIo, setExit: (code: num
     const attempts = whole('--attempts', flags.attempts, 5, 100)
     const secret = flags.secret ?? io.env.AIRLOCK_SHIP_SECRET
     const { AWS_ACCESS_KEY_ID: keyId, AWS_SECRET_ACCESS_KEY: secretKey, AWS_SESSION_TOKEN: token } = io.env
+    // Loaded here, not with the CLI: only a shipment needs the sinks and their clients.
+    const [{ backoffDelay }, { createShipper }, { sinkFromUrl }, { memoryShipperCursors }] =
+      await Promise.all([
+        import('../../shipping/backoff.js'),
+        import('../../shipping/shipper.js'),
+        import('../../shipping/sink-from-url.js'),
+        import('../../store/memory/memory-shipper-cursors.js'),
+      ])
     const sink = sinkFromUrl(flags.to, {
       cwd: io.cwd,
       ...(secret ? { secret } : {}),

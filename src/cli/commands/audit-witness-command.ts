@@ -7,18 +7,15 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { serve } from '@hono/node-server'
 import type { Command } from 'commander'
 import { decodeProof } from '../../evidence/audit-evidence.js'
 import { fileWitnessState } from '../../evidence/file-witness-state.js'
 import { parseSignerKey, SIG_COSIGNATURE_V1 } from '../../evidence/note-keys.js'
 import { createWitness } from '../../evidence/witness.js'
-import { witnessHandler } from '../../evidence/witness-http.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { UsageError } from '../usage-error.js'
 import { verifierArg } from './audit-evidence-command.js'
-import { parsePort } from './serve-command.js'
 
 interface WitnessFlags {
   key: string
@@ -60,6 +57,11 @@ async function witnessFrom(io: CliIo, flags: WitnessFlags) {
 
 /** Serves the witness until SIGINT or SIGTERM. */
 async function listen(io: CliIo, flags: WitnessFlags, port: number): Promise<void> {
+  // The HTTP stack loads only for a witness that serves.
+  const [{ serve }, { witnessHandler }] = await Promise.all([
+    import('@hono/node-server'),
+    import('../../evidence/witness-http.js'),
+  ])
   const handler = witnessHandler(await witnessFrom(io, flags))
   const server = serve({ fetch: handler, port, hostname: flags.host })
   await new Promise<void>((done, fail) => {
@@ -101,7 +103,8 @@ export function registerWitness(audit: Command, io: CliIo, setExit: (code: numbe
     .option('--listen <port>', 'serve POST /add-checkpoint (C2SP tlog-witness) on this port instead')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .action(async (flags: WitnessFlags) => {
-      if (flags.listen !== undefined) return listen(io, flags, parsePort(flags.listen))
+      if (flags.listen !== undefined)
+        return listen(io, flags, (await import('./serve-command.js')).parsePort(flags.listen))
       if (flags.checkpoint === undefined) throw new UsageError('give --checkpoint <file> or --listen <port>')
       const witness = await witnessFrom(io, flags)
       const note = await read(io, flags.checkpoint, '--checkpoint')

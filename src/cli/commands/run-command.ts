@@ -12,8 +12,7 @@ import type { Command } from 'commander'
 import { type CliIo, DIM, GREEN, paint, RED, YELLOW } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { withBackend } from '../with-backend.js'
-import { parseParams } from './check-command.js'
-import { openRunBackend, type RunBackend, type RunFlags, type Wire } from './run-backend.js'
+import type { RunBackend, RunFlags, Wire } from './run-backend.js'
 
 interface Flags extends RunFlags {
   json?: boolean
@@ -96,6 +95,8 @@ async function runWith(
   setExit: (code: number) => void,
   work: (backend: RunBackend) => Promise<number>,
 ): Promise<void> {
+  // The pipeline (or the gateway client) loads when a run starts: `audit` registers show-state from here.
+  const { openRunBackend } = await import('./run-backend.js')
   await withBackend(io, setExit, () => openRunBackend(io, flags), work)
 }
 
@@ -114,7 +115,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
       .option('-p, --params <json>', 'action parameters as a JSON object')
       .option('--dry-run', 'decide and show exactly what would run; run nothing'),
   ).action(async (action: string, flags: Flags & { target?: string; params?: string; dryRun?: boolean }) => {
-    const params = parseParams(flags.params)
+    const params = (await import('./check-command.js')).parseParams(flags.params)
     await runWith(io, flags, setExit, async (backend) =>
       printOutcome(io, flags, await backend.run(action, params, flags.target ?? null, flags.dryRun === true)),
     )

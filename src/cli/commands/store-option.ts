@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { findConfigFile, loadConfig } from '../../config/load-config.js'
 import { openStore } from '../../store/open-store.js'
 import type { Store } from '../../store/store.js'
 import type { CliIo } from '../cli-io.js'
@@ -43,6 +42,9 @@ export const WHERE_IS_THE_STORE =
  */
 export async function storeUrlFromFlags(io: CliIo, flags: StoreFlags, mustExist = false): Promise<string> {
   if (flags.store !== undefined) return flags.store
+  if (flags.config === undefined && io.env.AIRLOCK_STORE) return io.env.AIRLOCK_STORE
+  // The config loader (and every schema it checks) loads only when a config may name the store.
+  const { findConfigFile, loadConfig } = await import('../../config/load-config.js')
   if (flags.config !== undefined)
     return (await loadConfig(resolve(io.cwd, flags.config), { env: io.env })).store
   if (io.env.AIRLOCK_STORE) return io.env.AIRLOCK_STORE

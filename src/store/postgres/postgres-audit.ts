@@ -26,6 +26,7 @@ import {
   needsChainHead,
   readAuditRow,
 } from '../internal/sql-query.js'
+import { readStoredRowWithColumns, STORED_ROW_COLUMNS } from '../internal/stored-audit-row.js'
 import type { AuditStore } from '../store.js'
 import { postgresAuditStats } from './postgres-audit-stats.js'
 import type { PostgresConnection } from './postgres-connection.js'
@@ -49,6 +50,7 @@ function statements(s: string) {
       UPDATE ${s}.airlock_audit_head SET seq = $14, hash = $15
       WHERE id = 1 AND (SELECT count(*) FROM inserted) = $16`,
     range: `SELECT seq, prev_hash, hash, body FROM ${s}.airlock_audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    storedRange: `SELECT ${STORED_ROW_COLUMNS} FROM ${s}.airlock_audit_events WHERE seq > $1 ORDER BY seq LIMIT $2`,
   }
 }
 
@@ -115,6 +117,15 @@ export function postgresAudit(
       checkAfter(after)
       checkLimit(limit, MAX_RANGE_LIMIT)
       return (await c.query<AuditRow>('audit.range', sql.range, [after, limit])).map(readAuditRow)
+    },
+    async storedRange(after, limit) {
+      checkAfter(after)
+      checkLimit(limit, MAX_RANGE_LIMIT)
+      const rows = await c.query<Record<string, unknown>>('audit.storedRange', sql.storedRange, [
+        after,
+        limit,
+      ])
+      return rows.map(readStoredRowWithColumns)
     },
     head,
     async stats(statsQuery) {

@@ -21,7 +21,8 @@ import {
   needsChainHead,
   readAuditRow,
 } from '../internal/sql-query.js'
-import type { AuditStore } from '../store.js'
+import { SQLITE_FORGED_COLUMN } from '../internal/stored-audit-row.js'
+import type { AuditStore, StoredAuditRow } from '../store.js'
 import { sqliteAuditStats } from './sqlite-audit-stats.js'
 import type { SqliteConnection } from './sqlite-connection.js'
 
@@ -30,6 +31,8 @@ const INSERT = `INSERT INTO airlock_audit_events (${AUDIT_COLUMNS})
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 const ADVANCE = 'UPDATE airlock_audit_head SET seq = ?, hash = ? WHERE id = 1'
 const RANGE = 'SELECT seq, prev_hash, hash, body FROM airlock_audit_events WHERE seq > ? ORDER BY seq LIMIT ?'
+const STORED_RANGE = `SELECT seq, prev_hash, hash, body, ${SQLITE_FORGED_COLUMN} AS forged
+  FROM airlock_audit_events WHERE seq > ? ORDER BY seq LIMIT ?`
 
 /** The append's statements, for a caller already inside `BEGIN IMMEDIATE`. */
 export function appendInTransaction(
@@ -73,6 +76,12 @@ export function sqliteAudit(c: SqliteConnection): AuditStore {
       checkLimit(limit, MAX_RANGE_LIMIT)
       const rows = c.read('audit.range', () => c.stmt(RANGE).all(after, limit)) as AuditRow[]
       return rows.map(readAuditRow)
+    },
+    async storedRange(after, limit) {
+      checkAfter(after)
+      checkLimit(limit, MAX_RANGE_LIMIT)
+      // Rows come back in exactly the StoredAuditRow shape: nothing to copy.
+      return c.read('audit.storedRange', () => c.stmt(STORED_RANGE).all(after, limit)) as StoredAuditRow[]
     },
     async head() {
       const head = c.read('audit.head', () => c.stmt(HEAD).get()) as ChainHead | undefined
