@@ -143,7 +143,7 @@ export async function verifyShippedFiles(
     if (!result.valid) {
       const fromStart = i === 0 && result.count === 0 && result.seq > 1
       const hint = fromStart
-        ? '; the signed root covers every event from seq 1: give every shipped file from the first, in order (e.g. audit-*.jsonl)'
+        ? '; if this is not the first shipped file, give every file from the one holding seq 1, in order (e.g. audit-*.jsonl): the signed root covers every event from seq 1'
         : ''
       return { valid: false, count: tree.size, file, line: result.line, reason: `${result.reason}${hint}` }
     }
