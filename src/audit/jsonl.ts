@@ -184,6 +184,8 @@ export interface VerifyJsonlOptions extends ReadJsonlOptions {
    * same hash; without one, removing events from the end cannot be detected.
    */
   readonly head?: ChainPoint
+  /** Called with each event once the chain check has accepted it, in order. */
+  readonly onVerified?: (event: AuditEvent) => void
 }
 
 /** Result of {@link verifyJsonlFile}: `count` events verified before the first problem. */
@@ -248,6 +250,8 @@ export async function verifyJsonlFile(
         return
       }
       yield item
+      // The chain check asks for the next item only after accepting this one.
+      options.onVerified?.(item.event)
       seen.last = { seq: item.event.seq, hash: item.event.hash }
       if (head && item.event.seq === head.seq) seen.hashAtHead = item.event.hash
     }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type NodeKey, nodeHash, perfectSubtrees } from './rfc6962.js'
+import { foldRange, type NodeKey, nodeHash, perfectSubtrees } from './rfc6962.js'
 
 /** A perfect subtree and its hash. */
 export interface StoredNode extends NodeKey {
@@ -49,4 +49,30 @@ export function appendLeaves(
     n++
   }
   return { nodes, frontier: stack }
+}
+
+/**
+ * A tree kept as its frontier only: enough to append leaves and compute the
+ * root, in O(log n) memory. Verifiers rebuilding a root from a stream of
+ * events use it; proofs need the stored nodes instead.
+ */
+export class CompactTree {
+  #size = 0
+  #frontier: StoredNode[] = []
+
+  /** Leaves appended so far. */
+  get size(): number {
+    return this.#size
+  }
+
+  /** Appends one leaf hash. */
+  append(leaf: Uint8Array): void {
+    this.#frontier = appendLeaves(this.#size, this.#frontier, [leaf]).frontier
+    this.#size++
+  }
+
+  /** The RFC 6962 root of the leaves appended so far. */
+  root(): Uint8Array {
+    return foldRange(this.#frontier.map((node) => node.hash))
+  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { CompactTree } from './compact-range.js'
 import { MemoryTree } from './memory-tree.js'
 import { toHex } from './rfc6962.js'
 import { verifyConsistency, verifyInclusion } from './verify-proofs.js'
@@ -104,6 +105,17 @@ describe('the Merkle tree over stored nodes', () => {
         expect(hex(c)).toEqual(hex(proof(m, prefix)))
         expect(verifyConsistency(m, n, mth(data.slice(0, m)), root, c)).toBe(true)
       }
+    }
+  })
+
+  it('rebuilds every root from the frontier alone, as offline verifiers of shipped files do', () => {
+    const tree = new CompactTree()
+    expect(toHex(tree.root())).toBe(toHex(mth([])))
+    const data = Array.from({ length: 40 }, (_, i) => Uint8Array.of(i, 7))
+    for (let n = 1; n <= data.length; n++) {
+      tree.append(refLeaf(data[n - 1]!))
+      expect(tree.size).toBe(n)
+      expect(toHex(tree.root())).toBe(toHex(mth(data.slice(0, n))))
     }
   })
 

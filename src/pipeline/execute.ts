@@ -28,7 +28,18 @@ export async function execute(
   options: ExecuteOptions = {},
 ): Promise<Outcome | DryRunOutcome> {
   const ctx = identify(action, inputs, options)
-  if (options.dry_run === true) return planOnly(deps, ctx)
+  if (options.dry_run === true) {
+    return deps.tracer.stage('dry_run', { 'airlock.action': action }, async (annotate) => {
+      const planned = await planOnly(deps, ctx)
+      const decision = planned.decision
+      annotate({
+        'airlock.decision': decision?.decision ?? 'deny',
+        'airlock.rule': decision?.rule ?? '',
+        'airlock.status': planned.status,
+      })
+      return planned
+    })
+  }
   const span = deps.tracer.stage
   const auth = await span('authorize', { 'airlock.action': action }, () => authorize(deps, ctx))
   const decided = {

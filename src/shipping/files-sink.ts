@@ -3,7 +3,7 @@
  *
  * @remarks Events are appended to `<prefix>-<first seq>.jsonl.part` and
  * synced to disk before the delivery is acknowledged. A file due for
- * rotation is closed once a signed checkpoint covers its last event (at
+ * rotation is closed once a signed checkpoint ends at its last event (at
  * once when the log issues none): its last line is then that checkpoint, and
  * it is renamed `<prefix>-<first seq>-<last seq>.jsonl` (seqs zero-padded to
  * 12 digits, so names sort in chain order). After a restart the open `.part`
@@ -77,6 +77,8 @@ export function filesSink(config: FilesSinkConfig): Sink {
 
   const due = (file: OpenFile) => file.bytes >= maxBytes || now() - file.opened_at >= maxAge
   const covers = (cp: StoredCheckpoint | null, file: OpenFile) => cp === null || cp.size >= file.last
+  // A closed file's last event is its checkpoint's last leaf, so the files up to it rebuild the signed root.
+  const ends = (cp: StoredCheckpoint | null, file: OpenFile) => cp === null || cp.size === file.last
 
   async function finish(file: OpenFile, checkpoint: StoredCheckpoint | null): Promise<void> {
     if (checkpoint) await file.handle.appendFile(checkpointLine(checkpoint))
@@ -113,18 +115,20 @@ export function filesSink(config: FilesSinkConfig): Sink {
       // Already in the open file (written before a crash, offered again).
       let events = batch.events.filter((e) => current === null || e.seq > current.last)
       const cp = batch.checkpoint
-      if (current && due(current) && covers(cp, current)) {
+      const file = current
+      if (file && due(file) && covers(cp, file)) {
         if (cp) {
           await append(events.filter((e) => e.seq <= cp.size))
           events = events.filter((e) => e.seq > cp.size)
         }
-        await finish(current, cp)
+        // A batch may stop short of the checkpoint: the file then closes on a later one.
+        if (ends(cp, file)) await finish(file, cp)
       }
       await append(events)
     },
     async idle(checkpoint) {
       await recover()
-      if (current && due(current) && covers(checkpoint, current)) await finish(current, checkpoint)
+      if (current && due(current) && ends(checkpoint, current)) await finish(current, checkpoint)
     },
     async close() {
       // The open file stays `.part` and is continued by the next start.

@@ -55,7 +55,7 @@ export async function openTelemetryTracing(): Promise<OpenTelemetryTracing> {
     stage: (stage, attributes, fn) =>
       tracer().startActiveSpan(`airlock.${stage}`, { attributes }, async (span) => {
         try {
-          return await fn()
+          return await fn((more) => span.setAttributes(more))
         } catch (error) {
           span.setStatus({ code: api.SpanStatusCode.ERROR, message: (error as Error).name })
           throw error

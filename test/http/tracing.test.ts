@@ -15,6 +15,7 @@ import { createAirlock } from '../../src/airlock.js'
 import { createHttpApp } from '../../src/http/create-http-app.js'
 import { hashApiKey } from '../../src/identity/auth/generate-api-key.js'
 import { apiKeyAuth } from '../../src/identity/auth/index.js'
+import { localPrincipal } from '../../src/identity/principal.js'
 import { allowAll } from '../../src/policy/rules/index.js'
 import { openTelemetryTracing } from '../../src/tracing/otel-tracing.js'
 
@@ -83,5 +84,147 @@ describe('OpenTelemetry tracing', () => {
     const everything = JSON.stringify(spans.map((s) => s.attributes))
     expect(everything).not.toContain('hunter2')
     expect(everything).not.toContain('ak_trace')
+  })
+})
+
+/** A refund that needs an approver, and its undo. */
+function refunds() {
+  const refund = defineAction({
+    name: 'refund',
+    description: 'Refund an invoice',
+    input: z.object({ invoice_id: z.string(), card_pin: z.string().optional() }),
+    risk: 'high',
+    approval_required: true,
+    approver_roles: ['approver'],
+    handler: ({ invoice_id }) => ({ refunded: invoice_id }),
+    meta: {
+      reversible: true,
+      rollback_action: 'charge',
+      rollback_params: { invoice_id: { source: 'params.invoice_id' } },
+    },
+  })
+  const charge = defineAction({
+    name: 'charge',
+    description: 'Charge an invoice again',
+    input: z.object({ invoice_id: z.string() }),
+    risk: 'low',
+    handler: ({ invoice_id }) => ({ charged: invoice_id }),
+    meta: { parameters: [{ name: 'invoice_id', type: 'string', required: true }] },
+  })
+  return [refund, charge]
+}
+
+const agent = localPrincipal('agent-1', { roles: ['agent'] })
+const lead = localPrincipal('lead', { roles: ['approver'] })
+const named = (prefix: string) => exporter.getFinishedSpans().filter((s) => s.name.startsWith(prefix))
+
+describe('OpenTelemetry tracing beyond execute', () => {
+  it('traces a check and a dry run with the decision they reached, and no inputs', async () => {
+    exporter.reset()
+    const tracing = await openTelemetryTracing()
+    const airlock = createAirlock({ actions: refunds(), policies: [allowAll()], tracer: tracing.stages })
+    const app = createHttpApp(airlock, {
+      auth: apiKeyAuth({
+        keys: [{ id: 'a', sha256: hashApiKey('ak_check'), actor_id: 'agent-1', roles: ['agent'] }],
+      }),
+      tracing: tracing.requests,
+    })
+    const response = await app.request('/check', {
+      method: 'POST',
+      headers: { authorization: 'Bearer ak_check', 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'refund', inputs: { invoice_id: 'inv_1', card_pin: '4321-secret' } }),
+    })
+    expect(response.status).toBe(200)
+    await airlock.execute('charge', { invoice_id: 'inv_2' }, { caller: agent, dry_run: true })
+    await airlock.close()
+    const [check] = named('airlock.check')
+    const server = exporter.getFinishedSpans().find((s) => s.name === 'POST /check')
+    expect(check!.parentSpanContext?.spanId).toBe(server!.spanContext().spanId)
+    expect(check!.attributes).toEqual({
+      'airlock.action': 'refund',
+      'airlock.decision': 'require_approval',
+      'airlock.rule': expect.any(String),
+    })
+    expect(named('airlock.dry_run')[0]!.attributes).toMatchObject({
+      'airlock.action': 'charge',
+      'airlock.decision': 'allow',
+      'airlock.status': 'dry_run',
+    })
+    expect(named('airlock.run')).toEqual([])
+    expect(JSON.stringify(exporter.getFinishedSpans().map((s) => s.attributes))).not.toContain('4321-secret')
+  })
+
+  it('traces approving, rejecting and expiring held requests, and the approved run inside the approval', async () => {
+    exporter.reset()
+    let now = new Date('2026-03-01T00:00:00Z')
+    const tracing = await openTelemetryTracing()
+    const airlock = createAirlock({
+      actions: refunds(),
+      policies: [allowAll()],
+      approvals: { ttl_ms: 60_000 },
+      tracer: tracing.stages,
+      now: () => now,
+    })
+    const hold = async () => {
+      const held = await airlock.execute('refund', { invoice_id: 'inv_1' }, { caller: agent })
+      if (held.status !== 'pending_approval') throw new Error('expected a hold')
+      return held.approval_id
+    }
+    const approved = await hold()
+    const rejected = await hold()
+    const expiring = await hold()
+    await airlock.approvals.approve(approved, { approver: lead })
+    await airlock.approvals.reject(rejected, { approver: lead, comment: 'no' })
+    expect(await airlock.approvals.expire()).toEqual([])
+    now = new Date('2026-03-01T00:02:00Z')
+    await airlock.approvals.expire()
+    await airlock.close()
+
+    const [approve] = named('airlock.approve')
+    expect(approve!.attributes).toEqual({
+      'airlock.action': 'refund',
+      'airlock.approval_id': approved,
+      'airlock.approval_status': 'decided',
+      'airlock.status': 'executed',
+    })
+    const runs = named('airlock.run').filter(
+      (s) => s.parentSpanContext?.spanId === approve!.spanContext().spanId,
+    )
+    expect(runs.map((s) => s.attributes)).toEqual([
+      {
+        'airlock.action': 'refund',
+        'airlock.decision': 'require_approval',
+        'airlock.rule': expect.any(String),
+      },
+    ])
+    expect(named('airlock.reject')[0]!.attributes).toEqual({
+      'airlock.action': 'refund',
+      'airlock.approval_id': rejected,
+      'airlock.approval_status': 'rejected',
+    })
+    // The sweep that found nothing left no span; the one that expired a request did.
+    expect(named('airlock.expire').map((s) => s.attributes)).toEqual([
+      { 'airlock.action': 'refund', 'airlock.approval_id': expiring, 'airlock.approval_status': 'expired' },
+    ])
+  })
+
+  it("traces a rollback with the undo request's stages inside it", async () => {
+    exporter.reset()
+    const tracing = await openTelemetryTracing()
+    const airlock = createAirlock({ actions: refunds(), policies: [allowAll()], tracer: tracing.stages })
+    const held = await airlock.execute('refund', { invoice_id: 'inv_9' }, { caller: agent })
+    if (held.status !== 'pending_approval') throw new Error('expected a hold')
+    const decided = await airlock.approvals.approve(held.approval_id, { approver: lead })
+    if (decided.status !== 'decided') throw new Error('expected the refund to run')
+    const run = await airlock.rollback.run(decided.outcome.audit_id, agent)
+    await airlock.close()
+    expect(run.outcome.status).toBe('executed')
+    const [rollback] = named('airlock.rollback')
+    expect(rollback!.attributes).toEqual({ 'airlock.action': 'charge', 'airlock.status': 'executed' })
+    const inside = exporter
+      .getFinishedSpans()
+      .filter((s) => s.parentSpanContext?.spanId === rollback!.spanContext().spanId)
+      .map((s) => s.name)
+    expect(inside).toEqual(['airlock.authorize', 'airlock.claim', 'airlock.run', 'airlock.settle'])
   })
 })

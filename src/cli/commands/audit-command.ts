@@ -9,7 +9,7 @@ import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { formatTable } from '../table.js'
 import { UsageError } from '../usage-error.js'
-import { registerKeygen, registerProve, verifyEvidence } from './audit-evidence-command.js'
+import { registerKeygen, registerProve, verifyEvidence, verifyShipped } from './audit-evidence-command.js'
 import { registerAuditShip } from './audit-ship-command.js'
 import { registerWitness } from './audit-witness-command.js'
 import { registerShowState } from './run-command.js'
@@ -86,13 +86,19 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       .description(
         'verify the hash chain of a store or an exported JSONL file; or, with --checkpoint, signed checkpoints and proofs offline (exit 1 if broken)',
       )
-      .argument('[file]', 'an exported JSONL file instead of the store')
+      .argument(
+        '[files...]',
+        'an exported JSONL file instead of the store; with --key, shipped files from the first (seq 1) in order',
+      )
       .option('--json', 'machine-readable output')
       .option('--checkpoint <file>', 'a signed checkpoint to check with --key (no store needed)')
       .option('--previous <file>', 'an earlier checkpoint: check that the log only grew since')
       .option('--proof <file>', 'a proof bundle from airlock audit prove (repeatable)', collect, [])
-      .option('--key <key>', "the log's verifier key, or a file holding it"),
-  ).action(async (file: string | undefined, flags: VerifyFlags) => {
+      .option(
+        '--key <key>',
+        "the log's verifier key, or a file holding it: checks --checkpoint, or the checkpoints shipped files end with",
+      ),
+  ).action(async (files: string[], flags: VerifyFlags) => {
     if (flags.checkpoint !== undefined) {
       const ok = await verifyEvidence(io, { ...flags, checkpoint: flags.checkpoint })
       setExit(ok ? ExitCode.OK : ExitCode.FAILED)
@@ -101,6 +107,18 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     if (flags.previous !== undefined || flags.proof.length > 0) {
       throw new UsageError('--previous and --proof need --checkpoint')
     }
+    if (flags.key !== undefined) {
+      if (files.length === 0) throw new UsageError('--key needs shipped files to verify, or --checkpoint')
+      const ok = await verifyShipped(io, files, { key: flags.key, ...(flags.json ? { json: true } : {}) })
+      setExit(ok ? ExitCode.OK : ExitCode.FAILED)
+      return
+    }
+    if (files.length > 1) {
+      throw new UsageError(
+        'several files are verified together against the checkpoints they end with: add --key <verifier key or file>',
+      )
+    }
+    const file = files[0]
     const result = file
       ? await verifyJsonlFile(resolve(io.cwd, file), { checkpoints: true })
       : await withStore(io, flags, (store) => verifyStore(store))

@@ -1,7 +1,7 @@
 /**
  * `airlock audit keygen`, `audit prove`, `audit witness` and the offline
- * checks of `audit verify --checkpoint`: what an outsider runs with only
- * the log's public key.
+ * checks of `audit verify --checkpoint` and `audit verify <shipped files>
+ * --key`: what an outsider runs with only the log's public key.
  *
  * @module
  */
@@ -27,6 +27,7 @@ import {
   SIG_ED25519,
   verifierKey,
 } from '../../evidence/note-keys.js'
+import { verifyShippedFiles } from '../../evidence/verify-shipped.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
 import { type StoreFlags, withStore, withStoreOption } from './store-option.js'
@@ -217,4 +218,37 @@ export async function verifyEvidence(
     ok = report(io, verifyGrowth(previous, current, proof)) && ok
   }
   return ok
+}
+
+/**
+ * `audit verify <files…> --key`: shipped files, from the one holding seq 1
+ * in order, checked against the signed checkpoints they end with. Resolves
+ * whether they held.
+ */
+export async function verifyShipped(
+  io: CliIo,
+  files: readonly string[],
+  flags: { key: string; json?: boolean },
+): Promise<boolean> {
+  const log = await verifierArg(io, flags.key, '--key')
+  const paths = files.map((f) => resolve(io.cwd, f))
+  const result = await verifyShippedFiles(paths, log)
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+    return result.valid
+  }
+  if (!result.valid) {
+    // The reason names the line when there is one.
+    const shown = files[paths.indexOf(result.file)] ?? result.file
+    report(io, {
+      valid: false,
+      reason: `${shown}: ${result.reason} (${result.count} event(s) verified before it)`,
+    })
+    return false
+  }
+  const { origin, size } = result.checkpoint
+  io.stdout.write(
+    `${paint(io, GREEN, 'VALID')} — ${result.count} event(s) in ${result.files} file(s): chain intact, and they hash to the root ${log.name} signed for ${origin} at size ${size}\n`,
+  )
+  return true
 }

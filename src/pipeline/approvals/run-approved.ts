@@ -82,14 +82,21 @@ async function recheckAndRun(
       decision,
     }
   }
-  return run(deps, definition, evaluation.inputs, {
-    request_id: approval.request_id,
-    principal: requester,
-    decision,
-    target: evaluation.target,
-    approval_id: approval.id,
-    approver,
-    idempotency_key: approval.idempotency_key,
-    signal: undefined,
-  })
+  const attributes = {
+    'airlock.action': approval.action,
+    'airlock.decision': decision.decision,
+    'airlock.rule': decision.rule ?? '',
+  }
+  return deps.tracer.stage('run', attributes, () =>
+    run(deps, definition, evaluation.inputs, {
+      request_id: approval.request_id,
+      principal: requester,
+      decision,
+      target: evaluation.target,
+      approval_id: approval.id,
+      approver,
+      idempotency_key: approval.idempotency_key,
+      signal: undefined,
+    }),
+  )
 }

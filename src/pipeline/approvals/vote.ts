@@ -22,7 +22,7 @@ import { approvalEvent } from '../record/approval-event.js'
 import { executorTypeOf } from '../run/run-executor.js'
 import { runApproved } from './run-approved.js'
 
-type VoteDeps = Pick<PipelineDeps, 'approvals' | 'recorder'>
+type VoteDeps = Pick<PipelineDeps, 'approvals' | 'recorder' | 'tracer'>
 
 async function auditRefusal(
   deps: VoteDeps,
@@ -86,7 +86,25 @@ async function vote(
   }
 }
 
-export async function approve(
+/** Casts an approving vote in an `airlock.approve` span; a final one runs the request (its stages nest inside). */
+export function approve(
+  deps: PipelineDeps,
+  id: string,
+  options: DecideApprovalOptions,
+): Promise<ApproveResult> {
+  return deps.tracer.stage('approve', {}, async (annotate) => {
+    const result = await castApproval(deps, id, options)
+    annotate({
+      'airlock.action': result.approval.action,
+      'airlock.approval_id': result.approval.id,
+      'airlock.approval_status': result.status,
+      ...(result.status === 'decided' ? { 'airlock.status': result.outcome.status } : {}),
+    })
+    return result
+  })
+}
+
+async function castApproval(
   deps: PipelineDeps,
   id: string,
   options: DecideApprovalOptions,
@@ -137,14 +155,22 @@ export async function approve(
   }
 }
 
-export async function reject(deps: VoteDeps, id: string, options: DecideApprovalOptions): Promise<Approval> {
-  const approver = toPrincipal(options.approver)
-  const comment = options.comment ?? null
-  const approval = (await vote(deps, approver, id, 'reject', comment)).approval
-  await deps.recorder.record('rejected', {
-    ...approvalEvent(approval, approver.actor_id),
-    reason: comment,
-    context: { comment, channel: options.channel ?? null },
+/** Rejects a held request in an `airlock.reject` span. */
+export function reject(deps: VoteDeps, id: string, options: DecideApprovalOptions): Promise<Approval> {
+  return deps.tracer.stage('reject', {}, async (annotate) => {
+    const approver = toPrincipal(options.approver)
+    const comment = options.comment ?? null
+    const approval = (await vote(deps, approver, id, 'reject', comment)).approval
+    annotate({
+      'airlock.action': approval.action,
+      'airlock.approval_id': approval.id,
+      'airlock.approval_status': approval.status,
+    })
+    await deps.recorder.record('rejected', {
+      ...approvalEvent(approval, approver.actor_id),
+      reason: comment,
+      context: { comment, channel: options.channel ?? null },
+    })
+    return approval
   })
-  return approval
 }

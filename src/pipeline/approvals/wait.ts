@@ -64,15 +64,24 @@ async function waitWatched(
   }
 }
 
-/** Expires pending approvals past their TTL and audits each. */
-export async function expireDue(deps: WaitDeps): Promise<readonly Approval[]> {
+/**
+ * Expires pending approvals past their TTL and audits each, in an
+ * `airlock.expire` span per approval. A sweep that expires nothing leaves
+ * no span: it runs on a timer and would otherwise fill traces with nothing.
+ */
+export async function expireDue(deps: WaitDeps & Pick<PipelineDeps, 'tracer'>): Promise<readonly Approval[]> {
   const expired = await deps.approvals.expireDue()
   await Promise.all(
     expired.map((a) =>
-      deps.recorder.record('expired', {
-        ...approvalEvent(a, null),
-        reason: `Approval expired at ${a.expires_at}`,
-      }),
+      deps.tracer.stage(
+        'expire',
+        { 'airlock.action': a.action, 'airlock.approval_id': a.id, 'airlock.approval_status': a.status },
+        () =>
+          deps.recorder.record('expired', {
+            ...approvalEvent(a, null),
+            reason: `Approval expired at ${a.expires_at}`,
+          }),
+      ),
     ),
   )
   return expired

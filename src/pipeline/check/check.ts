@@ -35,11 +35,25 @@ export function decideRequest(
   return frozenDecision({ ...(frozen?.decision ?? authorizeDecision(evaluation, ctx.principal).decision) })
 }
 
-export async function check(
+/** Authorizes a request without running it, in an `airlock.check` span that ends with the decision. */
+export function check(
   deps: PipelineDeps,
   action: string,
   inputs: Record<string, unknown>,
   options: CheckOptions = {},
+): Promise<CheckResult> {
+  return deps.tracer.stage('check', { 'airlock.action': action }, async (annotate) => {
+    const result = await checkRequest(deps, action, inputs, options)
+    annotate({ 'airlock.decision': result.decision, 'airlock.rule': result.rule ?? '' })
+    return result
+  })
+}
+
+async function checkRequest(
+  deps: PipelineDeps,
+  action: string,
+  inputs: Record<string, unknown>,
+  options: CheckOptions,
 ): Promise<CheckResult> {
   const ctx = identify(action, inputs, options)
   const { decision, context, retry_after_s, evaluation } = await authorize(deps, ctx)

@@ -59,11 +59,20 @@ export async function rollbackPlan(
  * Sends the undo of audit event `id` through the pipeline as `caller`.
  * @throws AirlockError `ROLLBACK_UNAVAILABLE` when no runnable undo can be built.
  */
-export async function rollbackRun(
+export function rollbackRun(
   deps: PipelineDeps,
   id: string,
   options: RollbackRunOptions = {},
 ): Promise<RollbackRun> {
+  // The undo's own request stages nest inside this span.
+  return deps.tracer.stage('rollback', {}, async (annotate) => {
+    const run = await runUndo(deps, id, options)
+    annotate({ 'airlock.action': run.plan.rollback_action ?? '', 'airlock.status': run.outcome.status })
+    return run
+  })
+}
+
+async function runUndo(deps: PipelineDeps, id: string, options: RollbackRunOptions): Promise<RollbackRun> {
   const plan = await rollbackPlan(deps, options.caller, id)
   if (!plan.runnable) {
     throw new AirlockError(
