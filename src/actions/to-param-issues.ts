@@ -6,21 +6,12 @@
  */
 import type { z } from 'zod'
 import type { ParamIssue } from './action-definition.js'
+import { paramPath } from './param-path.js'
 
 type Path = (string | number)[]
 
 function toPath(path: readonly PropertyKey[]): Path {
   return path.map((p) => (typeof p === 'number' ? p : String(p)))
-}
-
-/** `a.b[0].c`, or the key itself at the top level. */
-function dotted(path: Path): string {
-  let out = ''
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`
-    else out += out === '' ? part : `.${part}`
-  }
-  return out
 }
 
 /**
@@ -37,13 +28,17 @@ export function toParamIssues(issues: readonly z.core.$ZodIssue[]): ParamIssue[]
     switch (issue.code) {
       case 'invalid_type':
         if (issue.input === undefined) {
-          out.push({ path, code: 'missing', message: `Missing required parameter: ${dotted(path)}` })
+          out.push({ path, code: 'missing', message: `Missing required parameter: ${paramPath(path)}` })
         } else out.push({ path, code: 'invalid_type', message: issue.message })
         break
       case 'unrecognized_keys':
         for (const key of issue.keys) {
           const keyPath = [...path, key]
-          out.push({ path: keyPath, code: 'unknown_key', message: `Unknown parameter: ${dotted(keyPath)}` })
+          out.push({
+            path: keyPath,
+            code: 'unknown_key',
+            message: `Unknown parameter: ${paramPath(keyPath)}`,
+          })
         }
         break
       case 'too_small':

@@ -5,15 +5,14 @@
  * @module
  */
 import type { ParamIssue } from '../actions/action-definition.js'
+import { paramPath } from '../actions/param-path.js'
 
 const SHOWN = 5
 
 /** `inputs.amount`, `inputs.items[0].sku`, or `target`. */
 function fieldName(path: readonly (string | number)[]): string {
   if (path.length === 1 && path[0] === 'target') return 'target'
-  let out = 'inputs'
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : `.${part}`
-  return out
+  return paramPath(['inputs', ...path])
 }
 
 /** The issue's message without the field name it may already repeat, in the words used across the API. */

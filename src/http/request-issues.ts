@@ -1,14 +1,9 @@
 import type { z } from 'zod'
 import type { ParamIssue } from '../actions/action-definition.js'
+import { paramPath } from '../actions/param-path.js'
 
 /** Where in the request a value came from; the first element of every issue path. */
 export type RequestPart = 'path' | 'query' | 'header' | 'body'
-
-function dotted(path: readonly (string | number)[]): string {
-  let out = ''
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? part : `.${part}`
-  return out
-}
 
 /**
  * zod issues about a request as `ParamIssue`s whose path starts with the
@@ -19,12 +14,16 @@ export function requestIssues(part: RequestPart, issues: readonly z.core.$ZodIss
   const out: ParamIssue[] = []
   for (const issue of issues) {
     const path = [part, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))]
-    const name = dotted(path)
+    const name = paramPath(path)
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
           const keyPath = [...path, key]
-          out.push({ path: keyPath, code: 'unknown_key', message: `${dotted(keyPath)} is not a known field` })
+          out.push({
+            path: keyPath,
+            code: 'unknown_key',
+            message: `${paramPath(keyPath)} is not a known field`,
+          })
         }
         break
       case 'invalid_type':

@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseSignerKey } from '../../src/evidence/note-keys.js'
 import { createTransparencyLog } from '../../src/evidence/transparency-log.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
-import { captureCli } from '../helpers/capture-cli.js'
+import { runAirlock } from '../helpers/airlock-binary.js'
 import { sampleEvent } from '../store/conformance.js'
 
 const ORIGIN = 'example.test/airlock'
 let dir: string
 let vkey: string
-const cli = (argv: string[]) => captureCli(argv, dir)
+const cli = (argv: string[]) => runAirlock(argv, dir)
 const file = (name: string) => join(dir, name)
 
 /** A store of `first` events checkpointed, then `more` events checkpointed again, signed with log.key. */

@@ -9,13 +9,13 @@ import { createAirlock } from '../../src/airlock.js'
 import { generateSealKey } from '../../src/audit/seal.js'
 import { allowAll } from '../../src/policy/rules/index.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
-import { captureCli } from '../helpers/capture-cli.js'
+import { runAirlock } from '../helpers/airlock-binary.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'airlock-audit-cli-'))
 const db = join(dir, 'audit.db')
 const storeUrl = `sqlite:${db}`
 
-const cli = (argv: string[]) => captureCli(argv, dir)
+const cli = (argv: string[]) => runAirlock(argv, dir)
 
 beforeAll(async () => {
   const echo = defineAction({

@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { captureCli } from '../helpers/capture-cli.js'
+import { runAirlock } from '../helpers/airlock-binary.js'
 
 const ROOT = resolve(import.meta.dirname, '../..')
 const INFRA = resolve(ROOT, 'examples/infra')
 
-const cli = (argv: string[], cwd = INFRA) => captureCli(argv, cwd)
+const cli = (argv: string[], cwd = INFRA) => runAirlock(argv, cwd)
 
 const tmp = mkdtempSync(join(tmpdir(), 'airlock-cli-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -133,16 +131,10 @@ describe('airlock validate and list-actions', () => {
   })
 })
 
-describe('the airlock binary', () => {
-  // The built binary, as users run it; starting a process takes seconds on a busy machine.
-  it('runs as a real process with documented exit codes', { timeout: 120_000 }, async () => {
-    const run = promisify(execFile)
-    const bin = resolve(ROOT, 'dist/cli/bin.js')
-    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first`)
-    const result = await run(process.execPath, [bin, '--version'], { cwd: ROOT })
-    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
-    await expect(run(process.execPath, [bin, 'check', 'no-such'], { cwd: INFRA })).rejects.toMatchObject({
-      code: 1,
-    })
+describe('airlock --version', () => {
+  it('prints the package version', async () => {
+    const r = await cli(['--version'], ROOT)
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/)
   })
 })

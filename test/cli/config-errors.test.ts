@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { captureCli } from '../helpers/capture-cli.js'
+import { runAirlock } from '../helpers/airlock-binary.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'airlock-config-errors-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -31,7 +31,7 @@ describe('airlock validate on a config with mistakes', () => {
         '',
       ].join('\n'),
     )
-    const r = await captureCli(['validate'], dir)
+    const r = await runAirlock(['validate'], dir)
     expect(r.code).toBe(3)
     const file = join(dir, 'airlock.config.yaml')
     expect(r.stderr).toContain('4 problems:')
@@ -45,7 +45,7 @@ describe('airlock validate on a config with mistakes', () => {
 
   it('names a repeated key and its line', async () => {
     const dir = project('dup', 'store: memory\nauth:\n  anonymous: true\nauth:\n  anonymous: false\n')
-    const r = await captureCli(['validate'], dir)
+    const r = await runAirlock(['validate'], dir)
     expect(r.code).toBe(3)
     expect(r.stderr).toContain(
       `${join(dir, 'airlock.config.yaml')}:4:1: duplicate key 'auth': each key may appear only once in a map`,
@@ -58,7 +58,7 @@ describe('airlock validate on a config with mistakes', () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a ${VAR} reference in the config file
       'store: memory\nserver: { port: 8080, hots: x }\nauth:\n  jwt: { issuer: "${ISSUER}", audience: a, secret: s }\n',
     )
-    const r = await captureCli(['validate'], dir)
+    const r = await runAirlock(['validate'], dir)
     expect(r.code).toBe(3)
     expect(r.stderr).toContain('2 problems:')
     expect(r.stderr).toContain("unknown key 'hots' (did you mean 'host'?)")
@@ -68,7 +68,7 @@ describe('airlock validate on a config with mistakes', () => {
 
 describe('airlock check with a mistyped action name', () => {
   it('suggests the nearest declared action', async () => {
-    const r = await captureCli(
+    const r = await runAirlock(
       ['check', 'issue_refnd'],
       resolve(import.meta.dirname, '../../examples/quickstart'),
     )

@@ -5,11 +5,11 @@ import { decodeJwt } from 'jose'
 import { afterAll, describe, expect, it } from 'vitest'
 import { issueIdentityToken } from '../../src/identity/tokens/identity-token.js'
 import { createKeySet } from '../../src/identity/tokens/key-set.js'
-import { captureCli } from '../helpers/capture-cli.js'
+import { runAirlock } from '../helpers/airlock-binary.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'airlock-durations-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const cli = (argv: string[]) => captureCli(argv, dir)
+const cli = (argv: string[]) => runAirlock(argv, dir)
 
 describe('duration flags', () => {
   it('delegation create --ttl takes 5m as well as plain seconds, and says what it expects otherwise', async () => {

@@ -16,7 +16,7 @@ import { createAirlock } from '../../src/airlock.js'
 import { createHttpApp } from '../../src/http/index.js'
 import { apiKeyAuth, generateApiKey, hashApiKey } from '../../src/identity/auth/index.js'
 import { allowAll } from '../../src/policy/rules/index.js'
-import { captureCli } from '../helpers/capture-cli.js'
+import { runAirlock } from '../helpers/airlock-binary.js'
 import { type FakeKubernetesApi, startFakeKubernetesApi } from '../helpers/fake-kubernetes-api.js'
 
 const TOKEN = 'cli-kube-token-never-printed'
@@ -60,7 +60,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const cli = (argv: string[], env: Record<string, string> = {}) => captureCli(argv, dir, env)
+const cli = (argv: string[], env: Record<string, string> = {}) => runAirlock(argv, dir, env)
 
 describe('airlock run / rollback / credentials check / audit show-state (local)', () => {
   it('dry-runs, runs, shows the state, plans and runs the undo', async () => {

@@ -6,10 +6,9 @@ import { z } from 'zod'
 import { defineAction } from '../../src/actions/define-action.js'
 import { createAirlock } from '../../src/airlock.js'
 import { generateSealKey } from '../../src/audit/seal.js'
-import { runCli } from '../../src/cli/run-cli.js'
 import { allowAll } from '../../src/policy/rules/index.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
-import { captureCli } from '../helpers/capture-cli.js'
+import { runAirlock, runAirlockOnTerminal } from '../helpers/airlock-binary.js'
 
 const QUICKSTART = resolve(import.meta.dirname, '../../examples/quickstart')
 const dir = mkdtempSync(join(tmpdir(), 'airlock-tables-'))
@@ -43,7 +42,7 @@ beforeAll(async () => {
 
 describe('tables', () => {
   it('audit show lines its columns up under a header', async () => {
-    const r = await captureCli(['audit', 'show', '--store', `sqlite:${db}`], dir)
+    const r = await runAirlock(['audit', 'show', '--store', `sqlite:${db}`], dir)
     expect(r.code).toBe(0)
     const lines = r.stdout.trimEnd().split('\n').slice(0, -1)
     expect(lines[0]).toMatch(/^TIME\s+SEQ\s+STATUS\s+ACTION\s+ACTOR\s+TARGET/)
@@ -52,18 +51,13 @@ describe('tables', () => {
   })
 
   it('list-actions aligns risk columns, and paints only on a terminal', async () => {
-    let out = ''
-    const tty = await runCli(['list-actions'], {
-      stdout: { write: (s: string) => (out += s), isTTY: true },
-      stderr: { write: () => true },
-      cwd: QUICKSTART,
-      env: {},
-    })
-    expect(tty).toBe(0)
+    const tty = await runAirlockOnTerminal(['list-actions'], QUICKSTART)
+    expect(tty.code).toBe(0)
+    const out = tty.stdout
     expect(out).toContain('\u001b[')
     const lines = out.trimEnd().split('\n').slice(0, -1)
     expect(new Set(columnStarts(lines, 1)).size).toBe(1)
-    const piped = await captureCli(['list-actions'], QUICKSTART)
+    const piped = await runAirlock(['list-actions'], QUICKSTART)
     expect(piped.stdout).not.toContain('\u001b[')
   })
 })
