@@ -111,6 +111,7 @@ export {
 export * from './store/index.js'
 export {
   ANY as ANY_BINDING,
+  DEFAULT_TICKET_AUDIENCE,
   type ExpectedTicket,
   type IssuedTicket,
   issueTicket,

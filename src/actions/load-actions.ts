@@ -247,7 +247,7 @@ function buildAction(source: YamlSource, file_sha256: string): ActionDefinition<
   checkParameters(source, specs, issues)
   checkReferences(source, file, issues)
   checkExecutionSpec(source, file, issues)
-  if (issues.length > 0) throw new ConfigError(issues)
+  source.check(issues)
 
   const check = compileParameterValidator(specs)
   const input = parametersToZod(specs)

@@ -22,9 +22,13 @@ function unlocatedSource(file: string, value: unknown): YamlSource {
   return {
     file,
     value,
+    problems: [],
     locate: () => undefined,
     issue,
     error: (path, message) => new ConfigError([issue(path, message)]),
+    check: (issues = []) => {
+      if (issues.length > 0) throw new ConfigError(issues)
+    },
   }
 }
 

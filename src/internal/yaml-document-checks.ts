@@ -1,12 +1,13 @@
 /**
  * What the yaml library lets through but a configuration file must not
- * contain: unknown tags (a warning there), aliases to no anchor (a throw while
+ * contain: unknown tags (a warning there), map keys that are maps or lists (a
+ * process warning, then a stringified key), aliases to no anchor (a throw while
  * converting), an alias inside its own anchor (a cyclic value), alias chains
  * that expand to a huge value, and values nested deeper than any real file.
  *
  * @module
  */
-import { type Document, type Node, visit } from 'yaml'
+import { type Document, isAlias, isCollection, type Node, visit } from 'yaml'
 import type { FieldPath } from './yaml-source.js'
 
 /** A problem at an offset of the source text. */
@@ -39,12 +40,23 @@ function tagProblem(message: string, offset: number): YamlProblem {
   }
 }
 
-/** Unknown tags and bad aliases, in source order. Run before converting the document. */
+/** Unknown tags, collection keys and bad aliases, in source order. Run before converting the document. */
 export function documentProblems(doc: Document): YamlProblem[] {
   const problems: YamlProblem[] = doc.warnings
     .filter((w) => w.code === 'TAG_RESOLVE_FAILED')
     .map((w) => tagProblem(w.message, w.pos[0]))
   visit(doc, {
+    Pair(_key, pair) {
+      const key = pair.key as Node | null
+      const resolved = isAlias(key) ? (key.resolve(doc) as Node | undefined) : key
+      if (isCollection(resolved)) {
+        // yaml would turn such a key into a string and print a process warning.
+        problems.push({
+          offset: key?.range?.[0] ?? 0,
+          message: 'a map key must be a plain value (a name, number or boolean), not a map or a list',
+        })
+      }
+    },
     Alias(_key, alias) {
       const offset = alias.range?.[0] ?? 0
       const target = alias.resolve(doc) as Node | undefined

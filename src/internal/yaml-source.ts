@@ -25,9 +25,16 @@ export interface YamlSource {
   readonly value: unknown
   /** Position of the value at `path` (or of the nearest parent that exists). */
   locate(path: FieldPath): { line: number; column: number } | undefined
-  /** A ConfigError located at `path`. */
+  /**
+   * Problems that did not stop parsing (repeated keys). Every error this
+   * source makes carries them, so they are reported with the rest.
+   */
+  readonly problems: readonly ConfigIssue[]
+  /** A ConfigError located at `path`, together with {@link problems}. */
   error(path: FieldPath, message: string): ConfigError
   issue(path: FieldPath, message: string): ConfigIssue
+  /** Throws `issues` and {@link problems} in file order, if there are any; a loader's last step. */
+  check(issues?: readonly ConfigIssue[]): void
 }
 
 /** `rules[2].match.actions` */
@@ -51,7 +58,11 @@ function yamlErrorMessage(code: string, message: string, at: string): string {
     : `duplicate key '${key}': each key may appear only once in a map (the later one would silently replace the first)`
 }
 
-/** Parses YAML text. Syntax errors and duplicate keys become a located ConfigError. */
+/**
+ * Parses YAML text. Syntax errors become a located ConfigError at once;
+ * repeated keys are kept in `problems` and thrown with the first error the
+ * source makes (or by `check()`), so they are listed with the schema problems.
+ */
 export function parseYaml(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter()
   // uniqueKeys: a repeated key would silently replace the first one, which is
@@ -69,21 +80,21 @@ export function parseYaml(file: string, text: string): YamlSource {
     const pos = lineCounter.linePos(offset)
     return { file, line: pos.line, column: pos.col, message }
   }
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => {
-        // With prettyErrors off, yaml leaves linePos unset; derive it from the offset.
-        const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0])
-        const message = plainYamlMessage(e.code, yamlErrorMessage(e.code, e.message, text.slice(e.pos[0])))
-        return pos ? { file, line: pos.line, column: pos.col, message } : { file, message }
-      }),
-    )
-  }
-  const problems = documentProblems(doc)
-  if (problems.length > 0) throw new ConfigError(problems.map((p) => located(p.offset, p.message)))
+  const errors = doc.errors.map((e) => {
+    // With prettyErrors off, yaml leaves linePos unset; derive it from the offset.
+    const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0])
+    const message = plainYamlMessage(e.code, yamlErrorMessage(e.code, e.message, text.slice(e.pos[0])))
+    return pos ? { file, line: pos.line, column: pos.col, message } : { file, message }
+  })
+  // A repeated key leaves a readable document (the later value wins in it), so
+  // its schema is still checked and both kinds of problem are reported at once.
+  const repeated = errors.filter((_e, i) => doc.errors[i]?.code === 'DUPLICATE_KEY')
+  if (repeated.length < errors.length) throw new ConfigError(errors)
+  const fail = (issues: readonly ConfigIssue[]) => new ConfigError(sortByPosition([...repeated, ...issues]))
+  const structural = documentProblems(doc)
+  if (structural.length > 0) throw fail(structural.map((p) => located(p.offset, p.message)))
   const converted = documentValue(doc)
-  if ('problem' in converted)
-    throw new ConfigError([located(converted.problem.offset, converted.problem.message)])
+  if ('problem' in converted) throw fail([located(converted.problem.offset, converted.problem.message)])
   const value = converted.value
 
   const nodeAt = (path: FieldPath): Node | undefined => {
@@ -91,7 +102,8 @@ export function parseYaml(file: string, text: string): YamlSource {
     let found: Node | undefined = (doc.contents as Node | null) ?? undefined
     for (const part of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => {
+        // The last of repeated keys, as its value is the one that was read.
+        const pair = node.items.findLast((p) => {
           const k = p.key as { value?: unknown } | null
           return k !== null && typeof k === 'object' && String(k.value) === String(part)
         })
@@ -123,15 +135,17 @@ export function parseYaml(file: string, text: string): YamlSource {
     return { file, ...(pos ?? {}), ...(field ? { field } : {}), message }
   }
   const tooDeep = firstTooDeep(value)
-  if (tooDeep) {
-    throw new ConfigError([issue(tooDeep, TOO_DEEP_MESSAGE)])
-  }
+  if (tooDeep) throw fail([issue(tooDeep, TOO_DEEP_MESSAGE)])
   return {
     file,
     value,
+    problems: repeated,
     locate,
     issue,
-    error: (path, message) => new ConfigError([issue(path, message)]),
+    error: (path, message) => fail([issue(path, message)]),
+    check: (issues = []) => {
+      if (repeated.length > 0 || issues.length > 0) throw fail(issues)
+    },
   }
 }
 
@@ -155,7 +169,8 @@ export async function readYamlFile(file: string): Promise<YamlSource> {
 /**
  * Validates `source.value` (or the value at `base`) against a zod schema and
  * returns the parsed result, or throws a ConfigError naming every problem with
- * its position. Use strict object schemas so unknown keys are errors.
+ * its position, the source's own {@link YamlSource.problems} included. Use
+ * strict object schemas so unknown keys are errors.
  */
 export function validateYaml<T>(
   source: YamlSource,
@@ -164,7 +179,10 @@ export function validateYaml<T>(
   base: FieldPath = [],
 ): T {
   const result = schema.safeParse(value)
-  if (result.success) return result.data
+  if (result.success) {
+    source.check()
+    return result.data
+  }
   const issues = result.error.issues.map((iss) => {
     const path = [...base, ...(iss.path as (string | number)[])]
     const message = issueMessage(iss, value, schema)
@@ -172,7 +190,7 @@ export function validateYaml<T>(
     if (iss.code === 'unrecognized_keys') return source.issue([...path, iss.keys[0] ?? ''], message)
     return source.issue(path, message)
   })
-  throw new ConfigError(sortByPosition(issues))
+  throw new ConfigError(sortByPosition([...source.problems, ...issues]))
 }
 
 /** Issues in the order they appear in the file, so a long list reads top to bottom. */

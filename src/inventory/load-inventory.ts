@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod'
-import { ConfigError, type ConfigIssue } from '../errors/config-error.js'
+import type { ConfigIssue } from '../errors/config-error.js'
 import { parseYaml, readYamlFile, validateYaml, type YamlSource } from '../internal/yaml-source.js'
 import { Inventory } from './inventory.js'
 import type { Target } from './target.js'
@@ -49,7 +49,7 @@ function toInventory(source: YamlSource): Inventory {
       source.issue(['targets', i, 'id'], `duplicate target id '${target.id}' (first defined at ${where})`),
     )
   })
-  if (issues.length > 0) throw new ConfigError(issues)
+  source.check(issues)
   return new Inventory(targets satisfies Target[])
 }
 

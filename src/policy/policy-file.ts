@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigError, type ConfigIssue, type SourceLocation } from '../errors/config-error.js'
+import type { ConfigIssue, SourceLocation } from '../errors/config-error.js'
 import type { FieldPath, YamlSource } from '../internal/yaml-source.js'
 import { type AapRule, aapFileSchema, aapRuleSchema, compileAapRule } from './aap/index.js'
 import { zodConfigIssues } from './config-issues.js'
@@ -66,7 +66,8 @@ export function compilePolicyFile(source: YamlSource): PolicyFile {
       const listKey = native ? 'rules' : 'policies'
       issues.push(issue.field === listKey ? { ...issue, message: `'${listKey}' must be a list` } : issue)
     }
-    throw new ConfigError(issues)
+    // A failed parse has at least one issue, so this throws.
+    source.check(issues)
   }
 
   const listKey = native ? 'rules' : 'policies'
@@ -106,7 +107,7 @@ export function compilePolicyFile(source: YamlSource): PolicyFile {
     source: location(source, ['extends', i]),
   }))
 
-  if (issues.length > 0) throw new ConfigError(issues)
+  source.check(issues)
   // Array.prototype.sort is stable, so equal AAP priorities keep file order.
   if (!native) compiled.sort((a, b) => a.aapPriority - b.aapPriority)
   return {

@@ -145,7 +145,7 @@ export function parsePolicyTests(source: YamlSource): PolicyTestCase[] {
     const parsed = parseCase(source, entry, index, issues)
     if (parsed) cases.push(parsed)
   })
-  if (issues.length > 0) throw new ConfigError(issues)
+  source.check(issues)
   return cases
 }
 

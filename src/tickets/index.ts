@@ -5,6 +5,7 @@
  * @module
  */
 export {
+  DEFAULT_TICKET_AUDIENCE,
   DEFAULT_TICKET_TTL_S,
   type IssuedTicket,
   type IssueTicketOptions,

@@ -7,6 +7,13 @@ import { paramsHash } from './params-hash.js'
 /** `typ` header of execution tickets, so an identity token is never taken for one (and back). */
 export const TICKET_TYPE = 'airlock-ticket+jwt'
 
+/**
+ * `aud` of a ticket when its issuer names none, and what a validator expects
+ * when it names none: a ticket is always meant for someone, so a token issued
+ * for another purpose (or another executor) is not redeemable by default.
+ */
+export const DEFAULT_TICKET_AUDIENCE = 'airlock-executor'
+
 export const DEFAULT_TICKET_TTL_S = 300
 /** Tickets are for running now; a day-long ticket is a standing credential. */
 export const MAX_TICKET_TTL_S = 3600
@@ -14,6 +21,11 @@ export const MAX_TICKET_TTL_S = 3600
 /** The claims of an execution ticket. */
 export interface TicketClaims {
   readonly iss: string
+  /**
+   * Who may redeem the ticket: {@link DEFAULT_TICKET_AUDIENCE} unless the
+   * issuer named one. Always set on issued tickets; a validator told to accept
+   * any audience may still meet an older ticket without one.
+   */
   readonly aud?: string
   readonly action: string
   /** Target id, or null for an action without one. */
@@ -46,7 +58,7 @@ export interface IssueTicketOptions {
   readonly audit_id: string
   /** Lifetime in seconds. Default 300, at most 3600. */
   readonly ttl_s?: number
-  /** Who may redeem the ticket (`aud`), e.g. an executor's name; checked when the validator names one. */
+  /** Who may redeem the ticket (`aud`), e.g. an executor's name. Default {@link DEFAULT_TICKET_AUDIENCE}. */
   readonly audience?: string
   /** Issue time, for tests. */
   readonly now?: Date
@@ -76,7 +88,7 @@ export async function signTicket(
   }
   const claims: TicketClaims = {
     iss: keySet.issuer,
-    ...(options.audience === undefined ? {} : { aud: requireName('audience', options.audience) }),
+    aud: requireName('audience', options.audience ?? DEFAULT_TICKET_AUDIENCE),
     action: requireName('action', options.action),
     target,
     params_sha256: paramsHash(options.params),

@@ -3,8 +3,9 @@ import { generateSigningKey } from '../identity/tokens/generate-signing-key.js'
 import { issueIdentityToken } from '../identity/tokens/identity-token.js'
 import { createKeySet } from '../identity/tokens/key-set.js'
 import { publicJwks } from '../identity/tokens/public-jwks.js'
+import { signToken } from '../identity/tokens/sign-token.js'
 import { memoryStore } from '../store/memory/index.js'
-import { issueTicket } from './issue-ticket.js'
+import { DEFAULT_TICKET_AUDIENCE, issueTicket, TICKET_TYPE } from './issue-ticket.js'
 import { ticketForApproval } from './ticket-for-approval.js'
 import { ANY, type ExpectedTicket, validateTicket } from './validate-ticket.js'
 
@@ -138,6 +139,44 @@ describe('execution tickets', () => {
     expect(await validateTicket(keySet, 'garbage', expected, nonces)).toMatchObject({ code: 'malformed' })
     // The genuine ticket was never consumed by the attempts above.
     expect(await validateTicket(keySet, token, expected, nonces)).toMatchObject({ valid: true })
+  })
+
+  it('gives every ticket an audience, and the default validator refuses a ticket meant for another', async () => {
+    const { keySet, nonces } = await setup()
+    const plain = await issueTicket(keySet, request)
+    expect(plain.claims.aud).toBe(DEFAULT_TICKET_AUDIENCE)
+    const forK8s = await issueTicket(keySet, { ...request, audience: 'k8s-executor' })
+    expect(await validateTicket(keySet, forK8s.token, expected, nonces)).toEqual({
+      valid: false,
+      code: 'wrong_audience',
+      reason: `Audience mismatch: ticket is for 'k8s-executor', expected '${DEFAULT_TICKET_AUDIENCE}'`,
+    })
+    expect(await validateTicket(keySet, plain.token, expected, nonces)).toMatchObject({ valid: true })
+  })
+
+  it('refuses a ticket without an audience unless any audience is accepted on purpose', async () => {
+    const { keySet, nonces } = await setup()
+    const iat = Math.floor(Date.now() / 1000)
+    const {
+      aud: _aud,
+      iss: _iss,
+      iat: _i,
+      nbf: _n,
+      exp: _e,
+      ...body
+    } = (await issueTicket(keySet, request)).claims
+    const token = await signToken(
+      keySet,
+      TICKET_TYPE,
+      { ...body, jti: 'no-aud' },
+      { iat, nbf: iat, exp: iat + 60 },
+    )
+    const refused = await validateTicket(keySet, token, expected, nonces)
+    expect(refused).toMatchObject({ valid: false, code: 'audience_missing' })
+    expect(refused.valid ? '' : refused.reason).toContain(`expects '${DEFAULT_TICKET_AUDIENCE}'`)
+    expect(await validateTicket(keySet, token, expected, nonces, { audience: ANY })).toMatchObject({
+      valid: true,
+    })
   })
 
   it('checks the audience when the validator names one', async () => {

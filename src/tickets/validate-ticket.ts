@@ -1,7 +1,7 @@
 import { DEFAULT_CLOCK_TOLERANCE_S } from '../identity/tokens/identity-token.js'
 import { type VerificationSource, verifyToken } from '../identity/tokens/verify-token.js'
 import type { NonceStore } from '../store/store.js'
-import { TICKET_TYPE, type TicketClaims } from './issue-ticket.js'
+import { DEFAULT_TICKET_AUDIENCE, TICKET_TYPE, type TicketClaims } from './issue-ticket.js'
 import { paramsHash } from './params-hash.js'
 
 /** Skips one binding of {@link ExpectedTicket} on purpose; leaving a binding out is refused. */
@@ -27,8 +27,11 @@ export interface ExpectedTicket {
 export interface ValidateTicketOptions {
   /** Expected `iss`. Default: the key set's issuer. */
   readonly issuer?: string
-  /** Expected `aud`; when set, a ticket without this audience is refused. */
-  readonly audience?: string
+  /**
+   * This redeemer's audience: a ticket whose `aud` is not it is refused.
+   * Default {@link DEFAULT_TICKET_AUDIENCE}; {@link ANY} accepts any audience.
+   */
+  readonly audience?: string | typeof ANY
   /** Allowed clock skew in seconds. Default 5. */
   readonly clock_tolerance_s?: number
   /** Validation time, for tests. */
@@ -45,6 +48,7 @@ export type TicketRefusal =
   | 'not_yet_valid'
   | 'wrong_issuer'
   | 'wrong_audience'
+  | 'audience_missing'
   | 'not_a_ticket'
   | 'invalid_claims'
   | 'action_mismatch'
@@ -75,7 +79,20 @@ function readClaims(p: Record<string, unknown>): TicketClaims | null {
     return null
   if (p.target !== null && !str(p.target)) return null
   if (p.approval_id !== undefined && !str(p.approval_id)) return null
+  if (p.aud !== undefined && !str(p.aud)) return null
   return p as unknown as TicketClaims
+}
+
+/** The audience refusal, if the ticket is not meant for `audience`. */
+function audienceRefusal(aud: string | undefined, audience: string | typeof ANY): TicketValidation | null {
+  if (audience === ANY || aud === audience) return null
+  if (aud === undefined) {
+    return refuse(
+      'audience_missing',
+      `Ticket names no audience (aud); this redeemer expects '${audience}'. Issue a new ticket (tickets carry an audience now), or accept any audience on purpose with ANY`,
+    )
+  }
+  return refuse('wrong_audience', `Audience mismatch: ticket is for '${aud}', expected '${audience}'`)
 }
 
 const show = (v: string | null) => (v === null ? '(none)' : `'${v}'`)
@@ -84,7 +101,8 @@ const show = (v: string | null) => (v === null ? '(none)' : `'${v}'`)
  * Validates an execution ticket and, if it is good, consumes its nonce.
  *
  * @remarks Checks, in order: signature with the key's pinned algorithm, `typ`,
- * issuer, audience and expiry; then the binding (action, target, params hash,
+ * issuer and expiry; the audience (default {@link DEFAULT_TICKET_AUDIENCE}:
+ * a ticket without `aud` is refused as `audience_missing`); then the binding (action, target, params hash,
  * caller, tenant); only then is the nonce consumed, so a ticket shown to the
  * wrong executor stays usable by the right one. The nonce is consumed through
  * `NonceStore.consume`, atomic across every process sharing the store: under
@@ -102,7 +120,7 @@ export async function validateTicket(
   const verified = await verifyToken(source, token, {
     typ: TICKET_TYPE,
     issuer: options.issuer,
-    audience: options.audience,
+    // The audience is checked below, so a ticket without one gets its own answer.
     clock_tolerance_s: tolerance,
     now: options.now,
   })
@@ -122,6 +140,8 @@ export async function validateTicket(
   }
   const claims = readClaims(verified.payload)
   if (!claims) return refuse('invalid_claims', 'Invalid ticket: its claims are missing or malformed')
+  const wrongAudience = audienceRefusal(claims.aud, options.audience ?? DEFAULT_TICKET_AUDIENCE)
+  if (wrongAudience) return wrongAudience
   if (claims.action !== expected.action) {
     return refuse(
       'action_mismatch',

@@ -52,6 +52,20 @@ describe('airlock validate on a config with mistakes', () => {
     )
   })
 
+  it('reports a repeated key together with the schema problems', async () => {
+    const dir = project(
+      'dup-and-schema',
+      'store: memory\nserver: { prot: 1 }\nauth:\n  anonymous: true\nauth:\n  anonymous: yes\n',
+    )
+    const r = await captureCli(['validate'], dir)
+    expect(r.code).toBe(3)
+    const file = join(dir, 'airlock.config.yaml')
+    expect(r.stderr).toContain('3 problems:')
+    expect(r.stderr).toContain(`${file}:2:17: server.prot: unknown key 'prot' (did you mean 'port'?)`)
+    expect(r.stderr).toContain(`${file}:5:1: duplicate key 'auth'`)
+    expect(r.stderr).toContain(`${file}:6:14: auth.anonymous: expected boolean, got string ('yes')`)
+  })
+
   it('reports unset variables together with schema problems', async () => {
     const dir = project(
       'env',

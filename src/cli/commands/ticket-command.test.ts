@@ -79,6 +79,36 @@ describe('airlock ticket verify', () => {
     })
   })
 
+  it('refuses a ticket issued for another audience unless --audience names it', async () => {
+    const keySet = await createKeySet({ keys: [await generateSigningKey()] })
+    writeFileSync(join(dir, 'jwks3.json'), JSON.stringify(publicJwks(keySet)))
+    const { token } = await issueTicket(keySet, {
+      action: 'a',
+      caller: 'c',
+      audit_id: 'evt-3',
+      audience: 'k8s-executor',
+    })
+    const args = [
+      'ticket',
+      'verify',
+      token,
+      '--action',
+      'a',
+      '--jwks-file',
+      'jwks3.json',
+      '--store',
+      'memory',
+    ]
+    const bindings = ['--target', 'none', '--params', 'any', '--caller', 'c', '--tenant', 'any']
+    const refused = await cli([...args, ...bindings])
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain(
+      "INVALID — Audience mismatch: ticket is for 'k8s-executor', expected 'airlock-executor'",
+    )
+    const accepted = await cli([...args, ...bindings, '--audience', 'k8s-executor'])
+    expect(accepted.code).toBe(0)
+  })
+
   it('exits 1 for a ticket for another action and 2 for bad usage', async () => {
     const keySet = await createKeySet({ keys: [await generateSigningKey()] })
     writeFileSync(join(dir, 'jwks2.json'), JSON.stringify(publicJwks(keySet)))

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { DEFAULT_TICKET_AUDIENCE } from '../../tickets/issue-ticket.js'
 import { ANY, type ExpectedTicket, validateTicket } from '../../tickets/validate-ticket.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
@@ -34,7 +35,10 @@ export function registerTicket(program: Command, io: CliIo, setExit: (code: numb
         .option('-p, --params <json>', 'the params about to be used, as a JSON object (`any` to skip)')
         .option('-c, --caller <id>', 'the caller the ticket must be for (`any` to skip)')
         .option('--tenant <id>', 'the tenant the ticket must be for (`any` to skip)')
-        .option('--audience <aud>', 'this executor’s audience, if tickets name one')
+        .option(
+          '--audience <aud>',
+          `this executor’s audience: the ticket’s aud must equal it (default ${DEFAULT_TICKET_AUDIENCE}; \`any\` to skip)`,
+        )
         .option('--json', 'machine-readable output'),
       { jwks: true },
     ),
@@ -61,7 +65,7 @@ export function registerTicket(program: Command, io: CliIo, setExit: (code: numb
         store.nonces,
         {
           ...(flags.issuer ? { issuer: flags.issuer } : {}),
-          ...(flags.audience ? { audience: flags.audience } : {}),
+          ...(flags.audience ? { audience: flags.audience === 'any' ? ANY : flags.audience } : {}),
         },
       )
       if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
