@@ -6,18 +6,10 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
+import { isSafeRequestId } from '../internal/request-id-token.js'
 
 /** The header a caller may send and every response carries. */
 export const REQUEST_ID_HEADER = 'x-request-id'
-
-// Short and free of spaces, quotes, control bytes and non-ASCII, so it can be
-// echoed in a header, a log line or a JSON body without escaping anything.
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
-
-/** Whether `value` may be used as a request id as it is. */
-export function isSafeRequestId(value: string): boolean {
-  return SAFE_REQUEST_ID.test(value)
-}
 
 /** The request's id and whether the caller chose it. */
 export interface RequestId {

@@ -85,7 +85,7 @@ export function authenticate({
 }: AuthenticateOptions): MiddlewareHandler<HttpEnv> {
   const throttle = auth_throttle === false ? null : authThrottle(auth_throttle ?? {})
   // Unless the caller listens itself, one log line per throttled client or key, never one per failed attempt.
-  const logThrottled = !auth_throttle || !auth_throttle.onThrottle
+  const logThrottled = auth_throttle === undefined || (auth_throttle !== false && !auth_throttle.onThrottle)
   const apiKeyHeader = backends.some((b) => b.name === 'api_key') ? 'x-api-key' : null
   return async (c, next) => {
     const subject = {

@@ -80,3 +80,62 @@ describe('X-Request-Id', () => {
     expect(plain).toEqual([expect.objectContaining({ request_id: 'r1', status: 404 })])
   })
 })
+
+describe('client_request_id in the audit record', () => {
+  async function events(airlock: ReturnType<typeof makeAirlock>) {
+    return (await airlock.audit.list({}, 100)).items
+  }
+
+  it('keeps the caller’s X-Request-Id on every event of an execute, a check and an approval', async () => {
+    const airlock = makeAirlock()
+    const app = makeApp(airlock)
+    const sent = (id: string) => ({ 'x-request-id': id })
+    await call(app, 'POST', '/actions/get_invoice/execute', {
+      key: KEYS.alice,
+      body: { inputs: { invoice_id: 'inv_1' } },
+      headers: sent('exec-1'),
+    })
+    await call(app, 'POST', '/check', {
+      key: KEYS.alice,
+      body: { action: 'get_invoice', inputs: { invoice_id: 'inv_2' } },
+      headers: sent('check-1'),
+    })
+    const held = await call(app, 'POST', '/actions/issue_refund/execute', {
+      key: KEYS.alice,
+      body: { inputs: { invoice_id: 'inv_3', amount: 5 } },
+    })
+    const approvalId = (held.json as { approval_id: string }).approval_id
+    await call(app, 'POST', `/approvals/${approvalId}/approve`, { key: KEYS.carol, headers: sent('vote-1') })
+
+    const byId = (id: string | undefined) =>
+      events(airlock).then((all) =>
+        all.filter((e) => e.context?.client_request_id === id).map((e) => e.status),
+      )
+    expect((await byId('exec-1')).sort()).toEqual(['executed', 'started'])
+    expect(await byId('check-1')).toEqual(['allowed'])
+    expect(await byId('vote-1')).toContain('approved')
+    // The held request sent no id, so its own event has none.
+    expect(await byId(undefined)).toContain('held')
+  })
+
+  it('is redacted like any other audited value', async () => {
+    const airlock = makeAirlock({ redaction: { patterns: ['cust-[0-9]+'] } })
+    const app = makeApp(airlock)
+    await call(app, 'POST', '/check', {
+      key: KEYS.alice,
+      body: { action: 'get_invoice', inputs: { invoice_id: 'inv_1' } },
+      headers: { 'x-request-id': 'cust-12345' },
+    })
+    const [event] = await events(airlock)
+    expect(event?.context?.client_request_id).toBe('**REDACTED**')
+  })
+
+  it('refuses an unsafe id passed to the library without repeating it', async () => {
+    const airlock = makeAirlock()
+    const bad = 'line\nbreak'
+    await expect(
+      airlock.execute('get_invoice', { invoice_id: 'inv_1' }, { caller: 'agent', client_request_id: bad }),
+    ).rejects.toThrow(/client_request_id must be 1 to 128 characters .*got a string of 10 characters/)
+    expect(await events(airlock)).toEqual([])
+  })
+})
