@@ -22,12 +22,15 @@ export interface AuthThrottleOptions {
   /** Where counts are kept. Default: this process's memory. */
   readonly backend?: LimitsBackend
   /** Told once each time a client or key prefix is throttled (never once per attempt). */
-  readonly onThrottle?: (event: {
-    key: string
-    failures: number
-    window_ms: number
-    cooldown_ms: number
-  }) => void
+  readonly onThrottle?: (event: ThrottleEvent) => void
+}
+
+/** A client address or key prefix that has just been throttled. */
+export interface ThrottleEvent {
+  readonly key: string
+  readonly failures: number
+  readonly window_ms: number
+  readonly cooldown_ms: number
 }
 
 /** The counters one request's failures go to. */
@@ -40,8 +43,8 @@ export interface AuthThrottleSubject {
 export interface AuthThrottle {
   /** Throws a 429 problem while either counter of `subject` is cooling down. */
   check(subject: AuthThrottleSubject): Promise<void>
-  /** Counts one failed attempt against both counters. */
-  fail(subject: AuthThrottleSubject): Promise<void>
+  /** Counts one failed attempt against both counters; resolves to the counters this attempt throttled. */
+  fail(subject: AuthThrottleSubject): Promise<readonly ThrottleEvent[]>
 }
 
 const PREFIX_LENGTH = 8
@@ -81,6 +84,7 @@ export function authThrottle(options: AuthThrottleOptions = {}): AuthThrottle {
       }
     },
     async fail(subject) {
+      const throttled: ThrottleEvent[] = []
       for (const key of keys(subject)) {
         const opened = await backend.recordDenial({
           breaker_key: key,
@@ -91,8 +95,12 @@ export function authThrottle(options: AuthThrottleOptions = {}): AuthThrottle {
           now_ms: null,
           id: randomUUID(),
         })
-        if (opened) options.onThrottle?.({ key, failures: max, window_ms, cooldown_ms })
+        if (!opened) continue
+        const event = { key, failures: max, window_ms, cooldown_ms }
+        throttled.push(event)
+        options.onThrottle?.(event)
       }
+      return throttled
     },
   }
 }

@@ -1,6 +1,8 @@
 /**
  * The app's answers when no route matches (404, or 405 with `Allow`) and
  * when anything throws (problem+json; server failures logged, not shown).
+ * Every problem body carries the request's `request_id`, as the
+ * `X-Request-Id` response header does.
  *
  * @module
  */
@@ -25,13 +27,17 @@ export function notFoundHandler(routes: readonly Route[], base_path: string): No
     if (allowed.length > 0) {
       const allow = [...new Set(allowed.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])))].join(', ')
       return problemResponse(
-        problem('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${allow}`),
-        {
-          allow,
-        },
+        problem('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${allow}`, {
+          request_id: c.var.request_id,
+        }),
+        { allow },
       )
     }
-    return problemResponse(problem('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`))
+    return problemResponse(
+      problem('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`, {
+        request_id: c.var.request_id,
+      }),
+    )
   }
 }
 
@@ -41,12 +47,13 @@ export function errorHandler(
   metrics: Pick<AirlockMetrics, 'error'> | undefined,
 ): ErrorHandler<HttpEnv> {
   return (error, c) => {
-    const { body, headers } = problemFromError(error)
+    const { body, headers } = problemFromError(error, c.var.request_id)
     metrics?.error(body.code)
     // A dependency outage is logged once by its circuit, not once per refused request.
     const outage = body.code === 'STORE_UNAVAILABLE' || body.code === 'LIMITS_UNAVAILABLE'
-    if (body.status >= 500 && logger && !outage) {
-      logger.error(
+    const log = c.var.logger ?? logger
+    if (body.status >= 500 && log && !outage) {
+      log.error(
         { err: error, method: c.req.method, path: c.req.path, code: body.code },
         error instanceof Error ? error.message : 'unexpected error',
       )

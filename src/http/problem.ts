@@ -160,20 +160,32 @@ export class HttpProblemError extends Error {
  * details (`issues`, ...). Server errors carry a fixed sentence: store and
  * crypto messages can name files, hosts or SQL, and stack traces never leave
  * the process. A decided approval's state goes in `approval_status`, since
- * `status` is the HTTP status in a problem body.
+ * `status` is the HTTP status in a problem body. `request_id`, when given,
+ * is added as an extension member unless the error names one itself.
  */
-export function problemFromError(error: unknown): { body: ProblemBody; headers: Record<string, string> } {
-  if (error instanceof HttpProblemError) return { body: error.body, headers: { ...error.headers } }
+export function problemFromError(
+  error: unknown,
+  request_id?: string,
+): { body: ProblemBody; headers: Record<string, string> } {
+  const trace = request_id === undefined ? {} : { request_id }
+  if (error instanceof HttpProblemError) {
+    const body = error.body.request_id === undefined ? { ...error.body, ...trace } : error.body
+    return { body, headers: { ...error.headers } }
+  }
   if (AirlockError.isInstance(error)) {
     const status = statusOf(error.code)
     if (status >= 500) {
       return {
-        body: problem(error.code, SERVER_DETAIL[error.code] ?? 'The server failed to handle the request'),
+        body: problem(
+          error.code,
+          SERVER_DETAIL[error.code] ?? 'The server failed to handle the request',
+          trace,
+        ),
         // An outage of a dependency is worth retrying soon; other server errors say nothing.
         headers: UNAVAILABLE.has(error.code) ? { 'retry-after': '1' } : {},
       }
     }
-    const extensions: Record<string, unknown> = {}
+    const extensions: Record<string, unknown> = { ...trace }
     for (const [key, value] of Object.entries(error.details ?? {})) {
       if (key === 'status') extensions.approval_status = value
       else if (key !== 'credential') extensions[key] = value
@@ -188,7 +200,7 @@ export function problemFromError(error: unknown): { body: ProblemBody; headers: 
     }
     return { body: problem(error.code, error.message, extensions), headers }
   }
-  return { body: problem('INTERNAL', 'The server failed to handle the request'), headers: {} }
+  return { body: problem('INTERNAL', 'The server failed to handle the request', trace), headers: {} }
 }
 
 /** A `Response` with the problem as `application/problem+json`. */

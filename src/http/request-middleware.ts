@@ -14,7 +14,8 @@ import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
 import type { RequestTracing } from '../tracing/otel-tracing.js'
 import { type AuthThrottleOptions, authThrottle, credentialPrefix } from './auth-throttle.js'
 import { clientAddress, type TrustProxy } from './client-address.js'
-import type { HttpLogger } from './http-logger.js'
+import { childLogger, type HttpLogger } from './http-logger.js'
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id.js'
 import type { HttpEnv } from './route.js'
 
 /** What {@link requestLog} needs. */
@@ -25,7 +26,12 @@ export interface RequestLogOptions {
   readonly tracing: RequestTracing | undefined
 }
 
-/** Sets the client address, traces the request, counts it and writes one log line once it is answered. */
+/**
+ * Gives the request its id (echoed as `X-Request-Id` on every response,
+ * errors and 404s included) and a logger bound to it, sets the client
+ * address, traces the request, counts it and writes one log line once it is
+ * answered.
+ */
 export function requestLog({
   trust,
   logger,
@@ -34,11 +40,17 @@ export function requestLog({
 }: RequestLogOptions): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const started = performance.now()
+    const { id, from_client } = requestIdOf(c.req.raw)
+    const log = logger ? childLogger(logger, { request_id: id }) : undefined
+    c.set('request_id', id)
+    c.set('client_request_id', from_client ? id : null)
+    c.set('logger', log)
     c.set('client_address', clientAddress(c.req.raw, c.env, trust))
     if (tracing) await tracing(c.req.raw, () => ({ route: c.req.routePath, status: c.res.status }), next)
     else await next()
+    c.header(REQUEST_ID_HEADER, id)
     metrics?.request(c.req.routePath, c.req.method, c.res.status, (performance.now() - started) / 1000)
-    if (logger) {
+    if (log) {
       const principal = c.var.principal as Principal | undefined
       const entry = {
         method: c.req.method,
@@ -49,8 +61,8 @@ export function requestLog({
         tenant: principal?.tenant_id ?? null,
         client: c.var.client_address,
       }
-      if (c.res.status >= 500) logger.warn(entry, 'request failed')
-      else logger.info(entry, 'request')
+      if (c.res.status >= 500) log.warn(entry, 'request failed')
+      else log.info(entry, 'request')
     }
   }
 }
@@ -71,17 +83,9 @@ export function authenticate({
   auth_throttle,
   logger,
 }: AuthenticateOptions): MiddlewareHandler<HttpEnv> {
-  const throttleOptions = auth_throttle === false ? null : (auth_throttle ?? {})
-  // One log line per throttled client or key, as a summary, never one per failed attempt.
-  const throttle =
-    throttleOptions === null
-      ? null
-      : authThrottle({
-          ...throttleOptions,
-          ...(throttleOptions.onThrottle || !logger
-            ? {}
-            : { onThrottle: (event) => logger.warn(event, 'failed authentication throttled') }),
-        })
+  const throttle = auth_throttle === false ? null : authThrottle(auth_throttle ?? {})
+  // Unless the caller listens itself, one log line per throttled client or key, never one per failed attempt.
+  const logThrottled = auth_throttle === undefined || (auth_throttle !== false && !auth_throttle.onThrottle)
   const apiKeyHeader = backends.some((b) => b.name === 'api_key') ? 'x-api-key' : null
   return async (c, next) => {
     const subject = {
@@ -92,8 +96,12 @@ export function authenticate({
     try {
       c.set('principal', await authenticateRequest(backends, c.req.raw))
     } catch (error) {
-      if (throttle && AirlockError.isInstance(error) && error.code === 'UNAUTHENTICATED')
-        await throttle.fail(subject)
+      if (throttle && AirlockError.isInstance(error) && error.code === 'UNAUTHENTICATED') {
+        const throttled = await throttle.fail(subject)
+        const log = c.var.logger ?? logger
+        if (logThrottled && log)
+          for (const event of throttled) log.warn({ ...event }, 'failed authentication throttled')
+      }
       throw error
     }
     await next()

@@ -8,6 +8,7 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import type { Principal } from '../identity/principal.js'
+import type { HttpLogger } from './http-logger.js'
 
 /** Variables the app keeps on each request's context. */
 export interface HttpVariables {
@@ -15,6 +16,12 @@ export interface HttpVariables {
   principal: Principal
   /** The client's address (see `trust_proxy`), or null when the runtime does not expose it. */
   client_address: string | null
+  /** This request's id: the caller's safe `X-Request-Id`, or a generated one; echoed on the response. */
+  request_id: string
+  /** The caller's own `X-Request-Id` when it was accepted, else null; audited as `client_request_id`. */
+  client_request_id: string | null
+  /** The app's logger bound to `request_id`, or undefined when the app logs nothing. */
+  logger: HttpLogger | undefined
 }
 
 export type HttpEnv = { Variables: HttpVariables }

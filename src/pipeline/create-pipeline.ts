@@ -36,6 +36,7 @@ import { execute } from './execute.js'
 import { freezeControl } from './freeze/freeze-control.js'
 import { FreezeGate } from './freeze/freeze-gate.js'
 import { createChannelNotifier } from './hold/channel-notifier.js'
+import { withClientRequestId } from './identify/client-request-id.js'
 import { toPrincipal } from './identify/identify.js'
 import type { PipelineDeps } from './pipeline-deps.js'
 import type { Airlock, AirlockConfig, CheckResult, ExecuteOptions } from './pipeline-types.js'
@@ -165,6 +166,9 @@ export function createPipeline(config: PipelineConfig): Airlock {
   const { store, approvals: service } = deps
   // Every entry point captures the policy set once; the request keeps it to the end.
   const at = () => atSnapshot(deps)
+  // Requests that name their own id have it in each of their audit events.
+  const forRequest = (options: { client_request_id?: string | null } | undefined) =>
+    withClientRequestId(at(), options?.client_request_id)
   const sweepExpired = () => expireDue(at())
   // Another replica (or `airlock freeze` on the store) may freeze at any time; an embedded store has no other writer.
   if (store.kind !== 'memory') deps.freezes.start(FREEZE_POLL_MS)
@@ -181,31 +185,36 @@ export function createPipeline(config: PipelineConfig): Airlock {
     keys: config.keys,
     actions: () => deps.policy.current().actions.list(),
     getAction: (name) => deps.policy.current().actions.get(name),
-    execute: ((
+    // async, so a refused option rejects the promise instead of throwing.
+    execute: (async (
       action: string | { name: string },
       inputs: Record<string, unknown>,
       options?: ExecuteOptions,
     ) =>
       execute(
-        at(),
+        forRequest(options),
         typeof action === 'string' ? action : action.name,
         inputs,
         options,
       )) as Airlock['execute'],
     decide: (action, inputs, options) => decideRequest(at(), action, inputs, options),
-    check: (action, inputs, options) => check(at(), action, inputs, options),
+    check: async (action, inputs, options) => check(forRequest(options), action, inputs, options),
     checkPlan: async (steps) => {
       // One plan, one policy set: its steps are judged together.
       const planDeps = at()
       const out: CheckResult[] = []
-      for (const step of steps) out.push(await check(planDeps, step.action, step.params ?? {}, step))
+      // Every step's id is checked before the first step is audited.
+      const stepDeps = steps.map((step) => withClientRequestId(planDeps, step.client_request_id))
+      for (const [i, step] of steps.entries()) {
+        out.push(await check(stepDeps[i] ?? planDeps, step.action, step.params ?? {}, step))
+      }
       return out
     },
     approvals: {
       list: (caller, options) => service.list(toPrincipal(caller), options),
       get: (caller, id) => service.get(toPrincipal(caller), id),
-      approve: (id, options) => approve(at(), id, options),
-      reject: (id, options) => reject(at(), id, options),
+      approve: async (id, options) => approve(forRequest(options), id, options),
+      reject: async (id, options) => reject(forRequest(options), id, options),
       expire: sweepExpired,
       wait: (caller, id, options) => wait(at(), caller, id, options),
       resume: (caller, id) => resume(at(), caller, id),

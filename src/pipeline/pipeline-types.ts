@@ -166,6 +166,12 @@ export interface ExecuteOptions {
   readonly idempotency_key?: string | null
   /** External ticket or incident id linked to the request. */
   readonly ticket_id?: string | null
+  /**
+   * The caller's own id for this request (e.g. its `X-Request-Id`): 1 to 128
+   * characters of `[A-Za-z0-9._:-]`, kept as `client_request_id` in the
+   * context of every audit event the request writes.
+   */
+  readonly client_request_id?: string | null
   readonly signal?: AbortSignal
   /**
    * Decide and plan, but run nothing: the outcome (`dry_run`, or `denied`)
@@ -198,6 +204,8 @@ export interface DecideApprovalOptions {
   readonly channel?: string
   /** False when that channel could not show the whole request (see `approvals.require_full_view`). */
   readonly shown_in_full?: boolean
+  /** The approver's own id for this call, audited as `client_request_id` (see {@link ExecuteOptions.client_request_id}). */
+  readonly client_request_id?: string | null
 }
 
 /** How a channel's notification about a pending approval went. */

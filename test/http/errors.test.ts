@@ -133,8 +133,12 @@ describe('errors are problem+json', () => {
       status: 500,
       detail: 'The server failed to handle the request',
       code: 'INTERNAL',
+      request_id: res.headers.get('x-request-id'),
     })
-    expect(lines.find((l) => l.level === 'error')?.message).toContain('/var/lib/airlock/db.sqlite')
+    const logged = lines.find((l) => l.level === 'error')
+    expect(logged?.message).toContain('/var/lib/airlock/db.sqlite')
+    // The log line and the answer share the id, so an operator can find one from the other.
+    expect(logged?.object.request_id).toBe(res.headers.get('x-request-id'))
   })
 
   it('GET ready answers 503 when the store is down, without its message', async () => {

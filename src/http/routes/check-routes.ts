@@ -27,6 +27,7 @@ export function checkRoutes(deps: RouteDeps): Route[] {
           caller: c.get('principal'),
           target: body.target ?? null,
           ticket_id: body.ticket_id ?? null,
+          client_request_id: c.var.client_request_id,
         })
         return c.json(toWireDecision(decision))
       },
@@ -45,6 +46,7 @@ export function checkRoutes(deps: RouteDeps): Route[] {
       ],
       handle: async (c, { body }) => {
         const caller = c.get('principal')
+        const client_request_id = c.var.client_request_id
         const decisions = await airlock.checkPlan(
           body.steps.map((step) => ({
             action: step.action,
@@ -52,6 +54,7 @@ export function checkRoutes(deps: RouteDeps): Route[] {
             caller,
             target: step.target ?? null,
             ticket_id: step.ticket_id ?? null,
+            client_request_id,
           })),
         )
         return c.json({ decisions: decisions.map(toWireDecision) })

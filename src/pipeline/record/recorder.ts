@@ -52,6 +52,8 @@ export interface Recorder {
   close(): Promise<void>
   /** This recorder, naming `policy_version` in every event it records (one request's snapshot). */
   at(policy_version: string): Recorder
+  /** This recorder, adding `context` to every event's context (redacted like the rest; the event's own keys win). */
+  with(context: Record<string, unknown>): Recorder
 }
 
 export function createRecorder(deps: {
@@ -85,7 +87,7 @@ export function createRecorder(deps: {
     }
     return Object.keys(redacted).length === 0 ? null : redacted
   }
-  const recorder = (fixed: string | undefined): Recorder => ({
+  const recorder = (fixed: string | undefined, extra: Record<string, unknown> | null): Recorder => ({
     record(status, fields) {
       const d = fields.decision ?? null
       const version = fixed ?? fields.policy_version ?? d?.policy_version ?? deps.policyVersion?.()
@@ -110,14 +112,20 @@ export function createRecorder(deps: {
         approver: fields.approver ?? null,
         idempotency_key: fields.idempotency_key ?? null,
         ticket_id: fields.ticket_id ?? d?.ticket_id ?? null,
-        context: eventContext(fields.principal, fields.context, version, d !== null),
+        context: eventContext(
+          fields.principal,
+          extra === null ? fields.context : { ...extra, ...fields.context },
+          version,
+          d !== null,
+        ),
       }
       return writer.write(event)
     },
     redactString: (text) => redactor.redactString(text),
     redact: (value) => redactor.redact(value),
     close: () => writer.close(),
-    at: (policy_version) => recorder(policy_version),
+    at: (policy_version) => recorder(policy_version, extra),
+    with: (context) => recorder(fixed, { ...extra, ...context }),
   })
-  return recorder(undefined)
+  return recorder(undefined, null)
 }
