@@ -147,6 +147,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       ? {
           announcements: {
             store: airlock.store.policy_head,
+            feed: airlock.store.changes,
             interval_ms: config.policy.announce_interval_ms,
             current: () => airlock.policy.current().hash,
           },

@@ -7,14 +7,16 @@
  * `postgres-nonces.ts`, `postgres-migrate.ts`, over one pool
  * (`postgres-connection.ts`). Single transitions are single statements;
  * votes lock the approval row, audit appends lock the one-row chain head, and
- * migrations hold a transaction-scoped advisory lock. Approval changes are
- * announced over `LISTEN`/`NOTIFY` (`postgres-change-feed.ts`), so a waiter
- * on one replica hears a decision taken on another at once.
+ * migrations hold a transaction-scoped advisory lock. Approval changes,
+ * freezes and policy reloads are announced over `LISTEN`/`NOTIFY`
+ * (`postgres-change-feed.ts`), so a waiter on one replica hears a decision
+ * taken on another at once, and a freeze holds everywhere at once.
  *
  * @module
  */
 
 import { announcingApprovals } from '../internal/announcing-approvals.js'
+import { announcingFreezes, announcingPolicyHead } from '../internal/announcing-freezes.js'
 import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
@@ -54,8 +56,8 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     changes,
     idempotency: postgresIdempotency(c),
     nonces: postgresNonces(c),
-    freezes: postgresFreezes(c),
-    policy_head: postgresPolicyHead(c),
+    freezes: announcingFreezes(postgresFreezes(c), changes),
+    policy_head: announcingPolicyHead(postgresPolicyHead(c), changes),
     audit: postgresAudit(c),
     merkle: postgresMerkle(c),
     shipping: postgresShipperCursors(c),
