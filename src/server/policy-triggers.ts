@@ -11,6 +11,7 @@ import type { PolicyReloader, PolicyReloadResult, ReloadRequest } from '../confi
 import { type ChangeFeed, POLICY_TOPIC } from '../store/change-feed.js'
 import type { PolicyHeadStore } from '../store/policy-head-store.js'
 import { LIVE_POLL_MS } from '../store/until-changed.js'
+import type { HeldHangups } from './hold-hangups.js'
 import type { ServerLogger } from './start-server.js'
 
 /** Options of {@link startPolicyTriggers}. */
@@ -23,6 +24,8 @@ export interface PolicyTriggerOptions {
   readonly debounce_ms?: number
   /** Listen for SIGHUP. Default true. */
   readonly signal?: boolean
+  /** Hangups held since the process started; if one arrived, reload once the triggers run. */
+  readonly held?: HeldHangups
   /** Where replicas announce reloads, and how often to look; absent: no announcements. */
   readonly announcements?: {
     readonly store: PolicyHeadStore
@@ -123,6 +126,11 @@ export function startPolicyTriggers(options: PolicyTriggerOptions): () => void {
   }
   const onHangup = () => run({ by: 'sighup', via: 'signal' })
   if (options.signal ?? true) process.on('SIGHUP', onHangup)
+  // Released after the handler above is on, so no hangup falls between the two.
+  if (options.held?.release()) {
+    logger.info({ via: 'signal' }, 'reloading for a SIGHUP received while starting')
+    onHangup()
+  }
 
   let timer: NodeJS.Timeout | undefined
   const changed = () => {
