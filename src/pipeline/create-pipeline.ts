@@ -48,7 +48,7 @@ import { toActionSource, toTargetSource } from './resolve/sources.js'
 import { findAuditEvent } from './rollback/find-event.js'
 import { rollbackPlan, rollbackRun } from './rollback/rollback.js'
 
-/** How often freezes are re-read from a shared store: a freeze elsewhere holds here within this (plus a read). */
+/** How often freezes are re-read from a shared store while its change feed is not listening: the fallback bound. */
 const FREEZE_POLL_MS = 250
 
 /** {@link AirlockConfig} with the store chosen and, when actions run through executors, their runtime. */
@@ -171,7 +171,7 @@ export function createPipeline(config: PipelineConfig): Airlock {
     withClientRequestId(at(), options?.client_request_id)
   const sweepExpired = () => expireDue(at())
   // Another replica (or `airlock freeze` on the store) may freeze at any time; an embedded store has no other writer.
-  if (store.kind !== 'memory') deps.freezes.start(FREEZE_POLL_MS)
+  if (store.kind !== 'memory') deps.freezes.start(FREEZE_POLL_MS, store.changes)
   const storeDependency: Dependency = {
     name: 'store',
     required: true,

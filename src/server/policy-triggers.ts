@@ -8,7 +8,10 @@
 import { type FSWatcher, statSync, watch } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type { PolicyReloader, PolicyReloadResult, ReloadRequest } from '../config/reload-policy.js'
+import { type ChangeFeed, POLICY_TOPIC } from '../store/change-feed.js'
 import type { PolicyHeadStore } from '../store/policy-head-store.js'
+import { LIVE_POLL_MS } from '../store/until-changed.js'
+import type { HeldHangups } from './hold-hangups.js'
 import type { ServerLogger } from './start-server.js'
 
 /** Options of {@link startPolicyTriggers}. */
@@ -21,9 +24,14 @@ export interface PolicyTriggerOptions {
   readonly debounce_ms?: number
   /** Listen for SIGHUP. Default true. */
   readonly signal?: boolean
+  /** Hangups held since the process started; if one arrived, reload once the triggers run. */
+  readonly held?: HeldHangups
   /** Where replicas announce reloads, and how often to look; absent: no announcements. */
   readonly announcements?: {
     readonly store: PolicyHeadStore
+    /** The store's change feed: a reload elsewhere is heard at once; polling is the fallback. */
+    readonly feed?: ChangeFeed | undefined
+    /** How often to look while `feed` is absent or not listening. */
     readonly interval_ms: number
     /** The content hash in force here. */
     readonly current: () => string
@@ -52,16 +60,28 @@ export function logReload(
 /**
  * Reloads when another replica announces a set whose hash differs from the
  * one in force here; each announcement triggers at most one reload, so
- * replicas whose files differ do not reload in a loop.
+ * replicas whose files differ do not reload in a loop. The head is read on
+ * each announcement heard on the feed, and polled as the fallback (every
+ * second while the feed is listening, for one lost while it reconnected).
  */
-function pollAnnouncements(options: PolicyTriggerOptions, run: (request: ReloadRequest) => void): () => void {
+function followAnnouncements(
+  options: PolicyTriggerOptions,
+  run: (request: ReloadRequest) => void,
+): () => void {
   const announcements = options.announcements
   if (!announcements) return () => undefined
+  const feed = announcements.feed
   let seen: string | null = null
-  let polling = false
-  const timer = setInterval(() => {
-    if (polling) return
-    polling = true
+  let reading = false
+  let again = false
+  let lastRead = 0
+  const read = () => {
+    if (reading) {
+      again = true
+      return
+    }
+    reading = true
+    lastRead = Date.now()
     announcements.store
       .head()
       .then((head) => {
@@ -71,11 +91,24 @@ function pollAnnouncements(options: PolicyTriggerOptions, run: (request: ReloadR
       })
       .catch((error: unknown) => options.logger.warn({ err: error }, 'cannot read policy announcements'))
       .finally(() => {
-        polling = false
+        reading = false
+        // An announcement heard mid-read may name a newer head than the one just read.
+        if (again) {
+          again = false
+          read()
+        }
       })
+  }
+  const unsubscribe = feed?.subscribe(POLICY_TOPIC, read)
+  const timer = setInterval(() => {
+    if (feed?.live && Date.now() - lastRead < LIVE_POLL_MS) return
+    if (!reading) read()
   }, announcements.interval_ms)
   timer.unref()
-  return () => clearInterval(timer)
+  return () => {
+    unsubscribe?.()
+    clearInterval(timer)
+  }
 }
 
 /**
@@ -93,6 +126,11 @@ export function startPolicyTriggers(options: PolicyTriggerOptions): () => void {
   }
   const onHangup = () => run({ by: 'sighup', via: 'signal' })
   if (options.signal ?? true) process.on('SIGHUP', onHangup)
+  // Released after the handler above is on, so no hangup falls between the two.
+  if (options.held?.release()) {
+    logger.info({ via: 'signal' }, 'reloading for a SIGHUP received while starting')
+    onHangup()
+  }
 
   let timer: NodeJS.Timeout | undefined
   const changed = () => {
@@ -114,9 +152,9 @@ export function startPolicyTriggers(options: PolicyTriggerOptions): () => void {
       logger.warn({ err: error, path }, 'cannot watch policy path')
     }
   }
-  const stopPolling = pollAnnouncements(options, run)
+  const stopFollowing = followAnnouncements(options, run)
   return () => {
-    stopPolling()
+    stopFollowing()
     if (options.signal ?? true) process.off('SIGHUP', onHangup)
     clearTimeout(timer)
     for (const watcher of watchers) watcher.close()

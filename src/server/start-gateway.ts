@@ -11,6 +11,7 @@ import { createAirlockFromConfig } from '../config/create-airlock-from-config.js
 import type { ResolvedConfig } from '../config/resolved-config.js'
 import { seedDemo } from '../dashboard/demo-seed.js'
 import { type ShippingService, startShipping } from '../shipping/shipping-service.js'
+import type { HeldHangups } from './hold-hangups.js'
 import { startPolicyTriggers } from './policy-triggers.js'
 import { type CloseOptions, type RunningServer, type ServerLogger, startServer } from './start-server.js'
 
@@ -24,6 +25,8 @@ export interface StartGatewayOptions {
   readonly host?: string
   /** Overrides `server.port`; 0 picks a free port. */
   readonly port?: number
+  /** SIGHUPs held since the process started, answered with one reload once the triggers run. */
+  readonly held?: HeldHangups
 }
 
 /** A gateway that is serving. */
@@ -141,12 +144,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const stopTriggers = startPolicyTriggers({
     reload: configured.reload,
     logger,
+    ...(options.held === undefined ? {} : { held: options.held }),
     watch: config.policy.watch ? watchedPaths(config) : null,
     debounce_ms: config.policy.watch_debounce_ms,
     ...(airlock.store.policy_head && airlock.store.kind !== 'memory'
       ? {
           announcements: {
             store: airlock.store.policy_head,
+            feed: airlock.store.changes,
             interval_ms: config.policy.announce_interval_ms,
             current: () => airlock.policy.current().hash,
           },

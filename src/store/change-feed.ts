@@ -26,3 +26,7 @@ export interface ChangeFeed {
 
 /** Topic under which approval status changes are announced, keyed by approval id. */
 export const APPROVAL_TOPIC = 'approval'
+/** Topic under which freezes and lifts are announced, keyed by freeze id. */
+export const FREEZE_TOPIC = 'freeze'
+/** Topic under which a policy reload is announced, keyed by the new set's content hash. */
+export const POLICY_TOPIC = 'policy'

@@ -2,7 +2,8 @@
  * Two gateways on one PostgreSQL schema, each with its own connection pool
  * as separate replicas have: a reload on one is announced and the other
  * reloads from its files; a freeze on one stops requests on the other
- * within a second.
+ * within a second. Both travel over the store's change feed: polling (the
+ * fallback) is set far slower than what the tests allow.
  */
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -43,7 +44,8 @@ beforeEach(async () => {
     signal: false,
     announcements: {
       store: b.airlock.store.policy_head!,
-      interval_ms: 100,
+      feed: b.airlock.store.changes,
+      interval_ms: 60_000,
       current: () => b.airlock.policy.current().hash,
     },
   })
@@ -74,6 +76,7 @@ describe('replicas on one PostgreSQL', () => {
     const reloaded = await a.call('POST', '/policy/reload', ADMIN_KEY)
     expect(reloaded.status).toBe(200)
     const version = a.airlock.policy.current().version
+    // Polling alone would take a minute here: the announcement arrived over the feed.
     await within(3_000, async () => b.airlock.policy.current().version === version)
     // Both swaps are audited in the shared chain: A's by its admin, B's as following the announcement.
     await within(3_000, async () => {
@@ -90,6 +93,7 @@ describe('replicas on one PostgreSQL', () => {
   it('deny on the other replica within a second of a freeze', async () => {
     const echo = () => b.call('POST', '/actions/echo/execute', AGENT_KEY, { inputs: { message: 'x' } })
     expect((await echo()).status).toBe(200)
+    await within(3_000, async () => b.airlock.store.changes?.live === true)
     const frozen = await a.call('POST', '/freeze', ADMIN_KEY, { all: true, reason: 'incident' })
     expect(frozen.status).toBe(201)
     await within(1_000, async () => (await echo()).status === 403)

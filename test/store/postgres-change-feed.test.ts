@@ -2,8 +2,10 @@
  * Approval decisions announced over PostgreSQL LISTEN/NOTIFY: a waiter on
  * one gateway (its own pool, as another replica would have) is released by
  * a decision taken on another, with polling set so slow that only the
- * announcement can be what released it; and the listener comes back by
- * itself after its connection is killed.
+ * announcement can be what released it; the listener comes back by
+ * itself after its connection is killed; freezes, lifts and policy
+ * reloads are announced too; and an outage that also takes the listening
+ * connection is reported once, not once per reconnection attempt.
  */
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -14,9 +16,10 @@ import { defineAction } from '../../src/actions/define-action.js'
 import { type Airlock, createAirlock } from '../../src/airlock.js'
 import { localPrincipal } from '../../src/identity/principal.js'
 import { allowAll } from '../../src/policy/rules/index.js'
-import { APPROVAL_TOPIC } from '../../src/store/change-feed.js'
+import { APPROVAL_TOPIC, FREEZE_TOPIC, POLICY_TOPIC } from '../../src/store/change-feed.js'
 import { postgresStore } from '../../src/store/postgres/index.js'
 import type { Store } from '../../src/store/store.js'
+import { startTcpProxy } from '../helpers/tcp-proxy.js'
 
 const url = process.env.AIRLOCK_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test'
 const schema = `airlock_feed_${randomBytes(4).toString('hex')}`
@@ -80,7 +83,6 @@ describe('postgres change feed', () => {
     await b.airlock.approvals.approve(id, { approver })
     // Approving runs the in-process handler at once, so the waiter may read any state past the decision.
     expect(DECIDED).toContain((await waiting).status)
-    await until(() => a.store.changes?.live === false, 'gateway A stops listening with nobody waiting')
   })
 
   it('announces to every subscriber of the schema, and only of that schema', async () => {
@@ -98,6 +100,7 @@ describe('postgres change feed', () => {
     expect(unheard).toEqual([])
     offA()
     offOther()
+    await until(() => other.changes?.live === false, 'a store stops listening with nobody subscribed')
   })
 
   it('listens again after its connection is killed, and a decision still releases the waiter', async () => {
@@ -118,5 +121,69 @@ describe('postgres change feed', () => {
     await b.airlock.approvals.approve(id, { approver })
     // Approving runs the in-process handler at once, so the waiter may read any state past the decision.
     expect(DECIDED).toContain((await waiting).status)
+  })
+
+  it('announces freezes, lifts and policy reloads to the other stores of the schema', async () => {
+    const a = await gateway('f')
+    const b = await gateway('g')
+    const heard: string[] = []
+    const offFreeze = b.store.changes!.subscribe(FREEZE_TOPIC, (key) => heard.push(`freeze ${key}`))
+    const offPolicy = b.store.changes!.subscribe(POLICY_TOPIC, (key) => heard.push(`policy ${key}`))
+    await until(() => b.store.changes?.live === true, 'gateway B listens')
+    const at = new Date().toISOString()
+    const frozen = await a.store.freezes!.add({
+      id: `frz-${randomBytes(12).toString('hex')}`,
+      scope: { kind: 'all' },
+      reason: 'incident',
+      created_by: 'ops',
+      created_at: at,
+    })
+    await a.store.freezes!.lift(frozen.id, 'ops', at)
+    await a.store.policy_head!.announce({
+      hash: 'h-next',
+      version: 'v2',
+      label: null,
+      announced_by: 'ops',
+      announced_at: at,
+    })
+    await until(() => heard.length === 3, 'three announcements arrive')
+    expect(heard).toEqual([`freeze ${frozen.id}`, `freeze ${frozen.id}`, 'policy h-next'])
+    offFreeze()
+    offPolicy()
+  })
+
+  it('reports an outage that takes its listening connection once, however often it reconnects', async () => {
+    const proxy = await startTcpProxy(new URL(url).hostname, Number(new URL(url).port || 5432))
+    const through = new URL(url)
+    through.host = `127.0.0.1:${proxy.port}`
+    const pool = new pg.Pool({ connectionString: through.toString(), max: 4 })
+    pools.push(pool)
+    const store = postgresStore({ pool, schema })
+    stores.push(store)
+    const changes: string[] = []
+    store.health?.onChange((h) => changes.push(h.state))
+    const off = store.changes!.subscribe(FREEZE_TOPIC, () => undefined)
+    try {
+      await until(() => store.changes?.live === true, 'the store listens')
+      // Idle pooled connections die with the listening one, as in a real outage.
+      await Promise.all([store.freezes!.active(), store.freezes!.active(), store.ping()])
+      proxy.cut()
+      await until(() => store.changes?.live === false, 'the listening connection is lost')
+      // Reads keep coming (requests, freeze polling) while the listener retries every second.
+      for (const end = Date.now() + 2_500; Date.now() < end; await sleep(100)) {
+        await store.freezes!.active().catch(() => undefined)
+      }
+      expect(changes).toEqual(['down'])
+      proxy.restore()
+      await until(async () => {
+        await store.ping().catch(() => undefined)
+        return store.health?.state === 'up'
+      }, 'the store is reachable again')
+      expect(changes).toEqual(['down', 'up'])
+    } finally {
+      off()
+      proxy.restore()
+      await proxy.close()
+    }
   })
 })

@@ -4,6 +4,7 @@ import pino from 'pino'
 import { findConfigFile, loadConfig } from '../../config/load-config.js'
 import type { ResolvedConfig } from '../../config/resolved-config.js'
 import { DEMO_TICKET } from '../../dashboard/demo-seed.js'
+import { type HeldHangups, holdHangups } from '../../server/hold-hangups.js'
 import { type RunningGateway, startGateway } from '../../server/start-gateway.js'
 import type { CliIo } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
@@ -118,6 +119,30 @@ async function untilClosed(gateway: RunningGateway, logger: pino.Logger): Promis
   }
 }
 
+/** A gateway `serve` started, with the config and logger it runs on. */
+interface Served {
+  readonly config: ResolvedConfig
+  readonly logger: pino.Logger
+  readonly gateway: RunningGateway
+}
+
+/** Reads the config `flags` name and starts its gateway; hangups `held` meanwhile are answered once it runs. */
+async function startServe(io: CliIo, flags: ServeFlags, held: HeldHangups): Promise<Served> {
+  const port = flags.port === undefined ? undefined : parsePort(flags.port)
+  if (flags.host !== undefined && flags.host.trim() === '') throw new UsageError('--host must not be empty')
+  const config = await configFromFlags(io, flags.config)
+  const logger = serveLogger(config, io)
+  const gateway = await startGateway({
+    config,
+    logger,
+    held,
+    ...(flags.store === undefined ? {} : { store: storeFromFlag(io, flags.store) }),
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(port === undefined ? {} : { port }),
+  })
+  return { config, logger, gateway }
+}
+
 export function registerServe(program: Command, io: CliIo): void {
   program
     .command('serve')
@@ -127,17 +152,12 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--host <address>', 'address to listen on, overriding server.host')
     .option('--store <url>', 'store URL, overriding store: sqlite:<path>, postgres://..., or memory')
     .action(async (flags: ServeFlags) => {
-      const port = flags.port === undefined ? undefined : parsePort(flags.port)
-      if (flags.host !== undefined && flags.host.trim() === '')
-        throw new UsageError('--host must not be empty')
-      const config = await configFromFlags(io, flags.config)
-      const logger = serveLogger(config, io)
-      const gateway = await startGateway({
-        config,
-        logger,
-        ...(flags.store === undefined ? {} : { store: storeFromFlag(io, flags.store) }),
-        ...(flags.host === undefined ? {} : { host: flags.host }),
-        ...(port === undefined ? {} : { port }),
+      // From the first moment: Node's default for SIGHUP would end a gateway that is still loading.
+      const held = holdHangups()
+      const { config, logger, gateway } = await startServe(io, flags, held).catch((error: unknown) => {
+        // Nothing will answer them now; a failed start must not leave the listener behind.
+        held.release()
+        throw error
       })
       printBanner(io, config, gateway)
       logger.info(

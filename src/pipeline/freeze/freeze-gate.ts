@@ -1,13 +1,17 @@
 /**
  * The kill switch's in-process view: the freezes in force, kept in memory
  * so every request checks them without a store round trip, refreshed from
- * the store on a short interval so a freeze made by another replica (or by
- * `airlock freeze` against the store) takes effect here within a second.
+ * the store when the store announces a freeze or a lift (at once), and on a
+ * short interval as the fallback, so a freeze made by another replica (or
+ * by `airlock freeze` against the store) takes effect here within a second
+ * even while announcements cannot arrive.
  *
  * @module
  */
 import type { Principal } from '../../identity/principal.js'
+import { type ChangeFeed, FREEZE_TOPIC } from '../../store/change-feed.js'
 import type { Freeze, FreezeStore } from '../../store/freeze-store.js'
+import { LIVE_POLL_MS } from '../../store/until-changed.js'
 
 /** Whether `freeze` covers a request of `principal` for `action`. */
 export function freezeCovers(
@@ -32,6 +36,8 @@ export function freezeCovers(
 export class FreezeGate {
   #active: readonly Freeze[] = []
   #timer: NodeJS.Timeout | undefined
+  #unsubscribe: (() => void) | undefined
+  #lastRead = 0
   #started = 0
   #applied = 0
   #polling = false
@@ -74,6 +80,7 @@ export class FreezeGate {
     const store = this.store
     if (!store) return
     const seq = ++this.#started
+    this.#lastRead = Date.now()
     const active = await store.active()
     if (seq > this.#applied) {
       this.#applied = seq
@@ -82,15 +89,22 @@ export class FreezeGate {
   }
 
   /**
-   * Refreshes every `interval_ms` until {@link stop}.
+   * Refreshes on each announcement from `feed`, and every `interval_ms`
+   * while `feed` is absent or not listening (every second while it is, for
+   * an announcement lost while its listener reconnected), until {@link stop}.
    * @remarks A failed refresh keeps the last known set (a store outage must
    * not silently lift a freeze) and is reported to `onError`.
    */
-  start(interval_ms: number): void {
+  start(interval_ms: number, feed?: ChangeFeed): void {
     if (this.#timer || !this.store) return
+    const read = () => {
+      this.refresh().catch(this.onError)
+    }
+    this.#unsubscribe = feed?.subscribe(FREEZE_TOPIC, read)
     this.#timer = setInterval(() => {
       // One poll at a time: a slow store must not pile reads up.
       if (this.#polling) return
+      if (feed?.live && Date.now() - this.#lastRead < LIVE_POLL_MS) return
       this.#polling = true
       this.refresh()
         .catch(this.onError)
@@ -102,6 +116,8 @@ export class FreezeGate {
   }
 
   stop(): void {
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
     clearInterval(this.#timer)
     this.#timer = undefined
   }

@@ -96,14 +96,23 @@ function unavailable(operation: string, cause?: unknown): AirlockError {
   )
 }
 
-/** Classifies a failure, telling the circuit whether the database answered. */
+// An error the server sent carries its SQLSTATE: five digits or capitals.
+const SQLSTATE = /^[0-9A-Z]{5}$/
+
+/**
+ * Classifies a failure, telling the circuit whether the database answered.
+ * Only an error the server sent proves it answered; one raised on this side
+ * (a listening connection given up, a bug in a transaction's body) says
+ * nothing either way, and closing the circuit on it during an outage would
+ * report the same outage twice.
+ */
 function failAndTrip(circuit: DependencyCircuit, operation: string, error: unknown): AirlockError {
   if (AirlockError.isInstance(error)) return error
   if (isUnreachable(error)) {
     circuit.failed(unreachableReason(error))
     return unavailable(operation, error)
   }
-  circuit.succeeded()
+  if (SQLSTATE.test(sqlState(error) ?? '')) circuit.succeeded()
   return fail(operation, error)
 }
 

@@ -9,9 +9,10 @@
  * votes lock the approval row, and migrations hold a transaction-scoped
  * advisory lock. Batches of writes and audit appends are one call of the
  * `airlock_write_batch` function when the chain head has not moved under
- * them, and otherwise lock the one-row head (`postgres-batch.ts`). Approval changes are
- * announced over `LISTEN`/`NOTIFY` (`postgres-change-feed.ts`), so a waiter
- * on one replica hears a decision taken on another at once.
+ * them, and otherwise lock the one-row head (`postgres-batch.ts`). Approval
+ * changes, freezes and policy reloads are announced over `LISTEN`/`NOTIFY`
+ * (`postgres-change-feed.ts`), so a waiter on one replica hears a decision
+ * taken on another at once, and a freeze holds everywhere at once.
  *
  * @module
  */
@@ -19,6 +20,7 @@
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { announcingApprovals } from '../internal/announcing-approvals.js'
+import { announcingFreezes, announcingPolicyHead } from '../internal/announcing-freezes.js'
 import type { Store } from '../store.js'
 import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
@@ -60,8 +62,8 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     changes,
     idempotency: postgresIdempotency(c),
     nonces: postgresNonces(c),
-    freezes: postgresFreezes(c),
-    policy_head: postgresPolicyHead(c),
+    freezes: announcingFreezes(postgresFreezes(c), changes),
+    policy_head: announcingPolicyHead(postgresPolicyHead(c), changes),
     audit: postgresAudit(c, (inputs) => postgresAppend(c, hint, mode, inputs)),
     merkle: postgresMerkle(c),
     shipping: postgresShipperCursors(c),
