@@ -57,7 +57,7 @@ describe('airlock validate on a config with mistakes', () => {
       'dup-and-schema',
       'store: memory\nserver: { prot: 1 }\nauth:\n  anonymous: true\nauth:\n  anonymous: yes\n',
     )
-    const r = await captureCli(['validate'], dir)
+    const r = await runAirlock(['validate'], dir)
     expect(r.code).toBe(3)
     const file = join(dir, 'airlock.config.yaml')
     expect(r.stderr).toContain('3 problems:')
