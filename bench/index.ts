@@ -8,6 +8,7 @@
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   throughput: async () => ({ run: (await import('./throughput.js')).benchThroughput }),
   replicas: async () => ({ run: (await import('./replicas.js')).benchReplicas }),
+  'pg-writers': async () => ({ run: (await import('./pg-writers.js')).benchPgWriters }),
   policy: async () => ({ run: (await import('./policy.js')).benchPolicy }),
   replay: async () => ({ run: (await import('./replay.js')).benchReplay }),
   execute: async () => ({ run: (await import('./execute.js')).benchExecute }),

@@ -35,7 +35,8 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
   op jsonb;
-  results jsonb := '[]'::jsonb;
+  -- An array grows in place (a jsonb value would be copied on every append).
+  results jsonb[] := '{}';
   v_recovered integer;
   v_row record;
   v_changed integer;
@@ -58,13 +59,13 @@ BEGIN
          OR (i.state = 'completed' AND i.expires_at <= op ->> 'now')
       RETURNING i.recovered INTO v_recovered;
       IF FOUND THEN
-        results := results || jsonb_build_array(jsonb_build_object('kind', 'claimed', 'recovered', v_recovered = 1));
+        results := array_append(results, jsonb_build_object('kind', 'claimed', 'recovered', v_recovered = 1));
       ELSE
         SELECT fingerprint, state, outcome INTO v_row FROM ${idem} WHERE ${scope};
         IF NOT FOUND THEN
           RAISE EXCEPTION 'idempotency key % vanished during its claim', op ->> 'key';
         END IF;
-        results := results || jsonb_build_array(CASE WHEN v_row.state = 'completed'
+        results := array_append(results, CASE WHEN v_row.state = 'completed'
           THEN jsonb_build_object('kind', 'completed', 'fingerprint', v_row.fingerprint,
             'outcome', coalesce(v_row.outcome, ''))
           ELSE jsonb_build_object('kind', 'in_flight', 'fingerprint', v_row.fingerprint) END);
@@ -73,7 +74,7 @@ BEGIN
       UPDATE ${idem} SET state = 'completed', outcome = op ->> 'outcome', expires_at = op ->> 'expires_at'
         WHERE ${scope} AND owner = op ->> 'owner' AND state = 'in_flight';
       GET DIAGNOSTICS v_changed = ROW_COUNT;
-      results := results || jsonb_build_array(jsonb_build_object('stored', v_changed = 1));
+      results := array_append(results, jsonb_build_object('stored', v_changed = 1));
     ELSE
       RAISE EXCEPTION USING ERRCODE = '22023',
         MESSAGE = format('airlock_write_batch: op kind must be claim or complete, got %s', op ->> 'kind');
@@ -95,7 +96,7 @@ BEGIN
       request_id text, status text, action text, actor text, decision text, approval_id text, body text,
       prev_hash text, hash text);
   END IF;
-  RETURN results;
+  RETURN to_jsonb(results);
 END
 $fn$`
 }
