@@ -13,8 +13,8 @@ import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { z } from 'zod'
 import type { AuditEvent } from './audit-event.js'
-import { canonicalJson } from './canonical-json.js'
-import { verifyChain } from './verify-chain.js'
+import { canonicalJson, canonicalJsonOmitting } from './canonical-json.js'
+import { type ChainItem, verifyChain } from './verify-chain.js'
 
 /**
  * Writes each event as one canonical JSON line and returns how many were
@@ -73,7 +73,8 @@ function drained(out: NodeJS.WritableStream): Promise<void> {
 
 /** One non-blank line of an audit file: the event, or why the line is not one. `line` counts every line from 1. */
 export type JsonlItem =
-  | { readonly line: number; readonly event: AuditEvent }
+  /** `body`: the canonical text the event's hash covers, when the line was checked to be canonical. */
+  | { readonly line: number; readonly event: AuditEvent; readonly body?: string }
   | { readonly line: number; readonly error: string }
   /** A `{"checkpoint":…}` line, as shipped files end; only with `checkpoints: true`. */
   | { readonly line: number; readonly checkpoint: string }
@@ -87,6 +88,7 @@ export interface ReadJsonlOptions {
 }
 
 const CHECKPOINT_LINE = '{"checkpoint":'
+const HASH_FIELDS: ReadonlySet<string> = new Set(['prev_hash', 'hash'])
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex characters')
 const text = z.string()
@@ -123,7 +125,7 @@ const auditEventShape = z.looseObject({
 export function parseAuditEventLine(
   line: string,
   options: ReadJsonlOptions = {},
-): { readonly event: AuditEvent } | { readonly error: string } {
+): { readonly event: AuditEvent; readonly body?: string } | { readonly error: string } {
   let value: unknown
   try {
     value = JSON.parse(line)
@@ -140,11 +142,15 @@ export function parseAuditEventLine(
       ? { error: `missing field "${field}"` }
       : { error: `field "${field}": ${issue.message}` }
   }
-  if (options.requireCanonical !== false && canonicalJson(value) !== line) {
+  // The parsed object itself, not zod's copy, so the hash covers exactly what the file holds.
+  const event = value as AuditEvent
+  if (options.requireCanonical === false) return { event }
+  // The line and the body its hash covers, serialised in one pass.
+  const { whole, rest } = canonicalJsonOmitting(value as Record<string, unknown>, HASH_FIELDS)
+  if (whole !== line) {
     return { error: 'not in canonical form (the line was edited or written by another tool)' }
   }
-  // The parsed object itself, not zod's copy, so the hash covers exactly what the file holds.
-  return { event: value as AuditEvent }
+  return { event, body: rest }
 }
 
 /**
@@ -234,7 +240,7 @@ export async function verifyJsonlFile(
   }
 
   // Feeds the chain check until the first unreadable line, which ends the chain there.
-  async function* events(): AsyncGenerator<{ readonly line: number; readonly event: AuditEvent }> {
+  async function* events(): AsyncGenerator<ChainItem> {
     for await (const item of readJsonl(path, options)) {
       seen.lastLine = item.line
       if (seen.checkpoint !== undefined) {

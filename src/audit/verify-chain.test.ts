@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { memoryStore } from '../store/memory/index.js'
 import type { AuditEvent, AuditEventInput } from './audit-event.js'
+import { canonicalJson } from './canonical-json.js'
 import { chainHash } from './hash-chain.js'
 import { verifyChain, verifyStore } from './verify-chain.js'
 
@@ -59,6 +60,34 @@ describe('verifyChain', () => {
     events[1] = { ...forged, hash: chainHash(prev_hash, body) }
     const result = await verifyChain(events)
     expect(result).toMatchObject({ valid: false, seq: 3, reason: expect.stringMatching(/prev_hash/) })
+  })
+
+  it("never takes a forged event's own event or body field for what was hashed", async () => {
+    const events = await chain(3)
+    const genuine = events[1]!
+    const { prev_hash: _p, hash: _h, ...body } = genuine
+    // A forged event smuggling the genuine one, and its canonical body, inside itself.
+    events[1] = { ...genuine, reason: 'forged', event: genuine, body: canonicalJson(body) } as AuditEvent
+    expect(await verifyChain(events)).toMatchObject({
+      valid: false,
+      seq: 2,
+      reason: expect.stringMatching(/modified/),
+    })
+  })
+
+  it('hashes the canonical body text a caller hands over with the event', async () => {
+    const items = (await chain(3)).map((event, i) => {
+      const { prev_hash: _p, hash: _h, ...body } = event
+      return { line: i + 1, event, body: canonicalJson(body) }
+    })
+    expect(await verifyChain(items)).toEqual({ valid: true, count: 3 })
+    items[1] = { ...items[1]!, body: items[1]!.body.replace('reason 1', 'reason X') }
+    expect(await verifyChain(items)).toMatchObject({
+      valid: false,
+      seq: 2,
+      line: 2,
+      reason: expect.stringMatching(/modified/),
+    })
   })
 
   it('reports a deleted event', async () => {

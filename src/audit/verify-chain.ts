@@ -10,7 +10,8 @@ import { chainHash, GENESIS_HASH, linkHash } from './hash-chain.js'
 /** An event to verify, optionally with the line it came from (named in the reason) or the columns stored beside it. */
 export type ChainItem =
   | AuditEvent
-  | { readonly line: number; readonly event: AuditEvent }
+  /** `body`, when given, is the canonical text of the event without `prev_hash` and `hash`: hashed as it is. */
+  | { readonly line: number; readonly event: AuditEvent; readonly body?: string }
   | { readonly event: AuditEvent; readonly columns: AuditIndexedColumns }
 
 /** The first stored column that differs from the hashed body, or null. */
@@ -59,29 +60,31 @@ export async function verifyChain(
   let prev = options.after?.hash ?? GENESIS_HASH
   let count = 0
   for await (const item of events) {
-    const line = 'line' in item ? item.line : undefined
-    const columns = 'columns' in item ? item.columns : undefined
-    const event = 'event' in item ? item.event : item
+    // A bare event always has a hash and a wrapper never does: an event's own
+    // fields (whatever a tampered body adds) are never read as a wrapper's.
+    const wrapper = 'hash' in item ? undefined : item
+    const line = wrapper && 'line' in wrapper ? wrapper.line : undefined
+    const columns = wrapper && 'columns' in wrapper ? wrapper.columns : undefined
+    const text = wrapper && 'body' in wrapper ? wrapper.body : undefined
+    const event = wrapper ? wrapper.event : (item as AuditEvent)
     const fail = (seq: number, reason: string): ChainVerification => {
       const where = line === undefined ? reason : `line ${line}: ${reason}`
       return line === undefined
         ? { valid: false, seq, reason: where, count }
         : { valid: false, seq, reason: where, count, line }
     }
-    const { prev_hash, hash, ...body } = event
-    if (body.seq !== expected) {
-      return fail(typeof body.seq === 'number' ? body.seq : expected, seqProblem(body.seq, expected))
-    }
-    if (prev_hash !== prev) return fail(body.seq, brokenLink(expected))
+    const { prev_hash, hash, seq } = event
+    if (seq !== expected) return fail(typeof seq === 'number' ? seq : expected, seqProblem(seq, expected))
+    if (prev_hash !== prev) return fail(seq, brokenLink(expected))
     let actual: string
     try {
-      actual = chainHash(prev_hash, body)
+      actual = text === undefined ? hashOf(event) : linkHash(prev_hash, text)
     } catch (error) {
-      return fail(body.seq, `the event cannot be hashed: ${(error as Error).message}`)
+      return fail(seq, `the event cannot be hashed: ${(error as Error).message}`)
     }
-    if (actual !== hash) return fail(body.seq, MODIFIED)
+    if (actual !== hash) return fail(seq, MODIFIED)
     const forged = columns ? forgedColumn(event, columns) : null
-    if (forged) return fail(body.seq, forgedProblem(forged))
+    if (forged) return fail(seq, forgedProblem(forged))
     prev = hash
     expected++
     count++
@@ -90,6 +93,11 @@ export async function verifyChain(
 }
 
 const MODIFIED = 'hash does not match the content: the event was modified'
+
+function hashOf(event: AuditEvent): string {
+  const { prev_hash, hash: _hash, ...body } = event
+  return chainHash(prev_hash, body)
+}
 
 function seqProblem(seq: unknown, expected: number): string {
   return typeof seq === 'number' && seq > expected
