@@ -170,7 +170,7 @@ function checkInclusion(io: CliIo, raw: InclusionBundle, current: SignedCheckpoi
 }
 
 /** `--witness` keys: each must be a witness's cosignature/v1 verifier key. */
-export async function witnessArgs(io: CliIo, values: readonly string[]): Promise<NoteVerifier[]> {
+async function witnessArgs(io: CliIo, values: readonly string[]): Promise<NoteVerifier[]> {
   return Promise.all(
     values.map(async (value) => {
       const witness = await verifierArg(io, value, '--witness')
