@@ -29,6 +29,8 @@ export interface VerifiedCheckpoint {
   readonly size: number
   /** Hex root hash. */
   readonly root: string
+  /** The signed note, with any witness cosignatures. */
+  readonly note: string
 }
 
 /** Result of {@link verifyShippedFiles}: `count` events verified before the first problem. */
@@ -160,6 +162,6 @@ export async function verifyShippedFiles(
     after = result.head ?? after
   }
   if (!last) return { valid: false, count: 0, file: '', reason: 'no files given' }
-  const checkpoint = { origin: last.origin, size: last.size, root: toHex(last.root) }
+  const checkpoint = { origin: last.origin, size: last.size, root: toHex(last.root), note: last.note }
   return { valid: true, count: tree.size, files: paths.length, checkpoint }
 }

@@ -201,6 +201,32 @@ describe('airlock audit keygen, prove and verify --checkpoint', () => {
     expect(stale.code).toBe(1)
     expect(stale.stdout).toContain('this witness holds size 8')
     expect(JSON.parse(readFileSync(file('state.json'), 'utf8'))).toMatchObject({ [ORIGIN]: { size: 8 } })
+
+    // An outsider requires the witness's cosignature with its public key.
+    const wkey = w.stdout.trim()
+    const required = ['--key', 'log.pub', '--witness', wkey]
+    const cosigned = await cli(['audit', 'verify', '--checkpoint', 'cp5.cosigned', ...required])
+    expect(cosigned.stdout).toMatch(
+      /VALID — witness witness\.test cosigned the checkpoint of size 5 at \d{4}-/,
+    )
+    expect(cosigned.code).toBe(0)
+    const bare = await cli(['audit', 'verify', '--checkpoint', 'fork8.note', ...required])
+    expect(bare.code).toBe(1)
+    expect(bare.stdout).toContain(
+      'INVALID — the checkpoint of size 8 carries no valid cosignature by witness witness.test',
+    )
+    const notWitness = await cli([
+      'audit',
+      'verify',
+      '--checkpoint',
+      'cp5.cosigned',
+      '--key',
+      'log.pub',
+      '--witness',
+      vkey,
+    ])
+    expect(notWitness.code).toBe(2)
+    expect(notWitness.stderr).toContain('is not a witness key (cosignature/v1)')
   })
 })
 

@@ -14,7 +14,7 @@ import { chainHash, GENESIS_HASH } from '../../src/audit/hash-chain.js'
 import { signCheckpoint } from '../../src/evidence/checkpoint.js'
 import { CompactTree } from '../../src/evidence/compact-range.js'
 import { eventLeafHash } from '../../src/evidence/integrate-committed.js'
-import { generateSigner, verifierKey } from '../../src/evidence/note-keys.js'
+import { generateSigner, SIG_COSIGNATURE_V1, verifierKey } from '../../src/evidence/note-keys.js'
 import { createTransparencyLog } from '../../src/evidence/transparency-log.js'
 import { filesSink } from '../../src/shipping/files-sink.js'
 import { createShipper } from '../../src/shipping/shipper.js'
@@ -83,6 +83,10 @@ describe('airlock audit verify <shipped files> --key', () => {
       `VALID — ${size} event(s) in ${shipped.length} file(s): chain intact, and they hash to the root ${ORIGIN} signed for ${ORIGIN} at size ${size}`,
     )
     expect(all.code).toBe(0)
+    const witness = verifierKey(generateSigner('witness.test', SIG_COSIGNATURE_V1).signer)
+    const uncosigned = await cli(['audit', 'verify', ...shipped, '--key', KEY, '--witness', witness])
+    expect(uncosigned.code).toBe(1)
+    expect(uncosigned.stdout).toContain(`no valid cosignature by witness witness.test`)
     const json = await cli(['audit', 'verify', ...shipped, '--key', KEY, '--json'])
     expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, count: size, checkpoint: { size } })
   })

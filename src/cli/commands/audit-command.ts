@@ -42,6 +42,7 @@ interface VerifyFlags extends StoreFlags {
   previous?: string
   proof: string[]
   key?: string
+  witness: string[]
 }
 
 /**
@@ -97,6 +98,12 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       .option(
         '--key <key>',
         "the log's verifier key, or a file holding it: checks --checkpoint, or the checkpoints shipped files end with",
+      )
+      .option(
+        '--witness <key>',
+        "a witness's verifier key (or a file holding it) whose cosignature the checkpoint must carry (repeatable)",
+        collect,
+        [],
       ),
   ).action(async (files: string[], flags: VerifyFlags) => {
     if (flags.checkpoint !== undefined) {
@@ -107,9 +114,16 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     if (flags.previous !== undefined || flags.proof.length > 0) {
       throw new UsageError('--previous and --proof need --checkpoint')
     }
+    if (flags.witness.length > 0 && flags.key === undefined) {
+      throw new UsageError('--witness needs --key and a checkpoint: --checkpoint <file>, or shipped files')
+    }
     if (flags.key !== undefined) {
       if (files.length === 0) throw new UsageError('--key needs shipped files to verify, or --checkpoint')
-      const ok = await verifyShipped(io, files, { key: flags.key, ...(flags.json ? { json: true } : {}) })
+      const ok = await verifyShipped(io, files, {
+        key: flags.key,
+        witness: flags.witness,
+        ...(flags.json ? { json: true } : {}),
+      })
       setExit(ok ? ExitCode.OK : ExitCode.FAILED)
       return
     }

@@ -19,6 +19,7 @@ import {
   verifyInclusionBundle,
 } from '../../evidence/audit-evidence.js'
 import { openCheckpoint, type SignedCheckpoint } from '../../evidence/checkpoint.js'
+import { cosignedAt } from '../../evidence/cosignature.js'
 import {
   generateSigner,
   type NoteVerifier,
@@ -27,6 +28,7 @@ import {
   SIG_ED25519,
   verifierKey,
 } from '../../evidence/note-keys.js'
+import { parseNote } from '../../evidence/signed-note.js'
 import { verifyShippedFiles } from '../../evidence/verify-shipped.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
@@ -167,13 +169,54 @@ function checkInclusion(io: CliIo, raw: InclusionBundle, current: SignedCheckpoi
   return report(io, verdict)
 }
 
+/** `--witness` keys: each must be a witness's cosignature/v1 verifier key. */
+async function witnessArgs(io: CliIo, values: readonly string[]): Promise<NoteVerifier[]> {
+  return Promise.all(
+    values.map(async (value) => {
+      const witness = await verifierArg(io, value, '--witness')
+      if (witness.type !== SIG_COSIGNATURE_V1) {
+        throw new UsageError(
+          `--witness: ${witness.name} is not a witness key (cosignature/v1); make one with airlock audit keygen --witness`,
+        )
+      }
+      return witness
+    }),
+  )
+}
+
+/** Reports, for each witness, whether it cosigned the checkpoint note. Resolves whether all did. */
+function checkCosigned(io: CliIo, note: string, size: number, witnesses: readonly NoteVerifier[]): boolean {
+  const parsed = parseNote(note)
+  let ok = true
+  for (const witness of witnesses) {
+    const at = cosignedAt(parsed, witness)
+    ok =
+      (at === null
+        ? report(io, {
+            valid: false,
+            reason: `the checkpoint of size ${size} carries no valid cosignature by witness ${witness.name}`,
+          })
+        : reportDetail(
+            io,
+            `witness ${witness.name} cosigned the checkpoint of size ${size} at ${new Date(at * 1000).toISOString()}`,
+          )) && ok
+  }
+  return ok
+}
+
+function reportDetail(io: CliIo, detail: string): true {
+  io.stdout.write(`${paint(io, GREEN, 'VALID')} — ${detail}\n`)
+  return true
+}
+
 /** `audit verify --checkpoint`: offline checks with only the public key. Resolves whether all held. */
 export async function verifyEvidence(
   io: CliIo,
-  flags: { checkpoint: string; previous?: string; proof?: string[]; key?: string },
+  flags: { checkpoint: string; previous?: string; proof?: string[]; key?: string; witness?: string[] },
 ): Promise<boolean> {
   if (flags.key === undefined) throw new UsageError('--checkpoint needs --key <verifier key or file>')
   const log = await verifierArg(io, flags.key, '--key')
+  const witnesses = await witnessArgs(io, flags.witness ?? [])
   const open = async (file: string, flag: string) => {
     try {
       return openCheckpoint(await readText(io, file, flag), log)
@@ -190,6 +233,7 @@ export async function verifyEvidence(
     detail: `checkpoint of ${current.origin} at size ${current.size} is signed by ${log.name}`,
     checkpoint: current,
   })
+  ok = checkCosigned(io, current.note, current.size, witnesses) && ok
   const bundles = await Promise.all(
     (flags.proof ?? []).map(
       async (f) => JSON.parse(await readText(io, f, '--proof')) as Record<string, unknown>,
@@ -228,14 +272,17 @@ export async function verifyEvidence(
 export async function verifyShipped(
   io: CliIo,
   files: readonly string[],
-  flags: { key: string; json?: boolean },
+  flags: { key: string; json?: boolean; witness?: string[] },
 ): Promise<boolean> {
   const log = await verifierArg(io, flags.key, '--key')
+  const witnesses = await witnessArgs(io, flags.witness ?? [])
   const paths = files.map((f) => resolve(io.cwd, f))
   const result = await verifyShippedFiles(paths, log)
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
-    return result.valid
+    const cosigned =
+      result.valid && witnesses.every((w) => cosignedAt(parseNote(result.checkpoint.note), w) !== null)
+    io.stdout.write(`${JSON.stringify(witnesses.length > 0 ? { ...result, cosigned } : result, null, 2)}\n`)
+    return result.valid && cosigned
   }
   if (!result.valid) {
     // The reason names the line when there is one.
@@ -250,5 +297,5 @@ export async function verifyShipped(
   io.stdout.write(
     `${paint(io, GREEN, 'VALID')} — ${result.count} event(s) in ${result.files} file(s): chain intact, and they hash to the root ${log.name} signed for ${origin} at size ${size}\n`,
   )
-  return true
+  return checkCosigned(io, result.checkpoint.note, size, witnesses)
 }
