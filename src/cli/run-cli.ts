@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ConfigError } from '../errors/config-error.js'
 import type { CliIo } from './cli-io.js'
+import { registerApiKey } from './commands/api-key-command.js'
 import { registerApproval } from './commands/approval-command.js'
 import { registerAudit } from './commands/audit-command.js'
 import { registerCheck } from './commands/check-command.js'
@@ -56,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerInit(program, io)
   registerApproval(program, io, setExit)
   registerKeys(program, io)
+  registerApiKey(program, io)
   registerDelegation(program, io, setExit)
   registerTicket(program, io, setExit)
   registerToken(program, io)
