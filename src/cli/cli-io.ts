@@ -17,3 +17,11 @@ export const GREEN = 32
 export const RED = 31
 export const YELLOW = 33
 export const DIM = 2
+
+/** All of standard input: the test's stand-in when there is one, else the process's. */
+export async function readAllStdin(io: CliIo): Promise<string> {
+  if (io.stdin) return io.stdin()
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}

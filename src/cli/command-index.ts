@@ -94,6 +94,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     async () => (await import('./commands/keys-command.js')).registerKeys,
   ),
   entry(
+    'api-key',
+    'api-key',
+    'API keys for callers of the gateway',
+    async () => (await import('./commands/api-key-command.js')).registerApiKey,
+  ),
+  entry(
     'delegation',
     'delegation',
     'delegated agent identities',

@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from 'zod'
+import { isWellKnownWeakKeyHash, WEAK_KEY_HASH_MESSAGE } from '../identity/auth/api-key-strength.js'
 import { duration, names, nonEmpty } from './config-schema-primitives.js'
 
 /** `aud` of identity tokens when neither the config nor `airlock token issue --audience` names one. */
@@ -18,8 +19,9 @@ const apiKeySchema = z.strictObject({
     .string({ error: 'expected the SHA-256 of the key as 64 lower-case hex characters' })
     .regex(
       SHA256_HEX,
-      'expected the SHA-256 of the key as 64 lower-case hex characters (airlock init prints one)',
-    ),
+      'expected the SHA-256 of the key as 64 lower-case hex characters (`airlock api-key generate` prints one)',
+    )
+    .refine((sha256) => !isWellKnownWeakKeyHash(sha256), WEAK_KEY_HASH_MESSAGE),
   actor_id: nonEmpty,
   roles: names.default([]),
   groups: names.default([]),

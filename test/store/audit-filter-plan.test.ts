@@ -39,6 +39,27 @@ describe('SQLite query plans of the API filters', () => {
     })
   }
 
+  it.each([
+    ['decision', { decision: 'deny' as const }, 'airlock_audit_tenant_decision'],
+    [
+      'status within an action',
+      { action: 'refund', status: 'denied' as const },
+      'airlock_audit_tenant_action_status',
+    ],
+  ])('answers an audit filter on %s from its own index', async (_what, filter, index) => {
+    const database = await migrated()
+    const q = auditListQuery(
+      'airlock_audit_events',
+      { tenant_id: 'acme', ...filter },
+      50,
+      null,
+      () => '?',
+      (f) => `json_extract(body, '$.${f}')`,
+      0,
+    )
+    expect(plan(database, q.sql, q.params)).toMatch(new RegExp(`USING (COVERING )?INDEX ${index} `))
+  })
+
   it('answers the approval list of one requester from an index', async () => {
     const database = await migrated()
     const q = approvalListQuery('airlock_approvals', 'acme', { limit: 50, requester: 'alice' }, () => '?')

@@ -4,7 +4,7 @@ import { findConfigFile } from '../../config/load-config.js'
 import { localPrincipal } from '../../identity/principal.js'
 import { HOOK_DIALECT_NAMES } from '../../integrations/hooks/hook-dialect-names.js'
 import type { HookEvaluator } from '../../integrations/hooks/index.js'
-import type { CliIo } from '../cli-io.js'
+import { type CliIo, readAllStdin } from '../cli-io.js'
 import { checkGatewayUrl } from '../gateway-url.js'
 import { UsageError } from '../usage-error.js'
 
@@ -18,13 +18,6 @@ interface HookFlags {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000
-
-async function readStdin(io: CliIo): Promise<string> {
-  if (io.stdin) return io.stdin()
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8')
-}
 
 function parseTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS
@@ -83,7 +76,7 @@ export function registerHook(program: Command, io: CliIo, setExit: (code: number
       }
       const timeout_ms = parseTimeout(flags.timeout)
       const evaluator = evaluatorFor(io, flags, name)
-      const result = await runHook(dialect, await readStdin(io), { evaluator, timeout_ms })
+      const result = await runHook(dialect, await readAllStdin(io), { evaluator, timeout_ms })
       io.stdout.write(result.stdout)
       if (result.stderr !== '') io.stderr.write(result.stderr)
       setExit(result.exit_code)

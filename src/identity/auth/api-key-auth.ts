@@ -8,6 +8,7 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { secretEqual } from '../../internal/secret-equal.js'
 import { DEFAULT_TENANT, type Principal } from '../principal.js'
+import { isWellKnownWeakKeyHash, WEAK_KEY_HASH_MESSAGE } from './api-key-strength.js'
 import type { AuthBackend } from './auth-backend.js'
 import { bearerToken } from './bearer-token.js'
 import { unauthenticated } from './unauthenticated.js'
@@ -84,6 +85,7 @@ export function apiKeyAuth(config: ApiKeyAuthConfig): AuthBackend {
       throw configError(`${where}.sha256 must be 64 hex characters (the SHA-256 of the key, not the key)`)
     }
     const sha256 = key.sha256.toLowerCase()
+    if (isWellKnownWeakKeyHash(sha256)) throw configError(`${where}.sha256: ${WEAK_KEY_HASH_MESSAGE}`)
     if (seenIds.has(id)) throw configError(`${where}.id '${id}' is used twice`)
     if (seenHashes.has(sha256)) throw configError(`${where} has the same hash as an earlier key`)
     seenIds.add(id)

@@ -7,6 +7,12 @@
 
 export { type AnonymousAuthOptions, anonymousAuth } from './anonymous-auth.js'
 export { type ApiKeyAuthConfig, type ApiKeyEntry, apiKeyAuth } from './api-key-auth.js'
+export {
+  apiKeyWeakness,
+  apparentEntropyBits,
+  isWellKnownWeakKeyHash,
+  MIN_API_KEY_BITS,
+} from './api-key-strength.js'
 export type { AuthBackend } from './auth-backend.js'
 export { authenticateRequest } from './authenticate-request.js'
 export { type AuthenticateFn, customAuth } from './custom-auth.js'
