@@ -74,10 +74,19 @@ export interface ConfiguredAirlock {
   readonly metrics: AirlockMetrics | null
 }
 
-function throttleFromConfig(config: ResolvedConfig): AuthThrottleOptions | false {
+/** `auth.failed_attempts`, counted where the limits count (Redis when `limits.redis` is set). */
+function throttleFromConfig(
+  config: ResolvedConfig,
+  limits: ConfiguredLimits | undefined,
+): AuthThrottleOptions | false {
   const t = config.auth.failed_attempts
   if (!t.enabled) return false
-  return { max_failures: t.max_failures, window_ms: t.window_ms, cooldown_ms: t.cooldown_ms }
+  return {
+    max_failures: t.max_failures,
+    window_ms: t.window_ms,
+    cooldown_ms: t.cooldown_ms,
+    ...(limits ? { backend: limits.counters } : {}),
+  }
 }
 
 /** Options of {@link createAirlockFromConfig}. */
@@ -241,7 +250,7 @@ export async function createAirlockFromConfig(
       airlock,
       httpOptions: {
         auth,
-        auth_throttle: throttleFromConfig(config),
+        auth_throttle: throttleFromConfig(config, configuredLimits),
         base_path: config.server.base_path,
         body_limit: config.server.body_limit,
         admin_roles: config.server.admin_roles,

@@ -15,6 +15,8 @@ export interface ConfiguredLimits {
   readonly limits: Limits
   /** `memory` or `redis`. */
   readonly backend: string
+  /** The counters behind the limits; the failed-authentication throttle keeps its counts there too. */
+  readonly counters: LimitsBackend
   /** Closes the Redis connection opened for the limits; a no-op for memory. */
   close(): Promise<void>
   /** Redis, as readiness reports it; null for memory. */
@@ -189,7 +191,13 @@ export async function limitsFromConfig(
           ...(backend.health ? { health: backend.health } : {}),
         }
       : null
-    return { limits: createLimits(toLimitsConfig(limits, backend)), backend: backend.kind, close, dependency }
+    return {
+      limits: createLimits(toLimitsConfig(limits, backend)),
+      backend: backend.kind,
+      counters: backend,
+      close,
+      dependency,
+    }
   } catch (error) {
     await close()
     if (AirlockError.isInstance(error) && error.code === 'CONFIG_INVALID') {

@@ -146,6 +146,7 @@ export async function loadConfig(path: string, options: LoadConfigOptions = {}):
       body_limit: parsed.server.body_limit,
       shutdown_timeout_ms: parsed.server.shutdown_timeout,
       log_level: parsed.server.log_level,
+      log_format: parsed.server.log_format,
       banner: parsed.server.banner ?? null,
       admin_roles: parsed.server.admin_roles,
       auditor_roles: parsed.server.auditor_roles,

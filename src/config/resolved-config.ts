@@ -148,6 +148,8 @@ export interface ServerConfig {
   /** How long in-flight requests may take to finish after a shutdown signal. */
   readonly shutdown_timeout_ms: number
   readonly log_level: LogLevel
+  /** `auto` (pretty on a terminal, JSON otherwise), `json` or `pretty`. */
+  readonly log_format: 'auto' | 'json' | 'pretty'
   /** Printed once when the server starts; null when not configured. */
   readonly banner: string | null
   /** Roles that may reload policy and freeze or unfreeze requests over HTTP. */

@@ -21,6 +21,8 @@ export const serverSchema = z.strictObject({
   body_limit: byteSize.default(1024 * 1024),
   shutdown_timeout: duration.default(10_000),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise. */
+  log_format: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** A line printed once at start, e.g. how to reach a demo. */
   banner: z.string().optional(),
   /** Roles that may reload policy and freeze or unfreeze requests over HTTP. */

@@ -19,7 +19,11 @@ export interface AuthThrottleOptions {
   readonly window_ms?: number
   /** How long attempts are refused once the limit is reached. Default 60 000. */
   readonly cooldown_ms?: number
-  /** Where counts are kept. Default: this process's memory. */
+  /**
+   * Where counts are kept. Default: this process's memory. With Redis, every
+   * replica sees the same counts; while Redis cannot be reached, attempts are
+   * refused with 503 `LIMITS_UNAVAILABLE` rather than let through uncounted.
+   */
   readonly backend?: LimitsBackend
   /** Told once each time a client or key prefix is throttled (never once per attempt). */
   readonly onThrottle?: (event: ThrottleEvent) => void
@@ -56,10 +60,11 @@ export function credentialPrefix(request: Request, api_key_header: string | null
   return key ? key.slice(0, PREFIX_LENGTH) : null
 }
 
+// Braces make a Redis Cluster hash tag: a counter and its log land in one slot, as the scripts need.
 function keys(subject: AuthThrottleSubject): string[] {
   const out: string[] = []
-  if (subject.address) out.push(`authfail:addr:${subject.address}`)
-  if (subject.key_prefix) out.push(`authfail:key:${subject.key_prefix}`)
+  if (subject.address) out.push(`authfail:{addr:${encodeURIComponent(subject.address)}}`)
+  if (subject.key_prefix) out.push(`authfail:{key:${encodeURIComponent(subject.key_prefix)}}`)
   return out
 }
 

@@ -135,10 +135,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await running.close().catch(() => undefined)
       throw error
     }
-    logger.info(
-      { origin: transparency.origin, verifier_key: transparency.verifier_key },
-      'transparency log checkpointing',
-    )
   }
 
   const stopTriggers = startPolicyTriggers({

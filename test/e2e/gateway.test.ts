@@ -278,7 +278,7 @@ describe.each(backends)('airlock serve on $name', ({ store }) => {
     const response = await inFlight
     expect(response).toMatchObject({ status: 200, body: { status: 'executed', result: { waited: 2000 } } })
     expect(await exit).toBe(0)
-    expect(gateway.stderr()).toContain('airlock stopped')
+    expect(gateway.logs().map((l) => l.msg)).toContain('airlock stopped')
     expect(gateway.logs().map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']))
     await expect(fetch(`${gateway.url}/health`)).rejects.toThrow()
 

@@ -44,7 +44,7 @@ afterAll(async () => {
 describe('airlock serve with a transparency log', { timeout: 120_000 }, () => {
   it('checkpoints on shutdown what an outsider then verifies with the printed key', async () => {
     const gateway = await startGateway(['--config', join(dir, 'airlock.config.yaml'), '--port', '0'])
-    const vkey = /verifier key (\S+)/.exec(gateway.stderr())?.[1]
+    const vkey = gateway.logs().find((l) => typeof l.verifier_key === 'string')?.verifier_key as string
     expect(vkey).toMatch(/^e2e\.test\/airlock\+[0-9a-f]{8}\+/)
     const call = client(gateway.url, 'ak_e2e_agent_Zx81')
     for (let i = 0; i < 3; i++) {

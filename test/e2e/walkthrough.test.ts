@@ -183,7 +183,7 @@ describe('the README walkthrough', () => {
     const [node, ...args] = pkg.scripts.start.split(/\s+/)
     expect(node).toBe('node')
     gateway = await startNode([...args, '--port', '0', '--store', `sqlite:${join(tmp, 'airlock.db')}`])
-    expect(gateway.stderr()).toMatch(/demo keys: agent=ak_demo_agent_\S+, approver=ak_demo_approver_\S+/)
+    expect(gateway.stdout()).toMatch(/demo keys: agent=ak_demo_agent_\S+, approver=ak_demo_approver_\S+/)
     bash = new BashSession({ AIRLOCK_URL: gateway.url })
   }, 150_000)
 

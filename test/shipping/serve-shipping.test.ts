@@ -39,7 +39,7 @@ describe('airlock serve with a shipping section', () => {
       ].join('\n'),
     )
     const gateway = await startGateway(['--config', config, '--port', '0'])
-    expect(gateway.stderr()).toContain('shipping audit events to archive')
+    expect(gateway.stdout()).toContain('shipping audit events to archive')
     const shipped = () =>
       readShippedDir(join(tmp, 'shipped')).flatMap((f) => f.shipped.events.map((e) => e.seq))
     await vi.waitFor(() => expect(shipped()).toEqual(upTo(4)), { timeout: 30_000, interval: 100 })

@@ -41,6 +41,12 @@ describe('airlock serve', () => {
     expect(result.err).toContain('--port must be a whole number from 1 to 65535')
   })
 
+  it('exits 2 for a --log-format it does not know, naming the ones it does', async () => {
+    const result = await cli('serve', '--log-format', 'xml')
+    expect(result.code).toBe(ExitCode.USAGE)
+    expect(result.err).toContain("--log-format must be one of auto, json, pretty, got 'xml'")
+  })
+
   it('exits 2 when there is no config to serve', async () => {
     const result = await cli('serve')
     expect(result.code).toBe(ExitCode.USAGE)

@@ -1,12 +1,13 @@
 import { relative, resolve } from 'node:path'
 import type { Command } from 'commander'
-import pino from 'pino'
+import type pino from 'pino'
 import { findConfigFile, loadConfig } from '../../config/load-config.js'
 import type { ResolvedConfig } from '../../config/resolved-config.js'
 import { DEMO_TICKET } from '../../dashboard/demo-seed.js'
 import { type HeldHangups, holdHangups } from '../../server/hold-hangups.js'
 import { type RunningGateway, startGateway } from '../../server/start-gateway.js'
 import type { CliIo } from '../cli-io.js'
+import { bannerLogger, LOG_FORMATS, type LogFormatSetting, serveLogger } from '../log/serve-logger.js'
 import { UsageError } from '../usage-error.js'
 import { VERSION } from '../version.js'
 
@@ -15,6 +16,7 @@ interface ServeFlags {
   port?: string
   host?: string
   store?: string
+  logFormat?: string
 }
 
 /** --port: a whole number from 0 to 65535 (0 picks a free port and prints it). */
@@ -46,54 +48,63 @@ export function storeFromFlag(io: CliIo, url: string): string {
   return url
 }
 
-/** The JSON log every part of the gateway writes to. */
-function serveLogger(config: ResolvedConfig, io: CliIo): pino.Logger {
-  return pino(
-    {
-      level: config.server.log_level,
-      base: { service: 'airlock' },
-      // Belt and braces: nothing logs these today, and nothing ever should.
-      redact: {
-        paths: ['authorization', '*.authorization', 'api_key', '*.api_key', 'inputs', '*.inputs'],
-        remove: true,
-      },
-    },
-    io.stdout as pino.DestinationStream,
-  )
+/** --log-format: auto, json or pretty. */
+export function parseLogFormat(value: string): LogFormatSetting {
+  if (!(LOG_FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got '${value}'`)
+  }
+  return value as LogFormatSetting
 }
 
-/** What is being served and how, on stderr; the `listening on` line comes last. */
-function printBanner(io: CliIo, config: ResolvedConfig, gateway: RunningGateway): void {
+/** The log every part of the gateway writes to: --log-format, else `server.log_format`. */
+function gatewayLogger(config: ResolvedConfig, io: CliIo, format: LogFormatSetting | undefined): pino.Logger {
+  return serveLogger({
+    level: config.server.log_level,
+    format: format ?? config.server.log_format,
+    stdout: io.stdout,
+    colour: io.stdout.isTTY === true && !io.env.NO_COLOR,
+  })
+}
+
+/** What is being served and how, through the log; the `listening on` line comes last. */
+function logBanner(log: pino.Logger, io: CliIo, config: ResolvedConfig, gateway: RunningGateway): void {
   const { airlock, server: running, seeded, shipping, transparency } = gateway
   if (transparency) {
-    io.stderr.write(`transparency: log ${transparency.origin}, verifier key ${transparency.verifier_key}\n`)
+    log.info(
+      { origin: transparency.origin, verifier_key: transparency.verifier_key },
+      `transparency: log ${transparency.origin}, verifier key ${transparency.verifier_key}`,
+    )
   }
-
   const shown = relative(io.cwd, config.file) || config.file
   const base = config.server.base_path === '/' ? '' : config.server.base_path.replace(/\/+$/, '')
-  io.stderr.write(
-    `airlock ${VERSION} serving ${shown} (${airlock.store.kind} store, ${airlock.actions().length} actions, policy ${airlock.policy.current().version})\n`,
+  const store = airlock.store.kind
+  const actions = airlock.actions().length
+  const policy = airlock.policy.current().version
+  log.info(
+    { version: VERSION, config: config.file, store, actions, policy },
+    `airlock ${VERSION} serving ${shown} (${store} store, ${actions} actions, policy ${policy})`,
   )
-  if (config.server.banner !== null) io.stderr.write(`${config.server.banner}\n`)
+  if (config.server.banner !== null) log.info({}, config.server.banner)
   if (seeded > 0) {
-    io.stderr.write(
-      `demo: seeded ${seeded} sample requests (ticket ${DEMO_TICKET}) into the empty audit chain\n`,
+    log.info(
+      { seeded, ticket: DEMO_TICKET },
+      `demo: seeded ${seeded} sample requests (ticket ${DEMO_TICKET}) into the empty audit chain`,
     )
   }
-  if (config.dashboard.enabled) io.stderr.write(`dashboard: ${running.url}${base}/ui\n`)
+  if (config.dashboard.enabled)
+    log.info({ url: `${running.url}${base}/ui` }, `dashboard: ${running.url}${base}/ui`)
   if (shipping) {
-    io.stderr.write(`shipping audit events to ${shipping.shippers.map((x) => x.name).join(', ')}\n`)
+    const names = shipping.shippers.map((x) => x.name)
+    log.info({ shippers: names }, `shipping audit events to ${names.join(', ')}`)
   }
   if (config.auth.anonymous) {
-    io.stderr.write('warning: auth is anonymous: anyone who can reach this port may call actions\n')
+    log.warn({}, 'auth is anonymous: anyone who can reach this port may call actions')
   }
   if (config.auth.trusted_headers !== null && config.auth.trusted_headers.shared_secret === undefined) {
-    io.stderr.write(
-      'warning: trusted_headers without shared_secret: anyone who reaches this port can claim any identity\n',
-    )
+    log.warn({}, 'trusted_headers without shared_secret: anyone who reaches this port can claim any identity')
   }
   // Last, so whoever waits for this line (scripts, tests) has seen everything above it.
-  io.stderr.write(`listening on ${running.url}${base}\n`)
+  log.info({ url: `${running.url}${base}` }, `listening on ${running.url}${base}`)
 }
 
 /** Waits until the gateway has closed: the first SIGINT or SIGTERM drains it, a second drops connections. */
@@ -129,9 +140,10 @@ interface Served {
 /** Reads the config `flags` name and starts its gateway; hangups `held` meanwhile are answered once it runs. */
 async function startServe(io: CliIo, flags: ServeFlags, held: HeldHangups): Promise<Served> {
   const port = flags.port === undefined ? undefined : parsePort(flags.port)
+  const format = flags.logFormat === undefined ? undefined : parseLogFormat(flags.logFormat)
   if (flags.host !== undefined && flags.host.trim() === '') throw new UsageError('--host must not be empty')
   const config = await configFromFlags(io, flags.config)
-  const logger = serveLogger(config, io)
+  const logger = gatewayLogger(config, io, format)
   const gateway = await startGateway({
     config,
     logger,
@@ -151,6 +163,10 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--port <n>', 'port to listen on, overriding server.port (0 picks a free one)')
     .option('--host <address>', 'address to listen on, overriding server.host')
     .option('--store <url>', 'store URL, overriding store: sqlite:<path>, postgres://..., or memory')
+    .option(
+      '--log-format <format>',
+      'auto (pretty on a terminal, else JSON), json or pretty; overrides server.log_format',
+    )
     .action(async (flags: ServeFlags) => {
       // From the first moment: Node's default for SIGHUP would end a gateway that is still loading.
       const held = holdHangups()
@@ -159,12 +175,9 @@ export function registerServe(program: Command, io: CliIo): void {
         held.release()
         throw error
       })
-      printBanner(io, config, gateway)
-      logger.info(
-        { url: gateway.server.url, store: gateway.airlock.store.kind, config: config.file },
-        'listening',
-      )
+      const banner = bannerLogger(logger, config.server.log_level)
+      logBanner(banner, io, config, gateway)
       await untilClosed(gateway, logger)
-      io.stderr.write('airlock stopped\n')
+      banner.info({}, 'airlock stopped')
     })
 }

@@ -30,6 +30,15 @@ export interface GatewayProcess {
 
 const running = new Set<ChildProcess>()
 
+/** The complete JSON lines of a log written so far. */
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+}
+
 /** Starts `airlock serve` with `args` after `serve` (add `--port 0`) and waits until it prints its address. */
 export function startGateway(
   args: readonly string[],
@@ -39,7 +48,7 @@ export function startGateway(
   return startNode([...cli, 'serve', ...args], env)
 }
 
-/** Starts `node <args>` in the repository root and waits until it prints `listening on <url>`. */
+/** Starts `node <args>` in the repository root and waits until it logs `listening on <url>` (a JSON line on stdout). */
 export async function startNode(
   args: readonly string[],
   env: Record<string, string> = {},
@@ -67,13 +76,15 @@ export async function startNode(
       reject(new Error(`airlock serve did not start within ${START_TIMEOUT_MS} ms\n${err}\n${out}`))
     }, START_TIMEOUT_MS)
     const check = () => {
-      const match = /listening on (http:\/\/\S+)/.exec(err)
-      if (match?.[1]) {
+      const listening = jsonLines(out).find(
+        (l) => typeof l.msg === 'string' && l.msg.startsWith('listening on'),
+      )
+      if (typeof listening?.url === 'string') {
         clearTimeout(timer)
-        resolve(match[1])
+        resolve(listening.url)
       }
     }
-    child.stderr?.on('data', check)
+    child.stdout?.on('data', check)
     void exited.then(({ code }) => {
       clearTimeout(timer)
       reject(new Error(`airlock serve exited with ${code} before listening\n${err}\n${out}`))
@@ -87,11 +98,7 @@ export async function startNode(
     pid,
     stdout: () => out,
     stderr: () => err,
-    logs: () =>
-      out
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    logs: () => jsonLines(out),
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) process.kill(pid, signal)
       return (await exited).code
