@@ -24,6 +24,8 @@ export interface ShadowHistoryOptions {
   readonly until?: string
   /** The candidate version to report on; default: the one in the newest shadowed event of the range. */
   readonly version?: string
+  /** Only this tenant's requests; default: every tenant's. */
+  readonly tenant_id?: string
   /** Stop after reading this many events (the report then says `complete: false`). Default 100,000. */
   readonly max_events?: number
 }
@@ -80,7 +82,11 @@ export async function shadowHistory(
   options: ShadowHistoryOptions,
 ): Promise<ShadowHistoryReport> {
   const max = options.max_events ?? DEFAULT_MAX_EVENTS
-  const filter = { since: options.since, ...(options.until === undefined ? {} : { until: options.until }) }
+  const filter = {
+    since: options.since,
+    ...(options.until === undefined ? {} : { until: options.until }),
+    ...(options.tenant_id === undefined ? {} : { tenant_id: options.tenant_id }),
+  }
   let version = options.version ?? null
   let tally: DifferenceTally | null = version === null ? null : new DifferenceTally(version)
   const enforced = new Set<string>()
