@@ -1,6 +1,7 @@
 /**
  * The response shapes of the policy routes (`/policy`, `/policy/reload`,
- * `/policy/shadow/report`) and of the kill switch (`/freeze`).
+ * `/policy/shadow/report`, `/policy/shadow/history`) and of the kill switch
+ * (`/freeze`).
  *
  * @module
  */
@@ -60,6 +61,14 @@ export const differenceReportSchema = z.object({
       examples: z.array(pairSchema),
     }),
   ),
+})
+
+export const shadowHistorySchema = differenceReportSchema.extend({
+  candidate_version: z.string().nullable().describe('Null when no request in the range was shadowed'),
+  since: z.string(),
+  until: z.string().nullable(),
+  events_read: z.number().int().describe('Audit events read in the range'),
+  complete: z.boolean().describe('False when the read stopped at its bound before the start of the range'),
 })
 
 export const freezeSchema = z.object({

@@ -151,6 +151,15 @@ const isoTime = z.iso.datetime({
 })
 const filterText = z.string().min(1).max(256)
 
+/** `GET /policy/shadow/history`: a time range (default: the last 24 hours) and a candidate version. */
+export const shadowHistoryQuery = z.strictObject({
+  since: isoTime.optional().describe('Inclusive lower bound on ts; default 24 hours ago'),
+  until: isoTime.optional().describe('Exclusive upper bound on ts; default now'),
+  version: filterText
+    .optional()
+    .describe('The candidate version to report on; default the newest one shadowed in the range'),
+})
+
 export function auditQuery(max: number) {
   return z.strictObject({
     action: filterText.optional(),

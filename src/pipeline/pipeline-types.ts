@@ -28,6 +28,7 @@ import type { PolicySet } from '../policy/versioning/policy-set.js'
 import type { Freeze, FreezeScope } from '../store/freeze-store.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page, Store } from '../store/store.js'
 import type { StageTracer } from '../tracing/stage-tracer.js'
+import type { ShadowHistoryOptions, ShadowHistoryReport } from './policy/shadow-history.js'
 import type { ActionSource, TargetSource } from './resolve/sources.js'
 import type { RollbackRun, RollbackRunOptions } from './rollback/rollback.js'
 import type { RollbackPlan } from './rollback/rollback-plan.js'
@@ -128,8 +129,10 @@ export interface AirlockPolicy {
   shadow(): PolicySet | null
   /** Starts (or with null, stops) shadow mode; the difference tally starts from zero. */
   setShadow(set: PolicySet | null): void
-  /** The differences counted since the candidate was set, or null without one. */
+  /** The differences counted in this process since the candidate was set, or null without one. */
   shadowReport(): DifferenceReport | null
+  /** The differences of every replica sharing the store, from the verdicts kept in the audit log. */
+  shadowHistory(options: ShadowHistoryOptions): Promise<ShadowHistoryReport>
   /** Called after every swap; returns an unsubscribe function. */
   onSwap(listener: (set: PolicySet) => void): () => void
 }

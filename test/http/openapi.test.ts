@@ -47,6 +47,7 @@ describe('GET /openapi.json', () => {
         'GET /audit/verify verifyAudit',
         'GET /policy getPolicy',
         'GET /policy/shadow/report getShadowReport',
+        'GET /policy/shadow/history getShadowHistory',
         'GET /audit/{id} getAuditEvent',
         'POST /audit/{id}/rollback rollback',
         'GET /freeze listFreezes',

@@ -88,10 +88,13 @@ describe('shadow mode', () => {
       by_caller: { 'agent-2': 2 },
     })
 
-    // Each differing request's first event carries the candidate's verdict; the others carry none.
+    // Each request's deciding event carries the candidate's verdict; 10 of them differ from what was enforced.
     const events = (await gateway.airlock.audit.list({ status: 'started' }, 100)).items
     expect(events).toHaveLength(17)
-    const shadowed = events.filter((e) => e.context?.shadow !== undefined)
+    for (const e of events) expect(e.context?.shadow).toMatchObject({ version: expect.any(String) })
+    const shadowed = events.filter(
+      (e) => (e.context?.shadow as { decision?: string } | undefined)?.decision !== e.decision,
+    )
     expect(shadowed).toHaveLength(10)
     expect(shadowed.find((e) => e.action === 'shout')?.context?.shadow).toMatchObject({
       decision: 'deny',

@@ -1,7 +1,8 @@
 /**
  * `airlock policy show` (what a config loads, or what a running gateway
- * enforces) and `airlock policy replay` (a candidate set against the
- * requests recorded in the audit log).
+ * enforces), `airlock policy replay` (a candidate set against the requests
+ * recorded in the audit log) and `airlock policy shadow` (how the shadow
+ * candidate decided differently on every replica, from the audit log).
  *
  * @module
  */
@@ -10,6 +11,7 @@ import type { Command } from 'commander'
 import { parseDuration } from '../../config/parse-duration.js'
 import { loadPolicySet } from '../../config/policy-set-from-config.js'
 import { replayAudit } from '../../pipeline/policy/replay.js'
+import { shadowHistory } from '../../pipeline/policy/shadow-history.js'
 import { formatDifferenceReport } from '../../policy/versioning/difference-report.js'
 import { type PolicySetSummary, summarizePolicySet } from '../../policy/versioning/policy-set.js'
 import { openStore } from '../../store/open-store.js'
@@ -134,10 +136,61 @@ function registerReplay(policy: Command, io: CliIo, setExit: (code: number) => v
     })
 }
 
+interface ShadowFlags {
+  config?: string
+  since?: string
+  until?: string
+  candidate?: string
+  store?: string
+  json?: boolean
+}
+
+function registerShadow(policy: Command, io: CliIo, setExit: (code: number) => void): void {
+  policy
+    .command('shadow')
+    .description(
+      'report how the shadow candidate decided differently, on every replica sharing the store, from the audit log',
+    )
+    .option('--since <when>', 'how far back: a duration (24h, 7d) or an ISO time', '24h')
+    .option('--until <when>', 'up to this ISO time (default: now)')
+    .option('--candidate <version>', 'the candidate version (default: the newest one shadowed in the range)')
+    .option('--config <file>', 'the config whose store to read (default: the one here)')
+    .option('--store <url>', "read this store's audit log instead of the config's")
+    .option('--json', 'the report as JSON')
+    .action(async (flags: ShadowFlags) => {
+      const now = new Date()
+      const since = parseSince(flags.since ?? '24h', now)
+      const until = flags.until === undefined ? undefined : parseSince(flags.until, now)
+      const store = await openStore(
+        flags.store === undefined
+          ? (await configFromFlags(io, flags.config)).store
+          : storeFromFlag(io, flags.store),
+      )
+      try {
+        const report = await shadowHistory(store.audit, {
+          since,
+          ...(until === undefined ? {} : { until }),
+          ...(flags.candidate === undefined ? {} : { version: flags.candidate }),
+        })
+        if (flags.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+        else if (report.candidate_version === null) io.stdout.write(`no shadowed request since ${since}\n`)
+        else {
+          io.stdout.write(formatDifferenceReport({ ...report, candidate_version: report.candidate_version }))
+          const partial = report.complete ? '' : ' (stopped at the bound: older events were not read)'
+          io.stderr.write(`read ${report.events_read} event(s) since ${since}${partial}\n`)
+        }
+      } finally {
+        await store.close()
+      }
+      setExit(ExitCode.OK)
+    })
+}
+
 export function registerPolicy(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const policy = program
     .command('policy')
     .description('see the loaded policy set and try a candidate against history')
   registerShow(policy, io, setExit)
   registerReplay(policy, io, setExit)
+  registerShadow(policy, io, setExit)
 }

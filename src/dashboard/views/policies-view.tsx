@@ -155,7 +155,10 @@ export function PoliciesView(props: {
       <h1>Policies</h1>
       <p class="hint">
         Evaluated top to bottom; the first rule that matches decides. With none matching:{' '}
-        {props.default_decision}.
+        {props.default_decision}.{' '}
+        <a href={`${props.base}/policies/shadow`} class="shadow-link">
+          Shadow candidate report
+        </a>
       </p>
       <RuleTable rules={props.rules} />
       <Playground

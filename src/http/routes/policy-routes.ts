@@ -2,11 +2,19 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import type { Principal } from '../../identity/principal.js'
 import { summarizePolicySet } from '../../policy/versioning/policy-set.js'
-import { differenceReportSchema, policyReloadSchema, policyStateSchema } from '../policy-wire-schemas.js'
+import {
+  differenceReportSchema,
+  policyReloadSchema,
+  policyStateSchema,
+  shadowHistorySchema,
+} from '../policy-wire-schemas.js'
 import { HttpProblemError } from '../problem.js'
+import { shadowHistoryQuery } from '../request-schemas.js'
 import { defineRoute, type Route } from '../route.js'
 import { AUTHENTICATED_ERRORS, problemDoc } from './common-responses.js'
 import type { RouteDeps } from './route-deps.js'
+
+const DAY_MS = 86_400_000
 
 /** Refuses callers without one of the admin roles (anonymous callers never have one). */
 export function requireAdmin(deps: RouteDeps, principal: Principal, what: string): void {
@@ -19,7 +27,11 @@ export function requireAdmin(deps: RouteDeps, principal: Principal, what: string
   }
 }
 
-/** `GET policy`, `GET policy/shadow/report` and, when the gateway can reload, `POST policy/reload`. */
+/**
+ * `GET policy`, `GET policy/shadow/report` (this replica), `GET
+ * policy/shadow/history` (every replica, from the audit log) and, when the
+ * gateway can reload, `POST policy/reload`.
+ */
 export function policyRoutes(deps: RouteDeps): Route[] {
   const { airlock } = deps
   const reload = deps.reload
@@ -95,6 +107,31 @@ export function policyRoutes(deps: RouteDeps): Route[] {
             'No shadow candidate is running; set policy.shadow in the config',
           )
         }
+        return c.json(report)
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/policy/shadow/history',
+      operation_id: 'getShadowHistory',
+      summary: 'How the shadow candidate decided differently on every replica, from the audit log (admin)',
+      description:
+        'Counts the candidate verdicts kept in the deciding audit events of the time range, whichever replica served the request; it needs no candidate running on this replica.',
+      tag: 'policy',
+      query: shadowHistoryQuery,
+      responses: [
+        { status: 200, description: 'The difference report over the range', schema: shadowHistorySchema },
+        problemDoc(403, 'The caller has no admin role'),
+        ...AUTHENTICATED_ERRORS,
+      ],
+      handle: async (c, { query }) => {
+        requireAdmin(deps, c.get('principal'), 'The shadow history')
+        const since = query.since ?? new Date(Date.now() - DAY_MS).toISOString()
+        const report = await airlock.policy.shadowHistory({
+          since: new Date(since).toISOString(),
+          ...(query.until === undefined ? {} : { until: new Date(query.until).toISOString() }),
+          ...(query.version === undefined ? {} : { version: query.version }),
+        })
         return c.json(report)
       },
     }),

@@ -48,8 +48,7 @@ export async function authorize(deps: AuthorizeDeps, ctx: RequestContext): Promi
   const context: Record<string, unknown> = {}
   if (deps.shadow) {
     // Compared before limits: the report is about what the rules say, not about this minute's traffic.
-    const shadow = shadowDecide(deps, deps.shadow, ctx, decision)
-    if (shadow) context.shadow = shadow
+    context.shadow = shadowDecide(deps, deps.shadow, ctx, decision)
   }
   if (limits && decision.decision !== 'deny') {
     const risk = await limits.addRisk(principal, decision.effective_risk)

@@ -14,6 +14,7 @@ import { DifferenceTally } from '../../policy/versioning/difference-report.js'
 import { summarizePolicySet } from '../../policy/versioning/policy-set.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
 import type { AirlockPolicy } from '../pipeline-types.js'
+import { shadowHistory } from './shadow-history.js'
 
 const POLICY_ACTION = 'airlock.policy'
 
@@ -53,6 +54,7 @@ export function policyControl(deps: PipelineDeps): AirlockPolicy {
       if (run === null) return null
       return { ...run.tally.report(), enforced_version: policy.current().version }
     },
+    shadowHistory: (options) => shadowHistory(deps.store.audit, options),
     onSwap: (listener) => policy.onSwap(listener),
   }
 }

@@ -133,7 +133,7 @@ function decideWith(set: PolicySet, event: AuditEvent, unknown_actions: 'deny' |
 }
 
 /** The deciding event of a request: the first event that carries its decision (approvals' later events do not count). */
-function isDeciding(event: AuditEvent): boolean {
+export function isDeciding(event: AuditEvent): boolean {
   return (
     DECIDING.has(event.status) &&
     event.decision !== null &&

@@ -1,8 +1,9 @@
 /**
  * Shadow mode: the candidate policy set decides every live request beside
- * the enforced one. Only the enforced decision takes effect; when the
- * candidate's differs, it is kept in the request's audit event
- * (`context.shadow`) and counted for `GET /policy/shadow/report`.
+ * the enforced one. Only the enforced decision takes effect; the
+ * candidate's is kept in the request's audit event (`context.shadow`), so
+ * a report over every replica can be built from the shared log, and
+ * counted in this process for `GET /policy/shadow/report`.
  *
  * Reads: the candidate set captured with the request. Writes: the in-process
  * tally only. Pure otherwise, like resolve.
@@ -30,16 +31,13 @@ export interface ShadowRun {
   readonly tally: DifferenceTally
 }
 
-/**
- * Decides `ctx` with the candidate and counts it; returns the candidate's
- * verdict when it differs from `enforced`, else null.
- */
+/** Decides `ctx` with the candidate, counts it, and returns the candidate's verdict for the audit event. */
 export function shadowDecide(
   deps: Pick<PipelineDeps, 'unknown_actions' | 'now'>,
   shadow: ShadowRun,
   ctx: RequestContext,
   enforced: Decision,
-): ShadowVerdict | null {
+): ShadowVerdict {
   const { set, tally } = shadow
   const evaluation = resolveRequest(
     { ...deps, engine: set.engine, actions: set.actions, targets: set.targets, policy_version: set.version },
@@ -55,6 +53,5 @@ export function shadowDecide(
     enforced: { decision: enforced.decision, rule: enforced.rule },
     candidate: { decision: candidate.decision, rule: candidate.rule },
   })
-  if (candidate.decision === enforced.decision) return null
   return { decision: candidate.decision, rule: candidate.rule, version: set.version }
 }
