@@ -2,7 +2,8 @@
  * Property tests over what an agent can send the MCP proxy: any tool name
  * and arguments, and any JSON-RPC message at all. Every request gets exactly
  * one answer (a result, or a JSON-RPC error with a standard code and a
- * message), a call with bad arguments is refused naming the argument and
+ * message), a malformed request is answered -32600 naming what is wrong,
+ * a call with bad arguments is refused naming the argument and
  * never reaches the upstream, and the proxy keeps serving.
  */
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ActionRegistry } from '../../src/actions/action-registry.js'
 import { type Airlock, createAirlock } from '../../src/airlock.js'
 import { localPrincipal } from '../../src/identity/principal.js'
-import { createMcpProxy, type McpProxy } from '../../src/mcp/index.js'
+import { answerMalformed, createMcpProxy, type McpProxy } from '../../src/mcp/index.js'
 import { parsePolicies } from '../../src/policy/load-policies.js'
 import { auditTrail, SERVERS } from '../mcp/mcp-fixtures.js'
 import { fuzzRuns, nastyString, yamlishValue } from './fuzz-support.js'
@@ -25,7 +26,7 @@ const STANDARD_CODES = [-32700, -32600, -32601, -32602, -32603, -32001, -32000]
 let airlock: Airlock
 let proxy: McpProxy
 let agent: InMemoryTransport
-const answers = new Map<string | number, JSONRPCMessage[]>()
+const answers = new Map<string | number | null, JSONRPCMessage[]>()
 let nextId = 0
 
 beforeAll(async () => {
@@ -55,10 +56,10 @@ rules:
   agent.onmessage = (message) => {
     // Only answers: the proxy's own requests to the agent (relayed from upstream) carry ids too.
     if (!('result' in message) && !('error' in message)) return
-    const id = message.id
+    const id = (message as { id?: string | number | null }).id
     if (id !== undefined) answers.set(id, [...(answers.get(id) ?? []), message])
   }
-  await proxy.server.connect(proxySide)
+  await proxy.server.connect(answerMalformed(proxySide))
   await agent.start()
   await request('initialize', {
     protocolVersion: '2025-06-18',
@@ -137,6 +138,7 @@ describe('MCP proxy tool calls', () => {
           yamlishValue,
         ),
         arguments: yamlishValue,
+        _meta: yamlishValue,
       },
       { requiredKeys: [] },
     )
@@ -172,19 +174,31 @@ describe('MCP proxy JSON-RPC messages', () => {
       ),
       nastyString,
     )
-    // Params that are not an object fail the MCP SDK's envelope check before any handler and go unanswered;
-    // only object params are generated here.
-    const params = fc.oneof(
-      fc.constant(undefined),
-      fc.dictionary(
-        nastyString.filter((k) => k !== '_meta'),
-        yamlishValue,
-        { maxKeys: 4 },
-      ),
-    )
+    const params = fc.oneof(fc.constant(undefined), yamlishValue)
     await fc.assert(
       fc.asyncProperty(method, params, async (m, p) => {
         expectAnswer(await request(m, p), `${m} ${JSON.stringify(p)?.slice(0, 300)}`)
+      }),
+      { numRuns: runs },
+    )
+  })
+
+  it('answers a malformed request with -32600 naming the member, under its id', async () => {
+    const malformed = fc.oneof(
+      fc.record({ method: fc.constant('tools/list'), params: fc.constantFrom('', 5, true) }),
+      fc.record({ method: fc.oneof(fc.integer(), fc.constant(null), fc.constant([])) }),
+      fc.record({ method: fc.constant('ping'), jsonrpc: fc.constantFrom('1.0', 2, null) }),
+    )
+    await fc.assert(
+      fc.asyncProperty(malformed, async (fields) => {
+        const id = `bad-${nextId++}`
+        await agent.send({ jsonrpc: '2.0', id, ...fields } as unknown as JSONRPCMessage)
+        const got = (await answersTo(id)) as { error?: { code?: number; message?: string } }[]
+        const label = JSON.stringify(fields)
+        expect(got, label).toHaveLength(1)
+        expect(got[0]?.error?.code, label).toBe(-32600)
+        const member = 'params' in fields ? 'params' : 'jsonrpc' in fields ? 'jsonrpc' : 'method'
+        expect(got[0]?.error?.message, label).toContain(`Invalid request: ${member}:`)
       }),
       { numRuns: runs },
     )
@@ -199,11 +213,12 @@ describe('MCP proxy JSON-RPC messages', () => {
       fc.record({ jsonrpc: fc.constant('2.0'), id: fc.oneof(fc.nat(), nastyString), result: yamlishValue }),
       fc.record({ jsonrpc: fc.constant('2.0'), id: fc.nat(), error: yamlishValue }),
       fc.dictionary(nastyString, yamlishValue, { maxKeys: 4 }),
+      yamlishValue,
     )
     await fc.assert(
       fc.asyncProperty(junk, async (message) => {
         await agent.send(message as unknown as JSONRPCMessage)
-        expectAnswer(await request('ping'), `after ${JSON.stringify(message).slice(0, 300)}`)
+        expectAnswer(await request('ping'), `after ${JSON.stringify(message)?.slice(0, 300)}`)
       }),
       { numRuns: runs },
     )

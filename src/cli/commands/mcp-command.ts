@@ -90,14 +90,15 @@ async function serveStdio(
   server: { connect(t: unknown): Promise<void>; onclose?: (() => void) | undefined },
   close: () => Promise<void>,
 ): Promise<void> {
-  const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js')
+  const { answerMalformed, stdioLineTransport } = await import('../../mcp/index.js')
   const done = new Promise<void>((resolve) => {
     server.onclose = resolve
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
     process.stdin.once('end', resolve)
   })
-  await server.connect(new StdioServerTransport())
+  // Malformed lines and messages get a JSON-RPC error instead of silence the agent would wait on.
+  await server.connect(answerMalformed(stdioLineTransport()))
   await done
   await close().catch((error: unknown) => io.stderr.write(`airlock mcp: ${String(error)}\n`))
   await airlock.close()
