@@ -103,7 +103,7 @@ async function load(url: string, key: string, seconds: number, keyed: boolean) {
 }
 
 async function run(name: string, store: Store, keyed: boolean, seconds: number): Promise<Row> {
-  const { airlock, server, url, key, close } = await startBenchGateway(store)
+  const { airlock, server, url, key, idle, close } = await startBenchGateway(store)
   let connections = 0
   server.on('connection', () => connections++)
   try {
@@ -111,8 +111,9 @@ async function run(name: string, store: Store, keyed: boolean, seconds: number):
     const load1 = loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')
+    await idle()
     const chain = await airlock.audit.verify()
-    if (!chain.valid) throw new Error(`${name}: the audit chain does not verify`)
+    if (!chain.valid) throw new Error(`${name}: the audit chain does not verify: ${chain.reason}`)
     return { name, ...figures, connections, load: load1 }
   } finally {
     await close()
