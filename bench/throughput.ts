@@ -168,14 +168,17 @@ export async function benchThroughput(): Promise<void> {
     if (process.env.BENCH_PG !== 'off') {
       const pg = (s: string, batch: 'function' | 'transaction' = 'function') =>
         postgresStore({ connectionString: pgUrl, schema: s, max: 8, batch })
-      rows.push(await run('postgres', pg(`${schema}_a`), false, seconds))
-      rows.push(await run('postgres + idempotency keys', pg(`${schema}_b`), true, seconds))
-      rows.push(await run(PG_STATEMENTS, pg(`${schema}_c`, 'transaction'), false, seconds))
-      rows.push(await run(`${PG_STATEMENTS} + keys`, pg(`${schema}_d`, 'transaction'), true, seconds))
-      await dropSchemas(
-        pgUrl,
-        ['a', 'b', 'c', 'd'].map((x) => `${schema}_${x}`),
-      )
+      try {
+        rows.push(await run('postgres', pg(`${schema}_a`), false, seconds))
+        rows.push(await run('postgres + idempotency keys', pg(`${schema}_b`), true, seconds))
+        rows.push(await run(PG_STATEMENTS, pg(`${schema}_c`, 'transaction'), false, seconds))
+        rows.push(await run(`${PG_STATEMENTS} + keys`, pg(`${schema}_d`, 'transaction'), true, seconds))
+      } finally {
+        await dropSchemas(
+          pgUrl,
+          ['a', 'b', 'c', 'd'].map((x) => `${schema}_${x}`),
+        )
+      }
     }
     printTable(fsync, fsyncLoad, rows)
   } finally {
