@@ -30,6 +30,8 @@ export interface BenchGateway {
   /** `POST` here with `{a, b}` and the key as a bearer token. */
   readonly url: string
   readonly key: string
+  /** Resolves once no request is being handled: every answered request's writes are committed. */
+  idle(): Promise<void>
   close(): Promise<void>
 }
 
@@ -52,13 +54,27 @@ export async function createBenchApp(store: Store) {
 /** Migrates `store` and serves it; `close()` stops the server and the pipeline. */
 export async function startBenchGateway(store: Store): Promise<BenchGateway> {
   const { airlock, app, key } = await createBenchApp(store)
+  // A load generator that stops closes its connections with requests still
+  // being handled; they go on to commit, so the chain is read only once idle.
+  let handling = 0
+  const fetch: typeof app.fetch = async (...args) => {
+    handling++
+    try {
+      return await app.fetch(...args)
+    } finally {
+      handling--
+    }
+  }
+  const idle = async () => {
+    while (handling > 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  }
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server))
+    const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server))
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/actions/add/execute`
   const close = async () => {
     await new Promise((resolve) => server.close(resolve))
     await airlock.close()
   }
-  return { airlock, server, url, key, close }
+  return { airlock, server, url, key, idle, close }
 }

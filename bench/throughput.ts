@@ -108,7 +108,7 @@ async function load(url: string, key: string, seconds: number, keyed: boolean) {
 }
 
 async function run(name: string, store: Store, keyed: boolean, seconds: number): Promise<Row> {
-  const { airlock, server, url, key, close } = await startBenchGateway(store)
+  const { airlock, server, url, key, idle, close } = await startBenchGateway(store)
   let connections = 0
   server.on('connection', () => connections++)
   try {
@@ -116,8 +116,9 @@ async function run(name: string, store: Store, keyed: boolean, seconds: number):
     const load1 = loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')
+    await idle()
     const chain = await airlock.audit.verify()
-    if (!chain.valid) throw new Error(`${name}: the audit chain does not verify`)
+    if (!chain.valid) throw new Error(`${name}: the audit chain does not verify: ${chain.reason}`)
     return { name, ...figures, connections, load: load1 }
   } finally {
     await close()
@@ -184,14 +185,17 @@ export async function benchThroughput(): Promise<void> {
     if (process.env.BENCH_PG !== 'off') {
       const pg = (s: string, batch: 'function' | 'transaction' = 'function') =>
         postgresStore({ connectionString: pgUrl, schema: s, max: 8, batch })
-      rows.push(await run('postgres', pg(`${schema}_a`), false, seconds))
-      rows.push(await run('postgres + idempotency keys', pg(`${schema}_b`), true, seconds))
-      rows.push(await run(PG_STATEMENTS, pg(`${schema}_c`, 'transaction'), false, seconds))
-      rows.push(await run(`${PG_STATEMENTS} + keys`, pg(`${schema}_d`, 'transaction'), true, seconds))
-      await dropSchemas(
-        pgUrl,
-        ['a', 'b', 'c', 'd'].map((x) => `${schema}_${x}`),
-      )
+      try {
+        rows.push(await run('postgres', pg(`${schema}_a`), false, seconds))
+        rows.push(await run('postgres + idempotency keys', pg(`${schema}_b`), true, seconds))
+        rows.push(await run(PG_STATEMENTS, pg(`${schema}_c`, 'transaction'), false, seconds))
+        rows.push(await run(`${PG_STATEMENTS} + keys`, pg(`${schema}_d`, 'transaction'), true, seconds))
+      } finally {
+        await dropSchemas(
+          pgUrl,
+          ['a', 'b', 'c', 'd'].map((x) => `${schema}_${x}`),
+        )
+      }
     }
     printTable(fsync, fsyncLoad, rows)
   } finally {

@@ -73,7 +73,7 @@ const claimRequest = (owner: string) => ({
 })
 const claim = (owner: string): WriteOp => ({ kind: 'claim', request: claimRequest(owner) })
 
-// The locked path alone, still the path every contended batch falls back to.
+// The multi-statement path, as a replica of the previous version writes.
 describeBatchConformance('postgres (transaction batches)', async () =>
   postgresStore({ pool: newPool(), schema: nextSchema(), batch: 'transaction' }),
 )
@@ -126,6 +126,34 @@ describe('postgres batches', () => {
     expect(await verifyStore(storeA, { pageSize: 64 })).toEqual({ valid: true, count: 400 })
     const actors = (await storeA.audit.range(0, 400)).map((e) => e.actor)
     expect(actors.slice(0, 200)).toContain('replica-b')
+  })
+
+  it('takes the locked path when the head moves under both one-call attempts, and stores the batch once', async () => {
+    const schema = nextSchema()
+    const pool = newPool()
+    const other = postgresStore({ pool, schema })
+    await other.migrate()
+    const r = recording(pool)
+    let interlopers = 0
+    const racing: PostgresPool = {
+      ...r.pool,
+      async query(text, values) {
+        // Another replica appends just before each of this store's one-call attempts.
+        if (text.includes('airlock_write_batch') && interlopers < 2) {
+          interlopers++
+          await other.audit.append([sampleEvent({ actor: 'other-replica' })])
+        }
+        return r.pool.query(text, values)
+      },
+    }
+    const store = postgresStore({ pool: racing, schema })
+    const results = await store.batch([claim('own-a'), { kind: 'append', event: sampleEvent() }])
+    expect(r.failed).toEqual(['AL001', 'AL001'])
+    expect(r.checkouts()).toBe(1)
+    expect(results[0]).toEqual({ kind: 'claim', result: { kind: 'claimed', recovered: false } })
+    expect(results[1]).toMatchObject({ kind: 'append', event: { seq: 3, actor: 'alice' } })
+    expect(await store.idempotency.get(scope)).toMatchObject({ state: 'in_flight' })
+    expect(await verifyStore(store)).toEqual({ valid: true, count: 3 })
   })
 
   it('keeps one chain beside a writer that locks the head in a transaction, as a replica of the previous version does', async () => {

@@ -12,6 +12,7 @@ import { type ChainHead, type LinkedEvent, linkBatch } from '../internal/link-ba
 import { auditRowValues } from '../internal/sql-query.js'
 import type { ClaimResult, WriteOp, WriteResult } from '../store.js'
 import { type PostgresConnection, sqlState } from './postgres-connection.js'
+import type { PostgresPoolClient } from './postgres-store-config.js'
 import { HEAD_MOVED_SQLSTATE } from './write-batch-function.js'
 
 /** A claim or completion of a batch, with its position among the batch's ops. */
@@ -67,6 +68,25 @@ function answers(value: unknown, expected: number): readonly KeyedAnswer[] {
   return parsed as KeyedAnswer[]
 }
 
+/** Where a call runs: the pool (its own transaction) or a connection inside one; `s` is the quoted schema. */
+export interface BatchRunner {
+  readonly s: string
+  query<R>(text: string, values: unknown[]): Promise<R[]>
+}
+
+/** The pool as a {@link BatchRunner}: each call is its own transaction, errors classified by the connection. */
+export function poolRunner(c: PostgresConnection): BatchRunner {
+  return { s: c.s, query: (text, values) => c.query('batch', text, values) }
+}
+
+/** A connection inside a transaction as a {@link BatchRunner}. */
+export function clientRunner(s: string, client: PostgresPoolClient): BatchRunner {
+  return {
+    s,
+    query: async <R>(text: string, values: unknown[]) => (await client.query<R>(text, values)).rows,
+  }
+}
+
 /**
  * Applies the batch in one call, its events linked onto `head`; returns one
  * result per op (by op index) and the head the events left.
@@ -75,7 +95,7 @@ function answers(value: unknown, expected: number): readonly KeyedAnswer[] {
  * (see {@link isHeadMoved}); nothing was written then.
  */
 export async function callWriteBatch(
-  c: PostgresConnection,
+  c: BatchRunner,
   keyed: readonly KeyedOp[],
   appends: readonly IndexedAppend[],
   head: ChainHead,
@@ -96,7 +116,6 @@ export async function callWriteBatch(
     to: last ? { seq: last.seq, hash: last.hash } : head,
   }
   const [row] = await c.query<{ results: unknown }>(
-    'batch',
     `SELECT ${c.s}.airlock_write_batch($1::jsonb) AS results`,
     [JSON.stringify(payload)],
   )

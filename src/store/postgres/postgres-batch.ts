@@ -12,9 +12,9 @@
  * events linked onto the head this store last saw. If another writer moved
  * the head meanwhile, the call fails having written nothing, and the batch is
  * linked onto the head it reports and tried once more; if that head moved
- * too, the batch runs on the locked path: one transaction that holds the
- * head (`SELECT … FOR UPDATE`) from reading it to the commit, which cannot
- * lose. So the chain stays one line however many replicas write, and under
+ * too, the batch runs on the locked path: one transaction that locks the
+ * keys (one call), then holds the head (`SELECT … FOR UPDATE`) from reading
+ * it to the commit, which cannot lose. So the chain stays one line however many replicas write, and under
  * no contention a batch costs one round trip. A failure whose outcome is
  * unknown (the connection died) is never retried here: it surfaces as
  * STORE_UNAVAILABLE.
@@ -37,10 +37,12 @@ import type {
 import { appendInTransaction } from './postgres-audit.js'
 import {
   callWriteBatch,
+  clientRunner,
   type IndexedAppend,
   isHeadMoved,
   type KeyedOp,
   movedTo,
+  poolRunner,
 } from './postgres-batch-call.js'
 import type { PostgresConnection } from './postgres-connection.js'
 import { idempotencyStatements } from './postgres-idempotency.js'
@@ -49,7 +51,8 @@ import type { PostgresPoolClient } from './postgres-store-config.js'
 /**
  * How a batch reaches the database: `function`, one call of
  * `airlock_write_batch` (one round trip, the default); `transaction`, one
- * statement per write between `BEGIN` and `COMMIT` (the locked path, always).
+ * statement per write between `BEGIN` and `COMMIT`, the chain head locked (as
+ * before migration 12).
  */
 export type PostgresBatchMode = 'function' | 'transaction'
 
@@ -102,7 +105,7 @@ function keyedInLockOrder(ops: readonly WriteOp[]): KeyedOp[] {
   return keyed.sort((a, b) => lockOrder(scopeOf(a.op), scopeOf(b.op)) || a.index - b.index)
 }
 
-/** The locked path: one statement per write in one transaction, holding the chain head until the commit. */
+/** The multi-statement path (`batch: 'transaction'`): one statement per write in one transaction, holding the chain head until the commit. */
 async function lockedBatch(
   c: PostgresConnection,
   keyed: readonly KeyedOp[],
@@ -134,6 +137,33 @@ async function lockedBatch(
   })
 }
 
+/**
+ * The locked path over the function, in one transaction: the claims and
+ * completions in one call (their keys locked first, as everywhere), then the
+ * chain head locked and read, then the events linked onto it in a second
+ * call. Five round trips whatever the batch holds, and the head cannot move
+ * between its read and the commit.
+ */
+async function lockedCall(
+  c: PostgresConnection,
+  keyed: readonly KeyedOp[],
+  appends: readonly IndexedAppend[],
+  results: WriteResult[],
+): Promise<ChainHead | null> {
+  return c.transaction('batch', async (client) => {
+    const run = clientRunner(c.s, client)
+    if (keyed.length > 0) await callWriteBatch(run, keyed, [], EMPTY_HEAD, results)
+    if (appends.length === 0) return null
+    const [row] = (
+      await client.query<{ seq: string; hash: string }>(
+        `SELECT seq, hash FROM ${c.s}.airlock_audit_head WHERE id = 1 FOR UPDATE`,
+      )
+    ).rows
+    if (!row) throw new AirlockError(ErrorCode.STORE_ERROR, 'postgres store: the audit head row is missing')
+    return callWriteBatch(run, [], appends, { seq: Number(row.seq), hash: row.hash }, results)
+  })
+}
+
 async function currentHead(c: PostgresConnection): Promise<ChainHead> {
   const [row] = await c.query<{ seq: string; hash: string }>(
     'batch',
@@ -155,7 +185,7 @@ async function optimisticBatch(
   let head = hint.head ?? (appends.length > 0 ? await currentHead(c) : EMPTY_HEAD)
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      return await callWriteBatch(c, keyed, appends, head, results)
+      return await callWriteBatch(poolRunner(c), keyed, appends, head, results)
     } catch (error) {
       if (!isHeadMoved(error)) throw error
       const reported = movedTo(error)
@@ -179,7 +209,8 @@ export async function postgresBatch(
   const appends = appendsOf(checked)
   const results: WriteResult[] = new Array(checked.length)
   const done = mode === 'function' ? await optimisticBatch(c, hint, keyed, appends, results) : false
-  const head = done === false ? await lockedBatch(c, keyed, appends, results) : done
+  const locked = mode === 'function' ? lockedCall : lockedBatch
+  const head = done === false ? await locked(c, keyed, appends, results) : done
   // Only forward: a slower batch of this process must not set the hint back.
   if (appends.length > 0 && head && head.seq > (hint.head?.seq ?? -1)) hint.head = head
   return results
