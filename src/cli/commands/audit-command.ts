@@ -2,7 +2,6 @@ import { constants, createWriteStream, fchmodSync, lstatSync, openSync } from 'n
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { AUDIT_STATUSES, type AuditEvent, type AuditStatus } from '../../audit/audit-event.js'
-import { exportJsonl, verifyJsonlFile } from '../../audit/jsonl.js'
 import { verifyStore } from '../../audit/verify-chain.js'
 import type { Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
@@ -30,6 +29,12 @@ function parsePositive(name: string, value: string | undefined, fallback: number
   if (!/^\d+$/.test(value) || Number(value) < 1)
     throw new UsageError(`${name} must be a whole number ≥ 1, got '${value}'`)
   return Number(value)
+}
+
+/** Verifies an exported file; its module (and zod's schemas) load only for a file. */
+async function verifyFile(path: string) {
+  const { verifyJsonlFile } = await import('../../audit/jsonl.js')
+  return verifyJsonlFile(path, { checkpoints: true })
 }
 
 const STATUSES: readonly AuditStatus[] = AUDIT_STATUSES
@@ -134,7 +139,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     }
     const file = files[0]
     const result = file
-      ? await verifyJsonlFile(resolve(io.cwd, file), { checkpoints: true })
+      ? await verifyFile(resolve(io.cwd, file))
       : await withStore(io, flags, (store) => verifyStore(store))
     if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     else if (result.valid) {
@@ -215,6 +220,8 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       .option('--force', 'replace an existing --out file (never through a symbolic link)'),
   ).action(async (flags: StoreFlags & { format?: string; out?: string; force?: boolean }) => {
     if (flags.format !== 'jsonl') throw new UsageError(`--format must be jsonl, got '${flags.format}'`)
+    // Loaded here: the JSONL module brings zod's schemas, which verifying a store does not need.
+    const { exportJsonl } = await import('../../audit/jsonl.js')
     await withStore(io, flags, async (store) => {
       if (flags.out) {
         const out = createWriteStream('', {
