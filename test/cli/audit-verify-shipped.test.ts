@@ -174,6 +174,9 @@ describe('airlock audit verify <shipped files> --key', () => {
     const several = await cli(['audit', 'verify', ...shipped])
     expect(several.code).toBe(2)
     expect(several.stderr).toContain('add --key')
+    const mixed = await cli(['audit', 'verify', shipped[0]!, '--checkpoint', 'x.note', '--key', KEY])
+    expect(mixed.code).toBe(2)
+    expect(mixed.stderr).toContain('--checkpoint checks a checkpoint note and proofs, not files')
   })
 })
 

@@ -112,6 +112,11 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       ),
   ).action(async (files: string[], flags: VerifyFlags) => {
     if (flags.checkpoint !== undefined) {
+      if (files.length > 0) {
+        throw new UsageError(
+          '--checkpoint checks a checkpoint note and proofs, not files: verify shipped files with <files…> --key alone, then compare their last checkpoint with --checkpoint <later> --previous <it>',
+        )
+      }
       const ok = await verifyEvidence(io, { ...flags, checkpoint: flags.checkpoint })
       setExit(ok ? ExitCode.OK : ExitCode.FAILED)
       return
