@@ -13,6 +13,7 @@ await ensureDistBuilt()
 vi.setConfig({ testTimeout: 120_000 })
 
 export type { CliRun }
+export { AIRLOCK_BIN }
 
 /**
  * The child sees only PATH, HOME and `env`, so nothing from the shell that
