@@ -20,7 +20,7 @@ import {
   type AuditRow,
   auditListQuery,
   auditRowValues,
-  needsChainHead,
+  auditWindowQuery,
   readAuditRow,
 } from '../internal/sql-query.js'
 import type { AuditStore } from '../store.js'
@@ -102,7 +102,13 @@ export function postgresAudit(c: PostgresConnection): AuditStore {
   return {
     append: (inputs) => append(c, sql, inputs),
     async list(filter, limit, cursor) {
-      const top = needsChainHead(filter, cursor) ? ((await head())?.seq ?? 0) : null
+      const window = auditWindowQuery(sql.events, filter, cursor, (i) => `$${i}`)
+      const from =
+        window === null
+          ? null
+          : Number(
+              (await c.query<{ seq: string }>('audit.window', window.sql, [...window.params]))[0]?.seq ?? 1,
+            )
       const q = auditListQuery(
         sql.events,
         filter,
@@ -110,7 +116,7 @@ export function postgresAudit(c: PostgresConnection): AuditStore {
         cursor,
         (i) => `$${i}`,
         (f) => `(body::jsonb) ->> '${f}'`,
-        top,
+        from,
       )
       return q.readPage(await c.query<AuditRow>('audit.list', q.sql, [...q.params]))
     },
