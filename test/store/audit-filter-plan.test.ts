@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { approvalListQuery, auditListQuery } from '../../src/store/internal/sql-query.js'
+import { approvalListQuery, auditListQuery, auditWindowQuery } from '../../src/store/internal/sql-query.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
 
 async function migrated() {
@@ -31,7 +31,7 @@ describe('SQLite query plans of the API filters', () => {
         null,
         () => '?',
         (f) => `json_extract(body, '$.${f}')`,
-        0,
+        1,
       )
       const detail = plan(database, q.sql, q.params)
       expect(detail).toMatch(/USING (COVERING )?INDEX/)
@@ -55,9 +55,16 @@ describe('SQLite query plans of the API filters', () => {
       null,
       () => '?',
       (f) => `json_extract(body, '$.${f}')`,
-      0,
+      1,
     )
     expect(plan(database, q.sql, q.params)).toMatch(new RegExp(`USING (COVERING )?INDEX ${index} `))
+  })
+
+  it("finds where a filtered page's window starts from the tenant index alone", async () => {
+    const database = await migrated()
+    const q = auditWindowQuery('airlock_audit_events', { tenant_id: 'acme', action: 'x' }, null, () => '?')
+    expect(q).not.toBeNull()
+    expect(plan(database, q!.sql, q!.params)).toMatch(/USING COVERING INDEX airlock_audit_tenant /)
   })
 
   it('answers the approval list of one requester from an index', async () => {

@@ -650,6 +650,16 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(second).toEqual({ items: [], next_cursor: null })
       })
 
+      it("counts only the filter's tenant towards the 10,000 events a page examines", async () => {
+        await store.audit.append([1, 2, 3].map(() => sampleEvent({ tenant_id: 'quiet', action: 'rotate' })))
+        for (let i = 0; i < 11; i++) {
+          await store.audit.append(Array.from({ length: 1000 }, () => sampleEvent({ action: 'deploy' })))
+        }
+        const page = await store.audit.list({ tenant_id: 'quiet', action: 'rotate' }, 50)
+        expect(page.items.map((e) => e.seq)).toEqual([3, 2, 1])
+        expect(page.next_cursor).toBeNull()
+      })
+
       it('links appended events from the genesis hash and reports the head', async () => {
         expect(await store.audit.append([])).toEqual([])
         const stored = await store.audit.append([sampleEvent(), sampleEvent(), sampleEvent()])

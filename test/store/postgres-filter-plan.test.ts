@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { approvalListQuery, auditListQuery } from '../../src/store/internal/sql-query.js'
+import { approvalListQuery, auditListQuery, auditWindowQuery } from '../../src/store/internal/sql-query.js'
 import { postgresStore } from '../../src/store/postgres/index.js'
 
 const url = process.env.AIRLOCK_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -58,7 +58,7 @@ function auditPlan(filter: Record<string, string>): Promise<string> {
     null,
     (i) => `$${i}`,
     (f) => `(body::jsonb) ->> '${f}'`,
-    ROWS,
+    ROWS - 9_999,
   )
   return plan(q.sql, q.params)
 }
@@ -77,6 +77,18 @@ describe('PostgreSQL query plans of the API filters', () => {
   ])('answers an audit filter on %s from its index', async (_what, filter, index) => {
     const detail = await auditPlan(filter)
     expect(detail).toContain(index)
+    expect(detail).not.toMatch(/Seq Scan/)
+  })
+
+  it("finds where a filtered page's window starts from the tenant index", async () => {
+    const q = auditWindowQuery(
+      `"${schema}".airlock_audit_events`,
+      { tenant_id: 't3', actor: 'a' },
+      null,
+      (i) => `$${i}`,
+    )
+    const detail = await plan(q!.sql, q!.params)
+    expect(detail).toMatch(/(using|on) airlock_audit_tenant /)
     expect(detail).not.toMatch(/Seq Scan/)
   })
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { AUDIT_STATUSES, type AuditEvent, type AuditStatus } from '../../audit/audit-event.js'
 import { verifyStore } from '../../audit/verify-chain.js'
-import type { Store } from '../../store/store.js'
+import type { AuditFilter, Store } from '../../store/store.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { formatTable } from '../table.js'
@@ -73,6 +73,25 @@ function openExportFile(path: string, force: boolean): number {
     if (code === 'ELOOP') throw new UsageError(`${path} is a symbolic link; refusing to write through it`)
     throw error
   }
+}
+
+/** Largest page asked of the store at once. */
+const SHOW_PAGE = 1000
+
+/**
+ * The newest `limit` events matching `filter`. A filtered page examines only a
+ * window of the history and may come back short, so pages are followed until
+ * `limit` events are found or the history ends.
+ */
+async function latestMatching(store: Store, filter: AuditFilter, limit: number): Promise<AuditEvent[]> {
+  const items: AuditEvent[] = []
+  let cursor: string | null = null
+  do {
+    const page = await store.audit.list(filter, Math.min(limit - items.length, SHOW_PAGE), cursor)
+    items.push(...page.items)
+    cursor = page.next_cursor
+  } while (cursor !== null && items.length < limit)
+  return items
 }
 
 export function registerAudit(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -162,7 +181,11 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     audit
       .command('show')
       .description('show recent audit events, newest first')
-      .option('--last <n>', 'how many events', '20')
+      .option(
+        '--last <n>',
+        'how many events (with a filter: the newest n that match, however far back)',
+        '20',
+      )
       .option('--action <name>', 'only this action')
       .option('--actor <id>', 'only this actor')
       .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
@@ -183,22 +206,18 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       if (flags.status !== undefined && !(STATUSES as readonly string[]).includes(flags.status)) {
         throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${flags.status}'`)
       }
-      const page = await withStore(io, flags, (store) =>
-        store.audit.list(
-          {
-            ...(flags.action ? { action: flags.action } : {}),
-            ...(flags.actor ? { actor: flags.actor } : {}),
-            ...(flags.status ? { status: flags.status as AuditStatus } : {}),
-            ...(flags.tenant ? { tenant_id: flags.tenant } : {}),
-          },
-          Math.min(limit, 1000),
-        ),
-      )
+      const filter: AuditFilter = {
+        ...(flags.action ? { action: flags.action } : {}),
+        ...(flags.actor ? { actor: flags.actor } : {}),
+        ...(flags.status ? { status: flags.status as AuditStatus } : {}),
+        ...(flags.tenant ? { tenant_id: flags.tenant } : {}),
+      }
+      const items = await withStore(io, flags, (store) => latestMatching(store, filter, limit))
       if (flags.json) {
-        io.stdout.write(`${JSON.stringify(page.items, null, 2)}\n`)
+        io.stdout.write(`${JSON.stringify(items, null, 2)}\n`)
         return
       }
-      const rows = page.items.map((e) => [
+      const rows = items.map((e) => [
         e.ts.slice(0, 19),
         `#${e.seq}`,
         e.status,
@@ -212,7 +231,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
           formatTable([['TIME', 'SEQ', 'STATUS', 'ACTION', 'ACTOR', 'TARGET', 'REASON'], ...rows]),
         )
       }
-      io.stdout.write(`${page.items.length} event(s).\n`)
+      io.stdout.write(`${items.length} event(s).\n`)
     },
   )
 

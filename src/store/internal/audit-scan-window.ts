@@ -5,17 +5,11 @@
  */
 import type { AuditFilter } from '../store.js'
 
-/** At most this many events (by chain position) are examined for one filtered page. */
+/** At most this many events of the filter's tenant (of all tenants when it names none) are examined for one filtered page. */
 export const MAX_SCANNED_EVENTS = 10_000
 
 /** Fields whose own index finds a handful of rows, so a filter holding one needs no window. */
 const POINT_FIELDS = ['request_id', 'approval_id'] as const
-
-/** Chain positions a page may examine: `from <= seq < before`. */
-export interface ScanWindow {
-  readonly from: number
-  readonly before: number
-}
 
 /**
  * Whether a normalised filter's page is confined to a window of the chain.
@@ -30,15 +24,20 @@ export function isWindowed(clean: AuditFilter): boolean {
 }
 
 /**
- * The window of a windowed page: the `MAX_SCANNED_EVENTS` positions below the
- * cursor's (or, on the first page, up to and including the chain head `head`).
+ * Where the scan of a windowed page starts, given the seqs below its cursor
+ * (newest first) of the events that count: those of the filter's tenant, or
+ * all when it names none. Returns the seq of the `MAX_SCANNED_EVENTS`-th, or
+ * 1 when there are fewer.
+ * @remarks Counting only the tenant's own events keeps a busy tenant from
+ * pushing a quiet one's history out of reach.
  */
-export function scanWindow(before: number | null, head: number): ScanWindow {
-  const end = before ?? head + 1
-  return { from: Math.max(1, end - MAX_SCANNED_EVENTS), before: end }
+export function windowStart(seqsNewestFirst: Iterable<number>): number {
+  let seen = 0
+  for (const seq of seqsNewestFirst) if (++seen === MAX_SCANNED_EVENTS) return seq
+  return 1
 }
 
 /** Where the next page starts when this one found fewer rows than asked: below the window, if anything is left there. */
-export function windowContinuation(window: ScanWindow | null): number | null {
-  return window !== null && window.from > 1 ? window.from : null
+export function windowContinuation(from: number | null): number | null {
+  return from !== null && from > 1 ? from : null
 }

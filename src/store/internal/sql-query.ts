@@ -3,7 +3,7 @@
  * placeholder style: approvals by tenant (newest first) and audit events by
  * filter (newest first), each with a keyset cursor and one extra row fetched
  * to tell whether another page follows. A filtered audit page examines at
- * most `MAX_SCANNED_EVENTS` positions of the chain and may come back short,
+ * most `MAX_SCANNED_EVENTS` of its tenant's events and may come back short,
  * or empty, with a cursor to go on.
  *
  * @module
@@ -12,7 +12,7 @@ import type { AuditEvent } from '../../audit/audit-event.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page } from '../store.js'
 import { type ApprovalRow, rowToApproval } from './approval-row.js'
 import { AUDIT_BODY_FIELDS, AUDIT_EQUALITY_FIELDS, normaliseAuditFilter } from './audit-filter.js'
-import { isWindowed, scanWindow, windowContinuation } from './audit-scan-window.js'
+import { isWindowed, MAX_SCANNED_EVENTS, windowContinuation } from './audit-scan-window.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import { checkLimit, MAX_LIST_LIMIT } from './limit.js'
 import { type LinkedEvent, readEvent } from './link-batch.js'
@@ -93,8 +93,8 @@ export function auditListQuery(
   placeholder: Placeholder,
   /** The dialect's expression for a top-level field of the JSON body (filters not kept in columns). */
   bodyField: (field: string) => string,
-  /** The chain head's seq; read only when {@link needsChainHead} says so. */
-  head: number | null,
+  /** Where the scan starts: the answer to {@link auditWindowQuery}, or null when it returned no query. */
+  windowFrom: number | null,
 ): SqlQuery & { readPage(rows: readonly AuditRow[]): Page<AuditEvent> } {
   checkLimit(limit, MAX_LIST_LIMIT)
   const clean = normaliseAuditFilter(filter)
@@ -109,22 +109,39 @@ export function auditListQuery(
   if (clean.until !== undefined) c.add(`ts < ${c.bind(clean.until)}`)
   const before = cursor ? (decodeCursor('audit', clean, cursor, ['number'])[0] as number) : null
   if (before !== null) c.add(`seq < ${c.bind(before)}`)
-  const window = isWindowed(clean) ? scanWindow(before, head ?? 0) : null
-  if (window !== null) c.add(`seq >= ${c.bind(window.from)}`)
+  const from = isWindowed(clean) ? windowFrom : null
+  if (from !== null) c.add(`seq >= ${c.bind(from)}`)
   const sql = `SELECT seq, prev_hash, hash, body FROM ${table}
     ${c.clause()} ORDER BY seq DESC LIMIT ${c.bind(limit + 1)}`
   const readPage = (rows: readonly AuditRow[]): Page<AuditEvent> => {
     const items = rows.slice(0, limit).map(readAuditRow)
     const last = items.at(-1)
-    const next = rows.length > limit && last ? last.seq : windowContinuation(window)
+    const next = rows.length > limit && last ? last.seq : windowContinuation(from)
     return { items, next_cursor: next === null ? null : encodeCursor('audit', clean, [next]) }
   }
   return { sql, params: c.params, readPage }
 }
 
-/** Whether {@link auditListQuery} needs the chain head for this filter and cursor: a windowed first page does. */
-export function needsChainHead(filter: AuditFilter, cursor: string | null | undefined): boolean {
-  return !cursor && isWindowed(normaliseAuditFilter(filter))
+/**
+ * For a filter that is windowed, the query for where its page's scan starts:
+ * the seq of the `MAX_SCANNED_EVENTS`-th event of the filter's tenant below the
+ * cursor (no row: start at 1). Null when the filter needs no window.
+ * @remarks Answered from the `(tenant_id, seq)` index alone.
+ */
+export function auditWindowQuery(
+  table: string,
+  filter: AuditFilter,
+  cursor: string | null | undefined,
+  placeholder: Placeholder,
+): SqlQuery | null {
+  const clean = normaliseAuditFilter(filter)
+  if (!isWindowed(clean)) return null
+  const c = new Conditions(placeholder)
+  if (clean.tenant_id !== undefined) c.add(`tenant_id = ${c.bind(clean.tenant_id)}`)
+  if (cursor) c.add(`seq < ${c.bind(decodeCursor('audit', clean, cursor, ['number'])[0])}`)
+  const sql = `SELECT seq FROM ${table} ${c.clause()}
+    ORDER BY seq DESC LIMIT 1 OFFSET ${c.bind(MAX_SCANNED_EVENTS - 1)}`
+  return { sql, params: c.params }
 }
 
 /** The event a stored row holds (its hash fields verified against its body). */

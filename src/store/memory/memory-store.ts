@@ -14,7 +14,7 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { approvalToRow, newApproval, rowToApproval } from '../internal/approval-row.js'
 import { matchesAuditFilter, normaliseAuditFilter } from '../internal/audit-filter.js'
-import { isWindowed, scanWindow, windowContinuation } from '../internal/audit-scan-window.js'
+import { isWindowed, windowContinuation, windowStart } from '../internal/audit-scan-window.js'
 import { castVote, normaliseVote } from '../internal/cast-vote.js'
 import { decodeCursor, encodeCursor } from '../internal/cursor.js'
 import { isoTime } from '../internal/iso-time.js'
@@ -296,6 +296,15 @@ function memoryNonces(): NonceStore {
   }
 }
 
+/** Seqs below position `top`, newest first, of the events of `tenant` (of all when undefined). */
+function* tenantSeqs(
+  events: readonly AuditEvent[],
+  top: number,
+  tenant: string | undefined,
+): Generator<number> {
+  for (let i = top - 1; i >= 0; i--) if (tenant === undefined || events[i]!.tenant_id === tenant) yield i + 1
+}
+
 function memoryAudit(): AuditStore {
   const events: AuditEvent[] = []
   const ids = new Set<string>()
@@ -327,13 +336,13 @@ function memoryAudit(): AuditStore {
       checkLimit(limit, MAX_LIST_LIMIT)
       const clean = normaliseAuditFilter(filter)
       const before = cursor ? (decodeCursor('audit', clean, cursor, ['number'])[0] as number) : null
-      // The same window as the SQL stores, so every backend pages a filter alike.
-      const window = isWindowed(clean) ? scanWindow(before, events.length) : null
-      const items: AuditEvent[] = []
-      let more = false
       // events[i] holds seq i + 1.
       const top = Math.min(events.length, (before ?? Number.POSITIVE_INFINITY) - 1)
-      for (let i = top - 1; i >= (window?.from ?? 1) - 1; i--) {
+      // The same window as the SQL stores, so every backend pages a filter alike.
+      const from = isWindowed(clean) ? windowStart(tenantSeqs(events, top, clean.tenant_id)) : null
+      const items: AuditEvent[] = []
+      let more = false
+      for (let i = top - 1; i >= (from ?? 1) - 1; i--) {
         const event = events[i]!
         if (!matchesAuditFilter(event, clean)) continue
         if (items.length === limit) {
@@ -343,7 +352,7 @@ function memoryAudit(): AuditStore {
         items.push(structuredClone(event))
       }
       const last = items.at(-1)
-      const next = more && last ? last.seq : windowContinuation(window)
+      const next = more && last ? last.seq : windowContinuation(from)
       return { items, next_cursor: next === null ? null : encodeCursor('audit', clean, [next]) }
     },
     async range(after, limit) {

@@ -23,7 +23,7 @@ import {
   type AuditRow,
   auditListQuery,
   auditRowValues,
-  needsChainHead,
+  auditWindowQuery,
   readAuditRow,
 } from '../internal/sql-query.js'
 import { readStoredRowWithColumns, STORED_ROW_COLUMNS } from '../internal/stored-audit-row.js'
@@ -101,7 +101,13 @@ export function postgresAudit(
   return {
     append,
     async list(filter, limit, cursor) {
-      const top = needsChainHead(filter, cursor) ? ((await head())?.seq ?? 0) : null
+      const window = auditWindowQuery(sql.events, filter, cursor, (i) => `$${i}`)
+      const from =
+        window === null
+          ? null
+          : Number(
+              (await c.query<{ seq: string }>('audit.window', window.sql, [...window.params]))[0]?.seq ?? 1,
+            )
       const q = auditListQuery(
         sql.events,
         filter,
@@ -109,7 +115,7 @@ export function postgresAudit(
         cursor,
         (i) => `$${i}`,
         (f) => `(body::jsonb) ->> '${f}'`,
-        top,
+        from,
       )
       return q.readPage(await c.query<AuditRow>('audit.list', q.sql, [...q.params]))
     },

@@ -18,11 +18,11 @@ import {
   type AuditRow,
   auditListQuery,
   auditRowValues,
-  needsChainHead,
+  auditWindowQuery,
   readAuditRow,
 } from '../internal/sql-query.js'
 import { SQLITE_FORGED_COLUMN } from '../internal/stored-audit-row.js'
-import type { AuditStore, StoredAuditRow } from '../store.js'
+import type { AuditFilter, AuditStore, StoredAuditRow } from '../store.js'
 import { sqliteAuditStats } from './sqlite-audit-stats.js'
 import type { SqliteConnection } from './sqlite-connection.js'
 
@@ -53,6 +53,18 @@ function append(c: SqliteConnection, inputs: readonly AuditEventInput[]): readon
   return c.write('audit.append', () => appendInTransaction(c, inputs))
 }
 
+/** Where a windowed page's scan starts (see `auditWindowQuery`), or null for an unwindowed filter. */
+function windowFrom(
+  c: SqliteConnection,
+  filter: AuditFilter,
+  cursor: string | null | undefined,
+): number | null {
+  const q = auditWindowQuery('airlock_audit_events', filter, cursor, () => '?')
+  if (q === null) return null
+  const row = c.read('audit.window', () => c.stmt(q.sql).get(...q.params)) as { seq: number } | undefined
+  return row?.seq ?? 1
+}
+
 /** The audit store over a SQLite connection. */
 export function sqliteAudit(c: SqliteConnection): AuditStore {
   return {
@@ -65,9 +77,7 @@ export function sqliteAudit(c: SqliteConnection): AuditStore {
         cursor,
         () => '?',
         (f) => `json_extract(body, '$.${f}')`,
-        needsChainHead(filter, cursor)
-          ? ((c.stmt(HEAD).get() as { seq: number } | undefined)?.seq ?? 0)
-          : null,
+        windowFrom(c, filter, cursor),
       )
       return q.readPage(c.read('audit.list', () => c.stmt(q.sql).all(...q.params)) as AuditRow[])
     },
