@@ -7,7 +7,8 @@ import type { RiskClass } from '../policy/risk-matrix.js'
  * `replayed` from claim; `notified`, `approved`, `rejected`, `expired` from
  * an approval and its channels; `policy_loaded`, `policy_rejected` from a
  * policy reload; `frozen`, `unfrozen` from the kill switch; `dry_run` from a
- * run asked to say what it would do without doing it.
+ * run asked to say what it would do without doing it; `auth_failed` sums up
+ * the failed authentication from one client address over a window.
  */
 export const AUDIT_STATUSES = [
   'allowed',
@@ -26,6 +27,7 @@ export const AUDIT_STATUSES = [
   'frozen',
   'unfrozen',
   'dry_run',
+  'auth_failed',
 ] as const
 
 export type AuditStatus = (typeof AUDIT_STATUSES)[number]

@@ -185,7 +185,15 @@ export function createHttpApp(airlock: Airlock, options: HttpAppOptions): HttpAp
   for (const { path, app: mounted } of options.mount ?? []) mountAt(path, mounted)
 
   // Authentication runs before routing can reveal whether an action or approval exists.
-  app.use('*', authenticate({ backends, auth_throttle: options.auth_throttle, logger }))
+  app.use(
+    '*',
+    authenticate({
+      backends,
+      auth_throttle: options.auth_throttle,
+      logger,
+      onFailure: (attempt) => airlock.audit.failedAuthentication(attempt),
+    }),
+  )
   for (const route of routes.private) registerRoute(app, route, bodyLimit)
   for (const { path, app: mounted } of options.authenticated_mount ?? []) mountAt(path, mounted)
 

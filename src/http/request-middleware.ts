@@ -11,10 +11,12 @@ import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { authenticateRequest } from '../identity/auth/authenticate-request.js'
 import type { Principal } from '../identity/principal.js'
 import type { AirlockMetrics } from '../metrics/airlock-metrics.js'
+import type { FailedAuthentication } from '../pipeline/pipeline-types.js'
 import type { RequestTracing } from '../tracing/otel-tracing.js'
 import { type AuthThrottleOptions, authThrottle, credentialPrefix } from './auth-throttle.js'
 import { clientAddress, type TrustProxy } from './client-address.js'
 import { childLogger, type HttpLogger } from './http-logger.js'
+import { HttpProblemError } from './problem.js'
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.js'
 import type { HttpEnv } from './route.js'
 
@@ -72,16 +74,20 @@ export interface AuthenticateOptions {
   readonly backends: readonly AuthBackend[]
   readonly auth_throttle: AuthThrottleOptions | false | undefined
   readonly logger: HttpLogger | undefined
+  /** Told about every refused attempt (401, or 429 from the throttle), for the audit summary. */
+  readonly onFailure: (attempt: FailedAuthentication) => void
 }
 
 /**
  * Sets `c.var.principal` or refuses with 401; repeated failures from one
- * client or for one key prefix get 429 until their cooldown passes.
+ * client or for one key prefix get 429 until their cooldown passes. Every
+ * refused attempt is reported to `onFailure` (the audit keeps summaries).
  */
 export function authenticate({
   backends,
   auth_throttle,
   logger,
+  onFailure,
 }: AuthenticateOptions): MiddlewareHandler<HttpEnv> {
   const throttle = auth_throttle === false ? null : authThrottle(auth_throttle ?? {})
   // Unless the caller listens itself, one log line per throttled client or key, never one per failed attempt.
@@ -92,15 +98,26 @@ export function authenticate({
       address: c.var.client_address ?? null,
       key_prefix: credentialPrefix(c.req.raw, apiKeyHeader),
     }
-    await throttle?.check(subject)
+    const attempt = { client_address: subject.address, credential: subject.key_prefix !== null }
+    try {
+      await throttle?.check(subject)
+    } catch (error) {
+      // A throttled attempt is a failure too; a limits outage (503) is not the caller's.
+      if (error instanceof HttpProblemError && error.body.code === 'RATE_LIMITED') {
+        onFailure({ ...attempt, throttled: true })
+      }
+      throw error
+    }
     try {
       c.set('principal', await authenticateRequest(backends, c.req.raw))
     } catch (error) {
-      if (throttle && AirlockError.isInstance(error) && error.code === 'UNAUTHENTICATED') {
-        const throttled = await throttle.fail(subject)
+      if (AirlockError.isInstance(error) && error.code === 'UNAUTHENTICATED') {
+        onFailure({ ...attempt, throttled: false })
+        const throttled = (await throttle?.fail(subject)) ?? []
         const log = c.var.logger ?? logger
-        if (logThrottled && log)
+        if (logThrottled && log) {
           for (const event of throttled) log.warn({ ...event }, 'failed authentication throttled')
+        }
       }
       throw error
     }

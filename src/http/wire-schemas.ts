@@ -37,6 +37,7 @@ const AUDIT_STATUS_SET: Record<AuditStatus, true> = {
   frozen: true,
   unfrozen: true,
   dry_run: true,
+  auth_failed: true,
 }
 
 /** Every approval state, in lifecycle order. */

@@ -43,6 +43,7 @@ import type { Airlock, AirlockConfig, CheckResult, ExecuteOptions } from './pipe
 import { atSnapshot } from './policy/at-snapshot.js'
 import { policyControl } from './policy/policy-control.js'
 import { recordNotified } from './record/approval-event.js'
+import { authFailureSummary } from './record/auth-failure-summary.js'
 import { createRecorder } from './record/recorder.js'
 import { toActionSource, toTargetSource } from './resolve/sources.js'
 import { findAuditEvent } from './rollback/find-event.js'
@@ -172,6 +173,11 @@ export function createPipeline(config: PipelineConfig): Airlock {
   const sweepExpired = () => expireDue(at())
   // Another replica (or `airlock freeze` on the store) may freeze at any time; an embedded store has no other writer.
   if (store.kind !== 'memory') deps.freezes.start(FREEZE_POLL_MS, store.changes)
+  const authFailures = authFailureSummary({
+    recorder: deps.recorder,
+    now: deps.now,
+    ...config.auth_failures,
+  })
   const storeDependency: Dependency = {
     name: 'store',
     required: true,
@@ -227,6 +233,7 @@ export function createPipeline(config: PipelineConfig): Airlock {
       list: (filter, limit, cursor) => store.audit.list(filter, limit, cursor),
       verify: () => verifyStore(store),
       get: (id, caller) => findAuditEvent(store, toPrincipal(caller).tenant_id, id),
+      failedAuthentication: (attempt) => authFailures.add(attempt),
     },
     rollback: {
       plan: (audit_id, caller) => rollbackPlan(at(), caller, audit_id),
@@ -248,6 +255,8 @@ export function createPipeline(config: PipelineConfig): Airlock {
       deps.freezes.stop()
       try {
         await deps.notifier.drain()
+        // The last window's summaries; a store that fails now must not keep the rest from closing.
+        await authFailures.flush().catch(() => undefined)
         await deps.recorder.close()
         try {
           await config.on_drained?.()

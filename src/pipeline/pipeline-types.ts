@@ -29,11 +29,14 @@ import type { Freeze, FreezeScope } from '../store/freeze-store.js'
 import type { Approval, ApprovalListOptions, AuditFilter, Page, Store } from '../store/store.js'
 import type { StageTracer } from '../tracing/stage-tracer.js'
 import type { ShadowHistoryOptions, ShadowHistoryReport } from './policy/shadow-history.js'
+import type { FailedAuthentication } from './record/auth-failure-summary.js'
 import type { ActionSource, TargetSource } from './resolve/sources.js'
 import type { RollbackRun, RollbackRunOptions } from './rollback/rollback.js'
 import type { RollbackPlan } from './rollback/rollback-plan.js'
 
 /** Configuration of {@link createAirlock}. */
+export type { FailedAuthentication } from './record/auth-failure-summary.js'
+
 export interface AirlockConfig {
   /** The actions agents may ask for. */
   readonly actions?: readonly ActionDefinition[] | ActionSource
@@ -67,6 +70,13 @@ export interface AirlockConfig {
   readonly tickets?: { readonly ttl_s?: number; readonly audience?: string }
   /** Write an audit event for advisory `check()` calls too. Default true. */
   readonly audit_checks?: boolean
+  /**
+   * How failed authentication reported through `audit.failedAuthentication`
+   * is summarised: one `auth_failed` event per client address per
+   * `window_ms` (default 60 s), for at most `max_sources` addresses (default
+   * 100; the rest share one event).
+   */
+  readonly auth_failures?: { readonly window_ms?: number; readonly max_sources?: number }
   /**
    * Told about every request the pipeline holds for approval (webhook,
    * Slack, ...). Delivery runs in the background and is audited as
@@ -278,6 +288,13 @@ export interface AirlockAudit {
   /** One event of `caller`'s tenant; throws `EVIDENCE_NOT_FOUND` for any other id. */
   get(id: string, caller?: Principal | string): Promise<AuditEvent>
   verify(): Promise<VerifyResult>
+  /**
+   * Counts one refused authentication attempt. Nothing is written per
+   * attempt: each client address gets one `auth_failed` summary event per
+   * window (see `AirlockConfig.auth_failures`), and `close()` records what is
+   * pending.
+   */
+  failedAuthentication(attempt: FailedAuthentication): void
 }
 
 /** Undoing an executed run: see `pipeline/rollback`. */

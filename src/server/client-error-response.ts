@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { randomUUID } from 'node:crypto'
 import type { Duplex } from 'node:stream'
 import { PROBLEM_CONTENT_TYPE, type ProblemCode, problem, statusOf } from '../http/problem.js'
 
@@ -49,7 +50,8 @@ export function clientErrorProblem(code: string | undefined): { code: ProblemCod
 
 /**
  * The server's `clientError` listener: writes one raw HTTP/1.1 problem
- * response and closes the connection.
+ * response, with a generated `X-Request-Id` like every other answer, and
+ * closes the connection.
  *
  * @remarks The parser state is unknown after such an error, so the
  * connection is never reused. A socket that is already gone, or that has
@@ -66,10 +68,13 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   }
   const { code, detail } = clientErrorProblem(error.code)
   const status = statusOf(code)
-  const body = JSON.stringify(problem(code, detail))
+  // The request's own X-Request-Id could not be read reliably, so this answer gets a fresh one.
+  const request_id = randomUUID()
+  const body = JSON.stringify(problem(code, detail, { request_id }))
   socket.end(
     `HTTP/1.1 ${status} ${REASON[status] ?? 'Bad Request'}\r\n` +
       `content-type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+      `x-request-id: ${request_id}\r\n` +
       `content-length: ${Buffer.byteLength(body)}\r\n` +
       'connection: close\r\n\r\n' +
       body,

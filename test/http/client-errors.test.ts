@@ -31,11 +31,17 @@ function rawRequest(bytes: Buffer): Promise<string> {
   })
 }
 
-function parse(raw: string): { status: number; type: string | undefined; body: Record<string, unknown> } {
+function parse(raw: string): {
+  status: number
+  type: string | undefined
+  id: string | undefined
+  body: Record<string, unknown>
+} {
   const [head = '', body = ''] = raw.split('\r\n\r\n')
   const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1])
   const type = /^content-type: (.+)$/im.exec(head)?.[1]
-  return { status, type, body: JSON.parse(body) as Record<string, unknown> }
+  const id = /^x-request-id: (.+)$/im.exec(head)?.[1]
+  return { status, type, id, body: JSON.parse(body) as Record<string, unknown> }
 }
 
 describe('requests the HTTP parser rejects', () => {
@@ -47,6 +53,8 @@ describe('requests the HTTP parser rejects', () => {
     expect(r.type).toBe('application/problem+json')
     expect(r.body).toMatchObject({ code: 'MALFORMED_REQUEST', title: 'Malformed HTTP request', status: 400 })
     expect(r.body.detail).toContain('character HTTP does not allow')
+    expect(r.id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(r.body.request_id).toBe(r.id)
   })
 
   it('answers a 60 KB header with a problem+json 431', async () => {
