@@ -15,6 +15,8 @@
  * @module
  */
 
+import { AirlockError } from '../../errors/airlock-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
 import { announcingApprovals } from '../internal/announcing-approvals.js'
 import { announcingFreezes, announcingPolicyHead } from '../internal/announcing-freezes.js'
 import type { Store } from '../store.js'
@@ -46,6 +48,17 @@ import type { PostgresStoreConfig } from './postgres-store-config.js'
 export function postgresStore(config: PostgresStoreConfig): Store {
   const schemaName = config.schema ?? 'public'
   quoteSchema(schemaName) // before a pool exists: a bad schema must not leave one open
+  if (
+    'connectionString' in config &&
+    config.max !== undefined &&
+    !(Number.isInteger(config.max) && config.max >= 2)
+  ) {
+    // A gateway keeps one connection listening for announcements; with one in all, no query would ever run.
+    throw new AirlockError(
+      ErrorCode.CONFIG_INVALID,
+      `postgresStore: max must be an integer of at least 2 (one connection listens for announcements), got ${String(config.max)}`,
+    )
+  }
   const owned = 'connectionString' in config
   const pool = 'pool' in config ? config.pool : makePool(config.connectionString, config.max)
   const c = postgresConnection(pool, schemaName)
