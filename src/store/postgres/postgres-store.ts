@@ -39,6 +39,10 @@ import type { PostgresStoreConfig } from './postgres-store-config.js'
  * Creates a store over a PostgreSQL pool. With `connectionString` the store
  * makes (and on `close()` ends) its own pool, loading `pg` only then.
  *
+ * @remarks A gateway over the store keeps one pooled connection listening
+ * for announcements until it is closed: close the gateway (or the store)
+ * before ending a pool you own, or `pool.end()` waits for that connection.
+ *
  * @example
  * ```ts
  * const store = postgresStore({ pool: new pg.Pool({ connectionString }) })
