@@ -17,8 +17,9 @@ function invalid(message: string): AirlockError {
 function poolSize(value: string | null): number | undefined {
   if (value === null) return undefined
   const n = Number(value)
-  if (!/^\d+$/.test(value) || n < 1 || n > 100) {
-    throw invalid(`pool must be a whole number of connections from 1 to 100, got ${JSON.stringify(value)}`)
+  // One connection stays listening for announcements from other replicas, so 2 is the least that serves.
+  if (!/^\d+$/.test(value) || n < 2 || n > 100) {
+    throw invalid(`pool must be a whole number of connections from 2 to 100, got ${JSON.stringify(value)}`)
   }
   return n
 }

@@ -82,6 +82,12 @@ describe('postgres store', () => {
     })
   })
 
+  it('refuses a pool of its own too small for the connection that listens for announcements', () => {
+    expect(() => postgresStore({ connectionString: url, max: 1 })).toThrow(
+      /max must be an integer of at least 2/,
+    )
+  })
+
   it('rejects a schema name that is not a plain identifier', () => {
     expect(() => postgresStore({ pool, schema: 'x"; DROP TABLE y; --' })).toThrow(/plain identifier/)
   })

@@ -41,6 +41,10 @@ import type { PostgresStoreConfig } from './postgres-store-config.js'
  * Creates a store over a PostgreSQL pool. With `connectionString` the store
  * makes (and on `close()` ends) its own pool, loading `pg` only then.
  *
+ * @remarks A gateway over the store keeps one pooled connection listening
+ * for announcements until it is closed: close the gateway (or the store)
+ * before ending a pool you own, or `pool.end()` waits for that connection.
+ *
  * @example
  * ```ts
  * const store = postgresStore({ pool: new pg.Pool({ connectionString }) })
@@ -51,6 +55,17 @@ export function postgresStore(config: PostgresStoreConfig): Store {
   const schemaName = config.schema ?? 'public'
   quoteSchema(schemaName) // before a pool exists: a bad schema must not leave one open
   const mode = batchMode(config.batch)
+  if (
+    'connectionString' in config &&
+    config.max !== undefined &&
+    !(Number.isInteger(config.max) && config.max >= 2)
+  ) {
+    // A gateway keeps one connection listening for announcements; with one in all, no query would ever run.
+    throw new AirlockError(
+      ErrorCode.CONFIG_INVALID,
+      `postgresStore: max must be an integer of at least 2 (one connection listens for announcements), got ${String(config.max)}`,
+    )
+  }
   const owned = 'connectionString' in config
   const pool = 'pool' in config ? config.pool : makePool(config.connectionString, config.max)
   const c = postgresConnection(pool, schemaName)
