@@ -24,6 +24,12 @@ function poolSize(value: string | null): number | undefined {
   return n
 }
 
+/** How to open the store a URL names, beyond what the URL says. */
+export interface OpenStoreOptions {
+  /** A SQLite store's page cache in KiB (see `cacheKiB` of `sqliteStore`); ignored by other stores. */
+  readonly sqliteCacheKiB?: number
+}
+
 /**
  * Opens the store a URL names: `memory`; `sqlite:./airlock.db`,
  * `sqlite:///abs/path.db` or `sqlite::memory:`; `postgres://...` or
@@ -33,7 +39,7 @@ function poolSize(value: string | null): number | undefined {
  *
  * @remarks The store is not migrated; call `migrate()`.
  */
-export async function openStore(url: string): Promise<Store> {
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (typeof url !== 'string' || url.trim() === '') throw invalid('is empty')
   const value = url.trim()
   if (value === 'memory' || value === 'memory:') {
@@ -46,7 +52,8 @@ export async function openStore(url: string): Promise<Store> {
     if (path.startsWith('//')) path = path.slice(2)
     if (path === '') throw invalid('"sqlite:" names no file')
     const { sqliteStore } = await import('./sqlite/index.js')
-    return sqliteStore({ path })
+    const { sqliteCacheKiB } = options
+    return sqliteStore(sqliteCacheKiB === undefined ? { path } : { path, cacheKiB: sqliteCacheKiB })
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
     let parsed: URL

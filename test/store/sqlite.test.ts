@@ -33,6 +33,19 @@ describe('sqlite store', () => {
     database.close()
   })
 
+  it('sizes the page cache when asked, and says which value is wrong', async () => {
+    const database = new Database(nextPath())
+    const store = sqliteStore({ database, cacheKiB: 256 })
+    expect(database.pragma('cache_size', { simple: true })).toBe(-256)
+    await store.close()
+    for (const cacheKiB of [0, 1.5, -1]) {
+      expect(() => sqliteStore({ database, cacheKiB })).toThrow(
+        /cacheKiB must be a whole number of KiB ≥ 1, got /,
+      )
+    }
+    database.close()
+  })
+
   it('keeps the chain and every record across a reopen of the file', async () => {
     const path = nextPath()
     const first = sqliteStore({ path })

@@ -31,6 +31,9 @@ function parsePositive(name: string, value: string | undefined, fallback: number
   return Number(value)
 }
 
+// Verifying reads each page once, start to end: a large SQLite page cache would only hold memory.
+const VERIFY_STORE = { sqliteCacheKiB: 256 } as const
+
 /** Verifies an exported file; its module (and zod's schemas) load only for a file. */
 async function verifyFile(path: string) {
   const { verifyJsonlFile } = await import('../../audit/jsonl.js')
@@ -164,7 +167,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     const file = files[0]
     const result = file
       ? await verifyFile(resolve(io.cwd, file))
-      : await withStore(io, flags, (store) => verifyStore(store))
+      : await withStore(io, flags, (store) => verifyStore(store), VERIFY_STORE)
     if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     else if (result.valid) {
       io.stdout.write(`${paint(io, GREEN, 'VALID')} — ${result.count} event(s), chain intact\n`)

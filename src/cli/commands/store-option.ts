@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
-import { openStore } from '../../store/open-store.js'
+import { type OpenStoreOptions, openStore } from '../../store/open-store.js'
 import type { Store } from '../../store/store.js'
 import type { CliIo } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
@@ -59,12 +59,17 @@ export async function storeUrlFromFlags(io: CliIo, flags: StoreFlags, mustExist 
 }
 
 /** Opens the store named by the flags (see {@link storeUrlFromFlags}), relative SQLite paths taken from the cwd. */
-export async function openStoreFromFlags(io: CliIo, flags: StoreFlags, mustExist = false): Promise<Store> {
+export async function openStoreFromFlags(
+  io: CliIo,
+  flags: StoreFlags,
+  mustExist = false,
+  options: OpenStoreOptions = {},
+): Promise<Store> {
   let target = await storeUrlFromFlags(io, flags, mustExist)
   if (target.startsWith('sqlite:') && target !== 'sqlite::memory:') {
     target = `sqlite:${resolve(io.cwd, target.slice('sqlite:'.length))}`
   }
-  return openStore(target)
+  return openStore(target, options)
 }
 
 /**
@@ -75,9 +80,10 @@ export async function withStore<T>(
   io: CliIo,
   flags: StoreFlags,
   fn: (store: Store) => Promise<T>,
+  options: OpenStoreOptions = {},
 ): Promise<T> {
   // Reading an audit chain from a store nobody named would only show an empty one.
-  const store = await openStoreFromFlags(io, flags, true)
+  const store = await openStoreFromFlags(io, flags, true, options)
   try {
     await store.migrate()
     return await fn(store)

@@ -98,6 +98,23 @@ export function configureDatabase(db: SqliteDatabase, busyTimeoutMs: number | un
   }
 }
 
+/** Sets the connection's page cache to `cacheKiB` KiB; `undefined` keeps the driver's. */
+export function configureCache(db: SqliteDatabase, cacheKiB: number | undefined): void {
+  if (cacheKiB === undefined) return
+  if (!Number.isInteger(cacheKiB) || cacheKiB < 1) {
+    throw new AirlockError(
+      ErrorCode.CONFIG_INVALID,
+      `sqliteStore: cacheKiB must be a whole number of KiB ≥ 1, got ${String(cacheKiB)}; leave it out for the driver's default`,
+    )
+  }
+  try {
+    // A negative cache_size counts KiB rather than pages.
+    db.pragma(`cache_size = -${cacheKiB}`)
+  } catch (error) {
+    throw storeError('sqlite', 'setting the page cache', error)
+  }
+}
+
 function fail(operation: string, error: unknown): AirlockError {
   const wrapped = storeError('sqlite', operation, error)
   if (!AirlockError.isInstance(error) && /no such table: airlock_/.test(wrapped.message)) {

@@ -23,6 +23,13 @@ interface SqliteStoreOptions {
    * failing, in milliseconds (SQLite's `busy_timeout`). Default 10 000.
    */
   readonly busyTimeoutMs?: number
+  /**
+   * The store connection's page cache, in KiB (SQLite's `cache_size`).
+   * Default: the driver's (16 MiB for better-sqlite3). A process that only
+   * reads the log once from start to end, like `airlock audit verify`, gains
+   * nothing from a large cache and can keep its memory down with a small one.
+   */
+  readonly cacheKiB?: number
 }
 
 /**

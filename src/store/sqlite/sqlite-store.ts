@@ -20,7 +20,7 @@ import type { Store } from '../store.js'
 import { sqliteApprovals } from './sqlite-approvals.js'
 import { sqliteAudit } from './sqlite-audit.js'
 import { sqliteBatch } from './sqlite-batch.js'
-import { configureDatabase, openDatabase, sqliteConnection } from './sqlite-connection.js'
+import { configureCache, configureDatabase, openDatabase, sqliteConnection } from './sqlite-connection.js'
 import { sqliteFreezes } from './sqlite-freezes.js'
 import { sqliteIdempotency } from './sqlite-idempotency.js'
 import { sqliteMerkle } from './sqlite-merkle.js'
@@ -49,6 +49,7 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
   const thread = writerThread(config)
   const db = 'database' in config ? config.database : openDatabase(config.path)
   configureDatabase(db, config.busyTimeoutMs)
+  configureCache(db, config.cacheKiB)
   const c = sqliteConnection(db)
   // Applied on open; the first migrate() call still reports them, so `airlock migrate` can say what it did.
   let appliedOnOpen: number
