@@ -14,7 +14,8 @@
  * linked onto the head it reports and tried once more; if that head moved
  * too, the batch runs on the locked path: one transaction that locks the
  * keys (one call), then holds the head (`SELECT … FOR UPDATE`) from reading
- * it to the commit, which cannot lose. So the chain stays one line however many replicas write, and under
+ * it to the commit, which cannot lose. A store that lost the head takes the
+ * locked path directly for a second, then guesses again. So the chain stays one line however many replicas write, and under
  * no contention a batch costs one round trip. A failure whose outcome is
  * unknown (the connection died) is never retried here: it surfaces as
  * STORE_UNAVAILABLE.
@@ -59,7 +60,14 @@ export type PostgresBatchMode = 'function' | 'transaction'
 /** The chain head this store last wrote or saw: where the next batch links its events. */
 export interface HeadHint {
   head: ChainHead | null
+  /** Until when (epoch ms) batches with events go straight to the locked path: another writer is busy. */
+  lockedUntil?: number
 }
+
+// After losing the head to another writer, a store stops guessing for this
+// long: while replicas write side by side, almost every guess loses, and a
+// lost call is wasted work on both sides. Then it guesses again.
+const CONTENDED_MS = 1_000
 
 type Sql = ReturnType<typeof idempotencyStatements>
 
@@ -188,6 +196,7 @@ async function optimisticBatch(
       return await callWriteBatch(poolRunner(c), keyed, appends, head, results)
     } catch (error) {
       if (!isHeadMoved(error)) throw error
+      hint.lockedUntil = Date.now() + CONTENDED_MS
       const reported = movedTo(error)
       if (!reported) return false
       head = reported
@@ -208,7 +217,9 @@ export async function postgresBatch(
   const keyed = keyedInLockOrder(checked)
   const appends = appendsOf(checked)
   const results: WriteResult[] = new Array(checked.length)
-  const done = mode === 'function' ? await optimisticBatch(c, hint, keyed, appends, results) : false
+  const contended = appends.length > 0 && Date.now() < (hint.lockedUntil ?? 0)
+  const guess = mode === 'function' && !contended
+  const done = guess ? await optimisticBatch(c, hint, keyed, appends, results) : false
   const locked = mode === 'function' ? lockedCall : lockedBatch
   const head = done === false ? await locked(c, keyed, appends, results) : done
   // Only forward: a slower batch of this process must not set the hint back.
