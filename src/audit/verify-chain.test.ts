@@ -170,4 +170,23 @@ describe('verifyStore', () => {
       reason: 'the chain ends at seq 3 but its head records seq 5: events were deleted from the end',
     })
   })
+
+  it('verifies up to the head it read first while events keep being appended', async () => {
+    const store = memoryStore()
+    await store.audit.append(Array.from({ length: 10 }, (_, i) => input(i)))
+    let appended = 0
+    const busy = {
+      audit: {
+        head: () => store.audit.head(),
+        // Each page read races with a writer that commits more events.
+        range: async (after: number, limit: number) => {
+          const page = await store.audit.range(after, limit)
+          await store.audit.append([input(100 + appended++)])
+          return page
+        },
+      },
+    }
+    expect(await verifyStore(busy, { pageSize: 4 })).toEqual({ valid: true, count: 10 })
+    expect(appended).toBeGreaterThan(0)
+  })
 })

@@ -166,16 +166,18 @@ async function* storedPages(
   audit: Required<Pick<AuditStore, 'storedRange'>>,
   pageSize: number,
   reached: Reached,
+  until: number,
 ): AsyncGenerator<readonly StoredAuditRow[]> {
   for (;;) {
-    const page = await audit.storedRange(reached.seq, pageSize)
+    const read = await audit.storedRange(reached.seq, pageSize)
+    const page = read.filter((row) => row.seq <= until)
     const tail = page.at(-1)
     if (!tail) return
     yield page
     // Only rows the chain check accepted count as reached: it stops at the first bad one.
     reached.seq = tail.seq
     reached.hash = tail.hash
-    if (page.length < pageSize) return
+    if (read.length < pageSize || tail.seq >= until) return
   }
 }
 
@@ -183,6 +185,7 @@ async function* eventPages(
   store: VerifiableStore,
   pageSize: number,
   reached: Reached,
+  until: number,
 ): AsyncGenerator<ChainItem> {
   for (;;) {
     const after = reached.seq
@@ -190,22 +193,26 @@ async function* eventPages(
     // The columns filters read, checked against the body they must come from.
     const columns = store.merkle ? await store.merkle.indexedColumns(after, pageSize) : []
     for (const [i, event] of page.entries()) {
+      if (event.seq > until) return
       reached.seq = event.seq
       reached.hash = event.hash
       const stored = columns[i]
       yield stored?.seq === event.seq ? { event, columns: stored } : event
     }
-    if (page.length < pageSize) return
+    if (page.length < pageSize || reached.seq >= until) return
   }
 }
 
 /**
  * Verifies a store's whole chain page by page (through
  * {@link AuditStore.storedRange} when the store has it, else `audit.range`),
- * then checks that it ends at the recorded head — so events cut off the end
- * are reported too.
+ * up to the head recorded when it starts, and checks that it reaches that
+ * head — so events cut off the end are reported too.
  *
- * @remarks Memory stays at one page whatever the chain's length.
+ * @remarks Memory stays at one page whatever the chain's length. The head
+ * is read first: a head and its events commit together, so every event up
+ * to it exists, and events appended during the scan are left for the next
+ * one instead of making a busy chain look cut short.
  */
 export async function verifyStore(
   store: VerifiableStore,
@@ -214,11 +221,14 @@ export async function verifyStore(
   const pageSize = options.pageSize ?? 256
   const reached: Reached = { seq: 0, hash: GENESIS_HASH }
   const { audit } = store
-  const result = audit.storedRange
-    ? await verifyStoredRows(storedPages({ storedRange: audit.storedRange.bind(audit) }, pageSize, reached))
-    : await verifyChain(eventPages(store, pageSize, reached))
-  if (!result.valid) return result
   const head = await audit.head()
+  const until = head?.seq ?? 0
+  const result = audit.storedRange
+    ? await verifyStoredRows(
+        storedPages({ storedRange: audit.storedRange.bind(audit) }, pageSize, reached, until),
+      )
+    : await verifyChain(eventPages(store, pageSize, reached, until))
+  if (!result.valid) return result
   if ((head?.seq ?? 0) !== reached.seq) {
     return {
       valid: false,
