@@ -129,17 +129,22 @@ export async function verifyStoredRows(
   let prev = GENESIS_HASH
   for await (const page of pages) {
     for (const row of page) {
-      const count = expected - 1
-      const fail = (reason: string): ChainVerification => ({ valid: false, seq: row.seq, reason, count })
-      if (row.seq !== expected) return fail(seqProblem(row.seq, expected))
-      if (row.prev_hash !== prev) return fail(brokenLink(expected))
-      if (linkHash(row.prev_hash, row.body) !== row.hash) return fail(MODIFIED)
-      if (row.forged !== null) return fail(forgedProblem(row.forged))
+      const reason = storedRowProblem(row, expected, prev)
+      if (reason !== null) return { valid: false, seq: row.seq, reason, count: expected - 1 }
       prev = row.hash
       expected++
     }
   }
   return { valid: true, count: expected - 1 }
+}
+
+// The reason a stored row breaks the chain, or null: no closure or result object per good row.
+function storedRowProblem(row: StoredAuditRow, expected: number, prev: string): string | null {
+  if (row.seq !== expected) return seqProblem(row.seq, expected)
+  if (row.prev_hash !== prev) return brokenLink(expected)
+  if (linkHash(row.prev_hash, row.body) !== row.hash) return MODIFIED
+  if (row.forged !== null) return forgedProblem(row.forged)
+  return null
 }
 
 /** Options of {@link verifyStore}. */

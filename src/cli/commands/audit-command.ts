@@ -34,6 +34,11 @@ function parsePositive(name: string, value: string | undefined, fallback: number
 // Verifying reads each page once, start to end: a large SQLite page cache would only hold memory.
 const VERIFY_STORE = { sqliteCacheKiB: 256 } as const
 
+// A SQLite page costs no round trip, so small pages are free; they keep few rows alive
+// at once, which keeps V8's young generation from growing (measured: 256 rows ~72 MB peak, 64 rows ~63 MB).
+// Other stores keep verifyStore's default, where each page is a round trip.
+const verifyOptions = (store: Store) => (store.kind === 'sqlite' ? { pageSize: 64 } : {})
+
 /** Verifies an exported file; its module (and zod's schemas) load only for a file. */
 async function verifyFile(path: string) {
   const { verifyJsonlFile } = await import('../../audit/jsonl.js')
@@ -167,7 +172,7 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     const file = files[0]
     const result = file
       ? await verifyFile(resolve(io.cwd, file))
-      : await withStore(io, flags, (store) => verifyStore(store), VERIFY_STORE)
+      : await withStore(io, flags, (store) => verifyStore(store, verifyOptions(store)), VERIFY_STORE)
     if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     else if (result.valid) {
       io.stdout.write(`${paint(io, GREEN, 'VALID')} — ${result.count} event(s), chain intact\n`)
