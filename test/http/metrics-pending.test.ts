@@ -92,6 +92,10 @@ describe('airlock_approvals_pending', () => {
       body: JSON.stringify({}),
     })
     expect(decided.status).toBe(200)
+    const onB = parsePrometheusText(
+      await (await b.request('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } })).text(),
+    )
+    expect(sampleValue(onB, 'airlock_approval_decision_seconds_count', { result: 'rejected' })).toBe(1)
     const restarted = await gateway()
     expect(await pending(restarted)).toBe(2)
   })
