@@ -181,6 +181,7 @@ export async function createAirlockFromConfig(
     throw error
   }
   const store = prometheus ? instrumentStore(opened, prometheus.metrics) : opened
+  prometheus?.metrics.approvalsPending(() => store.approvals.countPending())
   let limits: ConfiguredLimits | undefined
   try {
     if (options.migrate ?? true) await store.migrate()

@@ -30,4 +30,10 @@ export interface AirlockMetrics {
    * work for a scrape that does not come.
    */
   shipperLag(read: () => Record<string, number>): void
+  /**
+   * Where to read how many approvals are pending, from the store every
+   * replica shares (so the figure survives restarts and agrees across
+   * replicas). Read at scrape time, at most once per few seconds.
+   */
+  approvalsPending(read: () => Promise<number>): void
 }

@@ -95,7 +95,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let shipping: ShippingService | null = null
   let running: RunningServer
   try {
-    if (config.shipping?.shippers.length) shipping = startShipping(config.shipping, airlock.store, logger)
+    if (config.shipping?.shippers.length) {
+      const checkpoints = configured.transparency !== null
+      shipping = startShipping(config.shipping, airlock.store, logger, { checkpoints })
+    }
     if (shipping && configured.metrics) configured.metrics.shipperLag(shipping.lag)
     running = await startServer({
       airlock,

@@ -4,7 +4,7 @@
  * @remarks Events are appended to `<prefix>-<first seq>.jsonl.part` and
  * synced to disk before the delivery is acknowledged. A file due for
  * rotation is closed once a signed checkpoint ends at its last event (at
- * once when the log issues none): its last line is then that checkpoint, and
+ * once when the log issues none, unless `await_checkpoint`): its last line is then that checkpoint, and
  * it is renamed `<prefix>-<first seq>-<last seq>.jsonl` (seqs zero-padded to
  * 12 digits, so names sort in chain order). After a restart the open `.part`
  * file is continued: a line cut short by a crash is dropped and events it
@@ -30,6 +30,13 @@ export interface FilesSinkConfig {
   readonly max_bytes?: number
   /** Rotate once a file is this old. Default 1 hour. */
   readonly max_age_ms?: number
+  /**
+   * The log issues signed checkpoints, so a due file waits for one ending at
+   * its last event even before the first exists; otherwise a file due before
+   * the log's first checkpoint would close without one and fail
+   * `audit verify --key`. Default false: close at once when there is none.
+   */
+  readonly await_checkpoint?: boolean
   readonly now?: () => number
 }
 
@@ -76,9 +83,10 @@ export function filesSink(config: FilesSinkConfig): Sink {
   }
 
   const due = (file: OpenFile) => file.bytes >= maxBytes || now() - file.opened_at >= maxAge
-  const covers = (cp: StoredCheckpoint | null, file: OpenFile) => cp === null || cp.size >= file.last
+  const none = config.await_checkpoint !== true
+  const covers = (cp: StoredCheckpoint | null, file: OpenFile) => (cp === null ? none : cp.size >= file.last)
   // A closed file's last event is its checkpoint's last leaf, so the files up to it rebuild the signed root.
-  const ends = (cp: StoredCheckpoint | null, file: OpenFile) => cp === null || cp.size === file.last
+  const ends = (cp: StoredCheckpoint | null, file: OpenFile) => (cp === null ? none : cp.size === file.last)
 
   async function finish(file: OpenFile, checkpoint: StoredCheckpoint | null): Promise<void> {
     if (checkpoint) await file.handle.appendFile(checkpointLine(checkpoint))

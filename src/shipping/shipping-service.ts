@@ -6,7 +6,7 @@
 import type { ResolvedShippingConfig } from '../config/shipping-config-schema.js'
 import type { Store } from '../store/store.js'
 import { createShipper, type Shipper, type ShipperLogger, type ShipperStatus } from './shipper.js'
-import { sinkFromConfig } from './sink-from-config.js'
+import { type SinkContext, sinkFromConfig } from './sink-from-config.js'
 
 /** Running shippers. */
 export interface ShippingService {
@@ -23,12 +23,13 @@ export function startShipping(
   config: ResolvedShippingConfig,
   store: Pick<Store, 'audit' | 'merkle' | 'shipping' | 'exclusive'>,
   logger?: ShipperLogger,
+  context: SinkContext = {},
 ): ShippingService {
   const shippers = config.shippers.map((entry) =>
     createShipper({
       name: entry.name,
       store,
-      sink: sinkFromConfig(entry),
+      sink: sinkFromConfig(entry, context),
       batch_size: config.batch_size,
       poll_interval_ms: config.poll_interval_ms,
       backoff: { max_ms: config.max_backoff_ms },

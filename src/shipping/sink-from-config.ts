@@ -11,8 +11,14 @@ import type { Sink } from './sink.js'
 import { syslogSink } from './syslog-sink.js'
 import { webhookSink } from './webhook-sink.js'
 
+/** What the sinks need to know of the gateway around them. */
+export interface SinkContext {
+  /** The gateway runs a transparency log, so checkpoints will come (files wait for one). */
+  readonly checkpoints?: boolean
+}
+
 /** Builds the sink a `shipping.shippers[]` entry describes (reading a syslog CA file now, so a bad path fails at start). */
-export function sinkFromConfig(config: ShipperConfig): Sink {
+export function sinkFromConfig(config: ShipperConfig, context: SinkContext = {}): Sink {
   switch (config.type) {
     case 'files':
       return filesSink({
@@ -20,6 +26,7 @@ export function sinkFromConfig(config: ShipperConfig): Sink {
         ...(config.prefix === undefined ? {} : { prefix: config.prefix }),
         ...(config.max_bytes === undefined ? {} : { max_bytes: config.max_bytes }),
         ...(config.max_age === undefined ? {} : { max_age_ms: config.max_age }),
+        await_checkpoint: context.checkpoints === true,
       })
     case 'webhook':
       return webhookSink({

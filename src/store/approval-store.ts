@@ -154,4 +154,10 @@ export interface ApprovalStore {
   ): Promise<Approval | null>
   /** Marks every pending approval whose `expires_at` is before `now` as expired; returns them. */
   expire(now: string): Promise<readonly Approval[]>
+  /**
+   * How many approvals are `pending` now, in every tenant (including any past
+   * `expires_at` the sweep has not reached yet).
+   * @remarks Read from the store, so every replica sees the same figure.
+   */
+  countPending(): Promise<number>
 }

@@ -92,6 +92,34 @@ describe.each(backends)('transparency log on %s', (_name, make) => {
     await store.close()
   })
 
+  it('checkpoints a few events once checkpoint_interval has passed since the last checkpoint', async () => {
+    const { store, merkle, signer } = await open()
+    let clock = Date.parse('2026-01-01T00:00:00Z')
+    const log = createTransparencyLog({
+      store,
+      signer,
+      checkpoint_every: 1000,
+      checkpoint_interval_ms: 10_000,
+      now: () => new Date(clock),
+    })
+    await store.audit.append([sampleEvent(), sampleEvent()])
+    await log.tick()
+    expect((await merkle.latestCheckpoint(ORIGIN))?.size).toBe(2) // the first is always due
+    await store.audit.append([sampleEvent()])
+    clock += 9_999
+    await log.tick()
+    expect((await merkle.latestCheckpoint(ORIGIN))?.size).toBe(2) // 1 event, interval not reached
+    clock += 1
+    await log.tick()
+    const due = (await merkle.latestCheckpoint(ORIGIN))!
+    expect(due.size).toBe(3)
+    expect(due.created_at).toBe(new Date(clock).toISOString())
+    clock += 60_000
+    await log.tick()
+    expect((await merkle.checkpoints(10)).map((c) => c.size)).toEqual([3, 2]) // nothing new, nothing signed
+    await store.close()
+  })
+
   it('keeps only the upper levels and rebuilds the rest from the chain, with the same roots and proofs', async () => {
     const { store, merkle } = await open()
     const events = await store.audit.append(Array.from({ length: 700 }, () => sampleEvent()))

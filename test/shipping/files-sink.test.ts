@@ -85,6 +85,28 @@ describe('files sink', () => {
     expect(readShippedDir(dir)[0]!.shipped.checkpoint).toBeNull()
     await shipper.stop()
   })
+
+  it('with await_checkpoint, keeps a due file open until the log’s first checkpoint, then ends it with that checkpoint', async () => {
+    const store = memoryStore()
+    const { signer } = generateSigner('airlock.test/ship')
+    const verifier = parseVerifierKey(verifierKey(signer))
+    const log = createTransparencyLog({ store, signer })
+    let clock = 0
+    const dir = tempDir()
+    const sink = filesSink({ dir, max_age_ms: 60_000, await_checkpoint: true, now: () => clock })
+    const shipper = createShipper({ name: 'archive', store, sink })
+    await appendEvents(store, 3)
+    await shipper.pass()
+    clock = 60_000
+    await shipper.pass()
+    expect(readdirSync(dir)).toEqual(['audit-000000000001.jsonl.part']) // due, but no checkpoint yet
+    await log.checkpoint()
+    await shipper.pass()
+    expect(readdirSync(dir)).toEqual(['audit-000000000001-000000000003.jsonl'])
+    const [file] = readShippedDir(dir)
+    expect(openCheckpoint(file!.shipped.checkpoint!.note, verifier, 'airlock.test/ship').size).toBe(3)
+    await shipper.stop()
+  })
 })
 
 describe.each(backends)('files shipping on $name', (backend) => {

@@ -350,12 +350,14 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
           sampleApproval({ tenant_id: 'globex', expires_at: at(30) }),
         )
         await store.approvals.approve('acme', decided.id, vote('bob'), at(5))
+        expect(await store.approvals.countPending()).toBe(3)
         const expired = await store.approvals.expire(at(120))
         expect(expired.map((a) => a.id).sort()).toEqual([old.id, other.id].sort())
         expect(expired.every((a) => a.status === 'expired' && a.decided_at === at(120))).toBe(true)
         expect((await store.approvals.get('acme', live.id))?.status).toBe('pending')
         expect((await store.approvals.get('acme', decided.id))?.status).toBe('approved')
         expect(await store.approvals.expire(at(120))).toEqual([])
+        expect(await store.approvals.countPending()).toBe(1)
       })
 
       it('completes an approved request once, keeping the outcome', async () => {

@@ -6,6 +6,7 @@
  */
 import type { AuditEvent } from '../../audit/audit-event.js'
 import type { AirlockMetrics } from '../airlock-metrics.js'
+import { cachedReading } from '../cached-reading.js'
 
 type PromClient = typeof import('prom-client')
 
@@ -25,9 +26,17 @@ function isDecision(e: AuditEvent): boolean {
   if (e.status === 'started') return e.approval_id === null
   return e.status === 'allowed' || e.status === 'denied' || e.status === 'held'
 }
+/** How long one count of pending approvals serves scrapes. */
+const PENDING_TTL_MS = 5000
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-function build(prom: PromClient, lagReaders: readonly (() => Record<string, number>)[]) {
+/** Where the gauges that read shared state get their figures. */
+interface Readers {
+  readonly lag: (() => Record<string, number>)[]
+  pending: (() => Promise<number | undefined>) | null
+}
+
+function build(prom: PromClient, readers: Readers) {
   const registry = new prom.Registry()
   const r = { registers: [registry] }
   return {
@@ -65,7 +74,11 @@ function build(prom: PromClient, lagReaders: readonly (() => Record<string, numb
     }),
     pending: new prom.Gauge({
       name: 'airlock_approvals_pending',
-      help: 'Requests held for approval and not yet decided, as seen by this process since it started',
+      help: 'Approvals pending in the store (all replicas), read at most every 5 s',
+      async collect() {
+        const n = await readers.pending?.()
+        if (n !== undefined) this.set(n)
+      },
       ...r,
     }),
     approvalLatency: new prom.Histogram({
@@ -116,7 +129,7 @@ function build(prom: PromClient, lagReaders: readonly (() => Record<string, numb
       labelNames: ['shipper'],
       collect() {
         this.reset()
-        for (const read of lagReaders) {
+        for (const read of readers.lag) {
           for (const [shipper, lag] of Object.entries(read())) this.set({ shipper }, lag)
         }
       },
@@ -136,8 +149,6 @@ function observeEvent(m: ReturnType<typeof build>, e: AuditEvent): void {
   if (isDecision(e) && e.decision) {
     m.decisions.inc({ result: e.decision, action: e.action, rule: e.rule ?? '' })
   }
-  if (e.status === 'held') m.pending.inc()
-  if (e.status === 'approved' || e.status === 'rejected' || e.status === 'expired') m.pending.dec()
   if (e.status === 'replayed') m.replays.inc()
   const limit = e.context?.limit
   if (e.status === 'denied' && typeof limit === 'string') m.trips.inc({ kind: limit })
@@ -158,8 +169,8 @@ export async function prometheusMetrics(): Promise<PrometheusMetrics> {
       cause: error,
     })
   }
-  const lagReaders: (() => Record<string, number>)[] = []
-  const m = build(prom, lagReaders)
+  const readers: Readers = { lag: [], pending: null }
+  const m = build(prom, readers)
   prom.collectDefaultMetrics({ register: m.registry, prefix: 'airlock_process_' })
   const metrics: AirlockMetrics = {
     request(route, method, status, seconds) {
@@ -186,7 +197,10 @@ export async function prometheusMetrics(): Promise<PrometheusMetrics> {
       m.approvalLatency.observe({ result }, seconds)
     },
     shipperLag(read) {
-      lagReaders.push(read)
+      readers.lag.push(read)
+    },
+    approvalsPending(read) {
+      readers.pending = cachedReading(read, { ttl_ms: PENDING_TTL_MS })
     },
   }
   return {

@@ -183,6 +183,11 @@ function memoryApprovals(): ApprovalStore {
       }
       return expired
     },
+    async countPending() {
+      let n = 0
+      for (const a of byId.values()) if (a.status === 'pending') n++
+      return n
+    },
   }
 }
 

@@ -53,6 +53,7 @@ function statements(s: string) {
       WHERE tenant_id = $4 AND id = $5 AND status IN ('approved', 'executing') RETURNING *`,
     expireDue: `UPDATE ${t} SET status = 'expired', decided_at = $1
       WHERE status = 'pending' AND expires_at <= $1 RETURNING *`,
+    countPending: `SELECT count(*)::int AS n FROM ${t} WHERE status = 'pending'`,
   }
 }
 
@@ -146,6 +147,10 @@ export function postgresApprovals(c: PostgresConnection): ApprovalStore {
     async expire(now) {
       const rows = await c.query<ApprovalRow>('approvals.expire', sql.expireDue, [isoTime(now, 'now')])
       return rows.map(rowToApproval)
+    },
+    async countPending() {
+      const rows = await c.query<{ n: number }>('approvals.countPending', sql.countPending, [])
+      return rows[0]?.n ?? 0
     },
   }
 }

@@ -53,6 +53,7 @@ const EXPIRE_ONE = `UPDATE airlock_approvals SET status = 'expired', decided_at 
 const COMPLETE = `UPDATE airlock_approvals SET status = ?, outcome = ?, completed_at = ?
   WHERE tenant_id = ? AND id = ? AND status IN ('approved', 'executing') RETURNING *`
 
+const COUNT_PENDING = "SELECT count(*) AS n FROM airlock_approvals WHERE status = 'pending'"
 const EXPIRE_DUE = `UPDATE airlock_approvals SET status = 'expired', decided_at = ?
   WHERE status = 'pending' AND expires_at <= ? RETURNING *`
 
@@ -145,6 +146,10 @@ export function sqliteApprovals(c: SqliteConnection): ApprovalStore {
       const at = isoTime(now, 'now')
       const rows = c.read('approvals.expire', () => c.stmt(EXPIRE_DUE).all(at, at)) as ApprovalRow[]
       return rows.map(rowToApproval)
+    },
+    async countPending() {
+      const row = c.read('approvals.countPending', () => c.stmt(COUNT_PENDING).get()) as { n: number }
+      return row.n
     },
   }
 }
