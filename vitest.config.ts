@@ -1,21 +1,14 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { serviceTests } from './test/setup/service-tests.js'
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
 
-/** Suites that need the PostgreSQL and Redis of AIRLOCK_TEST_POSTGRES / AIRLOCK_TEST_REDIS. */
-export const SERVICE_TESTS = [
-  'test/store/postgres.test.ts',
-  'test/store/races.test.ts',
-  'test/replicas/**',
-  'test/pipeline/races.test.ts',
-  'test/tickets/single-use.test.ts',
-  'test/e2e/gateway.test.ts',
-  'test/e2e/identity-and-limits.test.ts',
-  'test/evidence/transparency-log.test.ts',
-  'test/limits/redis.test.ts',
-  'src/config/limits-from-config.test.ts',
-]
+/**
+ * Suites that need the PostgreSQL and Redis of AIRLOCK_TEST_POSTGRES /
+ * AIRLOCK_TEST_REDIS: those with a `// needs-services:` line (test/setup/service-tests.ts).
+ */
+export const SERVICE_TESTS = serviceTests(fileURLToPath(new URL('.', import.meta.url)))
 
 export default defineConfig({
   // Examples import the package by name; tests run them against the sources.

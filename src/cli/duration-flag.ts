@@ -24,3 +24,21 @@ export function durationFlagSeconds(
   }
   return ms / 1000
 }
+
+/**
+ * A time-limit flag in milliseconds, written as a duration (`500ms`, `5s`,
+ * `2m`) and kept within `[1, maxMs]`.
+ *
+ * @remarks A bare number is read as milliseconds, for flags that took only
+ * milliseconds before durations were accepted (`--timeout 300` keeps working).
+ */
+export function durationFlagMs(name: string, value: string, maxMs: number): number {
+  const text = value.trim()
+  const ms = /^\d+$/.test(text) ? Number(text) : parseDuration(text)
+  if (ms === undefined || ms < 1 || ms > maxMs) {
+    throw new UsageError(
+      `${name} must be a duration from 1ms to ${maxMs / 1000}s such as 500ms, 5s or 2m (a bare number is milliseconds), got '${value}'`,
+    )
+  }
+  return ms
+}

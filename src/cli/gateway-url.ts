@@ -4,6 +4,7 @@
  * @module
  */
 import { isIP } from 'node:net'
+import type { Command } from 'commander'
 import { UsageError } from './usage-error.js'
 
 function isLoopback(hostname: string): boolean {
@@ -33,5 +34,13 @@ export function checkGatewayUrl(url: string, insecure: boolean): string {
   if (isLoopback(parsed.hostname) || insecure) return url
   throw new UsageError(
     `refusing to send the API key in clear to ${parsed.host} over http://; use https://, or pass --insecure if the network is trusted`,
+  )
+}
+
+/** The `--insecure` flag every command that sends the API key to `--url` offers, worded once. */
+export function withInsecureOption(command: Command): Command {
+  return command.option(
+    '--insecure',
+    'allow plain http:// to a host other than this machine (sends the API key in clear)',
   )
 }

@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * `airlock serve` as a real process on a real port, against SQLite and
  * PostgreSQL: every endpoint and status code over HTTP, the approval CLI

@@ -1,3 +1,4 @@
+// needs-services: redis
 /**
  * `airlock serve` as real processes with identity tokens, execution tickets
  * and limits configured: tokens minted by `airlock token issue` and

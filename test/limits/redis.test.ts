@@ -1,3 +1,4 @@
+// needs-services: redis
 import { fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'

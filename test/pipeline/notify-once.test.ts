@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * Channel notices go out once per approval however many replicas are asked
  * to send them: three gateways on one PostgreSQL schema, each with its own

@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * Two gateways on one PostgreSQL schema, each with its own connection pool
  * as separate replicas have: a reload on one is announced and the other

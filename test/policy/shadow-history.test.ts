@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * The shadow report of every replica: two gateways on one PostgreSQL
  * schema, each with its own pool and the same candidate, serve a scripted

@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * Changing policy on replicas that are separate `airlock serve` processes
  * (the built CLI) on one PostgreSQL schema, each with its own copy of the

@@ -1,3 +1,4 @@
+// needs-services: postgres, redis
 /**
  * Three `airlock serve` processes (the built CLI) on one PostgreSQL schema
  * and one Redis, behind a round-robin proxy: work spread over replicas runs

@@ -1,3 +1,4 @@
+// needs-services: postgres
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ShipperCursorStore } from '../../src/store/store.js'
 import { shippingBackends } from './backends.js'

@@ -1,3 +1,4 @@
+// needs-services: postgres
 import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

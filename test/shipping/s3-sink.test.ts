@@ -1,3 +1,4 @@
+// needs-services: postgres
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { openCheckpoint } from '../../src/evidence/checkpoint.js'
 import { generateSigner, parseVerifierKey, verifierKey } from '../../src/evidence/note-keys.js'

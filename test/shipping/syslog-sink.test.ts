@@ -1,3 +1,4 @@
+// needs-services: postgres
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

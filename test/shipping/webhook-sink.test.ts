@@ -1,3 +1,4 @@
+// needs-services: postgres
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { createShipper } from '../../src/shipping/shipper.js'
 import { webhookSink } from '../../src/shipping/webhook-sink.js'

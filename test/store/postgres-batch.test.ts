@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * PostgreSQL batches through `airlock_write_batch`: one round trip per
  * batch, one linear chain when several stores (replicas) write the same

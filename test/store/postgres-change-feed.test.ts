@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * Approval decisions announced over PostgreSQL LISTEN/NOTIFY: a waiter on
  * one gateway (its own pool, as another replica would have) is released by

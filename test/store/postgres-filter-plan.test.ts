@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * With a realistic amount of history (many tenants, actions and actors), the
  * PostgreSQL planner answers the audit filters and the approval list from the

@@ -1,3 +1,4 @@
+// needs-services: postgres
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * Races between real OS processes, each with its own connections: the
  * guarantees that matter when several gateway replicas share one database.

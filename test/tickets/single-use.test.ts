@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * A ticket is single-use across processes: several OS processes, each with
  * its own connection to one store, race to redeem the same ticket.

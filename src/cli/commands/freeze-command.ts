@@ -14,6 +14,7 @@ import type { Freeze, FreezeScope } from '../../store/freeze-store.js'
 import { type CliIo, paint, RED } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { gatewayClient, NO_RESULTS } from '../gateway-client.js'
+import { checkGatewayUrl, withInsecureOption } from '../gateway-url.js'
 import { UsageError } from '../usage-error.js'
 import { GatewayError, RefusedError } from './approval-backend.js'
 import { configFromFlags, storeFromFlag } from './serve-command.js'
@@ -29,6 +30,7 @@ interface FreezeFlags {
   store?: string
   url?: string
   apiKey?: string
+  insecure?: boolean
   as?: string
   json?: boolean
 }
@@ -81,6 +83,7 @@ async function run(
   print: (result: unknown) => string,
 ): Promise<void> {
   const url = flags.url ?? io.env.AIRLOCK_URL
+  if (url !== undefined) checkGatewayUrl(url, flags.insecure === true)
   try {
     const result =
       url === undefined
@@ -103,7 +106,7 @@ async function run(
 }
 
 function withSource(command: Command): Command {
-  return command
+  return withInsecureOption(command)
     .option('--config <file>', 'write to the store of this config (default: airlock.config.yaml here)')
     .option('--store <url>', "write to this store instead of the config's")
     .option(

@@ -5,6 +5,7 @@ import { localPrincipal } from '../../identity/principal.js'
 import { HOOK_DIALECT_NAMES } from '../../integrations/hooks/hook-dialect-names.js'
 import type { HookEvaluator } from '../../integrations/hooks/index.js'
 import { type CliIo, readAllStdin } from '../cli-io.js'
+import { durationFlagMs } from '../duration-flag.js'
 import { checkGatewayUrl } from '../gateway-url.js'
 import { UsageError } from '../usage-error.js'
 
@@ -19,12 +20,10 @@ interface HookFlags {
 
 const DEFAULT_TIMEOUT_MS = 5000
 
+const MAX_TIMEOUT_MS = 600_000
+
 function parseTimeout(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_MS
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 600_000) {
-    throw new UsageError(`--timeout must be a whole number of milliseconds from 1 to 600000, got '${value}'`)
-  }
-  return Number(value)
+  return value === undefined ? DEFAULT_TIMEOUT_MS : durationFlagMs('--timeout', value, MAX_TIMEOUT_MS)
 }
 
 /** The gateway (--url or AIRLOCK_URL) when one is named, else the project's configuration file. */
@@ -66,7 +65,10 @@ export function registerHook(program: Command, io: CliIo, setExit: (code: number
     )
     .option('--api-key <key>', 'API key for --url (default AIRLOCK_API_KEY)')
     .option('-c, --caller <id>', 'who the agent acts as, locally (default AIRLOCK_CALLER, else the dialect)')
-    .option('--timeout <ms>', `deny when no decision within this time (default ${DEFAULT_TIMEOUT_MS})`)
+    .option(
+      '--timeout <duration>',
+      'deny when no decision within this time: 500ms, 5s, 2m; a bare number is milliseconds (default 5s)',
+    )
     .action(async (name: string, flags: HookFlags) => {
       // Loaded only for this command: the hooks stay out of every other command's start-up.
       const { HOOK_DIALECTS, runHook } = await import('../../integrations/hooks/index.js')

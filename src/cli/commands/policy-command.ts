@@ -18,6 +18,7 @@ import { openStore } from '../../store/open-store.js'
 import type { CliIo } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
 import { gatewayClient, NO_RESULTS } from '../gateway-client.js'
+import { checkGatewayUrl, withInsecureOption } from '../gateway-url.js'
 import { UsageError } from '../usage-error.js'
 import { configFromFlags, storeFromFlag } from './serve-command.js'
 
@@ -46,6 +47,7 @@ interface ShowFlags {
   config?: string
   url?: string
   apiKey?: string
+  insecure?: boolean
   json?: boolean
 }
 
@@ -59,7 +61,7 @@ interface ReplayFlags {
 }
 
 function registerShow(policy: Command, io: CliIo, setExit: (code: number) => void): void {
-  policy
+  const show = policy
     .command('show')
     .description(
       'what policy set a config loads (version, label, files), or with --url what a gateway enforces',
@@ -70,11 +72,13 @@ function registerShow(policy: Command, io: CliIo, setExit: (code: number) => voi
       'ask a running gateway (or AIRLOCK_URL) instead, with --api-key (or AIRLOCK_API_KEY)',
     )
     .option('--api-key <key>', 'API key for --url')
+  withInsecureOption(show)
     .option('--json', 'machine-readable output')
     .action(async (flags: ShowFlags) => {
       const url = flags.url ?? io.env.AIRLOCK_URL
       let state: { policy: PolicySetSummary; shadow: PolicySetSummary | null }
       if (url !== undefined) {
+        checkGatewayUrl(url, flags.insecure === true)
         const key = flags.apiKey ?? io.env.AIRLOCK_API_KEY
         state = (await gatewayClient(url, key, NO_RESULTS)('GET', '/policy')) as unknown as typeof state
       } else {

@@ -15,6 +15,7 @@ import { localPrincipal, type Principal } from '../../identity/principal.js'
 import type { DryRunOutcome, Outcome } from '../../outcome.js'
 import type { CliIo } from '../cli-io.js'
 import { GatewayError, gatewayClient, RefusedError, type Wire } from '../gateway-client.js'
+import { checkGatewayUrl } from '../gateway-url.js'
 import { principalFromFlags } from '../principal-flags.js'
 import { UsageError } from '../usage-error.js'
 import { configFromFlags } from './serve-command.js'
@@ -37,6 +38,7 @@ export interface RunFlags {
   config?: string
   url?: string
   apiKey?: string
+  insecure?: boolean
   caller?: string
   roles?: string
   groups?: string
@@ -103,8 +105,7 @@ export async function openRunBackend(io: CliIo, flags: RunFlags): Promise<RunBac
         '--caller, --roles and --tenant are for local runs; with --url the API key says who you are',
       )
     }
-    if (!/^https?:\/\//.test(url))
-      throw new UsageError(`--url must start with http:// or https://, got '${url}'`)
+    checkGatewayUrl(url, flags.insecure === true)
     const apiKey = flags.apiKey ?? io.env.AIRLOCK_API_KEY
     return remoteBackend(url, apiKey === '' ? undefined : apiKey)
   }

@@ -11,6 +11,7 @@
 import type { Command } from 'commander'
 import { type CliIo, DIM, GREEN, paint, RED, YELLOW } from '../cli-io.js'
 import { ExitCode } from '../exit-codes.js'
+import { withInsecureOption } from '../gateway-url.js'
 import { withBackend } from '../with-backend.js'
 import type { RunBackend, RunFlags, Wire } from './run-backend.js'
 
@@ -27,9 +28,11 @@ const EXIT: Record<string, number> = {
 }
 
 function withBackendOptions(command: Command): Command {
-  return command
-    .option('--config <file>', 'airlock.config.* to run with locally (default: found from here upwards)')
-    .option('--url <url>', 'a running gateway instead (default AIRLOCK_URL)')
+  return withInsecureOption(
+    command
+      .option('--config <file>', 'airlock.config.* to run with locally (default: found from here upwards)')
+      .option('--url <url>', 'a running gateway instead (default AIRLOCK_URL)'),
+  )
     .option('--api-key <key>', 'API key for --url (default AIRLOCK_API_KEY)')
     .option('-c, --caller <id>', 'local runs: the caller id (default cli)')
     .option('--roles <list>', 'local runs: caller roles, comma-separated')
