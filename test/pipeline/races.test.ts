@@ -135,6 +135,11 @@ describe.each([
     () => `sqlite:${join(dir, 'crash.db')}`,
     (): Store => sqliteStore({ path: join(dir, 'crash.db') }),
   ],
+  [
+    'SQLite (writer thread)',
+    () => `sqlite:${join(dir, 'crash-thread.db')}?writer=thread`,
+    (): Store => sqliteStore({ path: join(dir, 'crash-thread.db'), writer: 'thread' }),
+  ],
   ['PostgreSQL', () => PG_URL, (): Store => postgresStore({ pool, schema })],
 ])('a process killed mid-execution on %s', (_name, url, reopen) => {
   it('leaves a verifiable chain, an intact approval and a key that recovers after its lease', async () => {
@@ -181,6 +186,6 @@ describe.each([
     skew = lease_ms + 1_000
     expect(await call()).toMatchObject({ status: 'executed', replayed: false, result: { moved: 5 } })
     expect(await airlock.audit.verify()).toMatchObject({ valid: true })
-    if (_name === 'SQLite') await airlock.close()
+    if (_name.startsWith('SQLite')) await airlock.close()
   }, 90_000)
 })

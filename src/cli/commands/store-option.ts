@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { openStore } from '../../store/open-store.js'
+import { sqliteUrlFrom } from '../../store/sqlite-url.js'
 import type { Store } from '../../store/store.js'
 import type { CliIo } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
@@ -60,11 +61,7 @@ export async function storeUrlFromFlags(io: CliIo, flags: StoreFlags, mustExist 
 
 /** Opens the store named by the flags (see {@link storeUrlFromFlags}), relative SQLite paths taken from the cwd. */
 export async function openStoreFromFlags(io: CliIo, flags: StoreFlags, mustExist = false): Promise<Store> {
-  let target = await storeUrlFromFlags(io, flags, mustExist)
-  if (target.startsWith('sqlite:') && target !== 'sqlite::memory:') {
-    target = `sqlite:${resolve(io.cwd, target.slice('sqlite:'.length))}`
-  }
-  return openStore(target)
+  return openStore(sqliteUrlFrom(io.cwd, await storeUrlFromFlags(io, flags, mustExist)))
 }
 
 /**
