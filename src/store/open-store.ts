@@ -31,7 +31,7 @@ function poolSize(value: string | null): number | undefined {
  * request batches on a worker thread, `?writer=inline` on the event loop,
  * the default); `postgres://...` or
  * `postgresql://...` (an optional `schema` query parameter picks the schema,
- * `pool` the number of connections; default 10).
+ * `pool` the number of connections; default 8).
  * The SQLite and PostgreSQL drivers are loaded only when asked for.
  *
  * @remarks The store is not migrated; call `migrate()`.
