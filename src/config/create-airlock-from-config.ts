@@ -21,6 +21,7 @@ import { instrumentStore } from '../metrics/instrument-store.js'
 import { type PrometheusMetrics, prometheusMetrics } from '../metrics/prometheus/prometheus-metrics.js'
 import type { PolicySet } from '../policy/versioning/policy-set.js'
 import { openStore } from '../store/open-store.js'
+import { sqliteFileOf } from '../store/sqlite-url.js'
 import type { Store } from '../store/store.js'
 import {
   type OpenTelemetryTracing,
@@ -97,8 +98,6 @@ export interface CreateFromConfigOptions {
   readonly migrate?: boolean
 }
 
-const IN_MEMORY = new Set(['memory', 'memory:', 'sqlite::memory:'])
-
 /** The dashboard at `/ui` under the API's base path, deciding through the same pipeline. */
 async function dashboardMount(
   config: ResolvedConfig,
@@ -167,9 +166,8 @@ export async function createAirlockFromConfig(
   const auth = authFromConfig(config, { keys })
   const storeUrl = options.store ?? config.store
   const seal = await sealConfig(config)
-  if (storeUrl.startsWith('sqlite:') && !IN_MEMORY.has(storeUrl)) {
-    await mkdir(dirname(storeUrl.slice('sqlite:'.length)), { recursive: true })
-  }
+  const sqliteFile = sqliteFileOf(storeUrl)
+  if (sqliteFile !== null) await mkdir(dirname(sqliteFile), { recursive: true })
   const opened: Store = await openStore(storeUrl)
   let prometheus: PrometheusMetrics | undefined
   let tracing: OpenTelemetryTracing | undefined

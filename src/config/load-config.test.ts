@@ -118,6 +118,21 @@ server: { body_limit: 64kb, shutdown_timeout: 3s, port: 0 }
     ])
   })
 
+  it('keeps the SQLite writer a store URL asks for and names a bad one', async () => {
+    const seal = 'auth:\n  anonymous: true\nseal:\n  key_file: ./.airlock/seal.key\n'
+    const good = await write('w.yaml', `store: sqlite:./data/airlock.db?writer=thread\n${seal}`)
+    expect((await loadConfig(good, { env: {} })).store).toBe(
+      `sqlite:${join(dir, 'data/airlock.db')}?writer=thread`,
+    )
+    const bad = await write('w2.yaml', `store: sqlite:./data/airlock.db?writer=threads\n${seal}`)
+    const error = await configError(loadConfig(bad, { env: {} }))
+    expect(error.issues[0]).toMatchObject({
+      field: 'store',
+      message: expect.stringContaining('writer must be "thread"'),
+    })
+    expect(error.issues[0]?.message).toContain('expected sqlite:<file>[?writer=thread|inline]')
+  })
+
   it('rejects an unknown key where it is written', async () => {
     const file = await write('c.yaml', `${MINIMAL}server:\n  prot: 8080\n`)
     const error = await configError(loadConfig(file, { env: {} }))

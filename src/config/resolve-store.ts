@@ -7,6 +7,7 @@
 import { resolve } from 'node:path'
 import { ConfigError } from '../errors/config-error.js'
 import type { YamlSource } from '../internal/yaml-source.js'
+import { formatSqliteUrl, parseSqliteUrl, SqliteUrlError } from '../store/sqlite-url.js'
 import type { ParsedConfigFile } from './config-schema.js'
 import type { ResolvedSealConfig } from './resolved-config.js'
 
@@ -15,11 +16,7 @@ export function resolveStore(source: YamlSource, store: string, dir: string): st
   if (value === 'memory' || value === 'memory:' || value === 'sqlite::memory:') return value
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1]?.toLowerCase()
   if (scheme === 'sqlite') {
-    let path = value.slice('sqlite:'.length)
-    if (path.startsWith('//')) path = path.slice(2)
-    if (path === '')
-      throw source.error(['store'], 'expected a file after sqlite:, e.g. sqlite:./.airlock/airlock.db')
-    return `sqlite:${resolve(dir, path)}`
+    return resolveSqlite(source, value, dir)
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
     try {
@@ -31,9 +28,23 @@ export function resolveStore(source: YamlSource, store: string, dir: string): st
   }
   throw source.error(
     ['store'],
-    'expected memory, sqlite:<path> or postgres://user@host:port/database' +
+    'expected memory, sqlite:<path>[?writer=thread] or postgres://user@host:port/database' +
       (scheme === undefined ? '' : ` (scheme '${scheme}:' is not supported)`),
   )
+}
+
+/** A SQLite URL with its file taken from the config's folder and its `writer` checked. */
+function resolveSqlite(source: YamlSource, value: string, dir: string): string {
+  try {
+    const parsed = parseSqliteUrl(value)
+    return formatSqliteUrl({ ...parsed, path: resolve(dir, parsed.path) })
+  } catch (error) {
+    if (!(error instanceof SqliteUrlError)) throw error
+    throw source.error(
+      ['store'],
+      `${error.message}; expected sqlite:<file>[?writer=thread|inline], e.g. sqlite:./.airlock/airlock.db?writer=thread`,
+    )
+  }
 }
 
 export function resolveSeal(config: ParsedConfigFile, dir: string): ResolvedSealConfig | null {

@@ -5,9 +5,11 @@
  */
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
+import { parseSqliteUrl, SqliteUrlError } from './sqlite-url.js'
 import type { Store } from './store.js'
 
-const USAGE = 'expected "memory", "sqlite:<path>", "sqlite::memory:" or "postgres://user@host:port/database"'
+const USAGE =
+  'expected "memory", "sqlite:<path>[?writer=thread]", "sqlite::memory:" or "postgres://user@host:port/database"'
 
 function invalid(message: string): AirlockError {
   return new AirlockError(ErrorCode.CONFIG_INVALID, `store URL ${message}; ${USAGE}`)
@@ -32,9 +34,11 @@ export interface OpenStoreOptions {
 
 /**
  * Opens the store a URL names: `memory`; `sqlite:./airlock.db`,
- * `sqlite:///abs/path.db` or `sqlite::memory:`; `postgres://...` or
+ * `sqlite:///abs/path.db` or `sqlite::memory:` (`?writer=thread` commits
+ * request batches on a worker thread, `?writer=inline` on the event loop,
+ * the default); `postgres://...` or
  * `postgresql://...` (an optional `schema` query parameter picks the schema,
- * `pool` the number of connections; default 10).
+ * `pool` the number of connections; default 8).
  * The SQLite and PostgreSQL drivers are loaded only when asked for.
  *
  * @remarks The store is not migrated; call `migrate()`.
@@ -48,12 +52,16 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   }
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1]?.toLowerCase()
   if (scheme === 'sqlite') {
-    let path = value.slice('sqlite:'.length)
-    if (path.startsWith('//')) path = path.slice(2)
-    if (path === '') throw invalid('"sqlite:" names no file')
+    let parsed: ReturnType<typeof parseSqliteUrl>
+    try {
+      parsed = parseSqliteUrl(value)
+    } catch (error) {
+      if (error instanceof SqliteUrlError) throw invalid(error.message)
+      throw error
+    }
     const { sqliteStore } = await import('./sqlite/index.js')
     const { sqliteCacheKiB } = options
-    return sqliteStore(sqliteCacheKiB === undefined ? { path } : { path, cacheKiB: sqliteCacheKiB })
+    return sqliteStore(sqliteCacheKiB === undefined ? parsed : { ...parsed, cacheKiB: sqliteCacheKiB })
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
     let parsed: URL

@@ -137,6 +137,11 @@ describe.each([
     () => `sqlite:${join(dir, 'crash.db')}`,
     (): Store => sqliteStore({ path: join(dir, 'crash.db') }),
   ],
+  [
+    'SQLite (writer thread)',
+    () => `sqlite:${join(dir, 'crash-thread.db')}?writer=thread`,
+    (): Store => sqliteStore({ path: join(dir, 'crash-thread.db'), writer: 'thread' }),
+  ],
   ['PostgreSQL', () => PG_URL, (): Store => postgresStore({ pool, schema })],
 ])('a process killed mid-execution on %s', (_name, url, reopen) => {
   it('leaves a verifiable chain, an intact approval and a key that recovers after its lease', async () => {

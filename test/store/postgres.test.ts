@@ -106,4 +106,30 @@ describe('openStore with a PostgreSQL URL', () => {
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "${schema}".airlock_audit_events`)
     expect(rows).toEqual([{ n: 1 }])
   })
+
+  it('opens 8 connections by default, as the deployment guide recommends', async () => {
+    const { openStore } = await import('../../src/store/open-store.js')
+    const store = await openStore(`${url}?schema=${nextSchema()}`)
+    await store.migrate()
+    const exclusive = store.exclusive
+    if (exclusive === undefined) throw new Error('a PostgreSQL store runs exclusive sections')
+    // Each exclusive section holds one pooled connection until released.
+    let release: () => void = () => {}
+    const held = new Promise<void>((r) => (release = r))
+    let entered = 0
+    const sections = Array.from({ length: 8 }, (_, i) =>
+      exclusive(`pool-${i}`, async () => {
+        entered++
+        await held
+      }),
+    )
+    while (entered < 8) await new Promise((r) => setTimeout(r, 20))
+    // A ninth finds no free connection and fails after the pool's wait instead of queueing forever.
+    await expect(exclusive('pool-9', async () => undefined)).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+    })
+    release()
+    await Promise.all(sections)
+    await store.close()
+  })
 })

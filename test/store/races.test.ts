@@ -140,48 +140,71 @@ describe('cross-process races on PostgreSQL', { timeout: 180_000 }, () => {
   })
 })
 
-describe('cross-process races on one SQLite file', { timeout: 180_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'airlock-race-'))
-  const path = join(dir, 'airlock.db')
-  const backend = { kind: 'sqlite', path } as const
-  let store: Store
+// Each process commits its batches either on the event loop or on its writer thread.
+describe.each(['inline', 'thread'] as const)(
+  'cross-process races on one SQLite file (%s writer)',
+  { timeout: 180_000 },
+  (writer) => {
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-race-'))
+    const path = join(dir, 'airlock.db')
+    const backend = { kind: 'sqlite', path, writer } as const
+    let store: Store
 
-  beforeAll(async () => {
-    store = sqliteStore({ path })
-    await store.migrate()
-  })
+    beforeAll(async () => {
+      store = sqliteStore({ path, writer })
+      await store.migrate()
+    })
 
-  afterAll(async () => {
-    await store.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+    afterAll(async () => {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    })
 
-  it('keeps one verifiable chain when 4 processes append 1,000 events each', async () => {
-    const results = await race(
-      Array.from({ length: 4 }, () => ({ backend, job: { kind: 'audit', events: 1000 } })),
-    )
-    expect(new Set(results.flat()).size).toBe(4000)
-    expect(await verifyStore(store)).toEqual({ valid: true, count: 4000 })
-  })
+    it('keeps one verifiable chain when 4 processes append 1,000 events each', async () => {
+      const results = await race(
+        Array.from({ length: 4 }, () => ({ backend, job: { kind: 'audit', events: 1000 } })),
+      )
+      expect(new Set(results.flat()).size).toBe(4000)
+      expect(await verifyStore(store)).toEqual({ valid: true, count: 4000 })
+    })
 
-  it('lets exactly one of 20 approvals from 4 processes decide', async () => {
-    const approval = await store.approvals.create(sampleApproval({ expires_at: '2030-01-01T01:00:00.000Z' }))
-    const results = await race(
-      Array.from({ length: 4 }, () => ({
-        backend,
-        job: { kind: 'approve', tenant: 'acme', id: approval.id, calls: 5, now: NOW },
-      })),
-    )
-    expect(tally(results)).toEqual({ 'counted:approved': 1, already_decided: 19 })
-  })
+    it('lets exactly one of 20 approvals from 4 processes decide', async () => {
+      const approval = await store.approvals.create(
+        sampleApproval({ expires_at: '2030-01-01T01:00:00.000Z' }),
+      )
+      const results = await race(
+        Array.from({ length: 4 }, () => ({
+          backend,
+          job: { kind: 'approve', tenant: 'acme', id: approval.id, calls: 5, now: NOW },
+        })),
+      )
+      expect(tally(results)).toEqual({ 'counted:approved': 1, already_decided: 19 })
+    })
 
-  it('gives one idempotency key to exactly one of 40 claims from 4 processes', async () => {
-    const results = await race(
-      Array.from({ length: 4 }, () => ({
-        backend,
-        job: { kind: 'claim', calls: 10, now: NOW, lease_until: '2030-01-01T00:01:00.000Z' },
-      })),
-    )
-    expect(tally(results)).toEqual({ claimed: 1, in_flight: 39 })
-  })
-})
+    it('gives one idempotency key to exactly one of 40 claims from 4 processes', async () => {
+      const results = await race(
+        Array.from({ length: 4 }, () => ({
+          backend,
+          job: { kind: 'claim', calls: 10, now: NOW, lease_until: '2030-01-01T00:01:00.000Z' },
+        })),
+      )
+      expect(tally(results)).toEqual({ claimed: 1, in_flight: 39 })
+    })
+
+    it('keeps one chain and one claim when 4 processes commit batches of events and claims', async () => {
+      const before = (await store.audit.head())?.seq ?? 0
+      const results = await race(
+        Array.from({ length: 4 }, () => ({
+          backend,
+          job: { kind: 'batch', events: 250, claims: 10, now: NOW },
+        })),
+      )
+      const counts = tally(results)
+      expect(counts.claimed).toBe(1)
+      expect(counts.in_flight).toBe(39)
+      const seqs = results.flat().filter((r) => r.startsWith('seq:'))
+      expect(new Set(seqs).size).toBe(1000)
+      expect(await verifyStore(store)).toEqual({ valid: true, count: before + 1000 })
+    })
+  },
+)

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../../config/resolved-config.js'
 import { DEMO_TICKET } from '../../dashboard/demo-seed.js'
 import { type HeldHangups, holdHangups } from '../../server/hold-hangups.js'
 import { type RunningGateway, startGateway } from '../../server/start-gateway.js'
+import { sqliteUrlFrom } from '../../store/sqlite-url.js'
 import type { CliIo } from '../cli-io.js'
 import { bannerLogger, LOG_FORMATS, type LogFormatSetting, serveLogger } from '../log/serve-logger.js'
 import { UsageError } from '../usage-error.js'
@@ -42,10 +43,7 @@ export async function configFromFlags(io: CliIo, path: string | undefined): Prom
 
 /** A store URL from a flag, with a relative SQLite path taken from the working folder. */
 export function storeFromFlag(io: CliIo, url: string): string {
-  if (url.startsWith('sqlite:') && url !== 'sqlite::memory:' && !url.startsWith('sqlite://')) {
-    return `sqlite:${resolve(io.cwd, url.slice('sqlite:'.length))}`
-  }
-  return url
+  return sqliteUrlFrom(io.cwd, url)
 }
 
 /** --log-format: auto, json or pretty. */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { type OpenStoreOptions, openStore } from '../../store/open-store.js'
+import { sqliteUrlFrom } from '../../store/sqlite-url.js'
 import type { Store } from '../../store/store.js'
 import type { CliIo } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
@@ -65,11 +66,7 @@ export async function openStoreFromFlags(
   mustExist = false,
   options: OpenStoreOptions = {},
 ): Promise<Store> {
-  let target = await storeUrlFromFlags(io, flags, mustExist)
-  if (target.startsWith('sqlite:') && target !== 'sqlite::memory:') {
-    target = `sqlite:${resolve(io.cwd, target.slice('sqlite:'.length))}`
-  }
-  return openStore(target, options)
+  return openStore(sqliteUrlFrom(io.cwd, await storeUrlFromFlags(io, flags, mustExist)), options)
 }
 
 /**

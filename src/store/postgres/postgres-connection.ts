@@ -37,6 +37,12 @@ export interface PostgresConnection {
 
 // A pool waits at most this long for a connection: no request queues unboundedly for a dead database.
 const CONNECT_TIMEOUT_MS = 3_000
+/**
+ * Connections in a pool the store makes itself, unless told otherwise: the top
+ * of the 4 to 8 per replica that docs/deployment.md recommends (a bigger pool
+ * only moves the queue into PostgreSQL), rather than `pg`'s 10.
+ */
+export const DEFAULT_POOL_SIZE = 8
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
@@ -69,7 +75,7 @@ export function makePool(connectionString: string, max: number | undefined): Pos
     )
   }
   const options = { connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true }
-  return new Pool(max === undefined ? options : { ...options, max })
+  return new Pool({ ...options, max: max ?? DEFAULT_POOL_SIZE })
 }
 
 /** The SQLSTATE of a driver error (`23505` unique violation, `42P01` undefined table). */

@@ -65,4 +65,8 @@ interface PostgresStoreOptions {
  */
 export type PostgresStoreConfig =
   | (PostgresStoreOptions & { readonly pool: PostgresPool })
-  | (PostgresStoreOptions & { readonly connectionString: string; readonly max?: number })
+  | (PostgresStoreOptions & {
+      readonly connectionString: string
+      /** Connections in the store's own pool; default 8 (see `docs/deployment.md`). */
+      readonly max?: number
+    })

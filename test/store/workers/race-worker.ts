@@ -17,7 +17,7 @@ import type { Store } from '../../../src/store/store.js'
 export interface RaceTask {
   readonly backend:
     | { readonly kind: 'postgres'; readonly url: string; readonly schema: string }
-    | { readonly kind: 'sqlite'; readonly path: string }
+    | { readonly kind: 'sqlite'; readonly path: string; readonly writer: 'thread' | 'inline' }
   readonly worker: number
   readonly job:
     | {
@@ -42,7 +42,7 @@ export type WorkerMessage =
 function open(task: RaceTask): Store {
   return task.backend.kind === 'postgres'
     ? postgresStore({ connectionString: task.backend.url, schema: task.backend.schema, max: 8 })
-    : sqliteStore({ path: task.backend.path })
+    : sqliteStore({ path: task.backend.path, writer: task.backend.writer })
 }
 
 async function run(store: Store, task: RaceTask): Promise<string[]> {
