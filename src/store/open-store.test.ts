@@ -81,13 +81,13 @@ describe('openStore', () => {
   })
 
   it('names the accepted range of a bad PostgreSQL pool size before connecting', async () => {
-    for (const pool of ['0', '-1', '2.5', 'ten', '101']) {
+    for (const pool of ['0', '1', '-1', '2.5', 'ten', '101']) {
       const error = await openStore(`postgres://u:hunter2@127.0.0.1:1/db?pool=${pool}`).catch(
         (e: unknown) => e,
       )
       expect(error).toMatchObject({ code: 'CONFIG_INVALID' })
       expect((error as Error).message).toContain(
-        `pool must be a whole number of connections from 1 to 100, got "${pool}"`,
+        `pool must be a whole number of connections from 2 to 100, got "${pool}"`,
       )
       expect((error as Error).message).not.toContain('hunter2')
     }
