@@ -45,6 +45,8 @@ interface OwnedRedisClient extends RedisScriptClient {
 type RedisConstructor = new (url: string, options: Record<string, unknown>) => OwnedRedisClient
 
 const CONNECT_TIMEOUT_MS = 5_000
+/** How long one limiter command may take before the request answers 503 LIMITS_UNAVAILABLE. */
+const COMMAND_TIMEOUT_MS = 2_000
 
 /** The URL without user or password, for messages. */
 function shownUrl(url: string): string {
@@ -86,6 +88,9 @@ async function connectRedis(config: ResolvedConfig, url: string): Promise<OwnedR
     // until Redis returns; the client keeps reconnecting in the background.
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
+    // A command written just as the connection drops is kept for resending
+    // and, with the server refusing, would wait forever: bound it.
+    commandTimeout: COMMAND_TIMEOUT_MS,
   })
   let lastError: Error | undefined
   // ioredis reports every failed reconnection as an event; without a listener
