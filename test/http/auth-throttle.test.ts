@@ -6,16 +6,19 @@ import { hashApiKey } from '../../src/identity/auth/generate-api-key.js'
 
 const GOOD = 'ak_good_key_0123456789abcdef'
 
-function app(warnings: unknown[] = []) {
+function app(warnings: unknown[] = [], trust_proxy = false) {
   return createHttpApp(createAirlock({ actions: [] }), {
+    trust_proxy,
     auth: apiKeyAuth({ keys: [{ id: 'k', sha256: hashApiKey(GOOD), actor_id: 'agent' }] }),
     auth_throttle: { max_failures: 5, window_ms: 60_000, cooldown_ms: 30_000 },
     logger: { info: () => {}, warn: (entry: unknown) => void warnings.push(entry), error: () => {} },
   })
 }
 
-const get = (a: ReturnType<typeof app>, key: string) =>
-  a.request('/actions', { headers: { authorization: `Bearer ${key}` } })
+const get = (a: ReturnType<typeof app>, key: string, from?: string) =>
+  a.request('/actions', {
+    headers: { authorization: `Bearer ${key}`, ...(from ? { 'x-forwarded-for': from } : {}) },
+  })
 
 describe('failed authentication throttling', () => {
   it('answers 429 with Retry-After once one key prefix fails too often, and logs one summary', async () => {
@@ -43,5 +46,17 @@ describe('failed authentication throttling', () => {
       auth_throttle: false,
     })
     for (let i = 0; i < 30; i++) expect((await get(open, `ak_wrong_${i}`)).status).toBe(401)
+  })
+
+  it('throttles one client address that tries many different keys, and only that address', async () => {
+    const a = app([], true)
+    // Every key has its own prefix, so only the address counter can trip.
+    const keyFor = (i: number) => `k${String(i).padStart(7, '0')}_wrong`
+    const statuses: number[] = []
+    for (let i = 0; i < 7; i++) statuses.push((await get(a, keyFor(i), '203.0.113.7')).status)
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429])
+    expect((await get(a, GOOD, '203.0.113.7')).status).toBe(429)
+    expect((await get(a, keyFor(99), '198.51.100.2')).status).toBe(401)
+    expect((await get(a, GOOD, '198.51.100.2')).status).toBe(200)
   })
 })
