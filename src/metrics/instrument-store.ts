@@ -6,18 +6,52 @@
  * @module
  */
 import type { AuditEvent } from '../audit/audit-event.js'
+import { AirlockError } from '../errors/airlock-error.js'
 import type { ApprovalStore, VoteResult } from '../store/approval-store.js'
 import type { Store, WriteResult } from '../store/store.js'
 import type { AirlockMetrics } from './airlock-metrics.js'
+
+/** A failure of the store itself, not a refusal of the caller's input. */
+function isStoreFailure(error: unknown): boolean {
+  return !AirlockError.isInstance(error) || error.code === 'STORE_UNAVAILABLE' || error.code === 'STORE_ERROR'
+}
 
 async function counted<T>(metrics: AirlockMetrics, operation: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run()
   } catch (error) {
-    metrics.storeError(operation)
+    if (isStoreFailure(error)) metrics.storeError(operation)
     throw error
   }
 }
+
+/**
+ * `part` with each of its methods counting its failures as `name.method`,
+ * so an outage shows whichever operation meets it first (a freeze check, an
+ * idempotency read), not only commits.
+ */
+function countedPart<T extends object>(metrics: AirlockMetrics, name: string, part: T): T {
+  const wrapped = new Map<PropertyKey, unknown>()
+  return new Proxy(part, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown
+      if (typeof value !== 'function') return value
+      let fn = wrapped.get(prop)
+      if (!fn) {
+        const method = value as (...args: unknown[]) => unknown
+        const operation = `${name}.${String(prop)}`
+        fn = (...args: unknown[]) => {
+          const result = method.apply(target, args)
+          return result instanceof Promise ? counted(metrics, operation, () => result) : result
+        }
+        wrapped.set(prop, fn)
+      }
+      return fn
+    },
+  })
+}
+
+const PARTS = ['idempotency', 'nonces', 'merkle', 'shipping', 'freezes', 'policy_head'] as const
 
 function decided(metrics: AirlockMetrics, result: VoteResult): VoteResult {
   if (result.kind === 'counted' && result.approval.decided_at && result.approval.status !== 'pending') {
@@ -27,24 +61,38 @@ function decided(metrics: AirlockMetrics, result: VoteResult): VoteResult {
   return result
 }
 
+/** The methods of `original`, taken from its counting proxy. */
+function bound<T extends object>(counting: T, original: T): T {
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(original)) out[key] = (counting as Record<string, unknown>)[key]
+  return out as T
+}
+
 function appended(results: readonly WriteResult[]): AuditEvent[] {
   return results.flatMap((r) => (r.kind === 'append' ? [r.event] : []))
 }
 
 /** Wraps `store` so that `metrics` sees its commits and failures; behaviour is unchanged. */
 export function instrumentStore(store: Store, metrics: AirlockMetrics): Store {
+  const counting = countedPart(metrics, 'approvals', store.approvals)
   const approvals: ApprovalStore = {
-    ...store.approvals,
+    ...bound(counting, store.approvals),
     approve: async (...args) =>
       decided(metrics, await counted(metrics, 'approvals.approve', () => store.approvals.approve(...args))),
     reject: async (...args) =>
       decided(metrics, await counted(metrics, 'approvals.reject', () => store.approvals.reject(...args))),
   }
+  const parts: Partial<Record<(typeof PARTS)[number], unknown>> = {}
+  for (const name of PARTS) {
+    const part = store[name]
+    if (part) parts[name] = countedPart(metrics, name, part)
+  }
   return {
     ...store,
+    ...(parts as Partial<Store>),
     approvals,
     audit: {
-      ...store.audit,
+      ...bound(countedPart(metrics, 'audit', store.audit), store.audit),
       append: async (inputs) => {
         const started = performance.now()
         const events = await counted(metrics, 'audit.append', () => store.audit.append(inputs))

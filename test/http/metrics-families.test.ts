@@ -116,6 +116,13 @@ describe('GET /metrics on rarer paths', () => {
     const m = await db.scrape()
     expect(m('airlock_dependency_errors_total', { dependency: 'store' })).toBe(1)
     expect(m('airlock_errors_total', { code: 'STORE_UNAVAILABLE' })).toBe(1)
+    // Whichever store operation met the outage first is counted under its name.
+    const text = await (
+      await db.app.request('/metrics', { headers: { authorization: `Bearer ${TOKEN}` } })
+    ).text()
+    const failed = [...text.matchAll(/^airlock_store_errors_total\{operation="([a-z_.A-Z]+)"\} (\d+)/gm)]
+    expect(failed.length).toBeGreaterThan(0)
+    expect(failed.every(([, , n]) => Number(n) >= 1)).toBe(true)
   })
 
   it('counts Redis errors when Redis is cut after start', async () => {
