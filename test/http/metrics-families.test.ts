@@ -1,3 +1,4 @@
+// needs-services: postgres, redis
 /**
  * The `/metrics` families that only move on rarer paths: approval decision
  * latency, idempotency conflicts, commit latency, limit and breaker trips,

@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * Housekeeping with several gateways on one PostgreSQL schema: the expiry
  * sweep runs on one replica at a time, and however the replicas' sweeps

@@ -1,3 +1,4 @@
+// needs-services: postgres
 /**
  * A request in flight when PostgreSQL becomes unreachable (cut at a TCP
  * proxy the test controls, never the server itself): it is answered 503
