@@ -113,6 +113,14 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
   registerWitness(audit, io, setExit)
   registerShowState(audit, io, setExit)
 
+  registerVerify(audit, io, setExit)
+  registerShow(audit, io)
+  registerExport(audit, io)
+  registerAuditShip(audit, io, setExit)
+}
+
+/** `audit verify`: a store's chain, exported or shipped files, or checkpoints and proofs offline. */
+function registerVerify(audit: Command, io: CliIo, setExit: (code: number) => void): void {
   withStoreOption(
     audit
       .command('verify')
@@ -184,7 +192,10 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
     }
     setExit(result.valid ? ExitCode.OK : ExitCode.FAILED)
   })
+}
 
+/** `audit show`: recent events, newest first, optionally filtered. */
+function registerShow(audit: Command, io: CliIo): void {
   withStoreOption(
     audit
       .command('show')
@@ -242,7 +253,10 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       io.stdout.write(`${items.length} event(s).\n`)
     },
   )
+}
 
+/** `audit export`: the whole chain as canonical JSONL. */
+function registerExport(audit: Command, io: CliIo): void {
   withStoreOption(
     audit
       .command('export')
@@ -269,6 +283,4 @@ export function registerAudit(program: Command, io: CliIo, setExit: (code: numbe
       }
     })
   })
-
-  registerAuditShip(audit, io, setExit)
 }
