@@ -4,7 +4,7 @@
  * one PostgreSQL schema, with and without an `Idempotency-Key` per request,
  * beside one process on SQLite. No Redis: this measures the store.
  *
- * Each replica gets its own autocannon process and an equal share of 50
+ * Each replica gets its own load generator process (see `load-generator.ts`) and an equal share of 50
  * keep-alive connections, all at once; a row sums their requests per second
  * and reports the worst replica's p50 and p99. Everything (PostgreSQL
  * included) shares this machine's cores, so the row's load average matters
@@ -15,7 +15,6 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -26,6 +25,7 @@ import { verifyStore } from '../src/audit/verify-chain.js'
 import { generateApiKey, hashApiKey } from '../src/identity/auth/index.js'
 import { openStore } from '../src/store/open-store.js'
 import { type GatewayProcess, startNode } from '../test/e2e/helpers/gateway-process.js'
+import { generateLoad } from './load-generator.js'
 
 const CONNECTIONS = 50
 const CONFIG = 'bench/fixtures/replica.config.yaml'
@@ -39,37 +39,9 @@ interface Row {
   readonly load: string
 }
 
-const LOAD_SCRIPT = `
-const autocannon = require('autocannon')
-const { randomUUID } = require('node:crypto')
-const o = JSON.parse(process.argv[1])
-const request = { method: 'POST', body: o.body, headers: o.headers }
-if (o.keyed) request.setupRequest = (r) => ({ ...r, headers: { ...r.headers, 'idempotency-key': randomUUID() } })
-autocannon({ url: o.url, connections: o.connections, duration: o.seconds, requests: [request] }, (err, res) => {
-  if (err) { console.error(err); process.exit(1) }
-  process.stdout.write(JSON.stringify({ rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99,
-    failures: res.non2xx + res.errors + res.timeouts }))
-})`
-
 async function load(url: string, key: string, connections: number, seconds: number, keyed: boolean) {
-  const options = {
-    url: `${url}/actions/add/execute`,
-    keyed,
-    seconds,
-    connections,
-    body: JSON.stringify({ inputs: { a: 1, b: 2 } }),
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-  }
-  const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  let out = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk
-  })
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  if (code !== 0) throw new Error(`the load generator exited with ${code}`)
-  return JSON.parse(out) as { rps: number; p50: number; p99: number; failures: number }
+  const body = JSON.stringify({ inputs: { a: 1, b: 2 } })
+  return generateLoad({ url: `${url}/actions/add/execute`, key, connections, seconds, keyed, body })
 }
 
 async function stop(replicas: readonly GatewayProcess[]): Promise<void> {

@@ -4,17 +4,19 @@
  * API-key auth, allow-all policy) on SQLite with and without an
  * `Idempotency-Key` per request (with the store's default SQLite writer, and
  * again with the other one: `'inline'` on the event loop or `'thread'` on a
- * worker thread), on the memory store (no durable audit), and
- * on PostgreSQL with and without keys, each with batches as one call of
+ * worker thread), on the memory store (no durable audit), with audit off
+ * (every event thrown away: the gateway's own cost), and on PostgreSQL with and without keys, each with batches as one call of
  * `airlock_write_batch` (the default) and as one statement per write
  * (`batch: 'transaction'`); then the ratios between them.
  *
- * The load generator (autocannon) runs on the same machine in a process of
- * its own. Every row carries the machine's load average when it was taken:
- * figures from a loaded machine say little. The server counts the TCP
+ * The load generator (wrk when installed, else autocannon; see
+ * `load-generator.ts`) runs on the same machine in a process of its own.
+ * Every row carries the machine's load average when it was taken: figures
+ * from a loaded machine say little. The server counts the TCP
  * connections it accepted; more than the load generator opened means it
  * reconnected, and then its latency figures are not to be trusted (it
- * misreports against servers that close connections), so the row says so.
+ * autocannon misreports against servers that close connections), so the row
+ * says so.
  *
  * Run alone with `npm run bench -- throughput` (`BENCH_SECONDS` sets each
  * run's duration, default 10; PostgreSQL from `AIRLOCK_BENCH_POSTGRES`,
@@ -22,7 +24,6 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
@@ -32,9 +33,13 @@ import { memoryStore } from '../src/store/memory/index.js'
 import { postgresStore } from '../src/store/postgres/index.js'
 import { type SqliteWriter, sqliteStore } from '../src/store/sqlite/index.js'
 import type { Store } from '../src/store/store.js'
+import { auditOffStore } from './audit-off-store.js'
 import { startBenchGateway } from './bench-gateway.js'
+import { connectionsOpened, generateLoad, LOAD_GENERATOR } from './load-generator.js'
 
 const CONNECTIONS = 50
+/** The same gateway with every audit event thrown away (see `audit-off-store.ts`). */
+const AUDIT_OFF = 'audit off'
 // PostgreSQL with `batch: 'transaction'`: a batch as one statement per write, as before one-call batches.
 const PG_STATEMENTS = 'postgres, per-statement batches'
 /** The SQLite rows use the store's default writer; the other one is measured beside it in the same run. */
@@ -71,40 +76,9 @@ function fsyncRate(dir: string, ms = 2_000): number {
   return count / ((performance.now() - started) / 1000)
 }
 
-// The load generator's script: autocannon in its own process, with a fresh
-// Idempotency-Key per request when asked.
-const LOAD_SCRIPT = `
-const autocannon = require('autocannon')
-const { randomUUID } = require('node:crypto')
-const o = JSON.parse(process.argv[1])
-const request = { method: 'POST', body: o.body, headers: o.headers }
-if (o.keyed) request.setupRequest = (r) => ({ ...r, headers: { ...r.headers, 'idempotency-key': randomUUID() } })
-autocannon({ url: o.url, connections: o.connections, duration: o.seconds, requests: [request] }, (err, res) => {
-  if (err) { console.error(err); process.exit(1) }
-  process.stdout.write(JSON.stringify({ rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99,
-    failures: res.non2xx + res.errors + res.timeouts }))
-})`
-
 async function load(url: string, key: string, seconds: number, keyed: boolean) {
-  const options = {
-    url,
-    keyed,
-    seconds,
-    connections: CONNECTIONS,
-    body: JSON.stringify({ inputs: { a: 1, b: 2 } }),
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-  }
-  const child = spawn(process.execPath, ['-e', LOAD_SCRIPT, JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  let out = ''
-  child.stdout.setEncoding('utf8')
-  child.stdout.on('data', (chunk: string) => {
-    out += chunk
-  })
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  if (code !== 0) throw new Error(`the load generator exited with ${code}`)
-  return JSON.parse(out) as { rps: number; p50: number; p99: number; failures: number }
+  const body = JSON.stringify({ inputs: { a: 1, b: 2 } })
+  return generateLoad({ url, key, seconds, keyed, body, connections: CONNECTIONS })
 }
 
 async function run(name: string, store: Store, keyed: boolean, seconds: number): Promise<Row> {
@@ -128,10 +102,11 @@ async function run(name: string, store: Store, keyed: boolean, seconds: number):
 function printTable(fsync: number, fsyncLoad: string, rows: readonly Row[]): void {
   const pad = (s: string, n: number) => s.padEnd(n)
   const num = (n: number) => String(Math.round(n)).padStart(8)
+  console.log(`load generator: ${LOAD_GENERATOR}, ${CONNECTIONS} connections`)
   console.log(`disk fsync rate: ${Math.round(fsync)} fdatasync/s (4 KiB) [load ${fsyncLoad}]`)
   console.log(`${pad('scenario', 40)}   req/s   p50 ms   p99 ms  fail  conns  load average`)
   for (const r of rows) {
-    const reconnects = r.connections > CONNECTIONS ? '  RECONNECTED: latency not trustworthy' : ''
+    const reconnects = r.connections > connectionsOpened(CONNECTIONS) ? '  RECONNECTED: latency not trustworthy' : ''
     console.log(
       `${pad(r.name, 40)}${num(r.rps)} ${num(r.p50)} ${num(r.p99)} ${String(r.failures).padStart(5)} ${String(r.connections).padStart(6)}  ${r.load}${reconnects}`,
     )
@@ -143,7 +118,8 @@ function printTable(fsync: number, fsyncLoad: string, rows: readonly Row[]): voi
     if (x !== undefined && y !== undefined && y > 0) console.log(`  ${pad(label, 46)} ${(x / y).toFixed(2)}`)
   }
   console.log('ratios')
-  ratio('SQLite audited / no durable audit', 'sqlite', 'memory (no durable audit)')
+  ratio('SQLite audited / audit off', 'sqlite', AUDIT_OFF)
+  ratio('SQLite audited / memory store', 'sqlite', 'memory (no durable audit)')
   ratio('SQLite with keys / without', 'sqlite + idempotency keys', 'sqlite')
   ratio(
     `SQLite ${OTHER_WRITER} writer / ${DEFAULT_WRITER} (default)`,
@@ -182,6 +158,7 @@ export async function benchThroughput(): Promise<void> {
     rows.push(await run(`sqlite, ${OTHER_WRITER} writer`, sqlite('c.db', OTHER_WRITER), false, seconds))
     rows.push(await run(`sqlite + keys, ${OTHER_WRITER} writer`, sqlite('d.db', OTHER_WRITER), true, seconds))
     rows.push(await run('memory (no durable audit)', memoryStore(), false, seconds))
+    rows.push(await run(AUDIT_OFF, auditOffStore(), false, seconds))
     if (process.env.BENCH_PG !== 'off') {
       const pg = (s: string, batch: 'function' | 'transaction' = 'function') =>
         postgresStore({ connectionString: pgUrl, schema: s, max: 8, batch })

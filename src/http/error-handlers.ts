@@ -28,14 +28,14 @@ export function notFoundHandler(routes: readonly Route[], base_path: string): No
       const allow = [...new Set(allowed.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])))].join(', ')
       return problemResponse(
         problem('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; use ${allow}`, {
-          request_id: c.var.request_id,
+          request_id: c.get('request_id'),
         }),
         { allow },
       )
     }
     return problemResponse(
       problem('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`, {
-        request_id: c.var.request_id,
+        request_id: c.get('request_id'),
       }),
     )
   }
@@ -47,11 +47,11 @@ export function errorHandler(
   metrics: Pick<AirlockMetrics, 'error'> | undefined,
 ): ErrorHandler<HttpEnv> {
   return (error, c) => {
-    const { body, headers } = problemFromError(error, c.var.request_id)
+    const { body, headers } = problemFromError(error, c.get('request_id'))
     metrics?.error(body.code)
     // A dependency outage is logged once by its circuit, not once per refused request.
     const outage = body.code === 'STORE_UNAVAILABLE' || body.code === 'LIMITS_UNAVAILABLE'
-    const log = c.var.logger ?? logger
+    const log = c.get('logger') ?? logger
     if (body.status >= 500 && log && !outage) {
       log.error(
         { err: error, method: c.req.method, path: c.req.path, code: body.code },

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { AirlockError } from '../errors/airlock-error.js'
 import type { AuthBackend } from '../identity/auth/auth-backend.js'
 import { authenticateRequest } from '../identity/auth/authenticate-request.js'
@@ -50,10 +50,10 @@ export function requestLog({
     c.set('client_address', clientAddress(c.req.raw, c.env, trust))
     if (tracing) await tracing(c.req.raw, () => ({ route: c.req.routePath, status: c.res.status }), next)
     else await next()
-    c.header(REQUEST_ID_HEADER, id)
+    echoRequestId(c, id)
     metrics?.request(c.req.routePath, c.req.method, c.res.status, (performance.now() - started) / 1000)
     if (log) {
-      const principal = c.var.principal as Principal | undefined
+      const principal = c.get('principal') as Principal | undefined
       const entry = {
         method: c.req.method,
         path: c.req.path,
@@ -61,11 +61,25 @@ export function requestLog({
         ms: Math.round((performance.now() - started) * 100) / 100,
         actor: principal?.actor_id ?? null,
         tenant: principal?.tenant_id ?? null,
-        client: c.var.client_address,
+        client: c.get('client_address'),
       }
       if (c.res.status >= 500) log.warn(entry, 'request failed')
       else log.info(entry, 'request')
     }
+  }
+}
+
+/**
+ * Sets `X-Request-Id` on the finished response in place. `c.header()` after
+ * the handler rebuilds the response around its body stream, which costs more
+ * than the rest of a small request's answer; only a response whose headers
+ * cannot change (one passed through from `fetch`) takes that path.
+ */
+function echoRequestId(c: Context<HttpEnv>, id: string): void {
+  try {
+    c.res.headers.set(REQUEST_ID_HEADER, id)
+  } catch {
+    c.header(REQUEST_ID_HEADER, id)
   }
 }
 
@@ -79,7 +93,7 @@ export interface AuthenticateOptions {
 }
 
 /**
- * Sets `c.var.principal` or refuses with 401; repeated failures from one
+ * Sets `c.get('principal')` or refuses with 401; repeated failures from one
  * client or for one key prefix get 429 until their cooldown passes. Every
  * refused attempt is reported to `onFailure` (the audit keeps summaries).
  */
@@ -95,7 +109,7 @@ export function authenticate({
   const apiKeyHeader = backends.some((b) => b.name === 'api_key') ? 'x-api-key' : null
   return async (c, next) => {
     const subject = {
-      address: c.var.client_address ?? null,
+      address: c.get('client_address') ?? null,
       key_prefix: credentialPrefix(c.req.raw, apiKeyHeader),
     }
     const attempt = { client_address: subject.address, credential: subject.key_prefix !== null }
@@ -114,7 +128,7 @@ export function authenticate({
       if (AirlockError.isInstance(error) && error.code === 'UNAUTHENTICATED') {
         onFailure({ ...attempt, throttled: false })
         const throttled = (await throttle?.fail(subject)) ?? []
-        const log = c.var.logger ?? logger
+        const log = c.get('logger') ?? logger
         if (logThrottled && log) {
           for (const event of throttled) log.warn({ ...event }, 'failed authentication throttled')
         }

@@ -52,10 +52,10 @@ async function readBody(request: Request, limit: number): Promise<unknown | Resp
 
 /**
  * A Hono app serving MCP at its root, one session per `initialize`, each
- * bound to the authenticated principal (`c.var.principal`).
+ * bound to the authenticated principal (`c.get('principal')`).
  *
  * @remarks Mount it where the gateway authenticates (`HttpAppOptions.authenticated_mount`):
- * it trusts `c.var.principal` and serves nobody without one.
+ * it trusts `c.get('principal')` and serves nobody without one.
  */
 export function mcpHttpApp(airlock: Airlock, options: McpHttpOptions = {}): Hono<HttpEnv> {
   const sessions = new Map<string, Session>()
@@ -95,7 +95,7 @@ export function mcpHttpApp(airlock: Airlock, options: McpHttpOptions = {}): Hono
 
   const app = new Hono<HttpEnv>()
   app.all('/', async (c) => {
-    const principal = c.var.principal as Principal | undefined
+    const principal = c.get('principal') as Principal | undefined
     if (!principal) return rpcError(401, -32001, 'Authentication required')
     const request = c.req.raw
     const sessionId = request.headers.get('mcp-session-id')

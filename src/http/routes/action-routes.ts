@@ -71,7 +71,7 @@ export function actionRoutes(deps: RouteDeps): Route[] {
           target: body.target ?? null,
           ticket_id: body.ticket_id ?? null,
           idempotency_key: headers['idempotency-key'] ?? null,
-          client_request_id: c.var.client_request_id,
+          client_request_id: c.get('client_request_id'),
         }
         const outcome =
           query.dry_run === true

@@ -139,7 +139,7 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
           approver,
           comment: body.comment ?? null,
           channel: 'http',
-          client_request_id: c.var.client_request_id,
+          client_request_id: c.get('client_request_id'),
         })
         const approval = toWireApproval(result.approval)
         if (result.status === 'pending') {
@@ -172,7 +172,7 @@ export function approvalRoutes(deps: RouteDeps): Route[] {
           approver,
           comment: body.comment ?? null,
           channel: 'http',
-          client_request_id: c.var.client_request_id,
+          client_request_id: c.get('client_request_id'),
         })
         return c.json({ status: 'rejected', approval_id: approval.id, approval: toWireApproval(approval) })
       },

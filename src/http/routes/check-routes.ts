@@ -27,7 +27,7 @@ export function checkRoutes(deps: RouteDeps): Route[] {
           caller: c.get('principal'),
           target: body.target ?? null,
           ticket_id: body.ticket_id ?? null,
-          client_request_id: c.var.client_request_id,
+          client_request_id: c.get('client_request_id'),
         })
         return c.json(toWireDecision(decision))
       },
@@ -46,7 +46,7 @@ export function checkRoutes(deps: RouteDeps): Route[] {
       ],
       handle: async (c, { body }) => {
         const caller = c.get('principal')
-        const client_request_id = c.var.client_request_id
+        const client_request_id = c.get('client_request_id')
         const decisions = await airlock.checkPlan(
           body.steps.map((step) => ({
             action: step.action,
