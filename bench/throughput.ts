@@ -2,12 +2,13 @@
  * Durable throughput, in one table: the disk's own fsync rate, then audited
  * `POST /actions/add/execute` over a real port (50 keep-alive connections,
  * API-key auth, allow-all policy) on SQLite with and without an
- * `Idempotency-Key` per request (with the store's default SQLite writer, and
- * again with the other one: `'inline'` on the event loop or `'thread'` on a
- * worker thread), on the memory store (no durable audit), with audit off
- * (every event thrown away: the gateway's own cost), and on PostgreSQL with and without keys, each with batches as one call of
- * `airlock_write_batch` (the default) and as one statement per write
- * (`batch: 'transaction'`); then the ratios between them.
+ * `Idempotency-Key` per request (with `airlock serve`'s SQLite writer,
+ * `'thread'`, and again with `'inline'`, which commits on the event loop),
+ * on the memory store (no durable audit), with audit off (every event thrown
+ * away: the gateway's own cost), and on PostgreSQL with and without keys,
+ * each with batches as one call of `airlock_write_batch` (the default) and as
+ * one statement per write (`batch: 'transaction'`); then the ratios between
+ * them.
  *
  * The load generator (wrk when installed, else autocannon; see
  * `load-generator.ts`) runs on the same machine in a process of its own.
@@ -42,9 +43,9 @@ const CONNECTIONS = 50
 const AUDIT_OFF = 'audit off'
 // PostgreSQL with `batch: 'transaction'`: a batch as one statement per write, as before one-call batches.
 const PG_STATEMENTS = 'postgres, per-statement batches'
-/** The SQLite rows use the store's default writer; the other one is measured beside it in the same run. */
-const DEFAULT_WRITER: SqliteWriter = 'inline'
-const OTHER_WRITER: SqliteWriter = DEFAULT_WRITER === 'inline' ? 'thread' : 'inline'
+/** The SQLite rows use `airlock serve`'s writer; the other one is measured beside it in the same run. */
+const DEFAULT_WRITER: SqliteWriter = 'thread'
+const OTHER_WRITER: SqliteWriter = 'inline'
 
 /** What one load run measured. */
 interface Row {
@@ -122,7 +123,7 @@ function printTable(fsync: number, fsyncLoad: string, rows: readonly Row[]): voi
   ratio('SQLite audited / memory store', 'sqlite', 'memory (no durable audit)')
   ratio('SQLite with keys / without', 'sqlite + idempotency keys', 'sqlite')
   ratio(
-    `SQLite ${OTHER_WRITER} writer / ${DEFAULT_WRITER} (default)`,
+    `SQLite ${OTHER_WRITER} writer / ${DEFAULT_WRITER} (serve's default)`,
     `sqlite, ${OTHER_WRITER} writer`,
     'sqlite',
   )
