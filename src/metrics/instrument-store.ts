@@ -28,27 +28,24 @@ async function counted<T>(metrics: AirlockMetrics, operation: string, run: () =>
 /**
  * `part` with each of its methods counting its failures as `name.method`,
  * so an outage shows whichever operation meets it first (a freeze check, an
- * idempotency read), not only commits.
+ * idempotency read), not only commits. The methods are wrapped once, here:
+ * store parts are plain objects of functions, and this runs on every call.
  */
 function countedPart<T extends object>(metrics: AirlockMetrics, name: string, part: T): T {
-  const wrapped = new Map<PropertyKey, unknown>()
-  return new Proxy(part, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target) as unknown
-      if (typeof value !== 'function') return value
-      let fn = wrapped.get(prop)
-      if (!fn) {
-        const method = value as (...args: unknown[]) => unknown
-        const operation = `${name}.${String(prop)}`
-        fn = (...args: unknown[]) => {
-          const result = method.apply(target, args)
-          return result instanceof Promise ? counted(metrics, operation, () => result) : result
-        }
-        wrapped.set(prop, fn)
-      }
-      return fn
-    },
-  })
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(part)) {
+    if (typeof value !== 'function') {
+      out[key] = value
+      continue
+    }
+    const method = value as (...args: unknown[]) => unknown
+    const operation = `${name}.${key}`
+    out[key] = (...args: unknown[]) => {
+      const result = method.apply(part, args)
+      return result instanceof Promise ? counted(metrics, operation, () => result) : result
+    }
+  }
+  return out as T
 }
 
 const PARTS = ['idempotency', 'nonces', 'merkle', 'shipping', 'freezes', 'policy_head'] as const
@@ -61,22 +58,14 @@ function decided(metrics: AirlockMetrics, result: VoteResult): VoteResult {
   return result
 }
 
-/** The methods of `original`, taken from its counting proxy. */
-function bound<T extends object>(counting: T, original: T): T {
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(original)) out[key] = (counting as Record<string, unknown>)[key]
-  return out as T
-}
-
 function appended(results: readonly WriteResult[]): AuditEvent[] {
   return results.flatMap((r) => (r.kind === 'append' ? [r.event] : []))
 }
 
 /** Wraps `store` so that `metrics` sees its commits and failures; behaviour is unchanged. */
 export function instrumentStore(store: Store, metrics: AirlockMetrics): Store {
-  const counting = countedPart(metrics, 'approvals', store.approvals)
   const approvals: ApprovalStore = {
-    ...bound(counting, store.approvals),
+    ...countedPart(metrics, 'approvals', store.approvals),
     approve: async (...args) =>
       decided(metrics, await counted(metrics, 'approvals.approve', () => store.approvals.approve(...args))),
     reject: async (...args) =>
@@ -92,7 +81,7 @@ export function instrumentStore(store: Store, metrics: AirlockMetrics): Store {
     ...(parts as Partial<Store>),
     approvals,
     audit: {
-      ...bound(countedPart(metrics, 'audit', store.audit), store.audit),
+      ...countedPart(metrics, 'audit', store.audit),
       append: async (inputs) => {
         const started = performance.now()
         const events = await counted(metrics, 'audit.append', () => store.audit.append(inputs))
