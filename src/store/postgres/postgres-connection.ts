@@ -33,6 +33,8 @@ export interface PostgresConnection {
   readonly health: DependencyCircuit
   /** `SELECT 1`, past the circuit: how a readiness check notices the database is back. */
   probe(): Promise<void>
+  /** Stops listening to the pool: a closed store must leave a caller's pool as it found it. */
+  release(): void
 }
 
 // A pool waits at most this long for a connection: no request queues unboundedly for a dead database.
@@ -198,9 +200,10 @@ export function postgresConnection(pool: PostgresPool, schemaName: string): Post
   const s = quoteSchema(schemaName)
   const health = dependencyCircuit({ name: 'store' })
   // Idle connections dying is how an outage usually shows first; it must never end the process.
-  pool.on?.('error', (error) => {
+  const onPoolError = (error: Error) => {
     if (isUnreachable(error)) health.failed(unreachableReason(error))
-  })
+  }
+  pool.on?.('error', onPoolError)
   const run = async <R>(operation: string, text: string, values: unknown[]) => {
     if (!health.admit()) throw unavailable(operation)
     try {
@@ -233,5 +236,6 @@ export function postgresConnection(pool: PostgresPool, schemaName: string): Post
         throw failAndTrip(health, 'ping', error)
       }
     },
+    release: () => pool.off?.('error', onPoolError),
   }
 }

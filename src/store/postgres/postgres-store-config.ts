@@ -36,9 +36,11 @@ export interface PostgresPool {
   /**
    * `pg` emits `error` when an idle pooled connection dies (a restart, a
    * failover, an idle-connection kill); without a listener Node ends the
-   * process. The store listens when the pool has this method.
+   * process. The store listens when the pool has this method, and stops
+   * (with `off`) when it is closed.
    */
   on?(event: 'error', listener: (error: Error) => void): unknown
+  off?(event: 'error', listener: (error: Error) => void): unknown
 }
 
 interface PostgresStoreOptions {

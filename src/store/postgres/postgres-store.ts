@@ -89,6 +89,7 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     ping: () => c.probe(),
     async close() {
       await changes.close()
+      c.release()
       if (!owned) return
       try {
         await pool.end()
