@@ -8,14 +8,16 @@ export interface PostgresQueryResult<R> {
 export interface PostgresPoolClient {
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<PostgresQueryResult<R>>
   release(destroy?: boolean | Error): void
-  /** `pg` emits `error` on a checked-out client whose connection dies between queries. */
+  /**
+   * `pg` emits `error` on a checked-out client whose connection dies between
+   * queries, `notification` for each `NOTIFY` on a channel this connection
+   * `LISTEN`s to, and `end` when the connection closes.
+   */
   on?(event: 'error', listener: (error: Error) => void): unknown
-  off?(event: 'error', listener: (error: Error) => void): unknown
-  /** `pg` emits `notification` for each `NOTIFY` on a channel this connection `LISTEN`s to. */
   on?(event: 'notification', listener: (message: PostgresNotification) => void): unknown
-  off?(event: 'notification', listener: (message: PostgresNotification) => void): unknown
-  /** `pg` emits `end` when the connection closes. */
   on?(event: 'end', listener: () => void): unknown
+  off?(event: 'error', listener: (error: Error) => void): unknown
+  off?(event: 'notification', listener: (message: PostgresNotification) => void): unknown
   off?(event: 'end', listener: () => void): unknown
 }
 
