@@ -154,11 +154,12 @@ async function readFile(
       : result.count === 0 && result.seq > count + 1
         ? `; the files given end at seq ${count}: a file or object is missing before this one`
         : ''
-    return { valid: false, count, file: path, line: result.line, reason: `${result.reason}${hint}` }
+    const reason = `${result.reason}${hint}`
+    return { valid: false, count: progress.tree.size, file: path, line: result.line, reason }
   }
   if (repeat.seq !== 0) {
     const reason = `seq ${repeat.seq} repeats an event of an earlier file with different content: one of the two was changed`
-    return { valid: false, count, file: path, line: repeat.line, reason }
+    return { valid: false, count: progress.tree.size, file: path, line: repeat.line, reason }
   }
   return checkTrailer(path, result, progress, log)
 }

@@ -147,7 +147,9 @@ describe('airlock audit verify <downloaded S3 objects> --key', () => {
     )
     const run = await verify([out])
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`INVALID — ${join(out, name)}: line 2: hash does not match the content`)
+    expect(run.stdout).toContain(
+      `INVALID — ${join(out, name)}: line 2: hash does not match the content: the event was modified (6 event(s) verified before it)`,
+    )
   })
 
   it('reports a repeated event that differs from the first delivery', async () => {
