@@ -12,7 +12,7 @@ export interface ShipBatch {
   readonly shipper: string
   /** Never empty; `events[i].seq === events[0].seq + i`. */
   readonly events: readonly AuditEvent[]
-  /** The newest signed checkpoint when the batch was read, if the log issues them (it may not cover every event of the batch yet). */
+  /** The newest signed checkpoint when the batch was read, if the log issues them (it may not cover every event of the batch yet, except for a {@link Sink.checkpointed} sink). */
   readonly checkpoint: StoredCheckpoint | null
   /**
    * For a sink that asks for {@link Sink.checkpointed} batches whose last
