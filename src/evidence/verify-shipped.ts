@@ -1,31 +1,40 @@
 /**
- * Verifying shipped audit files against the signed checkpoints they end
- * with, with only the log's public key.
+ * Verifying shipped audit files and S3 objects against the signed
+ * checkpoints they end with, with only the log's public key.
  *
- * @remarks A shipped file holds canonical event lines in chain order and
- * ends with `{"checkpoint":{origin, size, root, note}}`. Given every file
- * from seq 1 in order, the verifier checks the hash chain, then rebuilds the
- * RFC 6962 tree from the events' leaf hashes and requires each file's
- * checkpoint to be signed by the log, to cover exactly the events read so
- * far, and to state the root they hash to. The chain alone can be rewritten
- * end to end by whoever holds the data; the signed root cannot be matched
+ * @remarks A shipped file or object holds canonical event lines in chain
+ * order and ends with a checkpoint line (see `shipped-checkpoint-line.ts`).
+ * Given every one from seq 1 in order, the verifier checks the hash chain,
+ * rebuilds the RFC 6962 tree from the events' leaf hashes, and requires each
+ * checkpoint to be signed by the log and to commit to the events read so
+ * far: a checkpoint ending at the last event read must state the root they
+ * hash to; one covering more (an S3 object read before its checkpoint was
+ * issued for later events) must come with a consistency proof from the root
+ * of the events read to its signed root. The chain alone can be rewritten end
+ * to end by whoever holds the data; the signed root cannot be matched
  * without the log's private key.
+ *
+ * A shipper may deliver a batch again after a failure, so an object can
+ * repeat events of the one before it (S3 keys then share the first seq).
+ * A repeated event must be the very event already read; it is not counted
+ * twice.
  *
  * @module
  */
-import { z } from 'zod'
 import type { AuditEvent } from '../audit/audit-event.js'
-import { canonicalJson } from '../audit/canonical-json.js'
-import { type ChainPoint, verifyJsonlFile } from '../audit/jsonl.js'
-import { openCheckpoint, type SignedCheckpoint } from './checkpoint.js'
+import { type ChainPoint, readJsonl, verifyJsonlFile } from '../audit/jsonl.js'
+import type { SignedCheckpoint } from './checkpoint.js'
 import { CompactTree } from './compact-range.js'
 import { eventLeafHash } from './integrate-committed.js'
 import type { NoteVerifier } from './note-keys.js'
 import { toHex } from './rfc6962.js'
+import { openCheckpointLine, type ShippedCheckpoint } from './shipped-checkpoint-line.js'
+import { verifyConsistency } from './verify-proofs.js'
 
 /** The checkpoint a set of shipped files was verified against. */
 export interface VerifiedCheckpoint {
   readonly origin: string
+  /** May exceed the events verified: the checkpoint was proved to extend them. */
   readonly size: number
   /** Hex root hash. */
   readonly root: string
@@ -39,7 +48,7 @@ export type ShippedVerification =
       readonly valid: true
       readonly count: number
       readonly files: number
-      /** The last file's checkpoint, which covers every event verified. */
+      /** The last checkpoint checked, which covers every event verified (and maybe more). */
       readonly checkpoint: VerifiedCheckpoint
     }
   | {
@@ -50,118 +59,158 @@ export type ShippedVerification =
       readonly reason: string
     }
 
-const checkpointLineShape = z.strictObject({
-  checkpoint: z.strictObject({
-    origin: z.string(),
-    size: z.number().int().nonnegative(),
-    root: z.string(),
-    note: z.string(),
-  }),
-})
+type Failure = Extract<ShippedVerification, { valid: false }>
 
-/** Reads a checkpoint line and checks its signature; returns the checkpoint or why it is not one. */
-function openCheckpointLine(
-  raw: string,
-  log: NoteVerifier,
-  origin: string | undefined,
-): SignedCheckpoint | { readonly error: string } {
-  let value: unknown
-  try {
-    value = JSON.parse(raw)
-  } catch (error) {
-    return { error: `the checkpoint line is not JSON: ${(error as Error).message}` }
+/** What the files read so far established. */
+class Progress {
+  readonly tree = new CompactTree()
+  /** Hashes of the events from the first of the newest range (and the one before), to check repeats. */
+  window = new Map<number, string>([[0, '']])
+  origin: string | undefined
+  checkpoint: SignedCheckpoint | undefined
+
+  head(): ChainPoint | undefined {
+    const hash = this.window.get(this.tree.size)
+    return this.tree.size === 0 || hash === undefined ? undefined : { seq: this.tree.size, hash }
   }
-  const parsed = checkpointLineShape.safeParse(value)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    return { error: `the checkpoint line's ${issue.path.join('.') || 'value'}: ${issue.message}` }
+
+  /** The chain point just before `first`, when a file may start there. */
+  pointBefore(first: number): ChainPoint | undefined | null {
+    if (first <= 1) return undefined
+    if (first > this.tree.size) return this.head()
+    const hash = this.window.get(first - 1)
+    return hash === undefined ? null : { seq: first - 1, hash }
   }
-  if (canonicalJson(value) !== raw) {
-    return {
-      error: 'the checkpoint line is not in canonical form (it was edited or written by another tool)',
-    }
+
+  /** A new range starts at `first`: forget the hashes before it. */
+  startRange(first: number): void {
+    const before = this.window.get(first - 1)
+    this.window = new Map(before === undefined ? [] : [[first - 1, before]])
   }
-  const line = parsed.data.checkpoint
-  let cp: SignedCheckpoint
-  try {
-    cp = openCheckpoint(line.note, log, origin)
-  } catch (error) {
-    const why = (error as Error).message
-    return {
-      error: why.includes('no valid signature')
-        ? `the checkpoint line: ${why}: the checkpoint was forged or altered, or --key is not this log's key`
-        : `the checkpoint line's note: ${why}`,
-    }
-  }
-  const stated = { origin: cp.origin, size: cp.size, root: toHex(cp.root) }
-  for (const field of ['origin', 'size', 'root'] as const) {
-    if (line[field] !== stated[field]) {
-      return {
-        error: `the checkpoint line's ${field} (${String(line[field])}) differs from its signed note (${String(stated[field])}): the line was altered`,
-      }
-    }
-  }
-  return cp
 }
 
-/** Compares the tree rebuilt so far with a file's signed checkpoint; null when they agree. */
-function coverageProblem(tree: CompactTree, cp: SignedCheckpoint): string | null {
-  if (tree.size < cp.size) {
-    return `the events end at seq ${tree.size} but the signed checkpoint covers ${cp.size}: events were cut off the end`
+/** The seq of a file's first event line, if it starts with one. */
+async function firstSeq(path: string): Promise<number | undefined> {
+  for await (const item of readJsonl(path, { checkpoints: true })) {
+    return 'event' in item ? item.event.seq : undefined
   }
-  if (tree.size > cp.size) {
-    return `the events run to seq ${tree.size} but the signed checkpoint covers only ${cp.size}: events were added after it`
+  return undefined
+}
+
+/** Compares the tree rebuilt so far with a file's signed checkpoint and proof; null when they agree. */
+function coverageProblem(tree: CompactTree, shipped: ShippedCheckpoint): string | null {
+  const { checkpoint: cp, consistency } = shipped
+  const size = tree.size
+  if (size > cp.size) {
+    return `the events run to seq ${size} but the signed checkpoint covers only ${cp.size}: events were added after it`
   }
-  if (!Buffer.from(tree.root()).equals(Buffer.from(cp.root))) {
+  if (size === cp.size && consistency === undefined) {
+    if (Buffer.from(tree.root()).equals(Buffer.from(cp.root))) return null
     return `the ${cp.size} events hash to a different root than the signed checkpoint: events were changed, added, removed or reordered and the chain rewritten to hide it`
   }
+  if (consistency === undefined) {
+    return `the events end at seq ${size} but the signed checkpoint covers ${cp.size}: events were cut off the end, or the consistency proof from ${size} to ${cp.size} was removed`
+  }
+  if (consistency.from !== size) {
+    return `the consistency proof starts at size ${consistency.from} but the events end at seq ${size}: events were cut off the end or added`
+  }
+  if (verifyConsistency(size, cp.size, tree.root(), cp.root, consistency.proof)) return null
+  return `the consistency proof from size ${size} to the signed checkpoint of size ${cp.size} does not verify against the root of the ${size} events read: events were changed, added, removed or reordered, or the proof was forged`
+}
+
+/** Reads one file into `progress`; returns its problem, or null. */
+async function readFile(
+  path: string,
+  index: number,
+  progress: Progress,
+  log: NoteVerifier,
+): Promise<Failure | null> {
+  const count = progress.tree.size
+  const first = await firstSeq(path)
+  const after = progress.pointBefore(first ?? count + 1)
+  if (after === null) {
+    const reason = `it starts at seq ${first} but the files before it end at seq ${count} without that seq's neighbour: give the files in name order`
+    return { valid: false, count, file: path, line: 1, reason }
+  }
+  if (first !== undefined && first === count + 1) progress.startRange(first)
+  const repeat = { seq: 0, line: 0 }
+  let lines = 0
+  const onVerified = (event: AuditEvent) => {
+    lines++
+    if (repeat.seq !== 0) return
+    if (event.seq <= progress.tree.size) {
+      if (progress.window.get(event.seq) !== event.hash)
+        Object.assign(repeat, { seq: event.seq, line: lines })
+      return
+    }
+    progress.tree.append(eventLeafHash(event))
+    progress.window.set(event.seq, event.hash)
+  }
+  const result = await verifyJsonlFile(path, { checkpoints: true, onVerified, ...(after ? { after } : {}) })
+  if (!result.valid) {
+    const fromStart = index === 0 && result.count === 0 && result.seq > 1
+    const hint = fromStart
+      ? '; if this is not the first shipped file, give every file from the one holding seq 1, in order (e.g. audit-*.jsonl): the signed root covers every event from seq 1'
+      : result.count === 0 && result.seq > count + 1
+        ? `; the files given end at seq ${count}: a file or object is missing before this one`
+        : ''
+    const reason = `${result.reason}${hint}`
+    return { valid: false, count: progress.tree.size, file: path, line: result.line, reason }
+  }
+  if (repeat.seq !== 0) {
+    const reason = `seq ${repeat.seq} repeats an event of an earlier file with different content: one of the two was changed`
+    return { valid: false, count: progress.tree.size, file: path, line: repeat.line, reason }
+  }
+  return checkTrailer(path, result, progress, log)
+}
+
+/** Checks the checkpoint line a file ended with against the tree; null when it holds. */
+function checkTrailer(
+  path: string,
+  result: { readonly head: ChainPoint | null; readonly checkpoint?: string },
+  progress: Progress,
+  log: NoteVerifier,
+): Failure | null {
+  const count = progress.tree.size
+  if (result.checkpoint === undefined) {
+    const reason =
+      'the file does not end with a checkpoint line: its end was cut off, or it is still being written (.part)'
+    return { valid: false, count, file: path, reason }
+  }
+  const shipped = openCheckpointLine(result.checkpoint, log, progress.origin)
+  if ('error' in shipped) return { valid: false, count, file: path, reason: shipped.error }
+  progress.origin = shipped.checkpoint.origin
+  // A file wholly repeating events already read proves nothing new; its events were matched above.
+  if ((result.head?.seq ?? 0) < count) return null
+  const problem = coverageProblem(progress.tree, shipped)
+  if (problem !== null) return { valid: false, count, file: path, reason: problem }
+  progress.checkpoint = shipped.checkpoint
   return null
 }
 
 /**
- * Verifies shipped files, given in chain order from the one holding seq 1,
- * against the checkpoints they end with, signed by `log`.
+ * Verifies shipped files or S3 objects, given in chain (name) order from the
+ * one holding seq 1, against the checkpoints they end with, signed by `log`.
  *
  * @remarks Reports the first problem with its file and line: a line that is
  * not a canonical event, a broken chain (an edited, removed, inserted or
- * reordered event), a file without its checkpoint line, a checkpoint not
- * signed by `log`, one that covers more or fewer events than were read, or a
- * root the events do not hash to. Rejects only when a file cannot be read.
+ * reordered event, or a missing file), a repeated event that differs, a file
+ * without its checkpoint line, a checkpoint not signed by `log`, one that
+ * covers fewer events than were read, one covering more without a valid
+ * consistency proof from them, or a root the events do not hash to. Rejects
+ * only when a file cannot be read.
  */
 export async function verifyShippedFiles(
   paths: readonly string[],
   log: NoteVerifier,
 ): Promise<ShippedVerification> {
-  const tree = new CompactTree()
-  let after: ChainPoint | undefined
-  let last: SignedCheckpoint | undefined
-  const leaf = (event: AuditEvent) => tree.append(eventLeafHash(event))
+  const progress = new Progress()
   for (const [i, file] of paths.entries()) {
-    const result = await verifyJsonlFile(file, {
-      checkpoints: true,
-      onVerified: leaf,
-      ...(after ? { after } : {}),
-    })
-    if (!result.valid) {
-      const fromStart = i === 0 && result.count === 0 && result.seq > 1
-      const hint = fromStart
-        ? '; if this is not the first shipped file, give every file from the one holding seq 1, in order (e.g. audit-*.jsonl): the signed root covers every event from seq 1'
-        : ''
-      return { valid: false, count: tree.size, file, line: result.line, reason: `${result.reason}${hint}` }
-    }
-    if (result.checkpoint === undefined) {
-      const reason =
-        'the file does not end with a checkpoint line: its end was cut off, or it is still being written (.part)'
-      return { valid: false, count: tree.size, file, reason }
-    }
-    const cp = openCheckpointLine(result.checkpoint, log, last?.origin)
-    if ('error' in cp) return { valid: false, count: tree.size, file, reason: cp.error }
-    const problem = coverageProblem(tree, cp)
-    if (problem !== null) return { valid: false, count: tree.size, file, reason: problem }
-    last = cp
-    after = result.head ?? after
+    const failure = await readFile(file, i, progress, log)
+    if (failure !== null) return failure
   }
+  const last = progress.checkpoint
   if (!last) return { valid: false, count: 0, file: '', reason: 'no files given' }
   const checkpoint = { origin: last.origin, size: last.size, root: toHex(last.root), note: last.note }
-  return { valid: true, count: tree.size, files: paths.length, checkpoint }
+  return { valid: true, count: progress.tree.size, files: paths.length, checkpoint }
 }

@@ -24,3 +24,20 @@ export function checkpointLine(checkpoint: StoredCheckpoint): string {
   const { origin, size, root, note } = checkpoint
   return `${canonicalJson({ checkpoint: { origin, size, root, note } })}\n`
 }
+
+/**
+ * The checkpoint line of a batch that ends before its checkpoint: the same,
+ * plus `consistency: {from, proof}`, the RFC 6962 consistency proof (base64
+ * hashes) from the tree of the batch's last seq `from` to the checkpoint's.
+ * Without a proof (the batch ends at the checkpoint), the plain line.
+ */
+export function coveredCheckpointLine(
+  checkpoint: StoredCheckpoint,
+  from: number,
+  proof: readonly Uint8Array[] | undefined,
+): string {
+  if (proof === undefined) return checkpointLine(checkpoint)
+  const { origin, size, root, note } = checkpoint
+  const consistency = { from, proof: proof.map((h) => Buffer.from(h).toString('base64')) }
+  return `${canonicalJson({ checkpoint: { origin, size, root, note }, consistency })}\n`
+}

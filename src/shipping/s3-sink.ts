@@ -4,9 +4,13 @@
  *
  * @remarks Each object is `<prefix><first seq>-<last seq>.jsonl` (seqs
  * zero-padded to 12 digits, so keys list in chain order): the batch's events
- * as canonical JSON lines, then the newest signed checkpoint as its last line
- * when the log issues them. The object's metadata repeats `first-seq`,
- * `last-seq` and `checkpoint-size`. A batch counts as delivered when
+ * as canonical JSON lines, then, when the log issues checkpoints, a signed
+ * checkpoint covering every event of the object as its last line. The
+ * shipper ships only events a checkpoint covers ({@link Sink.checkpointed});
+ * when the object ends before the checkpoint, the line carries the
+ * consistency proof from the object's last seq to it, so downloaded objects
+ * verify offline with only the log's public key. The object's metadata
+ * repeats `first-seq`, `last-seq` and `checkpoint-size`. A batch counts as delivered when
  * `PutObject` succeeds. `@aws-sdk/client-s3` is an optional peer, loaded only
  * when an S3 sink is created.
  *
@@ -14,7 +18,7 @@
  */
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import { checkpointLine, eventLines } from './batch-lines.js'
+import { coveredCheckpointLine, eventLines } from './batch-lines.js'
 import type { Sink } from './sink.js'
 
 /** The slice of an SDK v3 S3 client the sink uses. */
@@ -34,6 +38,12 @@ export interface S3SinkConfig {
   readonly endpoint?: string
   /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible stores want. */
   readonly force_path_style?: boolean
+  /**
+   * The log issues signed checkpoints, so ship nothing before its first one;
+   * otherwise objects shipped before it carry no checkpoint line and fail
+   * `audit verify --key`. Default false.
+   */
+  readonly await_checkpoint?: boolean
   /** Static credentials; default: the SDK's own chain (environment, profile, instance role). */
   readonly credentials?: {
     readonly access_key_id: string
@@ -88,6 +98,7 @@ export function s3Sink(config: S3SinkConfig): Sink {
   }
   return {
     kind: 's3',
+    checkpointed: { await_first: config.await_checkpoint === true },
     async deliver(batch) {
       sdk ??= connect()
       sdk.catch(() => {
@@ -101,7 +112,7 @@ export function s3Sink(config: S3SinkConfig): Sink {
         new Put({
           Bucket: config.bucket,
           Key: `${config.prefix ?? ''}${pad(first)}-${pad(last)}.jsonl`,
-          Body: eventLines(batch.events) + (cp ? checkpointLine(cp) : ''),
+          Body: eventLines(batch.events) + (cp ? coveredCheckpointLine(cp, last, batch.consistency) : ''),
           ContentType: 'application/x-ndjson',
           Metadata: {
             'first-seq': String(first),

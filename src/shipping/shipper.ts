@@ -18,6 +18,7 @@ import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import type { Store } from '../store/store.js'
 import { type BackoffOptions, backoffDelay } from './backoff.js'
+import { readCheckpointedBatch, readPlainBatch } from './read-batch.js'
 import type { ShipBatch, Sink } from './sink.js'
 
 /** Where a shipper reports failures. */
@@ -87,19 +88,23 @@ export function createShipper(options: ShipperOptions): Shipper {
   let stopped = false
   let running: Promise<number> | null = null
 
+  const readBatch = (cursor: number): Promise<ShipBatch> =>
+    sink.checkpointed
+      ? readCheckpointedBatch(store, name, cursor, batchSize, sink.checkpointed)
+      : readPlainBatch(store, name, cursor, batchSize)
+
   async function shipAll(): Promise<number> {
     let cursor = (await cursors!.get(name)).seq
     state.cursor = cursor
     let shipped = 0
     for (;;) {
-      const events = await store.audit.range(cursor, batchSize)
-      const checkpoint = (await store.merkle?.latestCheckpoint()) ?? null
+      const batch = await readBatch(cursor)
+      const { events } = batch
       if (events.length === 0) {
         state.head = Math.max(state.head, cursor)
-        await sink.idle?.(checkpoint)
+        await sink.idle?.(batch.checkpoint)
         return shipped
       }
-      const batch: ShipBatch = { shipper: name, events, checkpoint }
       await sink.deliver(batch)
       const last = events[events.length - 1]!.seq
       if (await cursors!.advance(name, cursor, last, now().toISOString())) shipped += events.length

@@ -13,7 +13,7 @@ import { webhookSink } from './webhook-sink.js'
 
 /** What the sinks need to know of the gateway around them. */
 export interface SinkContext {
-  /** The gateway runs a transparency log, so checkpoints will come (files wait for one). */
+  /** The gateway runs a transparency log, so checkpoints will come (files and S3 wait for one). */
   readonly checkpoints?: boolean
 }
 
@@ -46,6 +46,7 @@ export function sinkFromConfig(config: ShipperConfig, context: SinkContext = {})
         ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
         ...(config.force_path_style === undefined ? {} : { force_path_style: config.force_path_style }),
         ...(access_key_id && secret_access_key ? { credentials: { access_key_id, secret_access_key } } : {}),
+        await_checkpoint: context.checkpoints === true,
       })
     }
     case 'syslog': {

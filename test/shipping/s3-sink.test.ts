@@ -1,8 +1,13 @@
 // needs-services: postgres
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { openCheckpoint } from '../../src/evidence/checkpoint.js'
 import { generateSigner, parseVerifierKey, verifierKey } from '../../src/evidence/note-keys.js'
+import { shippedPaths } from '../../src/evidence/shipped-paths.js'
 import { createTransparencyLog } from '../../src/evidence/transparency-log.js'
+import { verifyShippedFiles } from '../../src/evidence/verify-shipped.js'
 import { s3Sink } from '../../src/shipping/s3-sink.js'
 import { createShipper } from '../../src/shipping/shipper.js'
 import { memoryStore } from '../../src/store/memory/index.js'
@@ -57,6 +62,30 @@ describe('s3 sink', () => {
 })
 
 describe.each(backends)('s3 shipping on $name', (backend) => {
+  it('ships only checkpointed events, and the objects verify with the public key', async () => {
+    const { store } = backend.fresh()
+    await store.migrate()
+    const { signer } = generateSigner('airlock.test/s3')
+    const log = createTransparencyLog({ store, signer })
+    const config = { ...sinkConfig(), await_checkpoint: true }
+    const shipper = createShipper({ name: 'lake', store, sink: s3Sink(config), batch_size: 300 })
+    // Past one stored tree level (256 leaves), so proofs read stored and rebuilt nodes.
+    await store.audit.append(Array.from({ length: 700 }, () => sampleEvent()))
+    expect(await shipper.pass()).toBe(0)
+    await log.checkpoint()
+    await appendEvents(store, 2)
+    expect(await shipper.pass()).toBe(700)
+    await shipper.stop()
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-s3-objects-'))
+    const objects = await s3.objects('audit', config.prefix)
+    for (const o of objects) writeFileSync(join(dir, basename(o.key)), o.body)
+    expect(objects.map((o) => o.metadata['checkpoint-size'])).toEqual(['700', '700', '700'])
+    const result = await verifyShippedFiles(await shippedPaths([dir]), parseVerifierKey(verifierKey(signer)))
+    expect(result).toMatchObject({ valid: true, count: 700, files: 3, checkpoint: { size: 700 } })
+    rmSync(dir, { recursive: true, force: true })
+    if (backend.name !== 'memory') await store.close()
+  })
+
   it('loses nothing while S3 is down, then delivers in order, across a restart', async () => {
     const { store, reopen } = backend.fresh()
     await store.migrate()

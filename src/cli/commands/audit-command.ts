@@ -129,7 +129,7 @@ function registerVerify(audit: Command, io: CliIo, setExit: (code: number) => vo
       )
       .argument(
         '[files...]',
-        'an exported JSONL file instead of the store; with --key, shipped files from the first (seq 1) in order',
+        'an exported JSONL file instead of the store; with --key, shipped files or downloaded S3 objects from the first (seq 1) in order, or directories of them',
       )
       .option('--json', 'machine-readable output')
       .option('--checkpoint <file>', 'a signed checkpoint to check with --key (no store needed)')

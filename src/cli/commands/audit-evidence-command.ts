@@ -6,7 +6,7 @@
  * @module
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import type { Command } from 'commander'
 import {
   type ConsistencyBundle,
@@ -28,6 +28,7 @@ import {
   SIG_ED25519,
   verifierKey,
 } from '../../evidence/note-keys.js'
+import { shippedPaths } from '../../evidence/shipped-paths.js'
 import { parseNote } from '../../evidence/signed-note.js'
 import { verifyShippedFiles } from '../../evidence/verify-shipped.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
@@ -264,6 +265,24 @@ export async function verifyEvidence(
   return ok
 }
 
+/** The files to verify, directories expanded to their `*.jsonl` files in name order. */
+async function expandPaths(io: CliIo, files: readonly string[]): Promise<string[]> {
+  try {
+    return await shippedPaths(files.map((f) => resolve(io.cwd, f)))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new UsageError(
+      code ? `cannot read ${(error as NodeJS.ErrnoException).path}: ${code}` : (error as Error).message,
+    )
+  }
+}
+
+/** A path as the user would name it: relative to the working directory when under it. */
+function shownPath(io: CliIo, path: string): string {
+  const rel = relative(io.cwd, path)
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel
+}
+
 /**
  * `audit verify <files…> --key`: shipped files, from the one holding seq 1
  * in order, checked against the signed checkpoints they end with. Resolves
@@ -276,7 +295,7 @@ export async function verifyShipped(
 ): Promise<boolean> {
   const log = await verifierArg(io, flags.key, '--key')
   const witnesses = await witnessArgs(io, flags.witness ?? [])
-  const paths = files.map((f) => resolve(io.cwd, f))
+  const paths = await expandPaths(io, files)
   const result = await verifyShippedFiles(paths, log)
   if (flags.json) {
     const cosigned =
@@ -286,7 +305,8 @@ export async function verifyShipped(
   }
   if (!result.valid) {
     // The reason names the line when there is one.
-    const shown = files[paths.indexOf(result.file)] ?? result.file
+    const given = files.find((f) => resolve(io.cwd, f) === result.file)
+    const shown = given ?? shownPath(io, result.file)
     report(io, {
       valid: false,
       reason: `${shown}: ${result.reason} (${result.count} event(s) verified before it)`,
@@ -294,8 +314,12 @@ export async function verifyShipped(
     return false
   }
   const { origin, size } = result.checkpoint
+  const signed =
+    size === result.count
+      ? `they hash to the root ${log.name} signed for ${origin} at size ${size}`
+      : `a consistency proof shows them to be the first ${result.count} of the ${size} events ${log.name} signed for ${origin} at size ${size}`
   io.stdout.write(
-    `${paint(io, GREEN, 'VALID')} — ${result.count} event(s) in ${result.files} file(s): chain intact, and they hash to the root ${log.name} signed for ${origin} at size ${size}\n`,
+    `${paint(io, GREEN, 'VALID')} — ${result.count} event(s) in ${result.files} file(s): chain intact, and ${signed}\n`,
   )
   return checkCosigned(io, result.checkpoint.note, size, witnesses)
 }
