@@ -19,7 +19,7 @@ import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import type { ChainLink, MerkleHead, MerkleNode, MerkleStore } from '../store/store.js'
 import { appendLeaves, frontierKeys, type StoredNode } from './compact-range.js'
-import { leafHash, nodeId, toHex } from './rfc6962.js'
+import { leafHashOfHex, nodeId, toHex } from './rfc6962.js'
 import { STORED_LEVEL, storeNodeReader } from './store-tree.js'
 
 /** Events per integration transaction: the store's largest page. */
@@ -27,7 +27,7 @@ const DEFAULT_BATCH = 10_000
 
 /** The leaf hash of an event: `SHA-256(0x00 || event hash bytes)`. */
 export function eventLeafHash(event: Pick<AuditEvent, 'hash'>): Uint8Array {
-  return leafHash(Buffer.from(event.hash, 'hex'))
+  return leafHashOfHex(event.hash)
 }
 
 /**
@@ -36,7 +36,7 @@ export function eventLeafHash(event: Pick<AuditEvent, 'hash'>): Uint8Array {
  */
 export function contentLeafHash(event: AuditEvent): Uint8Array {
   const { prev_hash, hash: _hash, ...body } = event
-  return leafHash(Buffer.from(chainHash(prev_hash, body), 'hex'))
+  return leafHashOfHex(chainHash(prev_hash, body))
 }
 
 /** What the integrator reads and writes. */
@@ -109,10 +109,8 @@ export async function integrateBatch(store: IntegratorStore, batch = DEFAULT_BAT
   }
   const frontier = await readFrontier(store.merkle, head.size)
   const leaves = run.map(eventLeafHash)
-  const { nodes } = appendLeaves(head.size, frontier, leaves)
-  const rows: MerkleNode[] = nodes
-    .filter((n) => n.level >= STORED_LEVEL)
-    .map((n) => ({ level: n.level, index: n.index, hash: toHex(n.hash) }))
+  const { nodes } = appendLeaves(head.size, frontier, leaves, STORED_LEVEL)
+  const rows: MerkleNode[] = nodes.map((n) => ({ level: n.level, index: n.index, hash: toHex(n.hash) }))
   const to = { size: head.size + run.length, last_hash: run.at(-1)!.hash }
   const advanced = await store.merkle.integrate(head, to, rows)
   if (failure) throw failure

@@ -89,7 +89,6 @@ export function createTransparencyLog(options: TransparencyLogOptions): Transpar
   const every = options.checkpoint_every ?? 1000
   const interval = options.checkpoint_interval_ms ?? 10_000
   const now = options.now ?? (() => new Date())
-  const tree = storeTree(merkle)
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
 
@@ -103,6 +102,8 @@ export function createTransparencyLog(options: TransparencyLogOptions): Transpar
         `the Merkle tree has ${size} leaves but checkpoint ${last.size} was signed: the store was rolled back; refusing to sign`,
       )
     }
+    // One read of each chain block for this checkpoint's root and proofs.
+    const tree = storeTree(merkle!, new Map())
     const root = await tree.root(size)
     if (last) {
       const proof = await tree.consistency(last.size, size)
