@@ -17,10 +17,11 @@ import type { AuditEvent } from '../audit/audit-event.js'
 import { chainHash } from '../audit/hash-chain.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import type { ChainLink, MerkleHead, MerkleNode, MerkleStore } from '../store/store.js'
-import { appendLeaves, frontierKeys, type StoredNode } from './compact-range.js'
-import { leafHashOfHex, nodeId, toHex } from './rfc6962.js'
-import { STORED_LEVEL, storeNodeReader } from './store-tree.js'
+import type { ChainLink, MerkleHead, MerkleStore } from '../store/store.js'
+import { frontierKeys, type StoredNode } from './compact-range.js'
+import { leafHashOfHex, nodeId } from './rfc6962.js'
+import { storeNodeReader } from './store-tree.js'
+import { growInline, type TreeGrower } from './tree-growth.js'
 
 /** Events per integration transaction: the store's largest page. */
 const DEFAULT_BATCH = 10_000
@@ -42,6 +43,8 @@ export function contentLeafHash(event: AuditEvent): Uint8Array {
 /** What the integrator reads and writes. */
 export interface IntegratorStore {
   readonly merkle: MerkleStore
+  /** Hashes a run of events into nodes (default: on the calling thread). */
+  readonly grow?: TreeGrower
 }
 
 function broken(link: ChainLink, why: string): AirlockError {
@@ -108,9 +111,8 @@ export async function integrateBatch(store: IntegratorStore, batch = DEFAULT_BAT
     return head.size
   }
   const frontier = await readFrontier(store.merkle, head.size)
-  const leaves = run.map(eventLeafHash)
-  const { nodes } = appendLeaves(head.size, frontier, leaves, STORED_LEVEL)
-  const rows: MerkleNode[] = nodes.map((n) => ({ level: n.level, index: n.index, hash: toHex(n.hash) }))
+  const grow = store.grow ?? growInline
+  const rows = await grow({ size: head.size, frontier, hashes: run.map((link) => link.hash) })
   const to = { size: head.size + run.length, last_hash: run.at(-1)!.hash }
   const advanced = await store.merkle.integrate(head, to, rows)
   if (failure) throw failure
