@@ -22,20 +22,21 @@ export function frontierKeys(size: number): NodeKey[] {
 
 /**
  * Appends `leaves` (leaf hashes) to a tree of `size` leaves whose frontier is
- * `frontier` (as {@link frontierKeys} orders it). Returns every new node to
- * store and the new frontier.
+ * `frontier` (as {@link frontierKeys} orders it). Returns every new node of
+ * level `keepFrom` or above, to store, and the new frontier.
  */
 export function appendLeaves(
   size: number,
   frontier: readonly StoredNode[],
   leaves: readonly Uint8Array[],
+  keepFrom = 0,
 ): { nodes: StoredNode[]; frontier: StoredNode[] } {
   const stack = [...frontier]
   const nodes: StoredNode[] = []
   let n = size
   for (const leaf of leaves) {
     let node: StoredNode = { level: 0, index: n, hash: leaf }
-    nodes.push(node)
+    if (keepFrom === 0) nodes.push(node)
     // A node with an odd index has its left sibling on top of the stack.
     while (node.index % 2 === 1) {
       const left = stack.pop()
@@ -43,7 +44,7 @@ export function appendLeaves(
         throw new Error(`the frontier does not match a tree of ${n} leaves`)
       }
       node = { level: node.level + 1, index: (node.index - 1) / 2, hash: nodeHash(left.hash, node.hash) }
-      nodes.push(node)
+      if (node.level >= keepFrom) nodes.push(node)
     }
     stack.push(node)
     n++

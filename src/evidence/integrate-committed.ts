@@ -17,17 +17,18 @@ import type { AuditEvent } from '../audit/audit-event.js'
 import { chainHash } from '../audit/hash-chain.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import type { ChainLink, MerkleHead, MerkleNode, MerkleStore } from '../store/store.js'
-import { appendLeaves, frontierKeys, type StoredNode } from './compact-range.js'
-import { leafHash, nodeId, toHex } from './rfc6962.js'
-import { STORED_LEVEL, storeNodeReader } from './store-tree.js'
+import type { ChainLink, MerkleHead, MerkleStore } from '../store/store.js'
+import { frontierKeys, type StoredNode } from './compact-range.js'
+import { leafHashOfHex, nodeId } from './rfc6962.js'
+import { storeNodeReader } from './store-tree.js'
+import { growInline, type TreeGrower } from './tree-growth.js'
 
 /** Events per integration transaction: the store's largest page. */
 const DEFAULT_BATCH = 10_000
 
 /** The leaf hash of an event: `SHA-256(0x00 || event hash bytes)`. */
 export function eventLeafHash(event: Pick<AuditEvent, 'hash'>): Uint8Array {
-  return leafHash(Buffer.from(event.hash, 'hex'))
+  return leafHashOfHex(event.hash)
 }
 
 /**
@@ -36,12 +37,14 @@ export function eventLeafHash(event: Pick<AuditEvent, 'hash'>): Uint8Array {
  */
 export function contentLeafHash(event: AuditEvent): Uint8Array {
   const { prev_hash, hash: _hash, ...body } = event
-  return leafHash(Buffer.from(chainHash(prev_hash, body), 'hex'))
+  return leafHashOfHex(chainHash(prev_hash, body))
 }
 
 /** What the integrator reads and writes. */
 export interface IntegratorStore {
   readonly merkle: MerkleStore
+  /** Hashes a run of events into nodes (default: on the calling thread). */
+  readonly grow?: TreeGrower
 }
 
 function broken(link: ChainLink, why: string): AirlockError {
@@ -108,11 +111,8 @@ export async function integrateBatch(store: IntegratorStore, batch = DEFAULT_BAT
     return head.size
   }
   const frontier = await readFrontier(store.merkle, head.size)
-  const leaves = run.map(eventLeafHash)
-  const { nodes } = appendLeaves(head.size, frontier, leaves)
-  const rows: MerkleNode[] = nodes
-    .filter((n) => n.level >= STORED_LEVEL)
-    .map((n) => ({ level: n.level, index: n.index, hash: toHex(n.hash) }))
+  const grow = store.grow ?? growInline
+  const rows = await grow({ size: head.size, frontier, hashes: run.map((link) => link.hash) })
   const to = { size: head.size + run.length, last_hash: run.at(-1)!.hash }
   const advanced = await store.merkle.integrate(head, to, rows)
   if (failure) throw failure

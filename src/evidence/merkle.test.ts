@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CompactTree } from './compact-range.js'
 import { MemoryTree } from './memory-tree.js'
-import { toHex } from './rfc6962.js'
+import { leafHash, leafHashOfHex, nodeHash, toHex } from './rfc6962.js'
 import { verifyConsistency, verifyInclusion } from './verify-proofs.js'
 
 // An independent RFC 6962 (§2.1) implementation, written from the RFC's
@@ -199,5 +199,28 @@ describe('the Merkle tree over stored nodes', () => {
     await expect(tree.consistency(5, 3)).rejects.toThrow(/cannot grow/)
     expect(verifyInclusion(3, 3, refLeaf(CT_DATA[0]!), [], await tree.root(3))).toBe(false)
     expect(verifyConsistency(4, 3, await tree.root(4), await tree.root(3), [])).toBe(false)
+  })
+
+  it('hashes leaves and nodes as the RFC defines, for any length and for hex of any shape', () => {
+    const bytes = fc.uint8Array({ maxLength: 70 })
+    fc.assert(
+      fc.property(bytes, bytes, bytes, (a, b, c) => {
+        expect(toHex(leafHash(a))).toBe(toHex(refLeaf(a)))
+        expect(toHex(nodeHash(a, b))).toBe(toHex(refNode(a, b)))
+        // Interleaved calls must not see each other's input.
+        const [first, second] = [nodeHash(b, c), leafHash(c)]
+        expect(toHex(first)).toBe(toHex(refNode(b, c)))
+        expect(toHex(second)).toBe(toHex(refLeaf(c)))
+      }),
+    )
+    const hexes = fc.oneof(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }).map((x) => Buffer.from(x).toString('hex')),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFxz'), maxLength: 70 }),
+    )
+    fc.assert(
+      fc.property(hexes, (h) => {
+        expect(toHex(leafHashOfHex(h))).toBe(toHex(refLeaf(Buffer.from(h, 'hex'))))
+      }),
+    )
   })
 })

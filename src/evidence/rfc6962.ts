@@ -18,14 +18,42 @@ export const EMPTY_ROOT: Uint8Array = createHash('sha256').digest()
 const LEAF_PREFIX = Uint8Array.of(0)
 const NODE_PREFIX = Uint8Array.of(1)
 
+// The usual inputs (a 32-byte leaf, two 32-byte children) are copied into one
+// reused buffer instead of a fresh Buffer.concat each: the tree hashes two of
+// them per audit event. hash() is synchronous and returns a new digest, so
+// sharing the input buffer is safe.
+const scratch = Buffer.alloc(1 + 2 * HASH_SIZE)
+const leafInput = scratch.subarray(0, 1 + HASH_SIZE)
+
 /** `SHA-256(0x00 || data)`. */
 export function leafHash(data: Uint8Array): Uint8Array {
-  return hash('sha256', Buffer.concat([LEAF_PREFIX, data]), 'buffer')
+  if (data.length !== HASH_SIZE) return hash('sha256', Buffer.concat([LEAF_PREFIX, data]), 'buffer')
+  scratch[0] = 0
+  scratch.set(data, 1)
+  return hash('sha256', leafInput, 'buffer')
+}
+
+/**
+ * {@link leafHash} of the bytes `hex` spells (as `Buffer.from(hex, 'hex')`
+ * reads them), decoded straight into the hash input.
+ */
+export function leafHashOfHex(hex: string): Uint8Array {
+  if (hex.length !== 2 * HASH_SIZE || leafInput.write(hex, 1, 'hex') !== HASH_SIZE) {
+    return leafHash(Buffer.from(hex, 'hex'))
+  }
+  scratch[0] = 0
+  return hash('sha256', leafInput, 'buffer')
 }
 
 /** `SHA-256(0x01 || left || right)`. */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer')
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+    return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer')
+  }
+  scratch[0] = 1
+  scratch.set(left, 1)
+  scratch.set(right, 1 + HASH_SIZE)
+  return hash('sha256', scratch, 'buffer')
 }
 
 /**

@@ -16,7 +16,7 @@ import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import type { MerkleStore } from '../store/store.js'
 import { consistencyProof, inclusionProof, type NodeReader, treeRoot } from './merkle-proofs.js'
-import { leafHash, type NodeKey, nodeHash, nodeId } from './rfc6962.js'
+import { leafHashOfHex, type NodeKey, nodeHash, nodeId } from './rfc6962.js'
 
 /** The lowest level whose nodes a store keeps; lower ones are rebuilt from the chain. */
 export const STORED_LEVEL = 8
@@ -32,7 +32,7 @@ async function blockLeaves(merkle: TreeSource, start: number): Promise<Uint8Arra
   const leaves: Uint8Array[] = []
   for (const link of links) {
     if (link.seq !== start + leaves.length + 1) break
-    leaves.push(leafHash(Buffer.from(link.hash, 'hex')))
+    leaves.push(leafHashOfHex(link.hash))
   }
   return leaves
 }
@@ -54,8 +54,19 @@ function subtreeHash(
   return row[0]
 }
 
+/**
+ * Leaf hashes of blocks already read, by block start: one checkpoint's root
+ * and consistency proof both need the tree's last block, and sharing it
+ * reads and hashes it once.
+ */
+export type BlockCache = Map<number, Uint8Array[]>
+
 /** Rebuilds the low nodes `keys` from the chain links beneath them. */
-async function rebuildLow(merkle: TreeSource, keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>> {
+async function rebuildLow(
+  merkle: TreeSource,
+  keys: readonly NodeKey[],
+  blocks: BlockCache | undefined,
+): Promise<Map<string, Uint8Array>> {
   const byBlock = new Map<number, NodeKey[]>()
   for (const key of keys) {
     const start = Math.floor((key.index * 2 ** key.level) / BLOCK) * BLOCK
@@ -65,7 +76,8 @@ async function rebuildLow(merkle: TreeSource, keys: readonly NodeKey[]): Promise
   }
   const out = new Map<string, Uint8Array>()
   for (const [start, wanted] of byBlock) {
-    const leaves = await blockLeaves(merkle, start)
+    const leaves = blocks?.get(start) ?? (await blockLeaves(merkle, start))
+    blocks?.set(start, leaves)
     for (const key of wanted) {
       const hash = subtreeHash(key, start, leaves)
       if (!hash) {
@@ -80,12 +92,16 @@ async function rebuildLow(merkle: TreeSource, keys: readonly NodeKey[]): Promise
   return out
 }
 
-/** Reads a store's nodes as the proof builders want them, rebuilding the low ones. */
-export function storeNodeReader(merkle: TreeSource): NodeReader {
+/**
+ * Reads a store's nodes as the proof builders want them, rebuilding the low
+ * ones; with `blocks`, each block of the chain is read once for the reader's
+ * life, so give one only to a reader used for one moment's proofs.
+ */
+export function storeNodeReader(merkle: TreeSource, blocks?: BlockCache): NodeReader {
   return async (keys) => {
     const low = keys.filter((k) => k.level < STORED_LEVEL)
     const high = keys.filter((k) => k.level >= STORED_LEVEL)
-    const out = low.length > 0 ? await rebuildLow(merkle, low) : new Map<string, Uint8Array>()
+    const out = low.length > 0 ? await rebuildLow(merkle, low, blocks) : new Map<string, Uint8Array>()
     if (high.length > 0) {
       for (const n of await merkle.nodes(high)) {
         out.set(`${n.level}/${n.index}`, new Uint8Array(Buffer.from(n.hash, 'hex')))
@@ -95,9 +111,9 @@ export function storeNodeReader(merkle: TreeSource): NodeReader {
   }
 }
 
-/** Roots and proofs of a store's tree, for sizes up to its integrated size. */
-export function storeTree(merkle: TreeSource) {
-  const read = storeNodeReader(merkle)
+/** Roots and proofs of a store's tree, for sizes up to its integrated size (`blocks`: see {@link storeNodeReader}). */
+export function storeTree(merkle: TreeSource, blocks?: BlockCache) {
+  const read = storeNodeReader(merkle, blocks)
   return {
     root: (size: number) => treeRoot(size, read),
     inclusion: (index: number, size: number) => inclusionProof(index, size, read),

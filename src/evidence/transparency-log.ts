@@ -22,6 +22,8 @@ import { type IntegratorStore, integrateCommitted } from './integrate-committed.
 import type { NoteSigner } from './note-keys.js'
 import { toHex } from './rfc6962.js'
 import { storeTree } from './store-tree.js'
+import { TreeGrowerThread } from './tree-grower-thread.js'
+import { growInline, type TreeGrower } from './tree-growth.js'
 import { verifyConsistency } from './verify-proofs.js'
 
 /** Where the log reports background failures. */
@@ -60,6 +62,27 @@ export interface TransparencyLogOptions {
    */
   readonly publish?: (request: PublishRequest) => Promise<string>
   readonly now?: () => Date
+  /**
+   * Hash runs of {@link THREAD_RUN} events or more on a worker thread, off
+   * the event loop that serves requests. Default true.
+   */
+  readonly grow_on_thread?: boolean
+}
+
+/**
+ * The shortest run worth a trip to the grower thread: below it hashing on
+ * the main thread costs less than starting the thread and the messages.
+ */
+export const THREAD_RUN = 512
+
+/** The grower a log uses, and how to stop it. */
+function logGrower(onThread: boolean): { grow: TreeGrower; close: () => Promise<void> } {
+  if (!onThread) return { grow: growInline, close: async () => undefined }
+  const thread = new TreeGrowerThread()
+  return {
+    grow: (request) => (request.hashes.length < THREAD_RUN ? growInline(request) : thread.grow(request)),
+    close: () => thread.close(),
+  }
 }
 
 /** A running transparency log. */
@@ -84,12 +107,12 @@ export function createTransparencyLog(options: TransparencyLogOptions): Transpar
       'the store has no Merkle tree capability; use the memory, sqlite or postgres store',
     )
   }
-  const store: IntegratorStore = { merkle }
+  const grower = logGrower(options.grow_on_thread ?? true)
+  const store: IntegratorStore = { merkle, grow: grower.grow }
   const origin = options.origin ?? options.signer.name
   const every = options.checkpoint_every ?? 1000
   const interval = options.checkpoint_interval_ms ?? 10_000
   const now = options.now ?? (() => new Date())
-  const tree = storeTree(merkle)
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
 
@@ -103,6 +126,8 @@ export function createTransparencyLog(options: TransparencyLogOptions): Transpar
         `the Merkle tree has ${size} leaves but checkpoint ${last.size} was signed: the store was rolled back; refusing to sign`,
       )
     }
+    // One read of each chain block for this checkpoint's root and proofs.
+    const tree = storeTree(merkle!, new Map())
     const root = await tree.root(size)
     if (last) {
       const proof = await tree.consistency(last.size, size)
@@ -176,10 +201,14 @@ export function createTransparencyLog(options: TransparencyLogOptions): Transpar
     async stop() {
       if (timer) clearInterval(timer)
       timer = undefined
-      await serial(async () => {
-        await integrateCommitted(store)
-        await checkpoint()
-      })
+      try {
+        await serial(async () => {
+          await integrateCommitted(store)
+          await checkpoint()
+        })
+      } finally {
+        await grower.close()
+      }
     },
   }
 }

@@ -17,7 +17,9 @@ import {
 import { MemoryTree } from '../../src/evidence/memory-tree.js'
 import { generateSigner, parseVerifierKey, verifierKey } from '../../src/evidence/note-keys.js'
 import { storeNodeReader, storeTree } from '../../src/evidence/store-tree.js'
-import { createTransparencyLog } from '../../src/evidence/transparency-log.js'
+import { createTransparencyLog, THREAD_RUN } from '../../src/evidence/transparency-log.js'
+import { TreeGrowerThread } from '../../src/evidence/tree-grower-thread.js'
+import { storedGrowth } from '../../src/evidence/tree-growth.js'
 import { verifyConsistency, verifyInclusion } from '../../src/evidence/verify-proofs.js'
 import { memoryStore } from '../../src/store/memory/index.js'
 import { postgresStore } from '../../src/store/postgres/index.js'
@@ -161,6 +163,35 @@ describe.each(backends)('transparency log on %s', (_name, make) => {
     const b = await log.checkpoint()
     expect(b.note).toBe(a.note)
     expect(await merkle.addCheckpoint({ ...a, note: `${a.note}x` })).toBe('conflict')
+    await store.close()
+  })
+})
+
+describe('growing the tree on a worker thread', () => {
+  it('stores the same nodes and signs the same roots as hashing on the main thread', async () => {
+    const store = memoryStore()
+    await store.migrate()
+    const merkle = store.merkle as MerkleStore
+    const events = await store.audit.append(Array.from({ length: 3 * THREAD_RUN + 5 }, () => sampleEvent()))
+    const reference = new MemoryTree()
+    reference.append(events.map(eventLeafHash))
+
+    const thread = new TreeGrowerThread()
+    const request = { size: 0, frontier: [], hashes: events.map((e) => e.hash) }
+    expect(await thread.grow(request)).toEqual(storedGrowth(request))
+    await thread.close()
+
+    const log = createTransparencyLog({ store, signer: generateSigner(ORIGIN).signer })
+    await log.stop()
+    const last = (await merkle.latestCheckpoint(ORIGIN))!
+    expect(last.size).toBe(events.length)
+    expect(last.root).toBe(Buffer.from(await reference.root(events.length)).toString('hex'))
+    const more = await store.audit.append(Array.from({ length: 2 * THREAD_RUN }, () => sampleEvent()))
+    reference.append(more.map(eventLeafHash))
+    // A stopped log's grower starts again for the next run.
+    const next = await log.checkpoint()
+    expect(next.root).toBe(Buffer.from(await reference.root(next.size)).toString('hex'))
+    await log.stop()
     await store.close()
   })
 })

@@ -8,6 +8,7 @@
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
+import { workerEntry } from '../../internal/worker-entry.js'
 import type { WriteOp, WriteResult } from '../store.js'
 import type { WriterReply, WriterRequest, WriterThreadData } from './sqlite-writer-protocol.js'
 
@@ -18,17 +19,6 @@ interface InFlight {
   readonly worker: Worker
   readonly resolve: (results: readonly WriteResult[]) => void
   readonly reject: (error: unknown) => void
-}
-
-/**
- * Where the worker's code is: next to this module, as `.js` once built, or as
- * `.ts` when the sources run directly (tests, the bench), where the thread
- * needs the same TypeScript loader.
- */
-function workerEntry(): { readonly url: URL; readonly execArgv: string[] | undefined } {
-  const fromSource = import.meta.url.endsWith('.ts')
-  const url = new URL(`./sqlite-writer-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url)
-  return { url, execArgv: fromSource ? ['--import', 'jiti/register'] : undefined }
 }
 
 /**
@@ -85,7 +75,7 @@ export class SqliteWriterThread {
 
   #started(): Worker {
     if (this.#worker !== null) return this.#worker
-    const { url, execArgv } = workerEntry()
+    const { url, execArgv } = workerEntry(import.meta.url, 'sqlite-writer-worker')
     const worker = this.#spawn(url, { workerData: this.#data, ...(execArgv ? { execArgv } : {}) })
     worker.unref()
     worker.on('message', (reply: WriterReply) => this.#answer(worker, reply))
