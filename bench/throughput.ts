@@ -107,7 +107,8 @@ function printTable(fsync: number, fsyncLoad: string, rows: readonly Row[]): voi
   console.log(`disk fsync rate: ${Math.round(fsync)} fdatasync/s (4 KiB) [load ${fsyncLoad}]`)
   console.log(`${pad('scenario', 40)}   req/s   p50 ms   p99 ms  fail  conns  load average`)
   for (const r of rows) {
-    const reconnects = r.connections > connectionsOpened(CONNECTIONS) ? '  RECONNECTED: latency not trustworthy' : ''
+    const reconnects =
+      r.connections > connectionsOpened(CONNECTIONS) ? '  RECONNECTED: latency not trustworthy' : ''
     console.log(
       `${pad(r.name, 40)}${num(r.rps)} ${num(r.p50)} ${num(r.p99)} ${String(r.failures).padStart(5)} ${String(r.connections).padStart(6)}  ${r.load}${reconnects}`,
     )
