@@ -29,7 +29,6 @@ import {
   verifierKey,
 } from '../../evidence/note-keys.js'
 import { parseNote } from '../../evidence/signed-note.js'
-import { verifyShippedFiles } from '../../evidence/verify-shipped.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
 import { type StoreFlags, withStore, withStoreOption } from './store-option.js'
@@ -277,6 +276,8 @@ export async function verifyShipped(
   const log = await verifierArg(io, flags.key, '--key')
   const witnesses = await witnessArgs(io, flags.witness ?? [])
   const paths = files.map((f) => resolve(io.cwd, f))
+  // Loaded here: with its schemas it would weigh on every other `audit verify`'s memory.
+  const { verifyShippedFiles } = await import('../../evidence/verify-shipped.js')
   const result = await verifyShippedFiles(paths, log)
   if (flags.json) {
     const cosigned =
