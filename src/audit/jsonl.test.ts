@@ -158,6 +158,17 @@ describe('readJsonl', () => {
     const result = parseAuditEventLine(JSON.stringify({ ...e1, seq: 'one' }))
     expect(result).toMatchObject({ error: expect.stringMatching(/^field "seq": /) })
   })
+
+  it('names the first field out of shape', () => {
+    const [e1] = chain(1)
+    const error = (changed: object) => parseAuditEventLine(JSON.stringify({ ...e1, ...changed }))
+    expect(error({ seq: 0 })).toEqual({ error: 'field "seq": expected a number ≥ 1' })
+    expect(error({ seq: 1.5 })).toEqual({ error: 'field "seq": expected a whole number' })
+    expect(error({ hash: 'ABC' })).toEqual({ error: 'field "hash": expected 64 lower-case hex characters' })
+    expect(error({ actor: null })).toEqual({ error: 'field "actor": expected a string' })
+    expect(error({ target: 3 })).toEqual({ error: 'field "target": expected a string or null' })
+    expect(error({ context: [] })).toEqual({ error: 'field "context": expected an object or null' })
+  })
 })
 
 describe('verifyJsonlFile', () => {

@@ -11,8 +11,8 @@
  */
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { z } from 'zod'
 import type { AuditEvent } from './audit-event.js'
+import { auditEventShapeProblem } from './audit-event-shape.js'
 import { canonicalJson, canonicalJsonOmitting } from './canonical-json.js'
 import { type ChainItem, verifyChain } from './verify-chain.js'
 
@@ -90,37 +90,6 @@ export interface ReadJsonlOptions {
 const CHECKPOINT_LINE = '{"checkpoint":'
 const HASH_FIELDS: ReadonlySet<string> = new Set(['prev_hash', 'hash'])
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex characters')
-const text = z.string()
-const nullableText = z.string().nullable()
-
-// Only the shape is checked here; whether the content is genuine is the
-// hash chain's job, so unknown extra fields are kept (and will fail the hash).
-const auditEventShape = z.looseObject({
-  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  prev_hash: hex64,
-  hash: hex64,
-  id: text,
-  ts: text,
-  tenant_id: text,
-  request_id: text,
-  status: text,
-  action: text,
-  actor: text,
-  target: nullableText,
-  decision: nullableText,
-  reason: nullableText,
-  rule: nullableText,
-  risk_class: nullableText,
-  effective_risk: nullableText,
-  error: nullableText,
-  approval_id: nullableText,
-  approver: nullableText,
-  idempotency_key: nullableText,
-  ticket_id: nullableText,
-  context: z.record(z.string(), z.unknown()).nullable(),
-})
-
 /** Parses one line of an audit file into an event, or says why it is not one. */
 export function parseAuditEventLine(
   line: string,
@@ -134,15 +103,8 @@ export function parseAuditEventLine(
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { error: 'not a JSON object' }
-  const checked = auditEventShape.safeParse(value)
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!
-    const field = String(issue.path[0] ?? '')
-    return (value as Record<string, unknown>)[field] === undefined
-      ? { error: `missing field "${field}"` }
-      : { error: `field "${field}": ${issue.message}` }
-  }
-  // The parsed object itself, not zod's copy, so the hash covers exactly what the file holds.
+  const problem = auditEventShapeProblem(value as Record<string, unknown>)
+  if (problem !== null) return { error: problem }
   const event = value as AuditEvent
   if (options.requireCanonical === false) return { event }
   // The line and the body its hash covers, serialised in one pass.

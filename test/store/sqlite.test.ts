@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { linkHash } from '../../src/audit/hash-chain.js'
+import { GENESIS_HASH, linkHash } from '../../src/audit/hash-chain.js'
 import { verifyStore } from '../../src/audit/verify-chain.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
 import { describeBatchConformance } from './batch-conformance.js'
@@ -105,6 +105,51 @@ describe('sqlite store', () => {
       seq: 1,
       count: 0,
       reason: 'the stored body is not a JSON object: the event was modified',
+    })
+    await store.close()
+  })
+
+  // Rewrites the only event's body with a hash and head to match, as a forger with write access would.
+  function rewriteOnlyBody(path: string, body: string): void {
+    const raw = new Database(path)
+    const hash = linkHash(GENESIS_HASH, body)
+    raw.prepare('UPDATE airlock_audit_events SET body = ?, hash = ? WHERE seq = 1').run(body, hash)
+    raw.prepare('UPDATE airlock_audit_head SET hash = ? WHERE id = 1').run(hash)
+    raw.close()
+  }
+
+  it('reports a stored body that is JSON but not an object', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    await store.audit.append([sampleEvent()])
+    rewriteOnlyBody(path, '[1,2]')
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      seq: 1,
+      reason: 'the stored body is not a JSON object: the event was modified',
+    })
+    await store.close()
+  })
+
+  it('accepts a body whose values equal the columns but are spelt differently, and names a forged column', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    await store.audit.append([sampleEvent({ actor: 'alice' })])
+    const raw = new Database(path)
+    const { body } = raw.prepare('SELECT body FROM airlock_audit_events WHERE seq = 1').get() as {
+      body: string
+    }
+    raw.close()
+    // The same actor, written with an escape: a different text, the same value.
+    rewriteOnlyBody(path, body.replace('"actor":"alice"', '"actor":"\\u0061lice"'))
+    expect(await verifyStore(store)).toEqual({ valid: true, count: 1 })
+    const forger = new Database(path)
+    forger.prepare("UPDATE airlock_audit_events SET actor = 'mallory' WHERE seq = 1").run()
+    forger.close()
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      seq: 1,
+      reason: 'the stored actor column differs from the hashed event: the event was modified',
     })
     await store.close()
   })

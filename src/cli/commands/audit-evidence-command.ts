@@ -30,7 +30,6 @@ import {
 } from '../../evidence/note-keys.js'
 import { shippedPaths } from '../../evidence/shipped-paths.js'
 import { parseNote } from '../../evidence/signed-note.js'
-import { verifyShippedFiles } from '../../evidence/verify-shipped.js'
 import { type CliIo, GREEN, paint, RED } from '../cli-io.js'
 import { UsageError } from '../usage-error.js'
 import { type StoreFlags, withStore, withStoreOption } from './store-option.js'
@@ -296,6 +295,8 @@ export async function verifyShipped(
   const log = await verifierArg(io, flags.key, '--key')
   const witnesses = await witnessArgs(io, flags.witness ?? [])
   const paths = await expandPaths(io, files)
+  // Loaded here: with its schemas it would weigh on every other `audit verify`'s memory.
+  const { verifyShippedFiles } = await import('../../evidence/verify-shipped.js')
   const result = await verifyShippedFiles(paths, log)
   if (flags.json) {
     const cosigned =

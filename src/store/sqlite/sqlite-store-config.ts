@@ -7,6 +7,8 @@ export interface SqliteStatement {
   run(...params: unknown[]): { readonly changes: number }
   get(...params: unknown[]): unknown
   all(...params: unknown[]): unknown[]
+  /** Rows as arrays of column values rather than objects (better-sqlite3's `raw`). Optional. */
+  raw?(toggle: boolean): SqliteStatement
 }
 
 /** A synchronous SQLite connection (better-sqlite3's `Database`). */

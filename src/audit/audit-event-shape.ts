@@ -1,0 +1,68 @@
+/**
+ * The shape of an audit event read from a file: each field present with the
+ * type the chain gives it. Whether the content is genuine is the hash chain's
+ * job, so unknown extra fields are allowed here (and fail the hash).
+ *
+ * @remarks Checked by hand rather than with a schema library: it runs for
+ * every line of a file being verified, and keeps `airlock audit verify` from
+ * loading one.
+ *
+ * @module
+ */
+
+/** Why a field is not of its type, or null. */
+type FieldCheck = (value: unknown) => string | null
+
+const HEX64 = /^[0-9a-f]{64}$/
+
+const text: FieldCheck = (value) => (typeof value === 'string' ? null : 'expected a string')
+const nullableText: FieldCheck = (value) =>
+  value === null || typeof value === 'string' ? null : 'expected a string or null'
+
+const hex64: FieldCheck = (value) => {
+  if (typeof value !== 'string') return 'expected a string'
+  return HEX64.test(value) ? null : 'expected 64 lower-case hex characters'
+}
+
+const seq: FieldCheck = (value) => {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) return 'expected a whole number'
+  return value > 0 ? null : 'expected a number ≥ 1'
+}
+
+const record: FieldCheck = (value) =>
+  value === null || (typeof value === 'object' && !Array.isArray(value)) ? null : 'expected an object or null'
+
+/** In the order a problem is reported: the first field that fails is named. */
+const FIELDS: readonly (readonly [string, FieldCheck])[] = [
+  ['seq', seq],
+  ['prev_hash', hex64],
+  ['hash', hex64],
+  ...['id', 'ts', 'tenant_id', 'request_id', 'status', 'action', 'actor'].map(
+    (name) => [name, text] as const,
+  ),
+  ...[
+    'target',
+    'decision',
+    'reason',
+    'rule',
+    'risk_class',
+    'effective_risk',
+    'error',
+    'approval_id',
+    'approver',
+    'idempotency_key',
+    'ticket_id',
+  ].map((name) => [name, nullableText] as const),
+  ['context', record],
+]
+
+/** The first problem with an event's shape, as `missing field "x"` or `field "x": …`, or null. */
+export function auditEventShapeProblem(value: Readonly<Record<string, unknown>>): string | null {
+  for (const [name, check] of FIELDS) {
+    const field = value[name]
+    if (field === undefined) return `missing field "${name}"`
+    const problem = check(field)
+    if (problem !== null) return `field "${name}": ${problem}`
+  }
+  return null
+}
