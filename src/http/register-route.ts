@@ -38,6 +38,31 @@ function singleValuedQuery(url: string): Record<string, string> {
   return query
 }
 
+/**
+ * Parses a request part, answering an empty part from `empty` (its parse,
+ * made once) when there is one: most requests carry no query and none of a
+ * route's optional headers, and this runs on every request.
+ */
+function parseOrEmpty<S extends z.ZodType>(
+  part: RequestPart,
+  schema: S,
+  value: Record<string, string>,
+  empty: z.output<S> | undefined,
+): z.output<S> {
+  return empty !== undefined && isEmpty(value) ? empty : parsePart(part, schema, value)
+}
+
+function isEmpty(value: Record<string, string>): boolean {
+  for (const key in value) if (Object.hasOwn(value, key)) return false
+  return true
+}
+
+/** The frozen parse of an empty part, or undefined when an empty part is invalid (it is then refused per request). */
+function emptyParse<S extends z.ZodType>(schema: S): z.output<S> | undefined {
+  const result = schema.safeParse({})
+  return result.success ? (Object.freeze(result.data) as z.output<S>) : undefined
+}
+
 function pickHeaders(request: Request, schema: z.ZodObject): Record<string, string> {
   const out: Record<string, string> = {}
   for (const name of Object.keys(schema.shape)) {
@@ -51,14 +76,15 @@ function pickHeaders(request: Request, schema: z.ZodObject): Record<string, stri
 export function registerRoute(app: Hono<HttpEnv>, route: Route, bodyLimit: number): void {
   const queryless = route.public === true && route.query === undefined
   const bodyOptional = route.body_required === false
+  const querySchema = route.query ?? emptyQuery
+  const noQuery = emptyParse(querySchema)
+  const noHeaders = route.headers ? emptyParse(route.headers) : undefined
   app.on(route.method, honoPath(route.path), async (c) => {
     const request = c.req.raw
     const params = route.params ? parsePart('path', route.params, c.req.param()) : {}
-    const query = queryless
-      ? {}
-      : parsePart('query', route.query ?? emptyQuery, singleValuedQuery(request.url))
+    const query = queryless ? {} : parseOrEmpty('query', querySchema, singleValuedQuery(request.url), noQuery)
     const headers = route.headers
-      ? parsePart('header', route.headers, pickHeaders(request, route.headers))
+      ? parseOrEmpty('header', route.headers, pickHeaders(request, route.headers), noHeaders)
       : {}
     const body =
       route.body === undefined

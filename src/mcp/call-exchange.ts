@@ -14,11 +14,17 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js'
+import { isSafeRequestId } from '../internal/request-id-token.js'
 
 /** One `tools/call` in progress, as the governing code sees it. */
 export interface CallExchange {
   /** Aborted when the client cancels the call or goes away. */
   readonly signal: AbortSignal
+  /**
+   * The `X-Request-Id` the client sent with the HTTP request that carried
+   * this call, when it is a safe token; null over stdio or when absent.
+   */
+  readonly client_request_id: string | null
   /** Sends a progress notification (a no-op when the client asked for none). */
   progress(message: string): Promise<void>
   /** Asks the human at the client through a form; undefined when the client cannot be asked. */
@@ -31,6 +37,13 @@ export type ToolCallExtra = RequestHandlerExtra<ServerRequest, ServerNotificatio
 
 /** The exchange of the call a proxied handler is running for (set around each governed call). */
 export const currentExchange = new AsyncLocalStorage<CallExchange>()
+
+/** The HTTP request's `X-Request-Id`, kept only when it is a safe token (as the HTTP API keeps it). */
+function clientRequestId(extra: ToolCallExtra): string | null {
+  const sent = extra.requestInfo?.headers['x-request-id']
+  const value = Array.isArray(sent) ? sent[0] : sent
+  return value !== undefined && isSafeRequestId(value) ? value : null
+}
 
 /**
  * The exchange for one request handled by `server`.
@@ -48,6 +61,7 @@ export function exchangeFor(server: Server, extra: ToolCallExtra): CallExchange 
     elicitation !== undefined && (elicitation.form !== undefined || elicitation.url === undefined)
   return {
     signal: extra.signal,
+    client_request_id: clientRequestId(extra),
     progress: async (message) => {
       if (token === undefined || extra.signal.aborted) return
       step++

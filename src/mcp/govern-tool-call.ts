@@ -60,6 +60,7 @@ export async function governToolCall(call: GovernedCall): Promise<CallToolResult
         caller: principal,
         idempotency_key,
         signal: exchange.signal,
+        client_request_id: exchange.client_request_id,
       })
       if (outcome.status === 'pending_approval') {
         outcome = await settleHeldCall({ airlock, principal, pending: outcome, exchange }, call.held)

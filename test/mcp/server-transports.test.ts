@@ -94,15 +94,28 @@ describe('/mcp on the gateway (Streamable HTTP)', () => {
     await stopAll()
   })
 
-  const connect = async (key: string, capabilities = {}) => {
+  const connect = async (key: string, capabilities = {}, headers: Record<string, string> = {}) => {
     const client = new Client({ name: 'http-test', version: '1.0.0' }, { capabilities })
     await client.connect(
       new StreamableHTTPClientTransport(new URL(`${gateway.url}/mcp`), {
-        requestInit: { headers: { 'x-api-key': key } },
+        requestInit: { headers: { 'x-api-key': key, ...headers } },
       }),
     )
     return client
   }
+
+  it('audits a tool call under the X-Request-Id of the HTTP request that carried it', async () => {
+    const agent = await connect(AGENT_KEY, {}, { 'x-request-id': 'mcp-trace-7' })
+    const read = await agent.callTool({ name: 'get_invoice', arguments: { invoice_id: 'inv_8' } })
+    expect(read.isError).toBeFalsy()
+    await agent.close()
+    const api = httpClient(gateway.url, APPROVER_KEY)
+    const audit = await api('GET', '/audit?action=get_invoice&limit=100')
+    const traced = (audit.body.items as { status: string; context: Record<string, unknown> | null }[])
+      .filter((e) => e.context?.client_request_id === 'mcp-trace-7')
+      .map((e) => e.status)
+    expect(traced.sort()).toEqual(['executed', 'started'])
+  })
 
   it('lists, runs, validates and denies through the pipeline, as the key’s principal', async () => {
     const client = await connect(AGENT_KEY)
