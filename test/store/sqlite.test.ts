@@ -154,6 +154,25 @@ describe('sqlite store', () => {
     await store.close()
   })
 
+  it('names a column forged as a blob, whether or not the blob encodes the same JSON', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    await store.audit.append([sampleEvent({ actor: 'alice' })])
+    const forged = {
+      valid: false,
+      seq: 1,
+      reason: 'the stored actor column differs from the hashed event: the event was modified',
+    }
+    for (const blob of ['jsonb(\'"alice"\')', "X'00ff'"]) {
+      const forger = new Database(path)
+      // A JSONB blob reads as "alice" to JSON functions, yet no filter on actor = 'alice' finds the row.
+      forger.prepare(`UPDATE airlock_audit_events SET actor = ${blob} WHERE seq = 1`).run()
+      forger.close()
+      expect(await verifyStore(store)).toMatchObject(forged)
+    }
+    await store.close()
+  })
+
   it('migrates itself on open, so a new file is ready to use', async () => {
     const store = sqliteStore({ path: nextPath() })
     await expect(store.audit.head()).resolves.toBeNull()

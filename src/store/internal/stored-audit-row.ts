@@ -30,10 +30,15 @@ const SQLITE_FIRST_FORGED = `CASE
  * equal values, so such a row is genuine, at about half the cost of ten
  * lookups. Only a row where the texts differ (a forged column, a body that
  * is not an object, or an equal value spelt differently) is checked column by
- * column, which names the column or clears the row exactly as before.
+ * column, which names the column or clears the row exactly as before. A
+ * column holding a BLOB never takes the short cut: `json_array` would render
+ * a JSONB blob as the JSON it encodes (hiding a column that no longer equals
+ * its text) and fail the whole query on any other blob.
  */
 export const SQLITE_FORGED_COLUMN = `CASE
-    WHEN json_valid(body) AND json_extract(body, ${COLUMN_NAMES.map((name) => `'$.${name}'`).join(', ')})
+    WHEN json_valid(body)
+      AND 'blob' NOT IN (${COLUMN_NAMES.map((name) => `typeof(${name})`).join(', ')})
+      AND json_extract(body, ${COLUMN_NAMES.map((name) => `'$.${name}'`).join(', ')})
       IS json_array(${COLUMN_NAMES.join(', ')}) THEN NULL
     ELSE ${SQLITE_FIRST_FORGED}
   END`
