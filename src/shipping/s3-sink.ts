@@ -39,9 +39,11 @@ export interface S3SinkConfig {
   /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible stores want. */
   readonly force_path_style?: boolean
   /**
-   * The log issues signed checkpoints, so ship nothing before its first one;
-   * otherwise objects shipped before it carry no checkpoint line and fail
-   * `audit verify --key`. Default false.
+   * The gateway runs a transparency log: ship only events a checkpoint covers
+   * (nothing before the log's first one), each object ending with that
+   * checkpoint and, when it covers more, the consistency proof to it, so
+   * every object passes `audit verify --key`. Otherwise (default false)
+   * objects carry the newest checkpoint there is, which need not cover them.
    */
   readonly await_checkpoint?: boolean
   /** Static credentials; default: the SDK's own chain (environment, profile, instance role). */
@@ -98,7 +100,9 @@ export function s3Sink(config: S3SinkConfig): Sink {
   }
   return {
     kind: 's3',
-    checkpointed: { await_first: config.await_checkpoint === true },
+    // Only while a log issues checkpoints: waiting for them otherwise (a log
+    // switched off, an old checkpoint left in the store) would stop shipping for good.
+    ...(config.await_checkpoint === true ? { checkpointed: { await_first: true } } : {}),
     async deliver(batch) {
       sdk ??= connect()
       sdk.catch(() => {
