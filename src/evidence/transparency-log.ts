@@ -79,8 +79,19 @@ export const THREAD_RUN = 512
 function logGrower(onThread: boolean): { grow: TreeGrower; close: () => Promise<void> } {
   if (!onThread) return { grow: growInline, close: async () => undefined }
   const thread = new TreeGrowerThread()
+  let failed = false
   return {
-    grow: (request) => (request.hashes.length < THREAD_RUN ? growInline(request) : thread.grow(request)),
+    // Growing is a pure computation, so a run the thread could not do (it
+    // failed to start or died) is done here instead, and so is every later
+    // one: a deployment where the worker cannot run must still integrate and
+    // checkpoint, without starting a thread that fails every pass.
+    grow: (request) =>
+      failed || request.hashes.length < THREAD_RUN
+        ? growInline(request)
+        : thread.grow(request).catch(() => {
+            failed = true
+            return growInline(request)
+          }),
     close: () => thread.close(),
   }
 }
