@@ -101,6 +101,11 @@ async function firstSeq(path: string): Promise<number | undefined> {
 function coverageProblem(tree: CompactTree, shipped: ShippedCheckpoint): string | null {
   const { checkpoint: cp, consistency } = shipped
   const size = tree.size
+  // Shippers never write a file without events; one that ends in a genuine
+  // checkpoint (with a proof "from 0") would otherwise pass for an emptied bucket.
+  if (size === 0) {
+    return 'no event comes before the signed checkpoint: the events were removed, or this is not the file holding seq 1'
+  }
   if (size > cp.size) {
     return `the events run to seq ${size} but the signed checkpoint covers only ${cp.size}: events were added after it`
   }

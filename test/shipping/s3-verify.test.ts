@@ -212,6 +212,17 @@ describe('airlock audit verify <downloaded S3 objects> --key', () => {
     )
   })
 
+  it('refuses an object emptied down to its genuine checkpoint line with a proof from 0', async () => {
+    const name = objects[0]!
+    const emptied = variant(name, (l) => {
+      const { checkpoint } = trailer(l)
+      return [canonicalJson({ checkpoint, consistency: { from: 0, proof: [] } })]
+    })
+    const run = await verify([join(emptied, name)])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(`${join(emptied, name)}: no event comes before the signed checkpoint`)
+  })
+
   it('reports a wrong key', async () => {
     const other = verifierKey(generateSigner(ORIGIN).signer)
     const run = await verify(['objects'], other)
