@@ -26,7 +26,7 @@ import { postgresApprovals } from './postgres-approvals.js'
 import { postgresAudit } from './postgres-audit.js'
 import { type HeadHint, type PostgresBatchMode, postgresAppend, postgresBatch } from './postgres-batch.js'
 import { postgresChangeFeed } from './postgres-change-feed.js'
-import { makePool, postgresConnection, quoteSchema } from './postgres-connection.js'
+import { makePool, type PostgresConnection, postgresConnection, quoteSchema } from './postgres-connection.js'
 import { runExclusive } from './postgres-exclusive.js'
 import { postgresFreezes } from './postgres-freezes.js'
 import { postgresIdempotency } from './postgres-idempotency.js'
@@ -35,7 +35,7 @@ import { migratePostgres } from './postgres-migrate.js'
 import { postgresNonces } from './postgres-nonces.js'
 import { postgresPolicyHead } from './postgres-policy-head.js'
 import { postgresShipperCursors } from './postgres-shipper-cursors.js'
-import type { PostgresStoreConfig } from './postgres-store-config.js'
+import type { PostgresPool, PostgresStoreConfig } from './postgres-store-config.js'
 
 /**
  * Creates a store over a PostgreSQL pool. With `connectionString` the store
@@ -88,13 +88,12 @@ export function postgresStore(config: PostgresStoreConfig): Store {
     exclusive: (name, fn) => runExclusive(c, name, fn),
     ping: () => c.probe(),
     async close() {
-      await changes.close()
-      c.release()
-      if (!owned) return
       try {
-        await pool.end()
-      } catch (error) {
-        throw c.fail('close', error)
+        await changes.close()
+        if (owned) await endPool(c, pool)
+      } finally {
+        // Last: an idle connection dying while the pool ends must still find a listener.
+        c.release()
       }
     },
   }
@@ -107,4 +106,13 @@ function batchMode(mode: unknown): PostgresBatchMode {
     ErrorCode.CONFIG_INVALID,
     `postgresStore: batch must be 'function' or 'transaction', got ${JSON.stringify(mode)}`,
   )
+}
+
+/** Ends a pool the store made, reporting a failure as the store's. */
+async function endPool(c: PostgresConnection, pool: PostgresPool): Promise<void> {
+  try {
+    await pool.end()
+  } catch (error) {
+    throw c.fail('close', error)
+  }
 }
