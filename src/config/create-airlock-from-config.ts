@@ -21,7 +21,6 @@ import { instrumentStore } from '../metrics/instrument-store.js'
 import { type PrometheusMetrics, prometheusMetrics } from '../metrics/prometheus/prometheus-metrics.js'
 import type { PolicySet } from '../policy/versioning/policy-set.js'
 import { openStore } from '../store/open-store.js'
-import type { SqliteWriter } from '../store/sqlite/sqlite-store-config.js'
 import { sqliteFileOf } from '../store/sqlite-url.js'
 import type { Store } from '../store/store.js'
 import {
@@ -97,8 +96,6 @@ export interface CreateFromConfigOptions {
   readonly store?: string
   /** Apply pending store migrations before returning. Default true. */
   readonly migrate?: boolean
-  /** Where a SQLite store commits when its URL does not say (`?writer=`); default `'inline'`. */
-  readonly sqliteWriter?: SqliteWriter
 }
 
 /** The dashboard at `/ui` under the API's base path, deciding through the same pipeline. */
@@ -171,10 +168,7 @@ export async function createAirlockFromConfig(
   const seal = await sealConfig(config)
   const sqliteFile = sqliteFileOf(storeUrl)
   if (sqliteFile !== null) await mkdir(dirname(sqliteFile), { recursive: true })
-  const opened: Store = await openStore(
-    storeUrl,
-    options.sqliteWriter === undefined ? {} : { sqliteWriter: options.sqliteWriter },
-  )
+  const opened: Store = await openStore(storeUrl)
   let prometheus: PrometheusMetrics | undefined
   let tracing: OpenTelemetryTracing | undefined
   try {

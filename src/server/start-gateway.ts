@@ -11,7 +11,6 @@ import { createAirlockFromConfig } from '../config/create-airlock-from-config.js
 import type { ResolvedConfig } from '../config/resolved-config.js'
 import { seedDemo } from '../dashboard/demo-seed.js'
 import { type ShippingService, startShipping } from '../shipping/shipping-service.js'
-import type { SqliteWriter } from '../store/sqlite/sqlite-store-config.js'
 import type { HeldHangups } from './hold-hangups.js'
 import { startPolicyTriggers } from './policy-triggers.js'
 import { type CloseOptions, type RunningServer, type ServerLogger, startServer } from './start-server.js'
@@ -22,8 +21,6 @@ export interface StartGatewayOptions {
   readonly logger: ServerLogger
   /** A store URL overriding `config.store`. */
   readonly store?: string
-  /** Where a SQLite store commits when its URL does not say (`?writer=`); default `'inline'`. */
-  readonly sqliteWriter?: SqliteWriter
   /** Overrides `server.host`. */
   readonly host?: string
   /** Overrides `server.port`; 0 picks a free port. */
@@ -91,7 +88,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const { config, logger } = options
   const configured = await createAirlockFromConfig(config, {
     ...(options.store === undefined ? {} : { store: options.store }),
-    ...(options.sqliteWriter === undefined ? {} : { sqliteWriter: options.sqliteWriter }),
   })
   const { airlock, httpOptions, server } = configured
   const seeded = config.dashboard.demo ? await seedDemo(airlock) : 0

@@ -5,7 +5,6 @@
  */
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import type { SqliteWriter } from './sqlite/sqlite-store-config.js'
 import { parseSqliteUrl, SqliteUrlError } from './sqlite-url.js'
 import type { Store } from './store.js'
 
@@ -31,15 +30,13 @@ function poolSize(value: string | null): number | undefined {
 export interface OpenStoreOptions {
   /** A SQLite store's page cache in KiB (see `cacheKiB` of `sqliteStore`); ignored by other stores. */
   readonly sqliteCacheKiB?: number
-  /** Where a SQLite store commits when its URL does not say (`?writer=`); default `'inline'`. */
-  readonly sqliteWriter?: SqliteWriter
 }
 
 /**
  * Opens the store a URL names: `memory`; `sqlite:./airlock.db`,
  * `sqlite:///abs/path.db` or `sqlite::memory:` (`?writer=thread` commits
- * request batches on a worker thread, `?writer=inline` on the event loop;
- * without either, `options.sqliteWriter`, else inline); `postgres://...` or
+ * request batches on a worker thread, `?writer=inline` on the event loop,
+ * the default); `postgres://...` or
  * `postgresql://...` (an optional `schema` query parameter picks the schema,
  * `pool` the number of connections; default 8).
  * The SQLite and PostgreSQL drivers are loaded only when asked for.
@@ -63,12 +60,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       throw error
     }
     const { sqliteStore } = await import('./sqlite/index.js')
-    const { sqliteCacheKiB, sqliteWriter } = options
-    return sqliteStore({
-      ...(sqliteWriter === undefined ? {} : { writer: sqliteWriter }),
-      ...parsed,
-      ...(sqliteCacheKiB === undefined ? {} : { cacheKiB: sqliteCacheKiB }),
-    })
+    const { sqliteCacheKiB } = options
+    return sqliteStore(sqliteCacheKiB === undefined ? parsed : { ...parsed, cacheKiB: sqliteCacheKiB })
   }
   if (scheme === 'postgres' || scheme === 'postgresql') {
     let parsed: URL

@@ -146,10 +146,6 @@ async function startServe(io: CliIo, flags: ServeFlags, held: HeldHangups): Prom
     config,
     logger,
     held,
-    // A long-running gateway commits on a worker thread, so requests keep
-    // being parsed and decided while a batch fsyncs; `?writer=inline` in
-    // the store URL keeps commits on the event loop.
-    sqliteWriter: 'thread',
     ...(flags.store === undefined ? {} : { store: storeFromFlag(io, flags.store) }),
     ...(flags.host === undefined ? {} : { host: flags.host }),
     ...(port === undefined ? {} : { port }),
