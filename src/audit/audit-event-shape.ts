@@ -10,6 +10,8 @@
  * @module
  */
 
+import { AUDIT_NULLABLE_TEXT_FIELDS, AUDIT_TEXT_FIELDS } from './audit-event.js'
+
 /** Why a field is not of its type, or null. */
 type FieldCheck = (value: unknown) => string | null
 
@@ -37,22 +39,8 @@ const FIELDS: readonly (readonly [string, FieldCheck])[] = [
   ['seq', seq],
   ['prev_hash', hex64],
   ['hash', hex64],
-  ...['id', 'ts', 'tenant_id', 'request_id', 'status', 'action', 'actor'].map(
-    (name) => [name, text] as const,
-  ),
-  ...[
-    'target',
-    'decision',
-    'reason',
-    'rule',
-    'risk_class',
-    'effective_risk',
-    'error',
-    'approval_id',
-    'approver',
-    'idempotency_key',
-    'ticket_id',
-  ].map((name) => [name, nullableText] as const),
+  ...AUDIT_TEXT_FIELDS.map((name) => [name, text] as const),
+  ...AUDIT_NULLABLE_TEXT_FIELDS.map((name) => [name, nullableText] as const),
   ['context', record],
 ]
 

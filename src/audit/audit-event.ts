@@ -32,6 +32,27 @@ export const AUDIT_STATUSES = [
 
 export type AuditStatus = (typeof AUDIT_STATUSES)[number]
 
+/** Fields every event carries as non-empty text. */
+export const AUDIT_TEXT_FIELDS = ['id', 'ts', 'tenant_id', 'request_id', 'status', 'action', 'actor'] as const
+
+/** Fields that hold text or null. */
+export const AUDIT_NULLABLE_TEXT_FIELDS = [
+  'target',
+  'decision',
+  'reason',
+  'rule',
+  'risk_class',
+  'effective_risk',
+  'error',
+  'approval_id',
+  'approver',
+  'idempotency_key',
+  'ticket_id',
+] as const
+
+/** Fields that hold a JSON value or null. */
+export const AUDIT_JSON_FIELDS = ['inputs', 'result', 'context'] as const
+
 /** An audit event as the pipeline submits it, before it joins the chain. Inputs and results are already redacted. */
 export interface AuditEventInput {
   /** `evt-` followed by 24 hex characters. */

@@ -1,4 +1,10 @@
-import type { AuditEvent, AuditEventInput } from '../../audit/audit-event.js'
+import {
+  AUDIT_JSON_FIELDS,
+  AUDIT_NULLABLE_TEXT_FIELDS,
+  AUDIT_TEXT_FIELDS,
+  type AuditEvent,
+  type AuditEventInput,
+} from '../../audit/audit-event.js'
 import { canonicalJson } from '../../audit/canonical-json.js'
 import { GENESIS_HASH, linkHash } from '../../audit/hash-chain.js'
 import { badRequest } from './store-error.js'
@@ -19,23 +25,8 @@ export interface LinkedEvent {
   readonly body: string
 }
 
-const REQUIRED_TEXT = ['id', 'ts', 'tenant_id', 'request_id', 'status', 'action', 'actor'] as const
-const NULLABLE = [
-  'target',
-  'decision',
-  'reason',
-  'rule',
-  'risk_class',
-  'effective_risk',
-  'inputs',
-  'result',
-  'error',
-  'approval_id',
-  'approver',
-  'idempotency_key',
-  'ticket_id',
-  'context',
-] as const
+const REQUIRED_TEXT = AUDIT_TEXT_FIELDS
+const NULLABLE = [...AUDIT_NULLABLE_TEXT_FIELDS, ...AUDIT_JSON_FIELDS] as const
 
 /**
  * Assigns `seq`, `prev_hash` and `hash` to a batch following `head`.
