@@ -117,6 +117,10 @@ export async function settleHeldCall(held: Held, options: HeldCallOptions = {}):
   const poll = options.poll_ms ?? 250
   const started = Date.now()
   const deadline = started + waitMs
+  // Told first, before any look at the approval: a decision made at once must not leave the client without the id it was held under.
+  await exchange.progress(
+    `Held for approval ${pending.approval_id}; waiting up to ${Math.round(waitMs / 1000)} s for a decision`,
+  )
   const stopAsking = new AbortController()
   const onAbort = () => stopAsking.abort()
   exchange.signal.addEventListener('abort', onAbort, { once: true })
@@ -127,7 +131,7 @@ export async function settleHeldCall(held: Held, options: HeldCallOptions = {}):
       : askAtClient(held, stopAsking.signal).then((answer) => {
           state.asked = answer
         })
-  let nextProgress = started
+  let nextProgress = started + interval
   try {
     for (;;) {
       if (state.asked === 'withdrawn' || exchange.signal.aborted) return pending
