@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import type { IdempotencyScope, IdempotencyStore } from '../store/store.js'
+import type { IdempotencyScope, IdempotencyStore, WriteOp } from '../store/store.js'
 import type { IdempotencyKeyScope } from './key-scope.js'
 
 export interface IdempotencyConfig {
@@ -23,11 +23,20 @@ export interface IdempotencyConfig {
   readonly scope?: IdempotencyKeyScope
 }
 
+/** The write that stores an outcome under a claimed key, for a caller that commits it with other writes. */
+export interface Completion {
+  readonly op: Extract<WriteOp, { kind: 'complete' }>
+  /** Throws when the write stored nothing: the claim was lost (its lease expired and another caller took it). */
+  confirm(stored: boolean): void
+}
+
 /** The caller owns the key: run, then `finish` (or `abandon` if nothing may be stored). */
 export interface ClaimHandle {
   readonly kind: 'run'
   readonly recovered: boolean
   finish(outcome: string): Promise<void>
+  /** What `finish` writes, for the caller to commit itself; the heartbeat stops as for `finish`. */
+  completion(outcome: string): Completion
   abandon(): Promise<void>
 }
 
@@ -120,25 +129,35 @@ export class IdempotencyGate {
       Math.max(50, Math.floor(this.#lease / 3)),
     )
     heartbeat.unref()
-    return {
-      kind: 'run',
-      recovered,
-      finish: async (outcome) => {
-        clearInterval(heartbeat)
-        const now = this.#now()
-        const stored = await this.#store.complete(
-          scope,
-          owner,
-          outcome,
-          new Date(now.getTime() + this.#retention).toISOString(),
-          now.toISOString(),
-        )
-        if (!stored) {
+    const completion = (outcome: string): Completion => {
+      clearInterval(heartbeat)
+      const now = this.#now()
+      const op = {
+        kind: 'complete',
+        scope,
+        owner,
+        outcome,
+        expires_at: new Date(now.getTime() + this.#retention).toISOString(),
+        now: now.toISOString(),
+      } as const
+      return {
+        op,
+        confirm: (stored) => {
+          if (stored) return
           throw new AirlockError(
             ErrorCode.STORE_ERROR,
             `Lost the claim on idempotency key '${scope.key}' before its outcome could be stored (lease expired)`,
           )
-        }
+        },
+      }
+    }
+    return {
+      kind: 'run',
+      recovered,
+      completion,
+      finish: async (outcome) => {
+        const { op, confirm } = completion(outcome)
+        confirm(await this.#store.complete(op.scope, op.owner, op.outcome, op.expires_at, op.now))
       },
       abandon: async () => {
         clearInterval(heartbeat)

@@ -9,7 +9,6 @@
  */
 
 import { ApprovalService } from '../approvals/approval-service.js'
-import type { AuditEventInput } from '../audit/audit-event.js'
 import { createRedactor } from '../audit/redact.js'
 import { createSealer, generateSealKey } from '../audit/seal.js'
 import { verifyStore } from '../audit/verify-chain.js'
@@ -44,7 +43,7 @@ import { atSnapshot } from './policy/at-snapshot.js'
 import { policyControl } from './policy/policy-control.js'
 import { recordNotified } from './record/approval-event.js'
 import { authFailureSummary } from './record/auth-failure-summary.js'
-import { createRecorder } from './record/recorder.js'
+import { createRecorder, eventWriter } from './record/recorder.js'
 import { toActionSource, toTargetSource } from './resolve/sources.js'
 import { findAuditEvent } from './rollback/find-event.js'
 import { rollbackPlan, rollbackRun } from './rollback/rollback.js'
@@ -102,9 +101,8 @@ function wire(config: PipelineConfig): PipelineDeps {
   // Claims, audit events and stored outcomes of concurrent requests share
   // commits: one transaction (one fsync) per batch, with or without keys.
   const commit = new GroupCommit(store)
-  const writer = { write: (event: AuditEventInput) => commit.append(event), close: () => commit.close() }
   const recorder = createRecorder({
-    writer,
+    writer: eventWriter(commit),
     redactor,
     now,
     policyVersion: () => policy.current().version,

@@ -16,7 +16,7 @@ import { hold } from './hold/hold.js'
 import { identify } from './identify/identify.js'
 import type { PipelineDeps } from './pipeline-deps.js'
 import type { ExecuteOptions } from './pipeline-types.js'
-import { recordDenied } from './record/outcomes.js'
+import { recordDenied, type Settle } from './record/outcomes.js'
 import type { AuthorizedRequest, RequestContext } from './request-context.js'
 import { dryRun } from './run/dry-run.js'
 import { run } from './run/run.js'
@@ -56,7 +56,7 @@ export async function execute(
   let outcome: Outcome
   try {
     const stage = auth.decision.decision === 'require_approval' ? 'hold' : 'run'
-    outcome = await span(stage, decided, () => holdOrRun(deps, ctx, auth, progress))
+    outcome = await span(stage, decided, () => holdOrRun(deps, ctx, auth, progress, key.settlement))
   } catch (error) {
     await key.abort(progress.started)
     throw error
@@ -79,6 +79,7 @@ async function holdOrRun(
   ctx: RequestContext,
   auth: AuthorizedRequest,
   progress: { started: boolean },
+  settle: Settle,
 ): Promise<Outcome> {
   const { decision, evaluation } = auth
   const definition = evaluation.definition
@@ -98,6 +99,7 @@ async function holdOrRun(
         approver: null,
         idempotency_key: ctx.idempotency_key,
         signal: ctx.signal,
+        settle,
         ...(auth.context.shadow === undefined ? {} : { context: { shadow: auth.context.shadow } }),
       },
       progress,

@@ -16,9 +16,10 @@ export interface GroupCommitOptions {
   readonly maxBatch?: number
 }
 
+/** Ops that commit together (one caller's unit), and how to answer their caller. */
 interface Pending {
-  readonly op: WriteOp
-  readonly resolve: (result: WriteResult) => void
+  readonly ops: readonly WriteOp[]
+  readonly resolve: (results: readonly WriteResult[]) => void
   readonly reject: (error: unknown) => void
 }
 
@@ -31,10 +32,12 @@ interface Pending {
  * the next turn of the event loop. Ops keep the order of their calls. Each
  * caller's promise resolves only once its op is committed (an audit event is
  * in the chain, a claim is held, an outcome stored) and rejects if it could
- * not be: a failed batch changed nothing (it is one transaction), and its ops
- * are retried one by one, in order, so a single bad op cannot sink the others
- * — except when the store cannot tell whether it committed
+ * not be: a failed batch changed nothing (it is one transaction), and its
+ * units are retried one by one, in order, so a single bad op cannot sink the
+ * others — except when the store cannot tell whether it committed
  * (`STORE_UNAVAILABLE`): then every op of the batch fails, none is retried.
+ * A unit ({@link GroupCommit.writeAll}) is never split: its ops commit in
+ * the same transaction or not at all, on the first try and on a retry.
  */
 export class GroupCommit {
   readonly #store: Pick<Store, 'batch'>
@@ -56,14 +59,26 @@ export class GroupCommit {
   }
 
   /** Commits `op` with whatever else is queued; resolves with its result once committed. */
-  write(op: WriteOp): Promise<WriteResult> {
+  async write(op: WriteOp): Promise<WriteResult> {
+    const [result] = await this.writeAll([op])
+    return result!
+  }
+
+  /**
+   * Commits `ops` in order, all in the same transaction (with whatever else
+   * is queued); resolves with their results once committed.
+   * @remarks For writes that must never be stored one without the other: an
+   * audit event and the idempotency outcome that quotes it.
+   */
+  writeAll(ops: readonly WriteOp[]): Promise<readonly WriteResult[]> {
     if (this.#closed) {
+      const kinds = ops.map((op) => op.kind).join(' and ')
       return Promise.reject(
-        new AirlockError(ErrorCode.INTERNAL, `the store writer is closed; the ${op.kind} was not written`),
+        new AirlockError(ErrorCode.INTERNAL, `the store writer is closed; the ${kinds} was not written`),
       )
     }
-    return new Promise<WriteResult>((resolve, reject) => {
-      this.#queue.push({ op, resolve, reject })
+    return new Promise<readonly WriteResult[]>((resolve, reject) => {
+      this.#queue.push({ ops, resolve, reject })
       this.#flushing ??= this.#drain()
     })
   }
@@ -109,30 +124,45 @@ export class GroupCommit {
         // event loop, and starting the next batch on a microtask would commit
         // only what the previous batch's callers managed to enqueue.
         await new Promise<void>((resolve) => setImmediate(resolve))
-        const batch = this.#queue.splice(0, this.#maxBatch)
-        await this.#commit(batch)
+        await this.#commit(this.#takeBatch())
       }
     } finally {
       this.#flushing = null
     }
   }
 
+  /** Queued units up to `maxBatch` ops (always at least one unit, however large). */
+  #takeBatch(): Pending[] {
+    let units = 0
+    let ops = 0
+    for (const pending of this.#queue) {
+      if (units > 0 && ops + pending.ops.length > this.#maxBatch) break
+      units++
+      ops += pending.ops.length
+    }
+    return this.#queue.splice(0, units)
+  }
+
   async #commit(batch: readonly Pending[]): Promise<void> {
     try {
-      const results = await this.#store.batch(batch.map((p) => p.op))
-      batch.forEach((p, i) => {
-        const result = results[i]
-        if (result?.kind === p.op.kind) p.resolve(result)
+      const results = await this.#store.batch(batch.flatMap((p) => p.ops))
+      let next = 0
+      for (const pending of batch) {
+        const answered = pending.ops.map(() => results[next++])
+        const missing = pending.ops.find((op, i) => answered[i]?.kind !== op.kind)
+        if (missing === undefined) pending.resolve(answered as WriteResult[])
         else
-          p.reject(new AirlockError(ErrorCode.INTERNAL, `the store answered a ${p.op.kind} with no result`))
-      })
+          pending.reject(
+            new AirlockError(ErrorCode.INTERNAL, `the store answered a ${missing.kind} with no result`),
+          )
+      }
     } catch (error) {
       if (batch.length === 1 || outcomeUnknown(error)) {
         for (const pending of batch) pending.reject(error)
         return
       }
       // Nothing of a failed batch was stored (it is one transaction), so
-      // retrying each op in order keeps the chain order and the claim order.
+      // retrying each unit in order keeps the chain order and the claim order.
       for (const pending of batch) await this.#commit([pending])
     }
   }

@@ -120,6 +120,33 @@ export function describeBatchConformance(name: string, makeStore: () => Promise<
       expect(await verifyStore(store, { pageSize: 32 })).toEqual({ valid: true, count: 120 })
     })
 
+    it('stores the ops of a unit together or not at all, also when a failed batch is retried', async () => {
+      const writer = new GroupCommit(store, { maxBatch: 64 })
+      expect(await writer.idempotency(store.idempotency).claim(claimRequest('own-a'))).toEqual({
+        kind: 'claimed',
+        recovered: false,
+      })
+      const [kept, paired, alone] = [
+        sampleEvent({ reason: 'kept' }),
+        sampleEvent({ reason: 'paired with a bad op' }),
+        sampleEvent({ reason: 'alone' }),
+      ]
+      // One batch holding all three writes fails on the bad claim; each is then retried on its own.
+      const results = await Promise.allSettled([
+        writer.writeAll([{ kind: 'append', event: kept }, completeOp('own-a')]),
+        writer.writeAll([{ kind: 'append', event: paired }, claimOp('own-b', { lease_until: 'tomorrow' })]),
+        writer.append(alone),
+      ])
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+      const [first] = results
+      expect(first.status === 'fulfilled' && first.value.map((r) => r.kind)).toEqual(['append', 'complete'])
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'BAD_REQUEST' })
+      await writer.close()
+      const stored = await store.audit.range(0, 10)
+      expect(stored.map((e) => e.reason).sort()).toEqual(['alone', 'kept'])
+      expect(await store.idempotency.get(scope)).toMatchObject({ state: 'completed' })
+    })
+
     it('commits concurrent writes in few batches, each caller getting its own result', async () => {
       let batches = 0
       const counting: Pick<Store, 'batch'> = {

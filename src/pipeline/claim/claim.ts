@@ -22,22 +22,29 @@ import type { ClaimHandle } from '../../idempotency/idempotency-gate.js'
 import { outcomeSealContext, storedIdempotencyKey } from '../../idempotency/key-scope.js'
 import type { Outcome } from '../../outcome.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
-import { failedOutcome } from '../record/outcomes.js'
+import { failedOutcome, type Settle } from '../record/outcomes.js'
 import type { AuthorizedRequest, RequestContext } from '../request-context.js'
 import { heldOutcome } from './held-outcome.js'
 
 /** What the rest of the pipeline does with a claimed key. */
 export interface ClaimedKey {
   readonly kind: 'claimed'
-  /** Stores the outcome under the key. */
+  /** Stores the outcome under the key (nothing, once a settlement of it was confirmed). */
   settle(outcome: Outcome): Promise<void>
+  /** The write that stores `outcome` under the key, to commit with the run's last event. */
+  readonly settlement: Settle
   /** The request stopped with an error: free the key, or keep an unknown result if the handler may have run. */
   abort(handlerStarted: boolean): Promise<void>
 }
 
 export type ClaimResult = ClaimedKey | { readonly kind: 'replayed'; readonly outcome: Outcome }
 
-const NO_KEY: ClaimedKey = { kind: 'claimed', settle: async () => undefined, abort: async () => undefined }
+const NO_KEY: ClaimedKey = {
+  kind: 'claimed',
+  settle: async () => undefined,
+  settlement: () => null,
+  abort: async () => undefined,
+}
 
 export async function claim(
   deps: Pick<PipelineDeps, 'gate' | 'sealer' | 'recorder' | 'store' | 'approvals' | 'notifier'>,
@@ -89,9 +96,22 @@ function claimedKey(
   taken: ClaimHandle,
   aad: string,
 ): ClaimedKey {
+  let settled = false
   return {
     kind: 'claimed',
-    settle: (outcome) => taken.finish(deps.sealer.seal(outcome, aad)),
+    settle: async (outcome) => {
+      if (!settled) await taken.finish(deps.sealer.seal(outcome, aad))
+    },
+    settlement: (outcome) => {
+      const { op, confirm } = taken.completion(deps.sealer.seal(outcome, aad))
+      return {
+        op,
+        confirm: (result) => {
+          confirm(result.kind === 'complete' && result.stored)
+          settled = true
+        },
+      }
+    },
     abort: async (handlerStarted) => {
       // The handler was never called: free the key so a retry can run.
       if (!handlerStarted) return taken.abandon().catch(() => undefined)

@@ -5,7 +5,9 @@
  */
 
 import { AirlockError } from '../../errors/airlock-error.js'
-import type { DeniedOutcome, ExecutedOutcome, FailedOutcome } from '../../outcome.js'
+import { newId } from '../../internal/ids.js'
+import type { DeniedOutcome, ExecutedOutcome, FailedOutcome, Outcome } from '../../outcome.js'
+import type { WriteOp, WriteResult } from '../../store/store.js'
 import type { AuthorizedRequest, RequestContext } from '../request-context.js'
 import type { Recorder, RecordFields } from './recorder.js'
 
@@ -20,26 +22,67 @@ export function failedOutcome(
 }
 
 /**
+ * What stores a run's outcome under its idempotency key, committed in the
+ * transaction of the event that ends the run: the outcome quotes the event
+ * (`audit_id`), so neither may be stored without the other, and the pair
+ * costs one commit instead of two.
+ */
+export interface Settlement {
+  readonly op: WriteOp
+  /** Throws when the op stored nothing (the claim was lost). */
+  confirm(result: WriteResult): void
+}
+
+/** The settlement of an outcome, or null when the request has no key to settle. */
+export type Settle = (outcome: Outcome) => Settlement | null
+
+/**
+ * Records the event that ends a run and answers `answer(its id)`; with
+ * `settle`, the outcome is stored under the request's key in the same
+ * commit.
+ */
+export async function recordEnd<O extends Outcome>(
+  deps: { recorder: Recorder },
+  status: 'executed' | 'failed',
+  fields: RecordFields,
+  answer: (audit_id: string) => O,
+  settle?: Settle,
+): Promise<O> {
+  const id = newId('evt')
+  const outcome = answer(id)
+  const settlement = settle?.(outcome) ?? null
+  if (settlement === null) {
+    await deps.recorder.record(status, { ...fields, id })
+  } else {
+    const { result } = await deps.recorder.recordWith(status, { ...fields, id }, settlement.op)
+    settlement.confirm(result)
+  }
+  return outcome
+}
+
+/**
  * Audits a finished run (`executed`, with its result and any execution
  * context) and answers it: the one place both handlers and executors end.
  */
-export async function recordExecuted(
+export function recordExecuted(
   deps: { recorder: Recorder },
   ran: { request_id: string; approval_id: string | null; action: string },
   base: RecordFields,
   result: unknown,
   context?: Record<string, unknown>,
+  settle?: Settle,
 ): Promise<ExecutedOutcome> {
-  const event = await deps.recorder.record('executed', { ...base, result, ...(context ? { context } : {}) })
-  return {
+  const fields = { ...base, result, ...(context ? { context } : {}) }
+  const answer = (audit_id: string): ExecutedOutcome => ({
     status: 'executed',
     request_id: ran.request_id,
-    audit_id: event.id,
+    audit_id,
     action: ran.action,
     replayed: false,
     result,
     approval_id: ran.approval_id,
-  }
+  })
+  return recordEnd(deps, 'executed', fields, answer, settle)
 }
 
 export function errorMessage(error: unknown): { message: string; code: string | null } {

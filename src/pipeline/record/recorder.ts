@@ -15,9 +15,13 @@
 import type { AuditEvent, AuditEventInput, AuditStatus } from '../../audit/audit-event.js'
 import type { EventWriter } from '../../audit/audit-writer.js'
 import type { Redactor } from '../../audit/redact.js'
+import { AirlockError } from '../../errors/airlock-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
 import type { Principal } from '../../identity/principal.js'
 import { newId } from '../../internal/ids.js'
 import type { Decision } from '../../policy/decision.js'
+import type { GroupCommit } from '../../store/group-commit.js'
+import type { WriteOp, WriteResult } from '../../store/store.js'
 
 /** What a stage knows about the event it records; the rest is derived. */
 export interface RecordFields {
@@ -41,9 +45,39 @@ export interface RecordFields {
   readonly policy_version?: string
 }
 
+/** Where the recorder commits its events. */
+export interface RecordWriter extends EventWriter {
+  /** Appends `event` and applies `op` in the same transaction; resolves with both once committed. */
+  writeWith(event: AuditEventInput, op: WriteOp): Promise<{ event: AuditEvent; result: WriteResult }>
+}
+
+/** The recorder's writer over the pipeline's group commit: events share commits with claims and outcomes. */
+export function eventWriter(commit: GroupCommit): RecordWriter {
+  return {
+    write: (event) => commit.append(event),
+    async writeWith(event, op) {
+      const [appended, result] = await commit.writeAll([{ kind: 'append', event }, op])
+      if (appended?.kind !== 'append' || result === undefined) {
+        throw new AirlockError(ErrorCode.INTERNAL, 'the store answered an append with no event')
+      }
+      return { event: appended.event, result }
+    },
+    close: () => commit.close(),
+  }
+}
+
 export interface Recorder {
   /** Builds, redacts and durably appends one event; resolves once it is in the chain. */
   record(status: AuditStatus, fields: RecordFields): Promise<AuditEvent>
+  /**
+   * Like `record`, committing `op` (another write of the same request) in
+   * the same transaction: both are stored or neither is.
+   */
+  recordWith(
+    status: AuditStatus,
+    fields: RecordFields,
+    op: WriteOp,
+  ): Promise<{ event: AuditEvent; result: WriteResult }>
   /** Masks secrets in free text (handler errors quote connection strings and tokens). */
   redactString(text: string): string
   /** A redacted copy of a value, for answers that go to someone other than the requester. */
@@ -57,7 +91,7 @@ export interface Recorder {
 }
 
 export function createRecorder(deps: {
-  writer: EventWriter
+  writer: RecordWriter
   redactor: Redactor
   now: () => Date
   /** The version in force, for events recorded outside a request's snapshot. */
@@ -87,11 +121,11 @@ export function createRecorder(deps: {
     }
     return Object.keys(redacted).length === 0 ? null : redacted
   }
-  const recorder = (fixed: string | undefined, extra: Record<string, unknown> | null): Recorder => ({
-    record(status, fields) {
+  const recorder = (fixed: string | undefined, extra: Record<string, unknown> | null): Recorder => {
+    const build = (status: AuditStatus, fields: RecordFields): AuditEventInput => {
       const d = fields.decision ?? null
       const version = fixed ?? fields.policy_version ?? d?.policy_version ?? deps.policyVersion?.()
-      const event: AuditEventInput = {
+      return {
         id: fields.id ?? newId('evt'),
         ts: now().toISOString(),
         tenant_id: fields.principal.tenant_id,
@@ -119,13 +153,16 @@ export function createRecorder(deps: {
           d !== null,
         ),
       }
-      return writer.write(event)
-    },
-    redactString: (text) => redactor.redactString(text),
-    redact: (value) => redactor.redact(value),
-    close: () => writer.close(),
-    at: (policy_version) => recorder(policy_version, extra),
-    with: (context) => recorder(fixed, { ...extra, ...context }),
-  })
+    }
+    return {
+      record: (status, fields) => writer.write(build(status, fields)),
+      recordWith: (status, fields, op) => writer.writeWith(build(status, fields), op),
+      redactString: (text) => redactor.redactString(text),
+      redact: (value) => redactor.redact(value),
+      close: () => writer.close(),
+      at: (policy_version) => recorder(policy_version, extra),
+      with: (context) => recorder(fixed, { ...extra, ...context }),
+    }
+  }
   return recorder(undefined, null)
 }

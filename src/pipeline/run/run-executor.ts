@@ -22,7 +22,7 @@ import type { Credential, ExecutionRequest, Executor, PrecheckResult } from '../
 import { diffState } from '../../executors/state/state-diff.js'
 import type { ExecutedOutcome, FailedOutcome } from '../../outcome.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
-import { failedOutcome, recordExecuted } from '../record/outcomes.js'
+import { failedOutcome, recordEnd, recordExecuted } from '../record/outcomes.js'
 import type { RecordFields } from '../record/recorder.js'
 import { maskSecrets } from './mask-secrets.js'
 import type { RunContext } from './run.js'
@@ -222,20 +222,17 @@ export async function runExecutor(
   ) as Record<string, unknown>
   if (failure) {
     const message = deps.recorder.redactString(maskSecrets(failure.message, secrets) as string)
-    const event = await deps.recorder.record('failed', {
-      ...base,
-      error: message,
-      context: { code: failure.code, execution },
-    })
-    return failedOutcome(
-      ctx.request_id,
-      event.id,
-      definition.name,
-      { message, code: failure.code },
-      ctx.approval_id,
+    const code = failure.code
+    return recordEnd(
+      deps,
+      'failed',
+      { ...base, error: message, context: { code, execution } },
+      (audit_id) =>
+        failedOutcome(ctx.request_id, audit_id, definition.name, { message, code }, ctx.approval_id),
+      ctx.settle,
     )
   }
   const result = maskSecrets(JSON.parse(JSON.stringify(output ?? null)) as unknown, secrets)
   const finished = { request_id: ctx.request_id, approval_id: ctx.approval_id, action: definition.name }
-  return recordExecuted(deps, finished, base, result, { execution })
+  return recordExecuted(deps, finished, base, result, { execution }, ctx.settle)
 }

@@ -17,7 +17,7 @@ import type { Target } from '../../inventory/target.js'
 import type { ExecutedOutcome, FailedOutcome } from '../../outcome.js'
 import type { Decision } from '../../policy/decision.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
-import { errorMessage, failedOutcome, recordExecuted } from '../record/outcomes.js'
+import { errorMessage, failedOutcome, recordEnd, recordExecuted, type Settle } from '../record/outcomes.js'
 import { invokeHandler } from './invoke-handler.js'
 import { executorTypeOf, runExecutor } from './run-executor.js'
 
@@ -33,6 +33,8 @@ export interface RunContext {
   readonly signal: AbortSignal | undefined
   /** Facts about how the decision was reached (shadow verdict, cumulative risk), kept in `started`. */
   readonly context?: Record<string, unknown>
+  /** Stores the outcome under the request's idempotency key, in the commit of the event that ends the run. */
+  readonly settle?: Settle
 }
 
 function jsonValue(value: unknown): unknown {
@@ -76,7 +78,7 @@ export async function run(
     return recordFailure(deps, definition, ctx, base, ran.error)
   }
   const finished = { request_id: ctx.request_id, approval_id: ctx.approval_id, action: definition.name }
-  return recordExecuted(deps, finished, base, result)
+  return recordExecuted(deps, finished, base, result, undefined, ctx.settle)
 }
 
 async function recordFailure(
@@ -89,6 +91,11 @@ async function recordFailure(
   const err = errorMessage(error)
   // Handler errors often quote connection strings or tokens: mask them like any other value.
   const failure = { message: deps.recorder.redactString(err.message), code: err.code }
-  const event = await deps.recorder.record('failed', { ...base, error: failure.message })
-  return failedOutcome(ctx.request_id, event.id, definition.name, failure, ctx.approval_id)
+  return recordEnd(
+    deps,
+    'failed',
+    { ...base, error: failure.message },
+    (audit_id) => failedOutcome(ctx.request_id, audit_id, definition.name, failure, ctx.approval_id),
+    ctx.settle,
+  )
 }
