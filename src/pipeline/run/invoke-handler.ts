@@ -19,9 +19,17 @@ export async function invokeHandler(
   if (!definition.handler) {
     return { ok: false, error: new Error(`Action '${definition.name}' has no handler in this process`) }
   }
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(ctx.signal?.reason)
-  ctx.signal?.addEventListener('abort', onAbort, { once: true })
+  // Made on first use: most handlers never look at their signal, and a
+  // controller linked to the caller's costs on every run.
+  let controller: AbortController | undefined
+  const onAbort = () => controller?.abort(ctx.signal?.reason)
+  const signal = () => {
+    if (controller) return controller.signal
+    controller = new AbortController()
+    if (ctx.signal?.aborted) controller.abort(ctx.signal.reason)
+    else ctx.signal?.addEventListener('abort', onAbort, { once: true })
+    return controller.signal
+  }
   try {
     const value = await definition.handler(inputs, {
       principal: ctx.principal,
@@ -30,7 +38,9 @@ export async function invokeHandler(
       request_id: ctx.request_id,
       approval_id: ctx.approval_id,
       idempotency_key: ctx.idempotency_key,
-      signal: controller.signal,
+      get signal() {
+        return signal()
+      },
     })
     return { ok: true, value }
   } catch (error) {
