@@ -20,8 +20,9 @@ import {
   readColumnsRow,
   readNodeRow,
 } from '../internal/merkle-rows.js'
-import type { MerkleHead, MerkleNode, MerkleStore } from '../store.js'
+import type { ChainLink, MerkleHead, MerkleNode, MerkleStore } from '../store.js'
 import type { SqliteConnection } from './sqlite-connection.js'
+import type { SqliteStatement } from './sqlite-store-config.js'
 
 const HEAD = 'SELECT size, last_hash FROM airlock_merkle_head WHERE id = 1'
 const ADVANCE = 'UPDATE airlock_merkle_head SET size = ?, last_hash = ? WHERE id = 1'
@@ -32,6 +33,16 @@ const insertNodes = (rows: number) =>
 const LINKS = 'SELECT seq, prev_hash, hash FROM airlock_audit_events WHERE seq > ? ORDER BY seq LIMIT ?'
 const NODE = 'SELECT level, idx, hash FROM airlock_merkle_nodes WHERE level = ? AND idx = ?'
 const CHECKPOINT_AT = 'SELECT * FROM airlock_checkpoints WHERE size = ? ORDER BY origin LIMIT 1'
+
+/** Chain links read as arrays when the driver can: an integration reads thousands on the event loop. */
+function linkRows(stmt: SqliteStatement, after: number, limit: number): ChainLink[] {
+  if (!stmt.raw) {
+    const rows = stmt.all(after, limit) as { seq: number; prev_hash: string; hash: string }[]
+    return rows.map((r) => ({ seq: Number(r.seq), prev_hash: r.prev_hash, hash: r.hash }))
+  }
+  const rows = stmt.raw(true).all(after, limit) as [number, string, string][]
+  return rows.map(([seq, prev_hash, hash]) => ({ seq: Number(seq), prev_hash, hash }))
+}
 
 function integrate(
   c: SqliteConnection,
@@ -64,12 +75,7 @@ export function sqliteMerkle(c: SqliteConnection): MerkleStore {
     async links(after, limit) {
       checkAfter(after)
       checkLimit(limit, MAX_RANGE_LIMIT)
-      const rows = c.read('merkle.links', () => c.stmt(LINKS).all(after, limit)) as {
-        seq: number
-        prev_hash: string
-        hash: string
-      }[]
-      return rows.map((r) => ({ seq: Number(r.seq), prev_hash: r.prev_hash, hash: r.hash }))
+      return c.read('merkle.links', () => linkRows(c.stmt(LINKS), after, limit))
     },
     integrate: async (from, to, nodes) => integrate(c, from, to, nodes),
     async nodes(keys) {
