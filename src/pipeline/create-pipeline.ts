@@ -164,7 +164,16 @@ export function createPipeline(config: PipelineConfig): Airlock {
   const deps = wire(config)
   const { store, approvals: service } = deps
   // Every entry point captures the policy set once; the request keeps it to the end.
-  const at = () => atSnapshot(deps)
+  // Requests under the same set (and shadow run) share its bound deps, built once per reload.
+  let bound: PipelineDeps | null = null
+  const at = (): PipelineDeps => {
+    const current = bound
+    if (current?.snapshot === deps.policy.current() && current.shadow === deps.shadow_slot.run) {
+      return current
+    }
+    bound = atSnapshot(deps)
+    return bound
+  }
   // Requests that name their own id have it in each of their audit events.
   const forRequest = (options: { client_request_id?: string | null } | undefined) =>
     withClientRequestId(at(), options?.client_request_id)

@@ -94,10 +94,9 @@ async function checkRequest(
       context: { advisory: true, ...context },
     })
   }
-  return frozenDecision({
-    ...decision,
-    audit_id: deps.audit_checks ? audit_id : null,
-    ticket,
-    ...(retry_after_s === undefined ? {} : { retry_after_s }),
-  })
+  const result: Mutable<CheckResult> = { ...decision, audit_id: deps.audit_checks ? audit_id : null, ticket }
+  if (retry_after_s !== undefined) result.retry_after_s = retry_after_s
+  return frozenDecision(result)
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
