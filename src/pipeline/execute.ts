@@ -79,7 +79,7 @@ async function holdOrRun(
   ctx: RequestContext,
   auth: AuthorizedRequest,
   progress: { started: boolean },
-  settle: Settle,
+  settlement: Settle,
 ): Promise<Outcome> {
   const { decision, evaluation } = auth
   const definition = evaluation.definition
@@ -99,7 +99,7 @@ async function holdOrRun(
         approver: null,
         idempotency_key: ctx.idempotency_key,
         signal: ctx.signal,
-        settle,
+        settlement,
         ...(auth.context.shadow === undefined ? {} : { context: { shadow: auth.context.shadow } }),
       },
       progress,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineAction } from '../../src/actions/define-action.js'
 import { createAirlock } from '../../src/airlock.js'
+import { storedIdempotencyKey } from '../../src/idempotency/key-scope.js'
 import { localPrincipal } from '../../src/identity/principal.js'
 import { allowAll } from '../../src/policy/rules/index.js'
 import { memoryStore } from '../../src/store/memory/index.js'
@@ -62,6 +63,53 @@ describe('commits a request costs', () => {
 
     await airlock.execute('pay', { amount: 1 }, { caller })
     expect(commits).toEqual([['append'], ['append']])
+    await airlock.close()
+  })
+})
+
+describe('the outcome committed with the last event', () => {
+  it('keeps the event and leaves the key alone when the claim was lost to another caller', async () => {
+    const inner = memoryStore()
+    // Another caller took the key over: the store no longer knows this owner.
+    const store: Store = {
+      ...inner,
+      batch: (ops) =>
+        inner.batch(ops.map((op) => (op.kind === 'complete' ? { ...op, owner: 'someone-else' } : op))),
+    }
+    const airlock = createAirlock({ actions: [pay], policies: [allowAll()], store })
+    const error = await airlock
+      .execute('pay', { amount: 3 }, { caller, idempotency_key: 'k-3' })
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'STORE_ERROR', message: expect.stringMatching(/Lost the claim/) })
+    const statuses = (await inner.audit.range(0, 10)).map((e) => e.status)
+    expect(statuses).toEqual(['started', 'executed'])
+    // Nothing overwrote the key: it is still the in-flight claim the other caller owns.
+    const key = storedIdempotencyKey('actor', caller.actor_id, 'k-3')
+    const record = await inner.idempotency.get({ tenant_id: caller.tenant_id, action: 'pay', key })
+    expect(record).toMatchObject({ state: 'in_flight', outcome: null })
+    await airlock.close()
+  })
+
+  it('stores neither when their commit fails, and keeps the run from being repeated', async () => {
+    const inner = memoryStore()
+    let failing = true
+    const store: Store = {
+      ...inner,
+      batch: async (ops) => {
+        if (failing && ops.some((op) => op.kind === 'append' && op.event.status === 'executed')) {
+          failing = false
+          throw new Error('disk full')
+        }
+        return inner.batch(ops)
+      },
+    }
+    const airlock = createAirlock({ actions: [pay], policies: [allowAll()], store })
+    await expect(airlock.execute('pay', { amount: 4 }, { caller, idempotency_key: 'k-4' })).rejects.toThrow(
+      'disk full',
+    )
+    expect((await inner.audit.range(0, 10)).map((e) => e.status)).toEqual(['started'])
+    const retry = await airlock.execute('pay', { amount: 4 }, { caller, idempotency_key: 'k-4' })
+    expect(retry).toMatchObject({ status: 'failed', replayed: true, error: { code: 'RESULT_UNKNOWN' } })
     await airlock.close()
   })
 })

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineAction } from '../../src/actions/define-action.js'
@@ -59,5 +60,24 @@ describe("the handler's abort signal", () => {
     expect(told).toEqual(['cancelled'])
     await airlock.close()
     await second.close()
+  })
+  it("leaves nothing on the caller's signal when the handler's is read after it returned", async () => {
+    let later: (() => AbortSignal) | undefined
+    const keep = defineAction({
+      name: 'keep',
+      description: 'Leaves work behind',
+      input: z.object({}),
+      risk: 'low',
+      handler: (_, context) => {
+        later = () => context.signal
+        return 'done'
+      },
+    })
+    const airlock = createAirlock({ actions: [keep], policies: [allowAll()] })
+    const shared = new AbortController()
+    for (let i = 0; i < 3; i++) await airlock.execute('keep', {}, { caller, signal: shared.signal })
+    expect(later?.().aborted).toBe(false)
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0)
+    await airlock.close()
   })
 })

@@ -49,6 +49,8 @@ export function check(
   })
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
 async function checkRequest(
   deps: PipelineDeps,
   action: string,
@@ -98,5 +100,3 @@ async function checkRequest(
   if (retry_after_s !== undefined) result.retry_after_s = retry_after_s
   return frozenDecision(result)
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }

@@ -79,7 +79,13 @@ export async function claim(
     }
   }
   // A dead holder's lease was taken over: if it got as far as holding, store that outcome rather than hold twice.
-  const recovered = taken.recovered ? await held() : null
+  const recovered = taken.recovered
+    ? await held().catch(async (error: unknown) => {
+        // Without a handle left to finish it, the key would stay in flight while its heartbeat runs.
+        await taken.abandon().catch(() => undefined)
+        throw error
+      })
+    : null
   if (recovered !== null) {
     await taken.finish(recovered)
     return {
@@ -96,6 +102,7 @@ function claimedKey(
   taken: ClaimHandle,
   aad: string,
 ): ClaimedKey {
+  // Set once a settlement's write was answered, stored or not: the key is then past writing to.
   let settled = false
   return {
     kind: 'claimed',
@@ -107,12 +114,14 @@ function claimedKey(
       return {
         op,
         confirm: (result) => {
-          confirm(result.kind === 'complete' && result.stored)
           settled = true
+          confirm(result.kind === 'complete' && result.stored)
         },
       }
     },
     abort: async (handlerStarted) => {
+      // The outcome's write was answered: it was stored, or the claim was lost to another caller.
+      if (settled) return
       // The handler was never called: free the key so a retry can run.
       if (!handlerStarted) return taken.abandon().catch(() => undefined)
       const unknown = failedOutcome(

@@ -19,6 +19,7 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import type { Principal } from '../../identity/principal.js'
 import { newId } from '../../internal/ids.js'
+import { isoString } from '../../internal/iso-string.js'
 import type { Decision } from '../../policy/decision.js'
 import type { GroupCommit } from '../../store/group-commit.js'
 import type { WriteOp, WriteResult } from '../../store/store.js'
@@ -127,7 +128,7 @@ export function createRecorder(deps: {
       const version = fixed ?? fields.policy_version ?? d?.policy_version ?? deps.policyVersion?.()
       return {
         id: fields.id ?? newId('evt'),
-        ts: now().toISOString(),
+        ts: isoString(now()),
         tenant_id: fields.principal.tenant_id,
         request_id: fields.request_id,
         status,

@@ -22,12 +22,14 @@ export async function invokeHandler(
   // Made on first use: most handlers never look at their signal, and a
   // controller linked to the caller's costs on every run.
   let controller: AbortController | undefined
+  let returned = false
   const onAbort = () => controller?.abort(ctx.signal?.reason)
   const signal = () => {
     if (controller) return controller.signal
     controller = new AbortController()
     if (ctx.signal?.aborted) controller.abort(ctx.signal.reason)
-    else ctx.signal?.addEventListener('abort', onAbort, { once: true })
+    // Read after the handler returned (by work it left running): not linked, so nothing stays on the caller's signal.
+    else if (!returned) ctx.signal?.addEventListener('abort', onAbort, { once: true })
     return controller.signal
   }
   try {
@@ -46,6 +48,7 @@ export async function invokeHandler(
   } catch (error) {
     return { ok: false, error }
   } finally {
+    returned = true
     ctx.signal?.removeEventListener('abort', onAbort)
   }
 }

@@ -229,10 +229,10 @@ export async function runExecutor(
       { ...base, error: message, context: { code, execution } },
       (audit_id) =>
         failedOutcome(ctx.request_id, audit_id, definition.name, { message, code }, ctx.approval_id),
-      ctx.settle,
+      ctx.settlement,
     )
   }
   const result = maskSecrets(JSON.parse(JSON.stringify(output ?? null)) as unknown, secrets)
   const finished = { request_id: ctx.request_id, approval_id: ctx.approval_id, action: definition.name }
-  return recordExecuted(deps, finished, base, result, { execution }, ctx.settle)
+  return recordExecuted(deps, finished, base, result, { execution }, ctx.settlement)
 }

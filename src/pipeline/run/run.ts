@@ -34,7 +34,7 @@ export interface RunContext {
   /** Facts about how the decision was reached (shadow verdict, cumulative risk), kept in `started`. */
   readonly context?: Record<string, unknown>
   /** Stores the outcome under the request's idempotency key, in the commit of the event that ends the run. */
-  readonly settle?: Settle
+  readonly settlement?: Settle
 }
 
 function jsonValue(value: unknown): unknown {
@@ -78,7 +78,7 @@ export async function run(
     return recordFailure(deps, definition, ctx, base, ran.error)
   }
   const finished = { request_id: ctx.request_id, approval_id: ctx.approval_id, action: definition.name }
-  return recordExecuted(deps, finished, base, result, undefined, ctx.settle)
+  return recordExecuted(deps, finished, base, result, undefined, ctx.settlement)
 }
 
 async function recordFailure(
@@ -96,6 +96,6 @@ async function recordFailure(
     'failed',
     { ...base, error: failure.message },
     (audit_id) => failedOutcome(ctx.request_id, audit_id, definition.name, failure, ctx.approval_id),
-    ctx.settle,
+    ctx.settlement,
   )
 }

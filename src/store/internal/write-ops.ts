@@ -64,6 +64,12 @@ export function appendsOf(ops: readonly WriteOp[]): { index: number; event: Audi
  * (memory) or a custom one. The events go first, in one append, since that
  * is the only op that can still fail once the ops are checked; claims and
  * completions then run in op order.
+ *
+ * @remarks This is what keeps such a batch all-or-nothing, as group-commit
+ * units (an event and the outcome that names it) rely on: every op is
+ * checked before anything is written, and nothing after the append can
+ * fail. A custom store whose claims or completions can fail must give
+ * `batch` a transaction of its own.
  */
 export async function sequentialBatch(
   parts: { readonly idempotency: IdempotencyStore; readonly audit: AuditStore },
