@@ -27,7 +27,7 @@ export async function authorize(deps: AuthorizeDeps, ctx: RequestContext): Promi
   const evaluation = resolveRequest(deps, ctx)
   if (deps.freezes) {
     // The kill switch comes first: nothing else (limits included) is spent on a frozen request.
-    await deps.freezes.loaded()
+    if (!deps.freezes.ready) await deps.freezes.loaded()
     const denial = frozenDenial(evaluation.decision, deps.freezes.match(principal, action))
     if (denial) return { evaluation, decision: denial.decision, code: 'FROZEN', context: denial.context }
   }

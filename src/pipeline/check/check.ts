@@ -14,6 +14,7 @@
 import { newId } from '../../internal/ids.js'
 import type { Decision } from '../../policy/decision.js'
 import { issueTicket } from '../../tickets/issue-ticket.js'
+import { NO_TRACING } from '../../tracing/stage-tracer.js'
 import { authorize } from '../authorize/authorize.js'
 import { authorizeDecision, frozenDecision } from '../authorize/authorize-decision.js'
 import { frozenDenial } from '../authorize/frozen-denial.js'
@@ -42,6 +43,8 @@ export function check(
   inputs: Record<string, unknown>,
   options: CheckOptions = {},
 ): Promise<CheckResult> {
+  // Untraced, the span's attributes would be built for nothing on every call.
+  if (deps.tracer === NO_TRACING) return checkRequest(deps, action, inputs, options)
   return deps.tracer.stage('check', { 'airlock.action': action }, async (annotate) => {
     const result = await checkRequest(deps, action, inputs, options)
     annotate({ 'airlock.decision': result.decision, 'airlock.rule': result.rule ?? '' })

@@ -42,6 +42,7 @@ export class FreezeGate {
   #applied = 0
   #polling = false
   #loaded: Promise<void> | null = null
+  #ready = false
 
   constructor(
     readonly store: FreezeStore | undefined,
@@ -60,11 +61,21 @@ export class FreezeGate {
    * failed first read is retried by the next caller.
    */
   loaded(): Promise<void> {
-    this.#loaded ??= this.refresh().catch((error: unknown) => {
-      this.#loaded = null
-      throw error
-    })
+    this.#loaded ??= this.refresh().then(
+      () => {
+        this.#ready = true
+      },
+      (error: unknown) => {
+        this.#loaded = null
+        throw error
+      },
+    )
     return this.#loaded
+  }
+
+  /** Whether the first read is done: a request need not wait for `loaded()` then. */
+  get ready(): boolean {
+    return this.#ready
   }
 
   active(): readonly Freeze[] {
