@@ -91,73 +91,84 @@ export interface Recorder {
   with(context: Record<string, unknown>): Recorder
 }
 
-export function createRecorder(deps: {
+/** What the recorder needs. */
+export interface RecorderDeps {
   writer: RecordWriter
   redactor: Redactor
   now: () => Date
   /** The version in force, for events recorded outside a request's snapshot. */
   policyVersion?: () => string
-}): Recorder {
-  const { writer, redactor, now } = deps
+}
+
+/** An event's context: redacted, with who delegated, the policy version and what the rules saw of the caller. */
+function eventContext(
+  redactor: Redactor,
+  principal: Principal,
+  context: Record<string, unknown> | null | undefined,
+  policy_version: string | undefined,
+  decided: boolean,
+): Record<string, unknown> | null {
+  const chain = principal.delegation_chain
+  const merged = {
+    ...(context ?? {}),
+    ...(chain.length > 0 ? { delegated_by: chain.map((link) => link.actor_id) } : {}),
+  }
+  const redacted = redactor.redact(merged) as Record<string, unknown>
+  // Set after redaction: a version string is never a secret, and it must survive intact.
+  if (policy_version !== undefined) redacted.policy_version = policy_version
+  // What the rules saw of the caller, so `airlock policy replay` can decide the request again.
+  if (decided) {
+    const { roles, groups, scopes } = principal
+    if (roles.length + groups.length + scopes.length > 0) redacted.caller = { roles, groups, scopes }
+  }
+  return Object.keys(redacted).length === 0 ? null : redacted
+}
+
+/** The audit event a stage's fields describe, redacted; `fixed` and `extra` are the recorder's own. */
+function buildEvent(
+  deps: RecorderDeps,
+  bound: { fixed: string | undefined; extra: Record<string, unknown> | null },
+  status: AuditStatus,
+  fields: RecordFields,
+): AuditEventInput {
+  const { redactor } = deps
   const maskText = (text: string | null): string | null =>
     text === null ? null : redactor.redactString(text)
-  const eventContext = (
-    principal: Principal,
-    context: Record<string, unknown> | null | undefined,
-    policy_version: string | undefined,
-    decided: boolean,
-  ) => {
-    const chain = principal.delegation_chain
-    const merged = {
-      ...(context ?? {}),
-      ...(chain.length > 0 ? { delegated_by: chain.map((link) => link.actor_id) } : {}),
-    }
-    const redacted = redactor.redact(merged) as Record<string, unknown>
-    // Set after redaction: a version string is never a secret, and it must survive intact.
-    if (policy_version !== undefined) redacted.policy_version = policy_version
-    // What the rules saw of the caller, so `airlock policy replay` can decide the request again.
-    if (decided) {
-      const { roles, groups, scopes } = principal
-      if (roles.length + groups.length + scopes.length > 0) redacted.caller = { roles, groups, scopes }
-    }
-    return Object.keys(redacted).length === 0 ? null : redacted
+  const d = fields.decision ?? null
+  const version = bound.fixed ?? fields.policy_version ?? d?.policy_version ?? deps.policyVersion?.()
+  const context = bound.extra === null ? fields.context : { ...bound.extra, ...fields.context }
+  return {
+    id: fields.id ?? newId('evt'),
+    ts: isoString(deps.now()),
+    tenant_id: fields.principal.tenant_id,
+    request_id: fields.request_id,
+    status,
+    action: fields.action,
+    actor: fields.principal.actor_id,
+    target: fields.target ?? d?.target ?? null,
+    decision: d?.decision ?? null,
+    reason: maskText(fields.reason ?? d?.reason ?? null),
+    rule: fields.rule ?? d?.rule ?? null,
+    risk_class: d?.risk_class ?? null,
+    effective_risk: d?.effective_risk ?? null,
+    inputs: fields.inputs === undefined ? null : redactor.redact(fields.inputs),
+    result: fields.result === undefined ? null : redactor.redact(fields.result),
+    error: maskText(fields.error ?? null),
+    approval_id: fields.approval_id ?? null,
+    approver: fields.approver ?? null,
+    idempotency_key: fields.idempotency_key ?? null,
+    ticket_id: fields.ticket_id ?? d?.ticket_id ?? null,
+    context: eventContext(redactor, fields.principal, context, version, d !== null),
   }
+}
+
+export function createRecorder(deps: RecorderDeps): Recorder {
+  const { writer, redactor } = deps
   const recorder = (fixed: string | undefined, extra: Record<string, unknown> | null): Recorder => {
-    const build = (status: AuditStatus, fields: RecordFields): AuditEventInput => {
-      const d = fields.decision ?? null
-      const version = fixed ?? fields.policy_version ?? d?.policy_version ?? deps.policyVersion?.()
-      return {
-        id: fields.id ?? newId('evt'),
-        ts: isoString(now()),
-        tenant_id: fields.principal.tenant_id,
-        request_id: fields.request_id,
-        status,
-        action: fields.action,
-        actor: fields.principal.actor_id,
-        target: fields.target ?? d?.target ?? null,
-        decision: d?.decision ?? null,
-        reason: maskText(fields.reason ?? d?.reason ?? null),
-        rule: fields.rule ?? d?.rule ?? null,
-        risk_class: d?.risk_class ?? null,
-        effective_risk: d?.effective_risk ?? null,
-        inputs: fields.inputs === undefined ? null : redactor.redact(fields.inputs),
-        result: fields.result === undefined ? null : redactor.redact(fields.result),
-        error: maskText(fields.error ?? null),
-        approval_id: fields.approval_id ?? null,
-        approver: fields.approver ?? null,
-        idempotency_key: fields.idempotency_key ?? null,
-        ticket_id: fields.ticket_id ?? d?.ticket_id ?? null,
-        context: eventContext(
-          fields.principal,
-          extra === null ? fields.context : { ...extra, ...fields.context },
-          version,
-          d !== null,
-        ),
-      }
-    }
+    const bound = { fixed, extra }
     return {
-      record: (status, fields) => writer.write(build(status, fields)),
-      recordWith: (status, fields, op) => writer.writeWith(build(status, fields), op),
+      record: (status, fields) => writer.write(buildEvent(deps, bound, status, fields)),
+      recordWith: (status, fields, op) => writer.writeWith(buildEvent(deps, bound, status, fields), op),
       redactString: (text) => redactor.redactString(text),
       redact: (value) => redactor.redact(value),
       close: () => writer.close(),
