@@ -182,16 +182,25 @@ async function* storedPages(
   reached: Reached,
   until: number,
 ): AsyncGenerator<readonly StoredAuditRow[]> {
+  let next = audit.storedRange(reached.seq, pageSize)
   for (;;) {
-    const read = await audit.storedRange(reached.seq, pageSize)
+    const read = await next
     const page = read.filter((row) => row.seq <= until)
     const tail = page.at(-1)
     if (!tail) return
+    const more = read.length === pageSize && tail.seq < until
+    // The next page is asked for before this one is checked, so a database
+    // server reads it meanwhile: two pages at most are held. Its failure is
+    // reported when awaited, and not at all if the check stops here.
+    if (more) {
+      next = audit.storedRange(tail.seq, pageSize)
+      next.catch(() => undefined)
+    }
     yield page
     // Only rows the chain check accepted count as reached: it stops at the first bad one.
     reached.seq = tail.seq
     reached.hash = tail.hash
-    if (read.length < pageSize || tail.seq >= until) return
+    if (!more) return
   }
 }
 
