@@ -23,37 +23,53 @@ const CHUNK_BYTES = 1 << 16
  */
 export async function* fileLines(path: string): AsyncGenerator<readonly string[]> {
   const file = await open(path, 'r')
-  // One buffer for every read, and no read-ahead: a chunk's text is garbage as soon as its lines are.
+  // One buffer for every read: decoding copies a chunk out of it, so the
+  // next read can fill it while that chunk's lines are checked.
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
   const decoder = new StringDecoder('utf8')
-  let partial = ''
-  let afterCr = false
+  const split: SplitState = { partial: '', afterCr: false }
+  let reading: Promise<{ bytesRead: number }> | null = file.read(buffer, 0, CHUNK_BYTES, null)
   try {
     for (;;) {
-      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null)
+      const { bytesRead } = await reading
+      reading = null
       if (bytesRead === 0) break
       const chunk = decoder.write(bytesRead === CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead))
-      if (chunk === '') continue
-      const lines: string[] = []
-      // A \r ending the last chunk already ended its line: a \n right after it belongs to that break.
-      let start = afterCr && chunk.charCodeAt(0) === 0x0a ? 1 : 0
-      let cr = chunk.indexOf('\r', start)
-      for (;;) {
-        const lf = chunk.indexOf('\n', start)
-        if (cr >= 0 && cr < start) cr = chunk.indexOf('\r', start)
-        const end = cr >= 0 && (lf < 0 || cr < lf) ? cr : lf
-        if (end < 0) break
-        lines.push(partial === '' ? chunk.slice(start, end) : partial + chunk.slice(start, end))
-        partial = ''
-        start = end === cr && chunk.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1
-      }
-      afterCr = chunk.charCodeAt(chunk.length - 1) === 0x0d
-      partial += chunk.slice(start)
+      reading = file.read(buffer, 0, CHUNK_BYTES, null)
+      const lines = splitLines(chunk, split)
       if (lines.length > 0) yield lines
     }
-    partial += decoder.end()
-    if (partial !== '') yield [partial]
+    const last = split.partial + decoder.end()
+    if (last !== '') yield [last]
   } finally {
+    // A read still under way when the caller stops must end before the file closes.
+    await reading?.catch(() => undefined)
     await file.close()
   }
+}
+
+/** What a chunk leaves for the next: the start of a line, and whether it ended on a \r. */
+interface SplitState {
+  partial: string
+  afterCr: boolean
+}
+
+/** The lines `chunk` completes, each without its terminator. */
+function splitLines(chunk: string, state: SplitState): string[] {
+  const lines: string[] = []
+  // A \r ending the last chunk already ended its line: a \n right after it belongs to that break.
+  let start = state.afterCr && chunk.charCodeAt(0) === 0x0a ? 1 : 0
+  let cr = chunk.indexOf('\r', start)
+  for (;;) {
+    const lf = chunk.indexOf('\n', start)
+    if (cr >= 0 && cr < start) cr = chunk.indexOf('\r', start)
+    const end = cr >= 0 && (lf < 0 || cr < lf) ? cr : lf
+    if (end < 0) break
+    lines.push(state.partial === '' ? chunk.slice(start, end) : state.partial + chunk.slice(start, end))
+    state.partial = ''
+    start = end === cr && chunk.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1
+  }
+  if (chunk.length > 0) state.afterCr = chunk.charCodeAt(chunk.length - 1) === 0x0d
+  state.partial += chunk.slice(start)
+  return lines
 }
