@@ -155,17 +155,18 @@ function parseLineInFull(
  * only when the file cannot be read.
  */
 export function readJsonl(path: string, options: ReadJsonlOptions = {}): AsyncGenerator<JsonlItem> {
-  return lineItems(path, options, parseAuditEventLine)
+  return lineItems(path, options, (raw, line) => ({ line, ...parseAuditEventLine(raw, options) }))
 }
 
-type Parse<P> = (raw: string, options: ReadJsonlOptions) => P
+/** Reads one event line (never blank, never a checkpoint) into its item. */
+type ReadLine<I> = (raw: string, line: number) => I
 
-/** Each non-blank line read by `parse`, or as a checkpoint; `line` counts every line from 1. */
-async function* lineItems<P extends object>(
+/** Each non-blank line read by `read`, or as a checkpoint; `line` counts every line from 1. */
+async function* lineItems<I>(
   path: string,
   options: ReadJsonlOptions,
-  parse: Parse<P>,
-): AsyncGenerator<({ readonly line: number } & P) | { readonly line: number; readonly checkpoint: string }> {
+  read: ReadLine<I>,
+): AsyncGenerator<I | { readonly line: number; readonly checkpoint: string }> {
   let line = 0
   for await (const lines of fileLines(path)) {
     for (const raw of lines) {
@@ -173,21 +174,22 @@ async function* lineItems<P extends object>(
       // An event line starts with its brace: only other lines pay for the blank test.
       if (raw.charCodeAt(0) !== 0x7b && raw.trim() === '') continue
       if (options.checkpoints && raw.startsWith(CHECKPOINT_LINE)) yield { line, checkpoint: raw }
-      else yield { line, ...parse(raw, options) }
+      else yield read(raw, line)
     }
   }
 }
 
-/** {@link parseAuditEventLine} for the chain check alone: a canonical line's event is not built. */
-function parseLink(
-  raw: string,
-  options: ReadJsonlOptions,
-):
-  | { readonly event: ChainLink; readonly body: string }
-  | { readonly event: AuditEvent; readonly body?: string }
-  | { readonly error: string } {
+/** A line as the chain check reads it: a canonical line's event is not built. */
+type LinkItem =
+  | { readonly line: number; readonly event: ChainLink; readonly body: string }
+  | { readonly line: number; readonly event: AuditEvent; readonly body?: string }
+  | { readonly line: number; readonly error: string }
+
+function readLink(raw: string, line: number, options: ReadJsonlOptions): LinkItem {
   const canonical = options.requireCanonical === false ? null : canonicalEventLine(raw)
-  return canonical === null ? parseLineInFull(raw, options) : { event: canonical.link, body: canonical.body }
+  return canonical === null
+    ? { line, ...parseLineInFull(raw, options) }
+    : { line, event: canonical.link, body: canonical.body }
 }
 
 /** A seq and hash of one event, as recorded by a checkpoint. */
@@ -256,10 +258,12 @@ export async function verifyJsonlFile(
 
   // Only a caller that is handed each event needs it built.
   const { onVerified } = options
-  const parse: Parse<ReturnType<typeof parseLink>> = onVerified ? parseAuditEventLine : parseLink
+  const read: ReadLine<LinkItem> = onVerified
+    ? (raw, line) => ({ line, ...parseAuditEventLine(raw, options) })
+    : (raw, line) => readLink(raw, line, options)
   // Feeds the chain check until the first unreadable line, which ends the chain there.
   async function* events(): AsyncGenerator<ChainItem> {
-    for await (const item of lineItems(path, options, parse)) {
+    for await (const item of lineItems(path, options, read)) {
       seen.lastLine = item.line
       if (seen.checkpoint !== undefined) {
         seen.broken = { line: item.line, error: 'a line follows the checkpoint line, which must be the last' }
