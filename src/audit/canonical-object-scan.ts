@@ -101,8 +101,7 @@ class Scanner {
   /**
    * The key at `index` when it is the one the last object scanned had there
    * (it has passed every check then), and its colon. Audit events all have
-   * the same keys: reusing the string saves a copy, and the members object
-   * holds the same string each time.
+   * the same keys: reusing the string saves a copy per key and line.
    */
   private knownKey(index: number, previous: string | undefined): string | null {
     const known = knownKeys[index]
@@ -111,8 +110,7 @@ class Scanner {
     if (known === undefined || t.charCodeAt(this.pos) !== 0x22) return null
     const end = at + known.length
     if (t.charCodeAt(end) !== 0x22 || t.charCodeAt(end + 1) !== 0x3a) return null
-    // By hand: startsWith on a slice of a larger string is the slower way.
-    for (let i = 0; i < known.length; i++) if (t.charCodeAt(at + i) !== known.charCodeAt(i)) return null
+    if (!t.startsWith(known, at)) return null
     if (previous !== undefined && !(previous < known)) return null
     this.pos = end + 2
     return known
