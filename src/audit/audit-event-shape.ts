@@ -54,3 +54,21 @@ export function auditEventShapeProblem(value: Readonly<Record<string, unknown>>)
   }
   return null
 }
+
+const CHECKS: ReadonlyMap<string, FieldCheck> = new Map(FIELDS)
+
+/**
+ * Whether an event's members, given as distinct keys and their values,
+ * have every field with its type: the same answer as
+ * `auditEventShapeProblem(…) === null` on the object they make.
+ */
+export function hasAuditEventShape(keys: readonly string[], values: readonly unknown[]): boolean {
+  let found = 0
+  for (let i = 0; i < keys.length; i++) {
+    const check = CHECKS.get(keys[i]!)
+    if (check === undefined) continue
+    if (check(values[i]) !== null) return false
+    found++
+  }
+  return found === CHECKS.size
+}

@@ -9,11 +9,12 @@
  *
  * @module
  */
-import { createReadStream } from 'node:fs'
-import { createInterface } from 'node:readline'
+import type { ChainLink } from '../store/store.js'
 import type { AuditEvent } from './audit-event.js'
-import { auditEventShapeProblem } from './audit-event-shape.js'
+import { auditEventShapeProblem, hasAuditEventShape } from './audit-event-shape.js'
 import { canonicalJson, canonicalJsonOmitting } from './canonical-json.js'
+import { scanCanonicalObject } from './canonical-object-scan.js'
+import { fileLines } from './file-lines.js'
 import { type ChainItem, verifyChain } from './verify-chain.js'
 
 /**
@@ -95,6 +96,39 @@ export function parseAuditEventLine(
   line: string,
   options: ReadJsonlOptions = {},
 ): { readonly event: AuditEvent; readonly body?: string } | { readonly error: string } {
+  if (options.requireCanonical !== false) {
+    const canonical = canonicalEventLine(line)
+    if (canonical !== null) return { event: JSON.parse(line) as AuditEvent, body: canonical.body }
+  }
+  return parseLineInFull(line, options)
+}
+
+/**
+ * The link fields and hashed body of a line that is an audit event in
+ * canonical form, read without building the event; null when the line is
+ * not one or the scan cannot tell ({@link parseLineInFull} then decides).
+ *
+ * @remarks The scan gives the top-level values as `JSON.parse` would, so the
+ * shape check answers the same; the body is the line without `prev_hash`
+ * and `hash`, as `canonicalJsonOmitting` cuts it.
+ */
+function canonicalEventLine(line: string): { readonly link: ChainLink; readonly body: string } | null {
+  const scan = scanCanonicalObject(line, HASH_FIELDS)
+  if (scan === null || !hasAuditEventShape(scan.keys, scan.values)) return null
+  const { keys, values } = scan
+  // The shape check has found these three, typed.
+  const link = {
+    seq: values[keys.indexOf('seq')] as number,
+    prev_hash: values[keys.indexOf('prev_hash')] as string,
+    hash: values[keys.indexOf('hash')] as string,
+  }
+  return { link, body: scan.rest }
+}
+
+function parseLineInFull(
+  line: string,
+  options: ReadJsonlOptions,
+): { readonly event: AuditEvent; readonly body?: string } | { readonly error: string } {
   let value: unknown
   try {
     value = JSON.parse(line)
@@ -120,21 +154,42 @@ export function parseAuditEventLine(
  * or as an error with its line number. Never throws on bad content; rejects
  * only when the file cannot be read.
  */
-export async function* readJsonl(path: string, options: ReadJsonlOptions = {}): AsyncGenerator<JsonlItem> {
-  const input = createReadStream(path, { encoding: 'utf8' })
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
+export function readJsonl(path: string, options: ReadJsonlOptions = {}): AsyncGenerator<JsonlItem> {
+  return lineItems(path, options, (raw, line) => ({ line, ...parseAuditEventLine(raw, options) }))
+}
+
+/** Reads one event line (never blank, never a checkpoint) into its item. */
+type ReadLine<I> = (raw: string, line: number) => I
+
+/** Each non-blank line read by `read`, or as a checkpoint; `line` counts every line from 1. */
+async function* lineItems<I>(
+  path: string,
+  options: ReadJsonlOptions,
+  read: ReadLine<I>,
+): AsyncGenerator<I | { readonly line: number; readonly checkpoint: string }> {
   let line = 0
-  try {
-    for await (const raw of lines) {
+  for await (const lines of fileLines(path)) {
+    for (const raw of lines) {
       line++
-      if (raw.trim() === '') continue
+      // An event line starts with its brace: only other lines pay for the blank test.
+      if (raw.charCodeAt(0) !== 0x7b && raw.trim() === '') continue
       if (options.checkpoints && raw.startsWith(CHECKPOINT_LINE)) yield { line, checkpoint: raw }
-      else yield { line, ...parseAuditEventLine(raw, options) }
+      else yield read(raw, line)
     }
-  } finally {
-    lines.close()
-    input.destroy()
   }
+}
+
+/** A line as the chain check reads it: a canonical line's event is not built. */
+type LinkItem =
+  | { readonly line: number; readonly event: ChainLink; readonly body: string }
+  | { readonly line: number; readonly event: AuditEvent; readonly body?: string }
+  | { readonly line: number; readonly error: string }
+
+function readLink(raw: string, line: number, options: ReadJsonlOptions): LinkItem {
+  const canonical = options.requireCanonical === false ? null : canonicalEventLine(raw)
+  return canonical === null
+    ? { line, ...parseLineInFull(raw, options) }
+    : { line, event: canonical.link, body: canonical.body }
 }
 
 /** A seq and hash of one event, as recorded by a checkpoint. */
@@ -201,9 +256,14 @@ export async function verifyJsonlFile(
     hashAtHead: head && after?.seq === head.seq ? after.hash : null,
   }
 
+  // Only a caller that is handed each event needs it built.
+  const { onVerified } = options
+  const read: ReadLine<LinkItem> = onVerified
+    ? (raw, line) => ({ line, ...parseAuditEventLine(raw, options) })
+    : (raw, line) => readLink(raw, line, options)
   // Feeds the chain check until the first unreadable line, which ends the chain there.
   async function* events(): AsyncGenerator<ChainItem> {
-    for await (const item of readJsonl(path, options)) {
+    for await (const item of lineItems(path, options, read)) {
       seen.lastLine = item.line
       if (seen.checkpoint !== undefined) {
         seen.broken = { line: item.line, error: 'a line follows the checkpoint line, which must be the last' }
@@ -219,7 +279,7 @@ export async function verifyJsonlFile(
       }
       yield item
       // The chain check asks for the next item only after accepting this one.
-      options.onVerified?.(item.event)
+      onVerified?.(item.event as AuditEvent)
       seen.last = { seq: item.event.seq, hash: item.event.hash }
       if (head && item.event.seq === head.seq) seen.hashAtHead = item.event.hash
     }

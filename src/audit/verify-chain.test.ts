@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { memoryStore } from '../store/memory/index.js'
+import type { StoredAuditRow } from '../store/store.js'
 import type { AuditEvent, AuditEventInput } from './audit-event.js'
 import { canonicalJson } from './canonical-json.js'
 import { chainHash } from './hash-chain.js'
@@ -188,5 +189,42 @@ describe('verifyStore', () => {
     }
     expect(await verifyStore(busy, { pageSize: 4 })).toEqual({ valid: true, count: 10 })
     expect(appended).toBeGreaterThan(0)
+  })
+
+  describe('over stored rows', () => {
+    function stored(event: AuditEvent): StoredAuditRow {
+      const { prev_hash, hash, ...body } = event
+      return { seq: event.seq, prev_hash, hash, body: canonicalJson(body), forged: null }
+    }
+
+    // A store whose second page read fails, with its rows as given.
+    function failingAfterOnePage(rows: StoredAuditRow[]) {
+      let reads = 0
+      return {
+        audit: {
+          range: async () => [],
+          head: async () => ({ seq: rows.length, hash: rows.at(-1)!.hash }),
+          storedRange: async (after: number, limit: number) => {
+            if (++reads > 1) throw new Error('connection lost')
+            return rows.slice(after, after + limit)
+          },
+        },
+      }
+    }
+
+    it('reports a failed read of a page it goes on to check', async () => {
+      const rows = (await chain(6)).map(stored)
+      await expect(verifyStore(failingAfterOnePage(rows), { pageSize: 3 })).rejects.toThrow('connection lost')
+    })
+
+    it('stops at a broken row without failing on the page read ahead', async () => {
+      const rows = (await chain(6)).map(stored)
+      rows[1] = { ...rows[1]!, body: rows[1]!.body.replace('deploy', 'delete') }
+      expect(await verifyStore(failingAfterOnePage(rows), { pageSize: 3 })).toMatchObject({
+        valid: false,
+        seq: 2,
+        count: 1,
+      })
+    })
   })
 })

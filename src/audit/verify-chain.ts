@@ -3,7 +3,13 @@
  *
  * @module
  */
-import type { AuditIndexedColumns, AuditStore, MerkleStore, StoredAuditRow } from '../store/store.js'
+import type {
+  AuditIndexedColumns,
+  AuditStore,
+  ChainLink,
+  MerkleStore,
+  StoredAuditRow,
+} from '../store/store.js'
 import type { AuditEvent } from './audit-event.js'
 import { chainHash, GENESIS_HASH, linkHash } from './hash-chain.js'
 
@@ -12,6 +18,8 @@ export type ChainItem =
   | AuditEvent
   /** `body`, when given, is the canonical text of the event without `prev_hash` and `hash`: hashed as it is. */
   | { readonly line: number; readonly event: AuditEvent; readonly body?: string }
+  /** Only the link fields are needed beside the body its hash covers. */
+  | { readonly line: number; readonly event: ChainLink; readonly body: string }
   | { readonly event: AuditEvent; readonly columns: AuditIndexedColumns }
 
 /** The first stored column that differs from the hashed body, or null. */
@@ -66,7 +74,7 @@ export async function verifyChain(
     const line = wrapper && 'line' in wrapper ? wrapper.line : undefined
     const columns = wrapper && 'columns' in wrapper ? wrapper.columns : undefined
     const text = wrapper && 'body' in wrapper ? wrapper.body : undefined
-    const event = wrapper ? wrapper.event : (item as AuditEvent)
+    const event: ChainLink = wrapper ? wrapper.event : (item as AuditEvent)
     const fail = (seq: number, reason: string): ChainVerification => {
       const where = line === undefined ? reason : `line ${line}: ${reason}`
       return line === undefined
@@ -78,12 +86,13 @@ export async function verifyChain(
     if (prev_hash !== prev) return fail(seq, brokenLink(expected))
     let actual: string
     try {
-      actual = text === undefined ? hashOf(event) : linkHash(prev_hash, text)
+      // Without a body the item is a whole event (only a link's wrapper comes without one).
+      actual = text === undefined ? hashOf(event as AuditEvent) : linkHash(prev_hash, text)
     } catch (error) {
       return fail(seq, `the event cannot be hashed: ${(error as Error).message}`)
     }
     if (actual !== hash) return fail(seq, MODIFIED)
-    const forged = columns ? forgedColumn(event, columns) : null
+    const forged = columns ? forgedColumn(event as AuditEvent, columns) : null
     if (forged) return fail(seq, forgedProblem(forged))
     prev = hash
     expected++
@@ -173,16 +182,25 @@ async function* storedPages(
   reached: Reached,
   until: number,
 ): AsyncGenerator<readonly StoredAuditRow[]> {
+  let next = audit.storedRange(reached.seq, pageSize)
   for (;;) {
-    const read = await audit.storedRange(reached.seq, pageSize)
+    const read = await next
     const page = read.filter((row) => row.seq <= until)
     const tail = page.at(-1)
     if (!tail) return
+    const more = read.length === pageSize && tail.seq < until
+    // The next page is asked for before this one is checked, so a database
+    // server reads it meanwhile: two pages at most are held. Its failure is
+    // reported when awaited, and not at all if the check stops here.
+    if (more) {
+      next = audit.storedRange(tail.seq, pageSize)
+      next.catch(() => undefined)
+    }
     yield page
     // Only rows the chain check accepted count as reached: it stops at the first bad one.
     reached.seq = tail.seq
     reached.hash = tail.hash
-    if (read.length < pageSize || tail.seq >= until) return
+    if (!more) return
   }
 }
 

@@ -10,14 +10,14 @@ import { ConfigError } from '../errors/config-error.js'
 import type { CliIo } from './cli-io.js'
 import { registerNamed } from './command-index.js'
 import { ExitCode } from './exit-codes.js'
+import { keepHeapSmall } from './small-heap.js'
 import { UsageError } from './usage-error.js'
 import { VERSION } from './version.js'
-import { keepYoungGenerationSmall } from './young-generation.js'
 
 /** Runs the CLI with `argv` (without the node and script entries) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  // Before the command's modules load: the young generation grows while they do.
-  if (argv[0] === 'audit' && argv[1] === 'verify') keepYoungGenerationSmall()
+  // Before the command's modules load: the heap grows while they do.
+  if (argv[0] === 'audit' && argv[1] === 'verify') keepHeapSmall()
   let exitCode: number = ExitCode.OK
   const setExit = (code: number) => {
     exitCode = code
