@@ -46,9 +46,25 @@ describe('fileLines', () => {
     }
   })
 
-  it('reads bytes that are not UTF-8 as readline does', async () => {
-    const { ours, readline } = await both(Buffer.from([0x61, 0xff, 0x0a, 0xe2, 0x82]))
-    expect(ours).toEqual(readline)
+  it('refuses bytes that are not UTF-8, naming the first line they can be in', async () => {
+    // Replaced by U+FFFD, other bytes could stand for the character a hash covered.
+    for (const [bytes, line] of [
+      // Within a read: the read's first line is named.
+      [[0x61, 0x0a, 0x62, 0xff, 0x0a], 1],
+      // A sequence cut off at the end of the file: its own line.
+      [[0x61, 0x0a, 0x62, 0x0a, 0xe2, 0x82], 3],
+    ] as const) {
+      const path = join(dir, 'bad.txt')
+      writeFileSync(path, Buffer.from(bytes))
+      const read = async () => {
+        for await (const _ of fileLines(path)) {
+          // reading to the end
+        }
+      }
+      await expect(read()).rejects.toThrow(`is not valid UTF-8 (in line ${line} or a later one)`)
+    }
+    const { ours } = await both(Buffer.from('\uFEFF{"a":1}\n€\n'))
+    expect(ours).toEqual(['\uFEFF{"a":1}', '€'])
   })
 
   it('rejects when the file cannot be read', async () => {

@@ -10,7 +10,6 @@
  * @module
  */
 import { open } from 'node:fs/promises'
-import { StringDecoder } from 'node:string_decoder'
 
 /** Bytes read at a time: a few hundred lines of an audit log; also the most a batch of lines holds beyond one line. */
 const CHUNK_BYTES = 1 << 16
@@ -19,27 +18,43 @@ const CHUNK_BYTES = 1 << 16
  * Yields the file's lines in order, a chunk's worth at a time, without their
  * terminators. A final line without a terminator is yielded; an empty file,
  * or a last terminator, yields no empty line after it. Rejects when the file
- * cannot be read.
+ * cannot be read or is not valid UTF-8.
  */
 export async function* fileLines(path: string): AsyncGenerator<readonly string[]> {
   const file = await open(path, 'r')
   // One buffer for every read: decoding copies a chunk out of it, so the
   // next read can fill it while that chunk's lines are checked.
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
-  const decoder = new StringDecoder('utf8')
+  // Fatal: a replacement character would let other bytes stand for the ones that were hashed.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
   const split: SplitState = { partial: '', afterCr: false }
-  let reading: Promise<{ bytesRead: number }> | null = file.read(buffer, 0, CHUNK_BYTES, null)
+  let done = 0
+  const decode = (bytes: Uint8Array | undefined) => {
+    try {
+      return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream: true })
+    } catch {
+      throw new Error(`${path} is not valid UTF-8 (in line ${done + 1} or a later one)`)
+    }
+  }
+  const read = () => {
+    const next = file.read(buffer, 0, CHUNK_BYTES, null)
+    // Awaited below or in `finally`; until then a failed read must not count as unhandled.
+    next.catch(() => undefined)
+    return next
+  }
+  let reading: Promise<{ bytesRead: number }> | null = read()
   try {
     for (;;) {
       const { bytesRead } = await reading
       reading = null
       if (bytesRead === 0) break
-      const chunk = decoder.write(bytesRead === CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead))
-      reading = file.read(buffer, 0, CHUNK_BYTES, null)
+      const chunk = decode(bytesRead === CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead))
+      reading = read()
       const lines = splitLines(chunk, split)
+      done += lines.length
       if (lines.length > 0) yield lines
     }
-    const last = split.partial + decoder.end()
+    const last = split.partial + decode(undefined)
     if (last !== '') yield [last]
   } finally {
     // A read still under way when the caller stops must end before the file closes.
