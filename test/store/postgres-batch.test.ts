@@ -125,10 +125,6 @@ describe('postgres batches', () => {
     expect(a.failed.length + b.failed.length).toBeGreaterThan(0)
     expect(new Set([...a.failed, ...b.failed])).toEqual(new Set(['AL001']))
     expect(await verifyStore(storeA, { pageSize: 64 })).toEqual({ valid: true, count: 400 })
-    // The two stores' events share the chain: one store's did not all wait for the other's
-    // (how far they mix depends on the machine's load, so only that they mix is asserted).
-    const actors = (await storeA.audit.range(0, 400)).map((e) => e.actor)
-    expect(actors.indexOf('replica-b')).toBeLessThan(actors.lastIndexOf('replica-a'))
   })
 
   it('takes the locked path when the head moves under both one-call attempts, and stores the batch once', async () => {
