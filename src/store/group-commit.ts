@@ -89,6 +89,12 @@ export class GroupCommit {
     return expectKind(result, 'append').event
   }
 
+  /** Appends `event` and applies `op` as one unit ({@link writeAll}); resolves with the stored event and the op's result. */
+  async appendWith(event: AuditEventInput, op: WriteOp): Promise<{ event: AuditEvent; result: WriteResult }> {
+    const [appended, result] = await this.writeAll([{ kind: 'append', event }, op])
+    return { event: expectKind(appended!, 'append').event, result: result! }
+  }
+
   /**
    * `idempotency` with `claim` and `complete` going through this writer, so
    * they share commits with the audit events; every other method is

@@ -15,8 +15,6 @@
 import type { AuditEvent, AuditEventInput, AuditStatus } from '../../audit/audit-event.js'
 import type { EventWriter } from '../../audit/audit-writer.js'
 import type { Redactor } from '../../audit/redact.js'
-import { AirlockError } from '../../errors/airlock-error.js'
-import { ErrorCode } from '../../errors/error-codes.js'
 import type { Principal } from '../../identity/principal.js'
 import { newId } from '../../internal/ids.js'
 import { isoString } from '../../internal/iso-string.js'
@@ -56,13 +54,7 @@ export interface RecordWriter extends EventWriter {
 export function eventWriter(commit: GroupCommit): RecordWriter {
   return {
     write: (event) => commit.append(event),
-    async writeWith(event, op) {
-      const [appended, result] = await commit.writeAll([{ kind: 'append', event }, op])
-      if (appended?.kind !== 'append' || result === undefined) {
-        throw new AirlockError(ErrorCode.INTERNAL, 'the store answered an append with no event')
-      }
-      return { event: appended.event, result }
-    },
+    writeWith: (event, op) => commit.appendWith(event, op),
     close: () => commit.close(),
   }
 }
