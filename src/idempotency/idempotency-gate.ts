@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import type { IdempotencyScope, IdempotencyStore, WriteOp } from '../store/store.js'
+import type {
+  ClaimResult,
+  IdempotencyClaimRequest,
+  IdempotencyScope,
+  IdempotencyStore,
+  WriteOp,
+} from '../store/store.js'
 import type { IdempotencyKeyScope } from './key-scope.js'
 
 export interface IdempotencyConfig {
@@ -42,6 +48,19 @@ export interface ClaimHandle {
 
 export type GateResult = ClaimHandle | { readonly kind: 'replay'; readonly outcome: string }
 
+/** How {@link IdempotencyGate.begin} asks around and claims. */
+export interface BeginOptions {
+  /**
+   * Asked while the key is in flight: when it knows the first call's outcome
+   * without that call having stored it (the call held an approval, then its
+   * process died), that outcome is replayed instead of waiting out the dead
+   * holder's lease.
+   */
+  readonly settledElsewhere?: () => Promise<string | null>
+  /** Takes the claim instead of the store's `claim` (to commit other writes with it); same contract. */
+  readonly claim?: (request: IdempotencyClaimRequest) => Promise<ClaimResult>
+}
+
 /** Exactly-once gate over an {@link IdempotencyStore}. */
 export class IdempotencyGate {
   readonly #store: IdempotencyStore
@@ -65,27 +84,20 @@ export class IdempotencyGate {
 
   /**
    * Claims the key, or returns the stored outcome, or waits for a running
-   * duplicate (bounded by `wait_ms`).
-   *
-   * `settledElsewhere` is asked while the key is in flight: when it knows the
-   * first call's outcome without that call having stored it (the call held an
-   * approval, then its process died), that outcome is replayed instead of
-   * waiting out the dead holder's lease.
+   * duplicate (bounded by `wait_ms`); see {@link BeginOptions}.
    *
    * @throws AirlockError `IDEMPOTENCY_KEY_REUSED` when the key was used with
    * another fingerprint; `IDEMPOTENCY_IN_FLIGHT` when the first call is still
    * running after the wait.
    */
-  async begin(
-    scope: IdempotencyScope,
-    fingerprint: string,
-    settledElsewhere?: () => Promise<string | null>,
-  ): Promise<GateResult> {
+  async begin(scope: IdempotencyScope, fingerprint: string, options: BeginOptions = {}): Promise<GateResult> {
+    const { settledElsewhere } = options
+    const take = options.claim ?? ((request) => this.#store.claim(request))
     const deadline = Date.now() + this.#wait
     for (;;) {
       const owner = randomUUID()
       const now = this.#now()
-      const claim = await this.#store.claim({
+      const claim = await take({
         ...scope,
         fingerprint,
         owner,

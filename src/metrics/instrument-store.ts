@@ -59,7 +59,10 @@ function decided(metrics: AirlockMetrics, result: VoteResult): VoteResult {
 }
 
 function appended(results: readonly WriteResult[]): AuditEvent[] {
-  return results.flatMap((r) => (r.kind === 'append' ? [r.event] : []))
+  // A claim's event is in the chain only when the claim took its key fresh.
+  return results.flatMap((r) =>
+    r.kind === 'append' ? [r.event] : r.kind === 'claim' && r.event ? [r.event] : [],
+  )
 }
 
 /** Wraps `store` so that `metrics` sees its commits and failures; behaviour is unchanged. */

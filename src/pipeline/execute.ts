@@ -16,10 +16,10 @@ import { hold } from './hold/hold.js'
 import { identify } from './identify/identify.js'
 import type { PipelineDeps } from './pipeline-deps.js'
 import type { ExecuteOptions } from './pipeline-types.js'
-import { recordDenied, type Settle } from './record/outcomes.js'
+import { recordDenied } from './record/outcomes.js'
 import type { AuthorizedRequest, RequestContext } from './request-context.js'
 import { dryRun } from './run/dry-run.js'
-import { run } from './run/run.js'
+import { type RunContext, run, startedFields } from './run/run.js'
 
 export async function execute(
   deps: PipelineDeps,
@@ -47,16 +47,34 @@ export async function execute(
     'airlock.decision': auth.decision.decision,
     'airlock.rule': auth.decision.rule ?? '',
   }
-  if (auth.decision.decision === 'deny' || !auth.evaluation.definition) {
+  const definition = auth.evaluation.definition
+  if (auth.decision.decision === 'deny' || !definition) {
     return span('record', decided, () => recordDenied(deps, ctx, auth))
   }
-  const key = await span('claim', decided, () => claim(deps, ctx, auth))
+  const runs = auth.decision.decision === 'allow' ? runContext(ctx, auth) : null
+  // A run without a hold commits its `started` with a fresh key's claim: one commit fewer.
+  const started =
+    runs !== null && ctx.idempotency_key !== null
+      ? startedFields(definition, auth.evaluation.inputs, runs)
+      : undefined
+  const key = await span('claim', decided, () => claim(deps, ctx, auth, started))
   if (key.kind === 'replayed') return key.outcome
-  const progress = { started: false }
+  // Once `started` is in the chain, the handler may have run for all a later failure can tell.
+  const progress = { started: key.started !== null }
   let outcome: Outcome
   try {
-    const stage = auth.decision.decision === 'require_approval' ? 'hold' : 'run'
-    outcome = await span(stage, decided, () => holdOrRun(deps, ctx, auth, progress, key.settlement))
+    const stage = runs === null ? 'hold' : 'run'
+    outcome = await span(stage, decided, () =>
+      runs === null
+        ? holdForApproval(deps, ctx, auth)
+        : run(
+            deps,
+            definition,
+            auth.evaluation.inputs,
+            { ...runs, settlement: key.settlement, started: key.started },
+            progress,
+          ),
+    )
   } catch (error) {
     await key.abort(progress.started)
     throw error
@@ -74,37 +92,30 @@ async function planOnly(deps: PipelineDeps, ctx: RequestContext): Promise<DryRun
   return dryRun(deps, ctx, auth, auth.evaluation.definition)
 }
 
-async function holdOrRun(
+/** What the run stage needs of a request that policy allowed. */
+function runContext(ctx: RequestContext, auth: AuthorizedRequest): RunContext {
+  return {
+    request_id: ctx.request_id,
+    principal: ctx.principal,
+    decision: auth.decision,
+    target: auth.evaluation.target,
+    approval_id: null,
+    approver: null,
+    idempotency_key: ctx.idempotency_key,
+    signal: ctx.signal,
+    ...(auth.context.shadow === undefined ? {} : { context: { shadow: auth.context.shadow } }),
+  }
+}
+
+async function holdForApproval(
   deps: PipelineDeps,
   ctx: RequestContext,
   auth: AuthorizedRequest,
-  progress: { started: boolean },
-  settlement: Settle,
 ): Promise<Outcome> {
   const { decision, evaluation } = auth
   const definition = evaluation.definition
   if (!definition) throw new AirlockError(ErrorCode.INTERNAL, 'An unresolved action reached the run stage')
   if (decision.decision === 'require_approval') return hold(deps, ctx, auth, definition)
-  if (decision.decision === 'allow') {
-    return run(
-      deps,
-      definition,
-      evaluation.inputs,
-      {
-        request_id: ctx.request_id,
-        principal: ctx.principal,
-        decision,
-        target: evaluation.target,
-        approval_id: null,
-        approver: null,
-        idempotency_key: ctx.idempotency_key,
-        signal: ctx.signal,
-        settlement,
-        ...(auth.context.shadow === undefined ? {} : { context: { shadow: auth.context.shadow } }),
-      },
-      progress,
-    )
-  }
-  // Only the three known results exist; anything else must never run.
+  // Only the three known results exist, and allowed requests ran above: anything else must never run.
   throw new AirlockError(ErrorCode.INTERNAL, `Unknown decision '${String(decision.decision)}'`)
 }

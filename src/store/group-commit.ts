@@ -8,7 +8,14 @@
 import type { AuditEvent, AuditEventInput } from '../audit/audit-event.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import type { ClaimResult, IdempotencyStore, Store, WriteOp, WriteResult } from './store.js'
+import type {
+  ClaimResult,
+  IdempotencyClaimRequest,
+  IdempotencyStore,
+  Store,
+  WriteOp,
+  WriteResult,
+} from './store.js'
 
 /** Options of {@link GroupCommit}. */
 export interface GroupCommitOptions {
@@ -93,6 +100,19 @@ export class GroupCommit {
   async appendWith(event: AuditEventInput, op: WriteOp): Promise<{ event: AuditEvent; result: WriteResult }> {
     const [appended, result] = await this.writeAll([{ kind: 'append', event }, op])
     return { event: expectKind(appended!, 'append').event, result: result! }
+  }
+
+  /**
+   * Claims a key as {@link IdempotencyStore.claim} does, appending `event` in
+   * the same commit when, and only when, the claim takes the key fresh; the
+   * stored event, else null.
+   */
+  async claimWith(
+    request: IdempotencyClaimRequest,
+    event: AuditEventInput,
+  ): Promise<{ result: ClaimResult; event: AuditEvent | null }> {
+    const answer = expectKind(await this.write({ kind: 'claim', request, event }), 'claim')
+    return { result: answer.result, event: answer.event ?? null }
   }
 
   /**

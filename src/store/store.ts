@@ -297,8 +297,16 @@ export interface MerkleStore {
  * {@link Store.batch} commits many of them, from many requests, at once.
  */
 export type WriteOp =
-  /** {@link IdempotencyStore.claim}. */
-  | { readonly kind: 'claim'; readonly request: IdempotencyClaimRequest }
+  /**
+   * {@link IdempotencyStore.claim}. With `event`, the event is appended in
+   * the same transaction when, and only when, this claim takes the key fresh
+   * (`claimed`, not `recovered`): a run's `started` commits with its claim.
+   */
+  | {
+      readonly kind: 'claim'
+      readonly request: IdempotencyClaimRequest
+      readonly event?: AuditEventInput
+    }
   /** {@link AuditStore.append} of one event. */
   | { readonly kind: 'append'; readonly event: AuditEventInput }
   /** {@link IdempotencyStore.complete}. */
@@ -313,7 +321,12 @@ export type WriteOp =
 
 /** What one {@link WriteOp} gave, in the shape its single-call method returns. */
 export type WriteResult =
-  | { readonly kind: 'claim'; readonly result: ClaimResult }
+  | {
+      readonly kind: 'claim'
+      readonly result: ClaimResult
+      /** Only when the op carried an event: the event as stored, or null when the claim did not take the key fresh. */
+      readonly event?: AuditEvent | null
+    }
   | { readonly kind: 'append'; readonly event: AuditEvent }
   | { readonly kind: 'complete'; readonly stored: boolean }
 

@@ -4,7 +4,7 @@ import { defineAction } from '../../src/actions/define-action.js'
 import { createAirlock } from '../../src/airlock.js'
 import { storedIdempotencyKey } from '../../src/idempotency/key-scope.js'
 import { localPrincipal } from '../../src/identity/principal.js'
-import { allowAll } from '../../src/policy/rules/index.js'
+import { allowAll, requireApproval } from '../../src/policy/rules/index.js'
 import { memoryStore } from '../../src/store/memory/index.js'
 import type { Store, WriteOp } from '../../src/store/store.js'
 
@@ -36,18 +36,67 @@ function countingStore() {
 }
 
 describe('commits a request costs', () => {
-  it('stores a keyed outcome in the commit of the event that ends the run', async () => {
+  it('commits a keyed run in two: started with the claim, the last event with the outcome', async () => {
     const { store, commits } = countingStore()
     const airlock = createAirlock({ actions: [pay], policies: [allowAll()], store })
     const first = await airlock.execute('pay', { amount: 5 }, { caller, idempotency_key: 'k-1' })
     expect(first).toMatchObject({ status: 'executed', result: { paid: 5 } })
-    expect(commits).toEqual([['claim'], ['append'], ['append', 'complete']])
+    expect(commits.splice(0)).toEqual([['claim'], ['append', 'complete']])
+    const chain = await store.audit.range(0, 10)
+    expect(chain.map((e) => [e.status, e.idempotency_key])).toEqual([
+      ['started', 'k-1'],
+      ['executed', 'k-1'],
+    ])
+    expect(chain[0]).toMatchObject({ request_id: first.request_id, inputs: { amount: 5 }, decision: 'allow' })
 
     // The stored outcome names the executed event, which is in the chain.
     const replay = await airlock.execute('pay', { amount: 5 }, { caller, idempotency_key: 'k-1' })
     expect(replay).toMatchObject({ status: 'executed', replayed: true, audit_id: expect.any(String) })
     const executed = await airlock.audit.get(first.audit_id)
     expect(executed).toMatchObject({ status: 'executed', idempotency_key: 'k-1' })
+    // The replay's claim did not take the key: no second `started`.
+    expect((await store.audit.range(0, 10)).map((e) => e.status)).toEqual(['started', 'executed', 'replayed'])
+    await airlock.close()
+  })
+
+  it('writes one started for same-key calls at once, from the call that ran', async () => {
+    const { store } = countingStore()
+    let release = () => {}
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const slow = defineAction({
+      name: 'slow',
+      description: 'Slow',
+      input: z.object({}),
+      risk: 'low',
+      handler: async () => {
+        await gate
+        return { done: true }
+      },
+    })
+    const airlock = createAirlock({ actions: [slow], policies: [allowAll()], store })
+    const calls = [1, 2, 3].map(() => airlock.execute('slow', {}, { caller, idempotency_key: 'k-same' }))
+    setTimeout(release, 100)
+    const outcomes = await Promise.all(calls)
+    expect(outcomes.filter((o) => 'replayed' in o && o.replayed === false)).toHaveLength(1)
+    const statuses = (await store.audit.range(0, 10)).map((e) => e.status)
+    expect(statuses.filter((s) => s === 'started')).toHaveLength(1)
+    expect(statuses.filter((s) => s === 'executed')).toHaveLength(1)
+    await airlock.close()
+  })
+
+  it('keeps the claim apart from started when the request waits for approval', async () => {
+    const { store, commits } = countingStore()
+    const airlock = createAirlock({
+      actions: [pay],
+      policies: [requireApproval()],
+      store,
+    })
+    const held = await airlock.execute('pay', { amount: 7 }, { caller, idempotency_key: 'k-held' })
+    expect(held).toMatchObject({ status: 'pending_approval' })
+    expect(commits[0]).toEqual(['claim'])
+    expect((await store.audit.range(0, 10)).map((e) => e.status)).not.toContain('started')
     await airlock.close()
   })
 
@@ -56,7 +105,7 @@ describe('commits a request costs', () => {
     const airlock = createAirlock({ actions: [pay], policies: [allowAll()], store })
     const failed = await airlock.execute('pay', { amount: -1 }, { caller, idempotency_key: 'k-2' })
     expect(failed).toMatchObject({ status: 'failed', error: { message: 'negative amount' } })
-    expect(commits.splice(0)).toEqual([['claim'], ['append'], ['append', 'complete']])
+    expect(commits.splice(0)).toEqual([['claim'], ['append', 'complete']])
     const again = await airlock.execute('pay', { amount: -1 }, { caller, idempotency_key: 'k-2' })
     expect(again).toMatchObject({ status: 'failed', replayed: true, audit_id: expect.any(String) })
     commits.splice(0)

@@ -147,6 +147,104 @@ export function describeBatchConformance(name: string, makeStore: () => Promise<
       expect(await store.idempotency.get(scope)).toMatchObject({ state: 'completed' })
     })
 
+    it('appends the event a claim carries only when the claim takes its key fresh', async () => {
+      const fresh = sampleEvent({ reason: 'fresh claim' })
+      const lost = sampleEvent({ reason: 'claim that found the key in flight' })
+      const plain = sampleEvent({ reason: 'plain append' })
+      const other = sampleEvent({ reason: 'fresh claim of another key' })
+      const results = await store.batch([
+        { kind: 'claim', request: claimRequest('own-a'), event: fresh },
+        { kind: 'claim', request: claimRequest('own-b'), event: lost },
+        { kind: 'append', event: plain },
+        { kind: 'claim', request: claimRequest('own-c', { key: 'k-2' }), event: other },
+      ])
+      expect(results[0]).toMatchObject({
+        kind: 'claim',
+        result: { kind: 'claimed', recovered: false },
+        event: { id: fresh.id },
+      })
+      expect(results[1]).toEqual({
+        kind: 'claim',
+        result: { kind: 'in_flight', fingerprint: 'fp-a' },
+        event: null,
+      })
+      expect(results[2]).toMatchObject({ kind: 'append', event: { id: plain.id } })
+      expect(results[3]).toMatchObject({ kind: 'claim', event: { id: other.id } })
+      // Where in the batch's run of the chain each lands is the store's choice; each lands once.
+      const chain = await store.audit.range(0, 10)
+      expect(chain.map((e) => e.reason).sort()).toEqual([
+        'fresh claim',
+        'fresh claim of another key',
+        'plain append',
+      ])
+      const seqs = [results[0], results[2], results[3]].map(
+        (r) => (r as { event: { seq: number } }).event.seq,
+      )
+      expect(seqs.sort()).toEqual([1, 2, 3])
+      expect(await verifyStore(store)).toEqual({ valid: true, count: 3 })
+    })
+
+    it('appends no event for a claim that replays, recovers a dead holder or is refused', async () => {
+      await store.batch([claimOp('own-a'), completeOp('own-a')])
+      await store.batch([claimOp('own-d', { key: 'k-dead' })])
+      const results = await store.batch([
+        { kind: 'claim', request: claimRequest('own-b'), event: sampleEvent({ reason: 'replay' }) },
+        {
+          kind: 'claim',
+          request: claimRequest('own-e', { key: 'k-dead', now: at(60), lease_until: at(90) }),
+          event: sampleEvent({ reason: 'recovery' }),
+        },
+        {
+          kind: 'claim',
+          request: claimRequest('own-f', { now: at(7200), lease_until: at(7230) }),
+          event: sampleEvent({ reason: 'key expired, taken fresh' }),
+        },
+      ])
+      expect(results[0]).toMatchObject({ result: { kind: 'completed' }, event: null })
+      expect(results[1]).toEqual({ kind: 'claim', result: { kind: 'claimed', recovered: true }, event: null })
+      expect(results[2]).toMatchObject({ result: { kind: 'claimed', recovered: false }, event: { seq: 1 } })
+      expect((await store.audit.range(0, 10)).map((e) => e.reason)).toEqual(['key expired, taken fresh'])
+    })
+
+    it('takes no claim when the batch carrying its event fails', async () => {
+      const existing = sampleEvent()
+      await store.audit.append([existing])
+      const error = await store
+        .batch([
+          { kind: 'claim', request: claimRequest('own-a'), event: sampleEvent() },
+          { kind: 'append', event: existing },
+        ])
+        .catch((e: unknown) => e)
+      expect(AirlockError.isInstance(error)).toBe(true)
+      expect(await store.idempotency.get(scope)).toBeNull()
+      expect(await store.audit.head()).toMatchObject({ seq: 1 })
+      const bad = await store
+        .batch([{ kind: 'claim', request: claimRequest('own-a'), event: 'started' as never }])
+        .catch((e: unknown) => e)
+      expect(bad).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/ops\[0\]\.event/) })
+    })
+
+    it('appends one event for concurrent claims of a key carrying events, from writers sharing commits', async () => {
+      const writers = Array.from({ length: 4 }, () => new GroupCommit(store, { maxBatch: 8 }))
+      const claims = Array.from({ length: 24 }, (_, i) =>
+        writers[i % writers.length]!.claimWith(
+          claimRequest(`own-${i}`),
+          sampleEvent({ reason: `claim ${i}` }),
+        ),
+      )
+      const others = Array.from({ length: 24 }, (_, i) => writers[i % writers.length]!.append(sampleEvent()))
+      const settled = await Promise.all(claims)
+      await Promise.all(others)
+      const won = settled.filter((r) => r.result.kind === 'claimed')
+      expect(won).toHaveLength(1)
+      expect(won[0]!.event).toMatchObject({ reason: expect.stringMatching(/^claim /) })
+      expect(settled.filter((r) => r.event !== null)).toHaveLength(1)
+      await Promise.all(writers.map((w) => w.close()))
+      const reasons = (await store.audit.range(0, 100)).map((e) => e.reason)
+      expect(reasons.filter((r) => r?.startsWith('claim '))).toEqual([won[0]!.event!.reason])
+      expect(await verifyStore(store, { pageSize: 16 })).toEqual({ valid: true, count: 25 })
+    })
+
     it('commits concurrent writes in few batches, each caller getting its own result', async () => {
       let batches = 0
       const counting: Pick<Store, 'batch'> = {

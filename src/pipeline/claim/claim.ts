@@ -4,7 +4,10 @@
  * earlier request with that key back (replay).
  *
  * Reads: the idempotency store through the gate, the sealer. Writes: the
- * claim, later its sealed outcome; a `replayed` audit event on replay.
+ * claim, later its sealed outcome; a `replayed` audit event on replay. A run
+ * that needs no approval hands in its `started` event, committed with the
+ * claim when, and only when, the claim takes the key fresh (not on a replay,
+ * a wait, or a dead holder's recovered key, which may already have held).
  * Guarantees: of concurrent requests with one key, exactly one runs (the
  * store's claim is atomic); the others replay its outcome, or are told it
  * is still in progress. The claim is taken before the hold, so a retried
@@ -17,18 +20,23 @@
  * @module
  */
 
+import type { AuditEvent } from '../../audit/audit-event.js'
 import { requestFingerprint } from '../../idempotency/fingerprint.js'
 import type { ClaimHandle } from '../../idempotency/idempotency-gate.js'
 import { outcomeSealContext, storedIdempotencyKey } from '../../idempotency/key-scope.js'
 import type { Outcome } from '../../outcome.js'
+import type { IdempotencyClaimRequest } from '../../store/store.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
 import { failedOutcome, type Settle } from '../record/outcomes.js'
+import type { RecordFields } from '../record/recorder.js'
 import type { AuthorizedRequest, RequestContext } from '../request-context.js'
 import { heldOutcome } from './held-outcome.js'
 
 /** What the rest of the pipeline does with a claimed key. */
 export interface ClaimedKey {
   readonly kind: 'claimed'
+  /** The run's `started` event when it was committed with the claim, else null. */
+  readonly started: AuditEvent | null
   /** Stores the outcome under the key (nothing, once a settlement of it was confirmed). */
   settle(outcome: Outcome): Promise<void>
   /** The write that stores `outcome` under the key, to commit with the run's last event. */
@@ -41,6 +49,7 @@ export type ClaimResult = ClaimedKey | { readonly kind: 'replayed'; readonly out
 
 const NO_KEY: ClaimedKey = {
   kind: 'claimed',
+  started: null,
   settle: async () => undefined,
   settlement: () => null,
   abort: async () => undefined,
@@ -50,6 +59,7 @@ export async function claim(
   deps: Pick<PipelineDeps, 'gate' | 'sealer' | 'recorder' | 'store' | 'approvals' | 'notifier'>,
   ctx: RequestContext,
   auth: AuthorizedRequest,
+  started?: RecordFields,
 ): Promise<ClaimResult> {
   const { principal, action, idempotency_key } = ctx
   if (idempotency_key === null) return NO_KEY
@@ -71,7 +81,19 @@ export async function claim(
     }
     return deps.sealer.seal(found.outcome, aad)
   }
-  const taken = await deps.gate.begin({ tenant_id: principal.tenant_id, action, key }, fingerprint, held)
+  let startedEvent: AuditEvent | null = null
+  const withStarted =
+    started === undefined
+      ? undefined
+      : async (request: IdempotencyClaimRequest) => {
+          const taken = await deps.recorder.recordOnClaim('started', started, request)
+          startedEvent = taken.event
+          return taken.result
+        }
+  const taken = await deps.gate.begin({ tenant_id: principal.tenant_id, action, key }, fingerprint, {
+    settledElsewhere: held,
+    ...(withStarted ? { claim: withStarted } : {}),
+  })
   if (taken.kind === 'replay') {
     return {
       kind: 'replayed',
@@ -93,7 +115,7 @@ export async function claim(
       outcome: await replay(deps, ctx, auth, deps.sealer.open(recovered, aad) as Outcome),
     }
   }
-  return claimedKey(deps, ctx, taken, aad)
+  return claimedKey(deps, ctx, taken, aad, startedEvent)
 }
 
 function claimedKey(
@@ -101,11 +123,13 @@ function claimedKey(
   ctx: RequestContext,
   taken: ClaimHandle,
   aad: string,
+  started: AuditEvent | null,
 ): ClaimedKey {
   // Set once a settlement's write was answered, stored or not: the key is then past writing to.
   let settled = false
   return {
     kind: 'claimed',
+    started,
     settle: async (outcome) => {
       if (!settled) await taken.finish(deps.sealer.seal(outcome, aad))
     },

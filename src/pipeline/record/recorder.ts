@@ -20,7 +20,7 @@ import { newId } from '../../internal/ids.js'
 import { isoString } from '../../internal/iso-string.js'
 import type { Decision } from '../../policy/decision.js'
 import type { GroupCommit } from '../../store/group-commit.js'
-import type { WriteOp, WriteResult } from '../../store/store.js'
+import type { ClaimResult, IdempotencyClaimRequest, WriteOp, WriteResult } from '../../store/store.js'
 
 /** What a stage knows about the event it records; the rest is derived. */
 export interface RecordFields {
@@ -48,6 +48,11 @@ export interface RecordFields {
 export interface RecordWriter extends EventWriter {
   /** Appends `event` and applies `op` in the same transaction; resolves with both once committed. */
   writeWith(event: AuditEventInput, op: WriteOp): Promise<{ event: AuditEvent; result: WriteResult }>
+  /** Claims a key, appending `event` in the same commit only if the claim takes the key fresh. */
+  claimWith(
+    request: IdempotencyClaimRequest,
+    event: AuditEventInput,
+  ): Promise<{ result: ClaimResult; event: AuditEvent | null }>
 }
 
 /** The recorder's writer over the pipeline's group commit: events share commits with claims and outcomes. */
@@ -55,6 +60,7 @@ export function eventWriter(commit: GroupCommit): RecordWriter {
   return {
     write: (event) => commit.append(event),
     writeWith: (event, op) => commit.appendWith(event, op),
+    claimWith: (request, event) => commit.claimWith(request, event),
     close: () => commit.close(),
   }
 }
@@ -71,6 +77,16 @@ export interface Recorder {
     fields: RecordFields,
     op: WriteOp,
   ): Promise<{ event: AuditEvent; result: WriteResult }>
+  /**
+   * Claims an idempotency key, recording `status` in the same commit when,
+   * and only when, the claim takes the key fresh: a run's `started` costs no
+   * commit of its own. The event is null when the claim did not.
+   */
+  recordOnClaim(
+    status: AuditStatus,
+    fields: RecordFields,
+    request: IdempotencyClaimRequest,
+  ): Promise<{ result: ClaimResult; event: AuditEvent | null }>
   /** Masks secrets in free text (handler errors quote connection strings and tokens). */
   redactString(text: string): string
   /** A redacted copy of a value, for answers that go to someone other than the requester. */
@@ -161,6 +177,8 @@ export function createRecorder(deps: RecorderDeps): Recorder {
     return {
       record: (status, fields) => writer.write(buildEvent(deps, bound, status, fields)),
       recordWith: (status, fields, op) => writer.writeWith(buildEvent(deps, bound, status, fields), op),
+      recordOnClaim: (status, fields, request) =>
+        writer.claimWith(request, buildEvent(deps, bound, status, fields)),
       redactString: (text) => redactor.redactString(text),
       redact: (value) => redactor.redact(value),
       close: () => writer.close(),

@@ -2,7 +2,8 @@
  * Run: carry out an authorized request once and record how it ended.
  *
  * Reads: the definition, the validated inputs. Writes: `started` before the
- * handler is called, then `executed` or `failed`.
+ * handler is called (unless it came committed with the idempotency claim),
+ * then `executed` or `failed`.
  * Guarantees: `started` is durable before the handler is called, so a crash
  * mid-run leaves evidence. `progress.started` tells the caller whether the
  * handler may have run, which decides what happens to an idempotency claim
@@ -12,12 +13,14 @@
  * @module
  */
 import type { ActionDefinition } from '../../actions/action-definition.js'
+import type { AuditEvent } from '../../audit/audit-event.js'
 import type { Principal } from '../../identity/principal.js'
 import type { Target } from '../../inventory/target.js'
 import type { ExecutedOutcome, FailedOutcome } from '../../outcome.js'
 import type { Decision } from '../../policy/decision.js'
 import type { PipelineDeps } from '../pipeline-deps.js'
 import { errorMessage, failedOutcome, recordEnd, recordExecuted, type Settle } from '../record/outcomes.js'
+import type { RecordFields } from '../record/recorder.js'
 import { invokeHandler } from './invoke-handler.js'
 import { executorTypeOf, runExecutor } from './run-executor.js'
 
@@ -35,6 +38,26 @@ export interface RunContext {
   readonly context?: Record<string, unknown>
   /** Stores the outcome under the request's idempotency key, in the commit of the event that ends the run. */
   readonly settlement?: Settle
+  /** The run's `started` event, when it was committed with the idempotency claim ({@link startedFields}). */
+  readonly started?: AuditEvent | null
+}
+
+/** What a run's `started` event records; the claim stage commits it with a fresh key's claim. */
+export function startedFields(definition: ActionDefinition, inputs: unknown, ctx: RunContext): RecordFields {
+  const context = ctx.context !== undefined && Object.keys(ctx.context).length > 0 ? ctx.context : null
+  return { ...baseFields(definition, ctx), inputs, ...(context ? { context } : {}) }
+}
+
+function baseFields(definition: ActionDefinition, ctx: RunContext): RecordFields {
+  return {
+    request_id: ctx.request_id,
+    principal: ctx.principal,
+    action: definition.name,
+    decision: ctx.decision,
+    approval_id: ctx.approval_id,
+    approver: ctx.approver,
+    idempotency_key: ctx.idempotency_key,
+  }
 }
 
 function jsonValue(value: unknown): unknown {
@@ -49,17 +72,9 @@ export async function run(
   ctx: RunContext,
   progress: { started: boolean } = { started: false },
 ): Promise<ExecutedOutcome | FailedOutcome> {
-  const base = {
-    request_id: ctx.request_id,
-    principal: ctx.principal,
-    action: definition.name,
-    decision: ctx.decision,
-    approval_id: ctx.approval_id,
-    approver: ctx.approver,
-    idempotency_key: ctx.idempotency_key,
-  }
-  const context = ctx.context !== undefined && Object.keys(ctx.context).length > 0 ? ctx.context : null
-  const started = await deps.recorder.record('started', { ...base, inputs, ...(context ? { context } : {}) })
+  const base = baseFields(definition, ctx)
+  const started =
+    ctx.started ?? (await deps.recorder.record('started', startedFields(definition, inputs, ctx)))
   progress.started = true
   const executor = executorTypeOf(definition, deps.execution)
   if (executor !== null) {
@@ -85,7 +100,7 @@ async function recordFailure(
   deps: Pick<PipelineDeps, 'recorder'>,
   definition: ActionDefinition,
   ctx: RunContext,
-  base: Parameters<PipelineDeps['recorder']['record']>[1],
+  base: RecordFields,
   error: unknown,
 ): Promise<FailedOutcome> {
   const err = errorMessage(error)

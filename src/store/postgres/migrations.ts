@@ -184,6 +184,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
     version: 12,
     name: 'airlock_write_batch: a whole batch of writes (claims, completions, audit events, chain head) in one call',
-    statements: (s) => [writeBatchFunction(s)],
+    statements: (s) => [writeBatchFunction(s, 12)],
+  },
+  {
+    version: 13,
+    name: "airlock_write_batch: a claim may carry its run's first event, refused unless the claim takes its key fresh",
+    statements: (s) => [writeBatchFunction(s, 13)],
   },
 ]

@@ -5,26 +5,20 @@
  *
  * @module
  */
-import type { AuditEventInput } from '../../audit/audit-event.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { type ChainHead, type LinkedEvent, linkBatch } from '../internal/link-batch.js'
 import { auditRowValues } from '../internal/sql-query.js'
+import { answerAppends, type IndexedAppend } from '../internal/write-ops.js'
 import type { ClaimResult, WriteOp, WriteResult } from '../store.js'
 import { type PostgresConnection, sqlState } from './postgres-connection.js'
 import type { PostgresPoolClient } from './postgres-store-config.js'
-import { HEAD_MOVED_SQLSTATE } from './write-batch-function.js'
+import { CLAIM_NOT_FRESH_SQLSTATE, HEAD_MOVED_SQLSTATE } from './write-batch-function.js'
 
 /** A claim or completion of a batch, with its position among the batch's ops. */
 export interface KeyedOp {
   readonly op: Extract<WriteOp, { kind: 'claim' | 'complete' }>
   readonly index: number
-}
-
-/** The appends of a batch, with their positions. */
-export interface IndexedAppend {
-  readonly index: number
-  readonly event: AuditEventInput
 }
 
 // Names of the record `airlock_write_batch` reads each event row as, in `auditRowValues` order.
@@ -49,8 +43,9 @@ function eventRow(linked: LinkedEvent): Record<string, unknown> {
   return Object.fromEntries(EVENT_FIELDS.map((field, i) => [field, values[i]]))
 }
 
-function keyedPayload({ op }: KeyedOp): Record<string, unknown> {
-  if (op.kind === 'claim') return { kind: 'claim', ...op.request }
+/** A claim or completion as the function reads it; `linked`: the claim's event is among the call's events. */
+function keyedPayload({ op }: KeyedOp, linked: boolean): Record<string, unknown> {
+  if (op.kind === 'claim') return { kind: 'claim', ...op.request, ...(linked ? { with_event: true } : {}) }
   const { scope, owner, outcome, expires_at } = op
   return { kind: 'complete', ...scope, owner, outcome, expires_at }
 }
@@ -92,7 +87,9 @@ export function clientRunner(s: string, client: PostgresPoolClient): BatchRunner
  * result per op (by op index) and the head the events left.
  *
  * @throws the store error wrapping SQLSTATE `AL001` when the head moved
- * (see {@link isHeadMoved}); nothing was written then.
+ * (see {@link isHeadMoved}), or `AL002` when a claim whose event is among
+ * `appends` did not take its key fresh ({@link isClaimNotFresh}); nothing
+ * was written then.
  */
 export async function callWriteBatch(
   c: BatchRunner,
@@ -109,8 +106,9 @@ export async function callWriteBatch(
         )
       : []
   const last = linked.at(-1)?.event
+  const carried = new Set(appends.map((a) => a.index))
   const payload = {
-    ops: keyed.map(keyedPayload),
+    ops: keyed.map((k) => keyedPayload(k, carried.has(k.index))),
     events: linked.map(eventRow),
     from: head,
     to: last ? { seq: last.seq, hash: last.hash } : head,
@@ -126,15 +124,22 @@ export async function callWriteBatch(
         ? { kind: 'claim', result: answer as ClaimResult }
         : { kind: 'complete', stored: (answer as { stored: boolean }).stored === true }
   })
-  appends.forEach((a, i) => {
-    results[a.index] = { kind: 'append', event: linked[i]!.event }
-  })
+  answerAppends(
+    appends,
+    linked.map((l) => l.event),
+    results,
+  )
   return last ? { seq: last.seq, hash: last.hash } : head
 }
 
 /** Whether `error` says the batch was linked onto a stale chain head (SQLSTATE `AL001`): nothing was written. */
 export function isHeadMoved(error: unknown): boolean {
   return sqlState(AirlockError.isInstance(error) ? error.cause : error) === HEAD_MOVED_SQLSTATE
+}
+
+/** Whether `error` says a claim carrying its event did not take its key fresh (SQLSTATE `AL002`): nothing was written. */
+export function isClaimNotFresh(error: unknown): boolean {
+  return sqlState(AirlockError.isInstance(error) ? error.cause : error) === CLAIM_NOT_FRESH_SQLSTATE
 }
 
 /** The head another writer left, as a head-moved error reports it; `null` when it does not say. */

@@ -27,7 +27,13 @@ import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { type ChainHead, EMPTY_HEAD } from '../internal/link-batch.js'
 import { badRequest } from '../internal/store-error.js'
-import { appendsOf, checkWriteOps } from '../internal/write-ops.js'
+import {
+  answerAppends,
+  answerUnappended,
+  appendsOf,
+  checkWriteOps,
+  type IndexedAppend,
+} from '../internal/write-ops.js'
 import type {
   ClaimResult,
   IdempotencyClaimRequest,
@@ -39,7 +45,7 @@ import { appendInTransaction } from './postgres-audit.js'
 import {
   callWriteBatch,
   clientRunner,
-  type IndexedAppend,
+  isClaimNotFresh,
   isHeadMoved,
   type KeyedOp,
   movedTo,
@@ -116,8 +122,8 @@ function keyedInLockOrder(ops: readonly WriteOp[]): KeyedOp[] {
 /** The multi-statement path (`batch: 'transaction'`): one statement per write in one transaction, holding the chain head until the commit. */
 async function lockedBatch(
   c: PostgresConnection,
+  ops: readonly WriteOp[],
   keyed: readonly KeyedOp[],
-  appends: readonly IndexedAppend[],
   results: WriteResult[],
 ): Promise<ChainHead | null> {
   const sql = idempotencyStatements(c.s)
@@ -132,14 +138,14 @@ async function lockedBatch(
         results[index] = { kind: 'complete', stored: done.rowCount === 1 }
       }
     }
+    // Once the claims are answered: only those that took their keys fresh append their events.
+    const appends = appendsOf(ops, results)
     const stored = await appendInTransaction(
       client,
       c.s,
       appends.map((a) => a.event),
     )
-    appends.forEach((a, i) => {
-      results[a.index] = { kind: 'append', event: stored[i]! }
-    })
+    answerAppends(appends, stored, results)
     const last = stored.at(-1)
     return last ? { seq: last.seq, hash: last.hash } : null
   })
@@ -150,17 +156,19 @@ async function lockedBatch(
  * completions in one call (their keys locked first, as everywhere), then the
  * chain head locked and read, then the events linked onto it in a second
  * call. Five round trips whatever the batch holds, and the head cannot move
- * between its read and the commit.
+ * between its read and the commit. The events are chosen once the claims
+ * are answered, so a claim appends its event only if it took its key fresh.
  */
 async function lockedCall(
   c: PostgresConnection,
+  ops: readonly WriteOp[],
   keyed: readonly KeyedOp[],
-  appends: readonly IndexedAppend[],
   results: WriteResult[],
 ): Promise<ChainHead | null> {
   return c.transaction('batch', async (client) => {
     const run = clientRunner(c.s, client)
     if (keyed.length > 0) await callWriteBatch(run, keyed, [], EMPTY_HEAD, results)
+    const appends = appendsOf(ops, results)
     if (appends.length === 0) return null
     const [row] = (
       await client.query<{ seq: string; hash: string }>(
@@ -181,7 +189,11 @@ async function currentHead(c: PostgresConnection): Promise<ChainHead> {
   return { seq: Number(row.seq), hash: row.hash }
 }
 
-/** Tries the one-call path twice (the hinted head, then the head the conflict reported); `false` if both lost the head. */
+/**
+ * Tries the one-call path twice (the hinted head, then the head the conflict
+ * reported), every claim's event linked as if it took its key fresh; `false`
+ * if both lost the head or a claim carrying an event did not take its key.
+ */
 async function optimisticBatch(
   c: PostgresConnection,
   hint: HeadHint,
@@ -195,6 +207,8 @@ async function optimisticBatch(
     try {
       return await callWriteBatch(poolRunner(c), keyed, appends, head, results)
     } catch (error) {
+      // Rare (a retried or concurrent key): the locked path answers the claims before it links events.
+      if (isClaimNotFresh(error)) return false
       if (!isHeadMoved(error)) throw error
       hint.lockedUntil = Date.now() + CONTENDED_MS
       const reported = movedTo(error)
@@ -215,15 +229,17 @@ export async function postgresBatch(
   const checked = checkWriteOps(ops)
   if (checked.length === 0) return []
   const keyed = keyedInLockOrder(checked)
+  // As if every claim took its key fresh; the locked path chooses again once the claims are answered.
   const appends = appendsOf(checked)
   const results: WriteResult[] = new Array(checked.length)
   const contended = appends.length > 0 && Date.now() < (hint.lockedUntil ?? 0)
   const guess = mode === 'function' && !contended
   const done = guess ? await optimisticBatch(c, hint, keyed, appends, results) : false
   const locked = mode === 'function' ? lockedCall : lockedBatch
-  const head = done === false ? await locked(c, keyed, appends, results) : done
+  const head = done === false ? await locked(c, checked, keyed, results) : done
   // Only forward: a slower batch of this process must not set the hint back.
-  if (appends.length > 0 && head && head.seq > (hint.head?.seq ?? -1)) hint.head = head
+  if (head && head.seq > (hint.head?.seq ?? -1)) hint.head = head
+  answerUnappended(checked, results)
   return results
 }
 

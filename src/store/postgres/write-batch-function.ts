@@ -1,9 +1,11 @@
 /**
- * The server-side function of migration 12: a whole batch of writes in one
- * call, so a batch costs one round trip instead of one per statement.
+ * The server-side function of migrations 12 and 13: a whole batch of writes
+ * in one call, so a batch costs one round trip instead of one per statement.
  *
- * @remarks This text is part of a released migration and is never edited: a
- * change ships as a new migration that replaces the function.
+ * @remarks The text of a released migration is never edited: a change ships
+ * as a new migration that replaces the function, and the version argument
+ * keeps each migration's text as it was released. Migration 13 adds claims
+ * that carry an event (see below).
  *
  * The batch is one JSON document:
  * - `ops`: claims and completions, already in lock order (key, then op
@@ -25,11 +27,31 @@
 /** SQLSTATE raised by `airlock_write_batch` when the chain head is not the one the batch was linked onto. */
 export const HEAD_MOVED_SQLSTATE = 'AL001'
 
-/** `CREATE FUNCTION` for the quoted schema `s`. */
-export function writeBatchFunction(s: string): string {
+/**
+ * SQLSTATE raised (from migration 13) when a claim marked `with_event` did
+ * not take its key fresh: the caller linked that claim's event into the
+ * batch, so nothing of it was written, and the batch must go the locked
+ * path, where the events are linked once the claims are answered.
+ */
+export const CLAIM_NOT_FRESH_SQLSTATE = 'AL002'
+
+/** Refuses a claim whose event is linked into the batch when the claim did not take its key fresh. */
+function notFresh(when: string): string {
+  return `IF (op ->> 'with_event')::boolean AND ${when} THEN
+          RAISE EXCEPTION USING ERRCODE = '${CLAIM_NOT_FRESH_SQLSTATE}',
+            MESSAGE = 'a claim carrying an event did not take its key fresh';
+        END IF;
+        `
+}
+
+/** The function as migration `version` (12 or 13) creates it, for the quoted schema `s`. */
+export function writeBatchFunction(s: string, version: 12 | 13): string {
+  const create = version === 12 ? 'CREATE FUNCTION' : 'CREATE OR REPLACE FUNCTION'
+  const onClaimed = version === 12 ? '' : notFresh('v_recovered = 1')
+  const onLost = version === 12 ? '' : notFresh('true')
   const idem = `${s}.airlock_idempotency`
   const scope = `tenant_id = op ->> 'tenant_id' AND action = op ->> 'action' AND idem_key = op ->> 'key'`
-  return `CREATE FUNCTION ${s}.airlock_write_batch(batch jsonb) RETURNS jsonb
+  return `${create} ${s}.airlock_write_batch(batch jsonb) RETURNS jsonb
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -59,9 +81,9 @@ BEGIN
          OR (i.state = 'completed' AND i.expires_at <= op ->> 'now')
       RETURNING i.recovered INTO v_recovered;
       IF FOUND THEN
-        results := array_append(results, jsonb_build_object('kind', 'claimed', 'recovered', v_recovered = 1));
+        ${onClaimed}results := array_append(results, jsonb_build_object('kind', 'claimed', 'recovered', v_recovered = 1));
       ELSE
-        SELECT fingerprint, state, outcome INTO v_row FROM ${idem} WHERE ${scope};
+        ${onLost}SELECT fingerprint, state, outcome INTO v_row FROM ${idem} WHERE ${scope};
         IF NOT FOUND THEN
           RAISE EXCEPTION 'idempotency key % vanished during its claim', op ->> 'key';
         END IF;

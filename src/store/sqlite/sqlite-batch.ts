@@ -8,12 +8,13 @@
  * `sqlite-audit.ts`) against every other writer in any process, and the
  * batch costs one WAL fsync. Ops run in order, so a claim sees an earlier
  * claim of the same key in the batch; the events are appended after them,
- * in op order, as one linked run of the chain.
+ * in op order, as one linked run of the chain: the appends, and the events
+ * of the claims that took their keys fresh.
  *
  * @module
  */
 
-import { appendsOf, checkWriteOps } from '../internal/write-ops.js'
+import { answerAppends, answerUnappended, appendsOf, checkWriteOps } from '../internal/write-ops.js'
 import type { WriteOp, WriteResult } from '../store.js'
 import { appendInTransaction } from './sqlite-audit.js'
 import type { SqliteConnection } from './sqlite-connection.js'
@@ -32,14 +33,13 @@ export function sqliteBatch(c: SqliteConnection, ops: readonly WriteOp[]): reado
         results[i] = { kind: 'complete', stored }
       }
     }
-    const appends = appendsOf(checked)
+    const appends = appendsOf(checked, results)
     const stored = appendInTransaction(
       c,
       appends.map((a) => a.event),
     )
-    appends.forEach((a, i) => {
-      results[a.index] = { kind: 'append', event: stored[i]! }
-    })
+    answerAppends(appends, stored, results)
+    answerUnappended(checked, results)
     return results
   })
 }
