@@ -12,10 +12,9 @@
  *
  * @module
  */
-import { Worker } from 'node:worker_threads'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
-import { workerEntry } from '../internal/worker-entry.js'
+import { WorkerCalls } from '../internal/worker-calls.js'
 import type { MerkleNode } from '../store/store.js'
 import type { GrowthRequest, TreeGrower } from './tree-growth.js'
 
@@ -29,75 +28,27 @@ export type GrowerReply =
   | { readonly id: number; readonly nodes: readonly MerkleNode[] }
   | { readonly id: number; readonly error: string }
 
-interface InFlight {
-  readonly worker: Worker
-  readonly resolve: (nodes: readonly MerkleNode[]) => void
-  readonly reject: (error: unknown) => void
-}
-
 /** Hashes runs of events on a worker thread, started on first use. */
 export class TreeGrowerThread {
-  #worker: Worker | null = null
-  readonly #inFlight = new Map<number, InFlight>()
-  #nextId = 0
+  readonly #calls = new WorkerCalls<GrowerRequest, GrowerReply, readonly MerkleNode[]>({
+    from: import.meta.url,
+    name: 'tree-grower-worker',
+    read: (reply) =>
+      'nodes' in reply
+        ? { result: reply.nodes }
+        : { error: new AirlockError(ErrorCode.INTERNAL, `growing the Merkle tree failed: ${reply.error}`) },
+    died: (why) =>
+      new AirlockError(
+        ErrorCode.INTERNAL,
+        `the Merkle tree grower thread stopped (${why}); the events are integrated on the next pass`,
+      ),
+  })
 
   /** The grower to hand the integrator. */
-  readonly grow: TreeGrower = (request) => {
-    const worker = this.#started()
-    const id = this.#nextId++
-    return new Promise((resolve, reject) => {
-      this.#inFlight.set(id, { worker, resolve, reject })
-      worker.ref()
-      const message: GrowerRequest = { id, ...request }
-      worker.postMessage(message)
-    })
-  }
+  readonly grow: TreeGrower = (request) => this.#calls.call((id) => ({ id, ...request }))
 
   /** Stops the thread; runs still in flight reject. */
   async close(): Promise<void> {
-    const worker = this.#worker
-    this.#worker = null
-    if (worker) await worker.terminate()
-  }
-
-  #started(): Worker {
-    if (this.#worker !== null) return this.#worker
-    const { url, execArgv } = workerEntry(import.meta.url, 'tree-grower-worker')
-    const worker = new Worker(url, execArgv ? { execArgv } : {})
-    // An idle grower must not keep a process alive; a run in flight does.
-    worker.unref()
-    worker.on('message', (reply: GrowerReply) => this.#answer(worker, reply))
-    worker.on('error', (error) => this.#died(worker, error.message))
-    worker.on('exit', (code) => this.#died(worker, `it exited with code ${code}`))
-    this.#worker = worker
-    return worker
-  }
-
-  #answer(worker: Worker, reply: GrowerReply): void {
-    const pending = this.#inFlight.get(reply.id)
-    this.#inFlight.delete(reply.id)
-    if (!this.#holds(worker)) worker.unref()
-    if (pending === undefined) return
-    if ('nodes' in reply) pending.resolve(reply.nodes)
-    else
-      pending.reject(new AirlockError(ErrorCode.INTERNAL, `growing the Merkle tree failed: ${reply.error}`))
-  }
-
-  #died(worker: Worker, why: string): void {
-    if (this.#worker === worker) this.#worker = null
-    const error = new AirlockError(
-      ErrorCode.INTERNAL,
-      `the Merkle tree grower thread stopped (${why}); the events are integrated on the next pass`,
-    )
-    for (const [id, pending] of this.#inFlight) {
-      if (pending.worker !== worker) continue
-      this.#inFlight.delete(id)
-      pending.reject(error)
-    }
-  }
-
-  #holds(worker: Worker): boolean {
-    for (const pending of this.#inFlight.values()) if (pending.worker === worker) return true
-    return false
+    await this.#calls.release()?.terminate()
   }
 }

@@ -194,6 +194,18 @@ describe('growing the tree on a worker thread', () => {
     await log.stop()
     await store.close()
   })
+
+  it('fails a run in flight when the grower is stopped, and grows the next run on a fresh thread', async () => {
+    const thread = new TreeGrowerThread()
+    const hashes = Array.from({ length: 20_000 }, (_, i) => (i % 16).toString(16).repeat(64))
+    const request = { size: 0, frontier: [], hashes }
+    const inFlight = thread.grow(request)
+    await thread.close()
+    await expect(inFlight).rejects.toMatchObject({ code: 'INTERNAL', message: /grower thread stopped/ })
+    const small = { size: 0, frontier: [], hashes: hashes.slice(0, 300) }
+    expect(await thread.grow(small)).toEqual(storedGrowth(small))
+    await thread.close()
+  })
 })
 
 describe('tamper evidence (sqlite)', () => {

@@ -1,0 +1,116 @@
+/**
+ * Calls answered by a worker thread started on first use: each call is one
+ * message with an id and one reply with the same id. What the SQLite writer
+ * and the Merkle tree grower share.
+ *
+ * @module
+ */
+import { Worker, type WorkerOptions } from 'node:worker_threads'
+import { workerEntry } from './worker-entry.js'
+
+/** Starts a worker thread; tests pass one that keeps the handle, to stop it. */
+export type SpawnWorker = (url: URL, options: WorkerOptions) => Worker
+
+/** How a {@link WorkerCalls} starts its thread and reads its replies. */
+export interface WorkerCallsOptions<Reply extends { readonly id: number }, Result> {
+  /** The starting module's `import.meta.url`; the worker module is beside it. */
+  readonly from: string
+  /** The worker module's name, without extension. */
+  readonly name: string
+  readonly workerData?: unknown
+  readonly spawn?: SpawnWorker
+  /** A reply as the call's result, or the error it fails with. */
+  readonly read: (reply: Reply) => { readonly result: Result } | { readonly error: Error }
+  /** The error every call in flight fails with when the thread stops (`why`: how). */
+  readonly died: (why: string) => Error
+}
+
+interface InFlight<Result> {
+  readonly worker: Worker
+  readonly resolve: (result: Result) => void
+  readonly reject: (error: unknown) => void
+}
+
+/**
+ * Sends calls to one worker thread and answers each caller from its reply.
+ *
+ * @remarks Only a call in flight keeps the process alive: an idle thread
+ * must not keep a program that forgot to close it from exiting. If the
+ * thread dies (a crash, `terminate`, an out-of-memory abort), every call it
+ * held rejects with the `died` error, never resolves, and the next call
+ * starts a fresh thread.
+ */
+export class WorkerCalls<Request, Reply extends { readonly id: number }, Result> {
+  readonly #options: WorkerCallsOptions<Reply, Result>
+  #worker: Worker | null = null
+  readonly #inFlight = new Map<number, InFlight<Result>>()
+  #nextId = 0
+
+  constructor(options: WorkerCallsOptions<Reply, Result>) {
+    this.#options = options
+  }
+
+  /** Posts the message `build(id)` makes; resolves or rejects with the reply of that id. */
+  call(build: (id: number) => Request): Promise<Result> {
+    const worker = this.#started()
+    const id = this.#nextId++
+    return new Promise((resolve, reject) => {
+      this.#inFlight.set(id, { worker, resolve, reject })
+      worker.ref()
+      worker.postMessage(build(id))
+    })
+  }
+
+  /**
+   * The running thread, now forgotten (the next call starts another), or
+   * null; the caller stops it. Calls it holds still get its replies.
+   */
+  release(): Worker | null {
+    const worker = this.#worker
+    this.#worker = null
+    return worker
+  }
+
+  #started(): Worker {
+    if (this.#worker !== null) return this.#worker
+    const { from, name, workerData, spawn } = this.#options
+    const { url, execArgv } = workerEntry(from, name)
+    const options: WorkerOptions = {
+      ...(workerData === undefined ? {} : { workerData }),
+      ...(execArgv ? { execArgv } : {}),
+    }
+    const worker = spawn ? spawn(url, options) : new Worker(url, options)
+    worker.unref()
+    worker.on('message', (reply: Reply) => this.#answer(worker, reply))
+    worker.on('error', (error) => this.#died(worker, error.message))
+    worker.on('exit', (code) => this.#died(worker, `it exited with code ${code}`))
+    this.#worker = worker
+    return worker
+  }
+
+  #answer(worker: Worker, reply: Reply): void {
+    const pending = this.#inFlight.get(reply.id)
+    this.#inFlight.delete(reply.id)
+    if (!this.#holds(worker)) worker.unref()
+    if (pending === undefined) return
+    const read = this.#options.read(reply)
+    if ('result' in read) pending.resolve(read.result)
+    else pending.reject(read.error)
+  }
+
+  #died(worker: Worker, why: string): void {
+    if (this.#worker === worker) this.#worker = null
+    if (!this.#holds(worker)) return
+    const error = this.#options.died(why)
+    for (const [id, pending] of this.#inFlight) {
+      if (pending.worker !== worker) continue
+      this.#inFlight.delete(id)
+      pending.reject(error)
+    }
+  }
+
+  #holds(worker: Worker): boolean {
+    for (const pending of this.#inFlight.values()) if (pending.worker === worker) return true
+    return false
+  }
+}
