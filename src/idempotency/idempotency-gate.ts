@@ -57,7 +57,11 @@ export interface BeginOptions {
    * holder's lease.
    */
   readonly settledElsewhere?: () => Promise<string | null>
-  /** Takes the claim instead of the store's `claim` (to commit other writes with it); same contract. */
+  /**
+   * Takes the first attempt's claim instead of the store's `claim` (to
+   * commit other writes with it); same contract. Later attempts, while a
+   * duplicate is waited for, use the store's.
+   */
   readonly claim?: (request: IdempotencyClaimRequest) => Promise<ClaimResult>
 }
 
@@ -92,11 +96,14 @@ export class IdempotencyGate {
    */
   async begin(scope: IdempotencyScope, fingerprint: string, options: BeginOptions = {}): Promise<GateResult> {
     const { settledElsewhere } = options
-    const take = options.claim ?? ((request) => this.#store.claim(request))
+    const plain = (request: IdempotencyClaimRequest) => this.#store.claim(request)
     const deadline = Date.now() + this.#wait
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       const owner = randomUUID()
       const now = this.#now()
+      // Only the first attempt carries the caller's other writes: a duplicate
+      // that waits would send them again on every poll, for nothing.
+      const take = attempt === 0 ? (options.claim ?? plain) : plain
       const claim = await take({
         ...scope,
         fingerprint,

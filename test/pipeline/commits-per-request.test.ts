@@ -25,14 +25,16 @@ const pay = defineAction({
 function countingStore() {
   const inner = memoryStore()
   const commits: WriteOp['kind'][][] = []
+  const carried = { claims: 0 }
   const store: Store = {
     ...inner,
     batch: (ops) => {
       commits.push(ops.map((op) => op.kind))
+      carried.claims += ops.filter((op) => op.kind === 'claim' && op.event !== undefined).length
       return inner.batch(ops)
     },
   }
-  return { store, commits }
+  return { store, commits, carried }
 }
 
 describe('commits a request costs', () => {
@@ -60,7 +62,7 @@ describe('commits a request costs', () => {
   })
 
   it('writes one started for same-key calls at once, from the call that ran', async () => {
-    const { store } = countingStore()
+    const { store, carried } = countingStore()
     let release = () => {}
     const gate = new Promise<void>((resolve) => {
       release = resolve
@@ -83,6 +85,8 @@ describe('commits a request costs', () => {
     const statuses = (await store.audit.range(0, 10)).map((e) => e.status)
     expect(statuses.filter((s) => s === 'started')).toHaveLength(1)
     expect(statuses.filter((s) => s === 'executed')).toHaveLength(1)
+    // Each call's first claim carried its started; the waiters' polls did not.
+    expect(carried.claims).toBe(3)
     await airlock.close()
   })
 

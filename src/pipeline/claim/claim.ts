@@ -6,8 +6,9 @@
  * Reads: the idempotency store through the gate, the sealer. Writes: the
  * claim, later its sealed outcome; a `replayed` audit event on replay. A run
  * that needs no approval hands in its `started` event, committed with the
- * claim when, and only when, the claim takes the key fresh (not on a replay,
- * a wait, or a dead holder's recovered key, which may already have held).
+ * claim when, and only when, its first claim takes the key fresh (not on a
+ * replay, a wait, or a dead holder's recovered key, which may already have
+ * held); a run whose key came free later records it in the run stage.
  * Guarantees: of concurrent requests with one key, exactly one runs (the
  * store's claim is atomic); the others replay its outcome, or are told it
  * is still in progress. The claim is taken before the hold, so a retried

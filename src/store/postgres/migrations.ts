@@ -188,7 +188,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   },
   {
     version: 13,
-    name: "airlock_write_batch: a claim may carry its run's first event, refused unless the claim takes its key fresh",
+    name: "airlock_write_batch2: as airlock_write_batch, and a claim may carry its run's first event, refused unless the claim takes its key fresh",
     statements: (s) => [writeBatchFunction(s, 13)],
   },
 ]

@@ -1,5 +1,5 @@
 /**
- * One batch as one call of `airlock_write_batch` (migration 12): the
+ * One batch as one call of `airlock_write_batch2` (migration 13): the
  * claims, completions and linked audit rows travel as one JSON document and
  * come back as one result array, in one round trip.
  *
@@ -13,7 +13,11 @@ import { answerAppends, type IndexedAppend } from '../internal/write-ops.js'
 import type { ClaimResult, WriteOp, WriteResult } from '../store.js'
 import { type PostgresConnection, sqlState } from './postgres-connection.js'
 import type { PostgresPoolClient } from './postgres-store-config.js'
-import { CLAIM_NOT_FRESH_SQLSTATE, HEAD_MOVED_SQLSTATE } from './write-batch-function.js'
+import {
+  CLAIM_NOT_FRESH_SQLSTATE,
+  HEAD_MOVED_SQLSTATE,
+  WRITE_BATCH_FUNCTION,
+} from './write-batch-function.js'
 
 /** A claim or completion of a batch, with its position among the batch's ops. */
 export interface KeyedOp {
@@ -21,7 +25,7 @@ export interface KeyedOp {
   readonly index: number
 }
 
-// Names of the record `airlock_write_batch` reads each event row as, in `auditRowValues` order.
+// Names of the record the function reads each event row as, in `auditRowValues` order.
 const EVENT_FIELDS = [
   'seq',
   'id',
@@ -57,7 +61,7 @@ function answers(value: unknown, expected: number): readonly KeyedAnswer[] {
   if (!Array.isArray(parsed) || parsed.length !== expected) {
     throw new AirlockError(
       ErrorCode.STORE_ERROR,
-      `postgres store: airlock_write_batch answered ${Array.isArray(parsed) ? parsed.length : 'no'} results for ${expected} ops`,
+      `postgres store: ${WRITE_BATCH_FUNCTION} answered ${Array.isArray(parsed) ? parsed.length : 'no'} results for ${expected} ops`,
     )
   }
   return parsed as KeyedAnswer[]
@@ -114,7 +118,7 @@ export async function callWriteBatch(
     to: last ? { seq: last.seq, hash: last.hash } : head,
   }
   const [row] = await c.query<{ results: unknown }>(
-    `SELECT ${c.s}.airlock_write_batch($1::jsonb) AS results`,
+    `SELECT ${c.s}.${WRITE_BATCH_FUNCTION}($1::jsonb) AS results`,
     [JSON.stringify(payload)],
   )
   answers(row?.results, keyed.length).forEach((answer, i) => {

@@ -8,7 +8,7 @@
  * that order, so two batches cannot deadlock, and each claim or completion
  * keeps the contract of its single-call method (`postgres-idempotency.ts`).
  *
- * A batch is first one call of `airlock_write_batch` (one round trip), its
+ * A batch is first one call of `airlock_write_batch2` (one round trip), its
  * events linked onto the head this store last saw. If another writer moved
  * the head meanwhile, the call fails having written nothing, and the batch is
  * linked onto the head it reports and tried once more; if that head moved
@@ -57,7 +57,7 @@ import type { PostgresPoolClient } from './postgres-store-config.js'
 
 /**
  * How a batch reaches the database: `function`, one call of
- * `airlock_write_batch` (one round trip, the default); `transaction`, one
+ * `airlock_write_batch2` (one round trip, the default); `transaction`, one
  * statement per write between `BEGIN` and `COMMIT`, the chain head locked (as
  * before migration 12).
  */
@@ -238,7 +238,8 @@ export async function postgresBatch(
   const locked = mode === 'function' ? lockedCall : lockedBatch
   const head = done === false ? await locked(c, checked, keyed, results) : done
   // Only forward: a slower batch of this process must not set the hint back.
-  if (head && head.seq > (hint.head?.seq ?? -1)) hint.head = head
+  // A batch linked no events (assumed: none were written) leaves the hint as it was.
+  if (appends.length > 0 && head && head.seq > (hint.head?.seq ?? -1)) hint.head = head
   answerUnappended(checked, results)
   return results
 }

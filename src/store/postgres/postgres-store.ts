@@ -8,7 +8,7 @@
  * (`postgres-connection.ts`). Single transitions are single statements;
  * votes lock the approval row, and migrations hold a transaction-scoped
  * advisory lock. Batches of writes and audit appends are one call of the
- * `airlock_write_batch` function when the chain head has not moved under
+ * `airlock_write_batch2` function when the chain head has not moved under
  * them, and otherwise lock the one-row head (`postgres-batch.ts`). Approval
  * changes, freezes and policy reloads are announced over `LISTEN`/`NOTIFY`
  * (`postgres-change-feed.ts`), so a waiter on one replica hears a decision

@@ -1,11 +1,15 @@
 /**
- * The server-side function of migrations 12 and 13: a whole batch of writes
+ * The server-side functions of migrations 12 and 13: a whole batch of writes
  * in one call, so a batch costs one round trip instead of one per statement.
  *
- * @remarks The text of a released migration is never edited: a change ships
- * as a new migration that replaces the function, and the version argument
- * keeps each migration's text as it was released. Migration 13 adds claims
- * that carry an event (see below).
+ * @remarks The text of a released migration is never edited, and the
+ * version argument keeps each migration's text as it was released.
+ * Migration 13 adds claims that carry an event (see below) as a function of
+ * its own name, `airlock_write_batch2`, beside migration 12's
+ * `airlock_write_batch`: code that sends such claims fails loudly on a
+ * schema without it (the function does not exist) instead of having a
+ * function that ignores the mark append events it must not, and replicas of
+ * the previous version keep calling the function they know.
  *
  * The batch is one JSON document:
  * - `ops`: claims and completions, already in lock order (key, then op
@@ -44,14 +48,17 @@ function notFresh(when: string): string {
         `
 }
 
+/** The name of the function this code calls (migration 13). */
+export const WRITE_BATCH_FUNCTION = 'airlock_write_batch2'
+
 /** The function as migration `version` (12 or 13) creates it, for the quoted schema `s`. */
 export function writeBatchFunction(s: string, version: 12 | 13): string {
-  const create = version === 12 ? 'CREATE FUNCTION' : 'CREATE OR REPLACE FUNCTION'
+  const name = version === 12 ? 'airlock_write_batch' : WRITE_BATCH_FUNCTION
   const onClaimed = version === 12 ? '' : notFresh('v_recovered = 1')
   const onLost = version === 12 ? '' : notFresh('true')
   const idem = `${s}.airlock_idempotency`
   const scope = `tenant_id = op ->> 'tenant_id' AND action = op ->> 'action' AND idem_key = op ->> 'key'`
-  return `${create} ${s}.airlock_write_batch(batch jsonb) RETURNS jsonb
+  return `CREATE FUNCTION ${s}.${name}(batch jsonb) RETURNS jsonb
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $fn$
