@@ -13,6 +13,7 @@ import { Buffer } from 'node:buffer'
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
+import { randomBuffer } from '../internal/random-pool.js'
 
 /** A 32-byte key: base64 (standard or url-safe), 64 hex characters, or raw bytes. */
 export type SealKey = string | Uint8Array
@@ -133,7 +134,7 @@ export function createSealer(config: SealerConfig): Sealer {
       }
       if (json === undefined)
         throw new AirlockError(ErrorCode.INPUT_INVALID, 'cannot seal a value that is not JSON')
-      const iv = randomBytes(IV_BYTES)
+      const iv = randomBuffer(IV_BYTES)
       const cipher = createCipheriv('aes-256-gcm', currentKey, iv, { authTagLength: TAG_BYTES })
       cipher.setAAD(associatedData(current, aad))
       const body = Buffer.concat([cipher.update(json, 'utf8'), cipher.final(), cipher.getAuthTag()])

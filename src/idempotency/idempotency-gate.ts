@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
+import { IsoFormatter, isoString } from '../internal/iso-string.js'
 import type {
   ClaimResult,
   IdempotencyClaimRequest,
@@ -73,6 +74,9 @@ export class IdempotencyGate {
   readonly #retention: number
   readonly #poll: number
   readonly #now: () => Date
+  // Leases end in another millisecond than now: a formatter of their own keeps both cached.
+  readonly #leaseText = new IsoFormatter()
+  readonly #expiryText = new IsoFormatter()
   /** Who shares a key (see {@link IdempotencyConfig.scope}). */
   readonly scope: IdempotencyKeyScope
 
@@ -100,7 +104,8 @@ export class IdempotencyGate {
     const deadline = Date.now() + this.#wait
     for (let attempt = 0; ; attempt++) {
       const owner = randomUUID()
-      const now = this.#now()
+      const date = this.#now()
+      const now = date.getTime()
       // Only the first attempt carries the caller's other writes: a duplicate
       // that waits would send them again on every poll, for nothing.
       const take = attempt === 0 ? (options.claim ?? plain) : plain
@@ -108,8 +113,8 @@ export class IdempotencyGate {
         ...scope,
         fingerprint,
         owner,
-        lease_until: new Date(now.getTime() + this.#lease).toISOString(),
-        now: now.toISOString(),
+        lease_until: this.#leaseText.format(now + this.#lease),
+        now: isoString(date),
       })
       if (claim.kind === 'claimed') return this.#handle(scope, owner, claim.recovered)
       if (claim.fingerprint !== fingerprint) {
@@ -156,8 +161,8 @@ export class IdempotencyGate {
         scope,
         owner,
         outcome,
-        expires_at: new Date(now.getTime() + this.#retention).toISOString(),
-        now: now.toISOString(),
+        expires_at: this.#expiryText.format(now.getTime() + this.#retention),
+        now: isoString(now),
       } as const
       return {
         op,

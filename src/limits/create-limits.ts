@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import type { Principal } from '../identity/principal.js'
+import { randomBase64url } from '../internal/random-pool.js'
 import type { RiskClass } from '../policy/risk-matrix.js'
 import type { LimitsBackend, RateWindow } from './limits-backend.js'
 import { type LimitsConfig, resolveLimitsConfig } from './limits-config.js'
@@ -74,7 +74,7 @@ export function createLimits(config: LimitsConfig = {}): Limits {
   const backend: LimitsBackend = config.backend ?? memoryLimits()
   const clock = config.now ?? null
   const now = () => (clock ? clock() : null)
-  const id = () => randomBytes(9).toString('base64url')
+  const id = () => randomBase64url(9)
 
   return {
     async checkRate(principal, action) {
