@@ -6,7 +6,7 @@
  * on the event loop, and again with `'thread'`, on a worker thread),
  * on the memory store (no durable audit), with audit off (every event thrown
  * away: the gateway's own cost), and on PostgreSQL with and without keys,
- * each with batches as one call of `airlock_write_batch2` (the default) and as
+ * each with batches as one call of `airlock_write_batch_linked` (the default) and as
  * one statement per write (`batch: 'transaction'`); then the ratios between
  * them.
  *

@@ -42,31 +42,100 @@ const NULLABLE = [...AUDIT_NULLABLE_TEXT_FIELDS, ...AUDIT_JSON_FIELDS] as const
 export function linkBatch(head: ChainHead, inputs: readonly AuditEventInput[]): LinkedEvent[] {
   let prev = head
   return inputs.map((input, index) => {
-    for (const field of REQUIRED_TEXT) {
-      if (typeof input[field] !== 'string' || input[field] === '') {
-        throw badRequest(`audit event ${index} in the batch: ${field} must be a non-empty string`)
-      }
-    }
     const seq = prev.seq + 1
-    const filled: Record<string, unknown> = { ...input, seq }
-    for (const field of NULLABLE) if (filled[field] === undefined) filled[field] = null
-    delete filled.prev_hash
-    delete filled.hash
-    let body: string
-    const info = { lossy: false }
-    try {
-      body = canonicalJson(filled, info)
-    } catch (error) {
-      throw badRequest(`audit event ${input.id} cannot be stored as JSON: ${(error as Error).message}`)
-    }
+    const { filled, body, lossy } = fill(input, index, seq)
     const hash = linkHash(prev.hash, body)
-    // Parsing the body back costs more than hashing it, so it happens only
-    // when canonicalisation changed something (a toJSON, a dropped member).
-    const event = info.lossy
-      ? readEvent(prev.hash, hash, body)
-      : { ...(filled as Omit<AuditEvent, 'prev_hash' | 'hash'>), prev_hash: prev.hash, hash }
+    const event = linkedEvent(filled, lossy, body, seq, prev.hash, hash)
     prev = { seq, hash }
     return { event, body }
+  })
+}
+
+/** An event's stored form with `seq`, and its canonical body; `lossy` when canonicalisation changed something. */
+function fill(
+  input: AuditEventInput,
+  index: number,
+  seq: number,
+): { filled: Record<string, unknown>; body: string; lossy: boolean } {
+  const filled = stored(input, index)
+  filled.seq = seq
+  const info = { lossy: false }
+  return { filled, body: canonical(input, filled, info), lossy: info.lossy }
+}
+
+/** The event as it will be stored, without `seq`, `prev_hash` and `hash`; checked. */
+function stored(input: AuditEventInput, index: number): Record<string, unknown> {
+  for (const field of REQUIRED_TEXT) {
+    if (typeof input[field] !== 'string' || input[field] === '') {
+      throw badRequest(`audit event ${index} in the batch: ${field} must be a non-empty string`)
+    }
+  }
+  const filled: Record<string, unknown> = { ...input }
+  for (const field of NULLABLE) if (filled[field] === undefined) filled[field] = null
+  delete filled.seq
+  delete filled.prev_hash
+  delete filled.hash
+  return filled
+}
+
+function canonical(input: AuditEventInput, value: Record<string, unknown>, info: { lossy: boolean }): string {
+  try {
+    return canonicalJson(value, info)
+  } catch (error) {
+    throw badRequest(`audit event ${input.id} cannot be stored as JSON: ${(error as Error).message}`)
+  }
+}
+
+// Parsing the body back costs more than hashing it, so it happens only when
+// canonicalisation changed something (a toJSON, a dropped member).
+function linkedEvent(
+  filled: Record<string, unknown>,
+  lossy: boolean,
+  body: string,
+  seq: number,
+  prevHash: string,
+  hash: string,
+): AuditEvent {
+  return lossy
+    ? readEvent(prevHash, hash, body)
+    : { ...(filled as Omit<AuditEvent, 'prev_hash' | 'hash'>), seq, prev_hash: prevHash, hash }
+}
+
+/**
+ * An event to be linked where its `seq` is known only later (inside the
+ * database): its canonical body as the text before and after the `seq`
+ * value, so the body is `pre + String(seq) + post`, exactly the text
+ * {@link linkBatch} hashes. The event's top-level keys are fixed ASCII
+ * names, so the members sorting before and after `"seq"` are the body's
+ * two halves.
+ */
+export interface UnlinkedEvent {
+  readonly input: AuditEventInput
+  readonly pre: string
+  readonly post: string
+  /** The event once the database chose `seq` and linked it after `prevHash` with `hash`. */
+  linked(seq: number, prevHash: string, hash: string): AuditEvent
+}
+
+/** Splits each event's canonical body around its `seq`, checking it as {@link linkBatch} does. */
+export function unlinkedEvents(inputs: readonly AuditEventInput[]): UnlinkedEvent[] {
+  return inputs.map((input, index) => {
+    const filled = stored(input, index)
+    const before: Record<string, unknown> = {}
+    const after: Record<string, unknown> = {}
+    for (const key of Object.keys(filled)) (key < 'seq' ? before : after)[key] = filled[key]
+    const info = { lossy: false }
+    const head = canonical(input, before, info)
+    const tail = canonical(input, after, info)
+    const lossy = info.lossy
+    const pre = head === '{}' ? '{"seq":' : `${head.slice(0, -1)},"seq":`
+    const post = tail === '{}' ? '}' : `,${tail.slice(1)}`
+    return {
+      input,
+      pre,
+      post,
+      linked: (seq, prevHash, hash) => linkedEvent(filled, lossy, `${pre}${seq}${post}`, seq, prevHash, hash),
+    }
   })
 }
 

@@ -1,4 +1,5 @@
 import { GENESIS_HASH } from '../../audit/hash-chain.js'
+import { linkedBatchFunction } from './linked-batch-function.js'
 import { writeBatchFunction } from './write-batch-function.js'
 
 /** One versioned schema change; `statements` receive the quoted schema name. */
@@ -184,11 +185,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   {
     version: 12,
     name: 'airlock_write_batch: a whole batch of writes (claims, completions, audit events, chain head) in one call',
-    statements: (s) => [writeBatchFunction(s, 12)],
+    statements: (s) => [writeBatchFunction(s)],
   },
   {
     version: 13,
-    name: "airlock_write_batch2: as airlock_write_batch, and a claim may carry its run's first event, refused unless the claim takes its key fresh",
-    statements: (s) => [writeBatchFunction(s, 13)],
+    name: 'airlock_write_batch_linked: a batch in one call that links its audit events on the head inside the database; a claim may carry an event, written only if it takes its key fresh',
+    statements: (s) => [linkedBatchFunction(s)],
   },
 ]

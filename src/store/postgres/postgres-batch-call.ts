@@ -1,23 +1,20 @@
 /**
- * One batch as one call of `airlock_write_batch2` (migration 13): the
- * claims, completions and linked audit rows travel as one JSON document and
- * come back as one result array, in one round trip.
+ * One batch as one call of `airlock_write_batch_linked` (migration 13): the
+ * claims, completions and audit rows travel as one JSON document, the
+ * database links the events onto the chain head, and the answers come back
+ * as one document, in one round trip.
  *
  * @module
  */
+import type { AuditEventInput } from '../../audit/audit-event.js'
+import { linkHash } from '../../audit/hash-chain.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
-import { type ChainHead, type LinkedEvent, linkBatch } from '../internal/link-batch.js'
-import { auditRowValues } from '../internal/sql-query.js'
-import { answerAppends, type IndexedAppend } from '../internal/write-ops.js'
+import { type ChainHead, type UnlinkedEvent, unlinkedEvents } from '../internal/link-batch.js'
+import { answerAppends, answerUnappended, appendsOf } from '../internal/write-ops.js'
 import type { ClaimResult, WriteOp, WriteResult } from '../store.js'
-import { type PostgresConnection, sqlState } from './postgres-connection.js'
-import type { PostgresPoolClient } from './postgres-store-config.js'
-import {
-  CLAIM_NOT_FRESH_SQLSTATE,
-  HEAD_MOVED_SQLSTATE,
-  WRITE_BATCH_FUNCTION,
-} from './write-batch-function.js'
+import { LINKED_BATCH_FUNCTION } from './linked-batch-function.js'
+import type { PostgresConnection } from './postgres-connection.js'
 
 /** A claim or completion of a batch, with its position among the batch's ops. */
 export interface KeyedOp {
@@ -25,131 +22,130 @@ export interface KeyedOp {
   readonly index: number
 }
 
-// Names of the record the function reads each event row as, in `auditRowValues` order.
-const EVENT_FIELDS = [
-  'seq',
-  'id',
-  'ts',
-  'tenant_id',
-  'request_id',
-  'status',
-  'action',
-  'actor',
-  'decision',
-  'approval_id',
-  'body',
-  'prev_hash',
-  'hash',
-] as const
-
-function eventRow(linked: LinkedEvent): Record<string, unknown> {
-  const values = auditRowValues(linked)
-  return Object.fromEntries(EVENT_FIELDS.map((field, i) => [field, values[i]]))
-}
-
-/** A claim or completion as the function reads it; `linked`: the claim's event is among the call's events. */
-function keyedPayload({ op }: KeyedOp, linked: boolean): Record<string, unknown> {
-  if (op.kind === 'claim') return { kind: 'claim', ...op.request, ...(linked ? { with_event: true } : {}) }
+function keyedPayload({ op }: KeyedOp): Record<string, unknown> {
+  if (op.kind === 'claim') return { kind: 'claim', ...op.request }
   const { scope, owner, outcome, expires_at } = op
   return { kind: 'complete', ...scope, owner, outcome, expires_at }
 }
 
-type KeyedAnswer = ClaimResult | { readonly stored: boolean }
+/** Where the gateway guessed an event would land: its `seq`, the hash before it and its own. */
+type Link = readonly [seq: number, prev: string, hash: string]
 
-function answers(value: unknown, expected: number): readonly KeyedAnswer[] {
-  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value
-  if (!Array.isArray(parsed) || parsed.length !== expected) {
+/** The links of `events` following `head`, as the database computes them when the head is still `head`. */
+function guessLinks(head: ChainHead, events: readonly UnlinkedEvent[]): Link[] {
+  let prev = head
+  return events.map((e) => {
+    const seq = prev.seq + 1
+    const hash = linkHash(prev.hash, `${e.pre}${seq}${e.post}`)
+    const link = [seq, prev.hash, hash] as const
+    prev = { seq, hash }
+    return link
+  })
+}
+
+/** An event's indexed columns and its body around `seq`; `claim`: the position in `ops` of the claim carrying it. */
+function eventPayload(
+  unlinked: UnlinkedEvent,
+  claim: number | undefined,
+  guess: Link | undefined,
+): Record<string, unknown> {
+  const e = unlinked.input
+  // Properties are set one by one: object spreads cost several microseconds an event here.
+  const row: Record<string, unknown> = {
+    id: e.id,
+    ts: e.ts,
+    tenant_id: e.tenant_id,
+    request_id: e.request_id,
+    status: e.status,
+    action: e.action,
+    actor: e.actor,
+    decision: e.decision ?? null,
+    approval_id: e.approval_id ?? null,
+    pre: unlinked.pre,
+    post: unlinked.post,
+  }
+  if (guess !== undefined) {
+    row.seq = guess[0]
+    row.prev = guess[1]
+    row.hash = guess[2]
+  }
+  if (claim !== undefined) row.claim = claim
+  return row
+}
+
+type KeyedAnswer = ClaimResult | { readonly stored: boolean }
+type LinkAnswer = readonly [number | string, string, string] | null
+
+interface Answer {
+  readonly results: readonly KeyedAnswer[]
+  /** `true`: the gateway's guessed links stand. */
+  readonly events: readonly LinkAnswer[] | true
+}
+
+function answer(value: unknown, ops: number, events: number): Answer {
+  const parsed = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<Answer> | null
+  const results = parsed?.results
+  const linked = parsed?.events ?? []
+  const linkedOk = linked === true || (Array.isArray(linked) && linked.length === events)
+  if (!Array.isArray(results) || results.length !== ops || !linkedOk) {
     throw new AirlockError(
       ErrorCode.STORE_ERROR,
-      `postgres store: ${WRITE_BATCH_FUNCTION} answered ${Array.isArray(parsed) ? parsed.length : 'no'} results for ${expected} ops`,
+      `postgres store: ${LINKED_BATCH_FUNCTION} answered ${Array.isArray(results) ? results.length : 'no'} results for ${ops} ops and ${events} events`,
     )
   }
-  return parsed as KeyedAnswer[]
-}
-
-/** Where a call runs: the pool (its own transaction) or a connection inside one; `s` is the quoted schema. */
-export interface BatchRunner {
-  readonly s: string
-  query<R>(text: string, values: unknown[]): Promise<R[]>
-}
-
-/** The pool as a {@link BatchRunner}: each call is its own transaction, errors classified by the connection. */
-export function poolRunner(c: PostgresConnection): BatchRunner {
-  return { s: c.s, query: (text, values) => c.query('batch', text, values) }
-}
-
-/** A connection inside a transaction as a {@link BatchRunner}. */
-export function clientRunner(s: string, client: PostgresPoolClient): BatchRunner {
-  return {
-    s,
-    query: async <R>(text: string, values: unknown[]) => (await client.query<R>(text, values)).rows,
-  }
+  return { results, events: linked }
 }
 
 /**
- * Applies the batch in one call, its events linked onto `head`; returns one
- * result per op (by op index) and the head the events left.
- *
- * @throws the store error wrapping SQLSTATE `AL001` when the head moved
- * (see {@link isHeadMoved}), or `AL002` when a claim whose event is among
- * `appends` did not take its key fresh ({@link isClaimNotFresh}); nothing
- * was written then.
+ * Applies the batch in one call; fills one result per op (by op index) and
+ * returns the chain head its events left (null: it wrote none). `keyed` are
+ * the batch's claims and completions in lock order; `head`, when known, the
+ * head the events are linked onto before they are sent.
  */
-export async function callWriteBatch(
-  c: BatchRunner,
+export async function callLinkedBatch(
+  c: PostgresConnection,
+  ops: readonly WriteOp[],
   keyed: readonly KeyedOp[],
-  appends: readonly IndexedAppend[],
-  head: ChainHead,
+  head: ChainHead | null,
   results: WriteResult[],
-): Promise<ChainHead> {
-  const linked =
-    appends.length > 0
-      ? linkBatch(
-          head,
-          appends.map((a) => a.event),
-        )
-      : []
-  const last = linked.at(-1)?.event
-  const carried = new Set(appends.map((a) => a.index))
+): Promise<ChainHead | null> {
+  const position = new Map(keyed.map((k, i) => [k.index, i]))
+  // Every claim's event is sent; the database writes it only if the claim takes its key fresh.
+  const appends = appendsOf(ops)
+  const unlinked = unlinkedEvents(appends.map((a) => a.event as AuditEventInput))
+  const guesses = head === null || unlinked.length === 0 ? null : guessLinks(head, unlinked)
   const payload = {
-    ops: keyed.map((k) => keyedPayload(k, carried.has(k.index))),
-    events: linked.map(eventRow),
-    from: head,
-    to: last ? { seq: last.seq, hash: last.hash } : head,
+    ops: keyed.map(keyedPayload),
+    events: appends.map((a, i) =>
+      eventPayload(
+        unlinked[i]!,
+        ops[a.index]!.kind === 'claim' ? position.get(a.index) : undefined,
+        guesses?.[i],
+      ),
+    ),
+    from: guesses === null ? null : head,
   }
-  const [row] = await c.query<{ results: unknown }>(
-    `SELECT ${c.s}.${WRITE_BATCH_FUNCTION}($1::jsonb) AS results`,
+  const [row] = await c.query<{ answer: unknown }>(
+    'batch',
+    `SELECT ${c.s}.${LINKED_BATCH_FUNCTION}($1::jsonb) AS answer`,
     [JSON.stringify(payload)],
   )
-  answers(row?.results, keyed.length).forEach((answer, i) => {
+  const got = answer(row?.answer, keyed.length, appends.length)
+  got.results.forEach((reply, i) => {
     const { op, index } = keyed[i]!
     results[index] =
       op.kind === 'claim'
-        ? { kind: 'claim', result: answer as ClaimResult }
-        : { kind: 'complete', stored: (answer as { stored: boolean }).stored === true }
+        ? { kind: 'claim', result: reply as ClaimResult }
+        : { kind: 'complete', stored: (reply as { stored: boolean }).stored === true }
   })
-  answerAppends(
-    appends,
-    linked.map((l) => l.event),
-    results,
-  )
-  return last ? { seq: last.seq, hash: last.hash } : head
-}
-
-/** Whether `error` says the batch was linked onto a stale chain head (SQLSTATE `AL001`): nothing was written. */
-export function isHeadMoved(error: unknown): boolean {
-  return sqlState(AirlockError.isInstance(error) ? error.cause : error) === HEAD_MOVED_SQLSTATE
-}
-
-/** Whether `error` says a claim carrying its event did not take its key fresh (SQLSTATE `AL002`): nothing was written. */
-export function isClaimNotFresh(error: unknown): boolean {
-  return sqlState(AirlockError.isInstance(error) ? error.cause : error) === CLAIM_NOT_FRESH_SQLSTATE
-}
-
-/** The head another writer left, as a head-moved error reports it; `null` when it does not say. */
-export function movedTo(error: unknown): ChainHead | null {
-  const cause = AirlockError.isInstance(error) ? error.cause : error
-  const [seq, hash] = String((cause as { detail?: unknown } | null)?.detail ?? '').split(' ')
-  const n = Number(seq)
-  return Number.isSafeInteger(n) && n >= 0 && hash ? { seq: n, hash } : null
+  const links = got.events === true ? guesses! : got.events
+  let last: ChainHead | null = null
+  links.forEach((link, i) => {
+    if (link === null) return
+    const [seq, prev, hash] = link
+    answerAppends([appends[i]!], [unlinked[i]!.linked(Number(seq), prev, hash)], results)
+    last = { seq: Number(seq), hash }
+  })
+  answerUnappended(ops, results)
+  return last
 }

@@ -8,32 +8,23 @@
  * that order, so two batches cannot deadlock, and each claim or completion
  * keeps the contract of its single-call method (`postgres-idempotency.ts`).
  *
- * A batch is first one call of `airlock_write_batch2` (one round trip), its
- * events linked onto the head this store last saw. If another writer moved
- * the head meanwhile, the call fails having written nothing, and the batch is
- * linked onto the head it reports and tried once more; if that head moved
- * too, the batch runs on the locked path: one transaction that locks the
- * keys (one call), then holds the head (`SELECT … FOR UPDATE`) from reading
- * it to the commit, which cannot lose. A store that lost the head takes the
- * locked path directly for a second, then guesses again. So the chain stays one line however many replicas write, and under
- * no contention a batch costs one round trip. A failure whose outcome is
- * unknown (the connection died) is never retried here: it surfaces as
- * STORE_UNAVAILABLE.
+ * A batch is one call of `airlock_write_batch_linked` (one round trip),
+ * which links the events onto the head inside the database, so it can never
+ * link onto a head another replica moved: replicas wait for each other's
+ * head lock for one statement, and nothing is retried. A failure whose
+ * outcome is unknown (the connection died) surfaces as STORE_UNAVAILABLE
+ * and is never sent again. `batch: 'transaction'` sends one statement per
+ * write between `BEGIN` and `COMMIT`, linking the events in the gateway
+ * with the head locked, as replicas did before migration 12.
  *
  * @module
  */
 import type { AuditEvent, AuditEventInput } from '../../audit/audit-event.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
-import { type ChainHead, EMPTY_HEAD } from '../internal/link-batch.js'
+import type { ChainHead } from '../internal/link-batch.js'
 import { badRequest } from '../internal/store-error.js'
-import {
-  answerAppends,
-  answerUnappended,
-  appendsOf,
-  checkWriteOps,
-  type IndexedAppend,
-} from '../internal/write-ops.js'
+import { answerAppends, answerUnappended, appendsOf, checkWriteOps } from '../internal/write-ops.js'
 import type {
   ClaimResult,
   IdempotencyClaimRequest,
@@ -42,38 +33,18 @@ import type {
   WriteResult,
 } from '../store.js'
 import { appendInTransaction } from './postgres-audit.js'
-import {
-  callWriteBatch,
-  clientRunner,
-  isClaimNotFresh,
-  isHeadMoved,
-  type KeyedOp,
-  movedTo,
-  poolRunner,
-} from './postgres-batch-call.js'
+import { callLinkedBatch, type KeyedOp } from './postgres-batch-call.js'
 import type { PostgresConnection } from './postgres-connection.js'
 import { idempotencyStatements } from './postgres-idempotency.js'
 import type { PostgresPoolClient } from './postgres-store-config.js'
 
 /**
  * How a batch reaches the database: `function`, one call of
- * `airlock_write_batch2` (one round trip, the default); `transaction`, one
- * statement per write between `BEGIN` and `COMMIT`, the chain head locked (as
- * before migration 12).
+ * `airlock_write_batch_linked` (one round trip, the default); `transaction`,
+ * one statement per write between `BEGIN` and `COMMIT`, the chain head
+ * locked (as before migration 12).
  */
 export type PostgresBatchMode = 'function' | 'transaction'
-
-/** The chain head this store last wrote or saw: where the next batch links its events. */
-export interface HeadHint {
-  head: ChainHead | null
-  /** Until when (epoch ms) batches with events go straight to the locked path: another writer is busy. */
-  lockedUntil?: number
-}
-
-// After losing the head to another writer, a store stops guessing for this
-// long: while replicas write side by side, almost every guess loses, and a
-// lost call is wasted work on both sides. Then it guesses again.
-const CONTENDED_MS = 1_000
 
 type Sql = ReturnType<typeof idempotencyStatements>
 
@@ -151,72 +122,9 @@ async function lockedBatch(
   })
 }
 
-/**
- * The locked path over the function, in one transaction: the claims and
- * completions in one call (their keys locked first, as everywhere), then the
- * chain head locked and read, then the events linked onto it in a second
- * call. Five round trips whatever the batch holds, and the head cannot move
- * between its read and the commit. The events are chosen once the claims
- * are answered, so a claim appends its event only if it took its key fresh.
- */
-async function lockedCall(
-  c: PostgresConnection,
-  ops: readonly WriteOp[],
-  keyed: readonly KeyedOp[],
-  results: WriteResult[],
-): Promise<ChainHead | null> {
-  return c.transaction('batch', async (client) => {
-    const run = clientRunner(c.s, client)
-    if (keyed.length > 0) await callWriteBatch(run, keyed, [], EMPTY_HEAD, results)
-    const appends = appendsOf(ops, results)
-    if (appends.length === 0) return null
-    const [row] = (
-      await client.query<{ seq: string; hash: string }>(
-        `SELECT seq, hash FROM ${c.s}.airlock_audit_head WHERE id = 1 FOR UPDATE`,
-      )
-    ).rows
-    if (!row) throw new AirlockError(ErrorCode.STORE_ERROR, 'postgres store: the audit head row is missing')
-    return callWriteBatch(run, [], appends, { seq: Number(row.seq), hash: row.hash }, results)
-  })
-}
-
-async function currentHead(c: PostgresConnection): Promise<ChainHead> {
-  const [row] = await c.query<{ seq: string; hash: string }>(
-    'batch',
-    `SELECT seq, hash FROM ${c.s}.airlock_audit_head WHERE id = 1`,
-  )
-  if (!row) throw new AirlockError(ErrorCode.STORE_ERROR, 'postgres store: the audit head row is missing')
-  return { seq: Number(row.seq), hash: row.hash }
-}
-
-/**
- * Tries the one-call path twice (the hinted head, then the head the conflict
- * reported), every claim's event linked as if it took its key fresh; `false`
- * if both lost the head or a claim carrying an event did not take its key.
- */
-async function optimisticBatch(
-  c: PostgresConnection,
-  hint: HeadHint,
-  keyed: readonly KeyedOp[],
-  appends: readonly IndexedAppend[],
-  results: WriteResult[],
-): Promise<ChainHead | false> {
-  // A batch without events never reads the head: any value will do.
-  let head = hint.head ?? (appends.length > 0 ? await currentHead(c) : EMPTY_HEAD)
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      return await callWriteBatch(poolRunner(c), keyed, appends, head, results)
-    } catch (error) {
-      // Rare (a retried or concurrent key): the locked path answers the claims before it links events.
-      if (isClaimNotFresh(error)) return false
-      if (!isHeadMoved(error)) throw error
-      hint.lockedUntil = Date.now() + CONTENDED_MS
-      const reported = movedTo(error)
-      if (!reported) return false
-      head = reported
-    }
-  }
-  return false
+/** The chain head this store last wrote: where the next batch guesses its events will link. */
+export interface HeadHint {
+  head: ChainHead | null
 }
 
 /** Applies `ops` as one transaction; one result per op. */
@@ -229,17 +137,13 @@ export async function postgresBatch(
   const checked = checkWriteOps(ops)
   if (checked.length === 0) return []
   const keyed = keyedInLockOrder(checked)
-  // As if every claim took its key fresh; the locked path chooses again once the claims are answered.
-  const appends = appendsOf(checked)
   const results: WriteResult[] = new Array(checked.length)
-  const contended = appends.length > 0 && Date.now() < (hint.lockedUntil ?? 0)
-  const guess = mode === 'function' && !contended
-  const done = guess ? await optimisticBatch(c, hint, keyed, appends, results) : false
-  const locked = mode === 'function' ? lockedCall : lockedBatch
-  const head = done === false ? await locked(c, checked, keyed, results) : done
+  const head =
+    mode === 'function'
+      ? await callLinkedBatch(c, checked, keyed, hint.head, results)
+      : await lockedBatch(c, checked, keyed, results)
   // Only forward: a slower batch of this process must not set the hint back.
-  // A batch linked no events (assumed: none were written) leaves the hint as it was.
-  if (appends.length > 0 && head && head.seq > (hint.head?.seq ?? -1)) hint.head = head
+  if (head !== null && head.seq > (hint.head?.seq ?? -1)) hint.head = head
   answerUnappended(checked, results)
   return results
 }

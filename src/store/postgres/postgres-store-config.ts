@@ -54,7 +54,7 @@ interface PostgresStoreOptions {
   /**
    * How `Store.batch` (the group-commit writer's batches) reaches the
    * database: `function` (default) makes one call of the
-   * `airlock_write_batch2` function per batch, one round trip; `transaction`
+   * `airlock_write_batch_linked` function per batch, one round trip; `transaction`
    * sends one statement per write inside a transaction that locks the chain
    * head, several round trips, as before migration 12. Both keep the same
    * guarantees; `transaction` is there for comparison and for a database

@@ -8,8 +8,8 @@
  * (`postgres-connection.ts`). Single transitions are single statements;
  * votes lock the approval row, and migrations hold a transaction-scoped
  * advisory lock. Batches of writes and audit appends are one call of the
- * `airlock_write_batch2` function when the chain head has not moved under
- * them, and otherwise lock the one-row head (`postgres-batch.ts`). Approval
+ * `airlock_write_batch_linked` function, which links the events on the
+ * one-row chain head inside the database (`postgres-batch.ts`). Approval
  * changes, freezes and policy reloads are announced over `LISTEN`/`NOTIFY`
  * (`postgres-change-feed.ts`), so a waiter on one replica hears a decision
  * taken on another at once, and a freeze holds everywhere at once.
@@ -55,6 +55,7 @@ export function postgresStore(config: PostgresStoreConfig): Store {
   const schemaName = config.schema ?? 'public'
   quoteSchema(schemaName) // before a pool exists: a bad schema must not leave one open
   const mode = batchMode(config.batch)
+  const hint: HeadHint = { head: null }
   if (
     'connectionString' in config &&
     config.max !== undefined &&
@@ -70,7 +71,6 @@ export function postgresStore(config: PostgresStoreConfig): Store {
   const pool = 'pool' in config ? config.pool : makePool(config.connectionString, config.max)
   const c = postgresConnection(pool, schemaName)
   const changes = postgresChangeFeed(c)
-  const hint: HeadHint = { head: null }
   return {
     kind: 'postgres',
     approvals: announcingApprovals(postgresApprovals(c), changes),

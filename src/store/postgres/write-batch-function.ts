@@ -1,15 +1,9 @@
 /**
- * The server-side functions of migrations 12 and 13: a whole batch of writes
- * in one call, so a batch costs one round trip instead of one per statement.
+ * The server-side function of migration 12: a whole batch of writes in one
+ * call, so a batch costs one round trip instead of one per statement.
  *
- * @remarks The text of a released migration is never edited, and the
- * version argument keeps each migration's text as it was released.
- * Migration 13 adds claims that carry an event (see below) as a function of
- * its own name, `airlock_write_batch2`, beside migration 12's
- * `airlock_write_batch`: code that sends such claims fails loudly on a
- * schema without it (the function does not exist) instead of having a
- * function that ignores the mark append events it must not, and replicas of
- * the previous version keep calling the function they know.
+ * @remarks This text is part of a released migration and is never edited: a
+ * change ships as a new migration that replaces the function.
  *
  * The batch is one JSON document:
  * - `ops`: claims and completions, already in lock order (key, then op
@@ -31,34 +25,9 @@
 /** SQLSTATE raised by `airlock_write_batch` when the chain head is not the one the batch was linked onto. */
 export const HEAD_MOVED_SQLSTATE = 'AL001'
 
-/**
- * SQLSTATE raised (from migration 13) when a claim marked `with_event` did
- * not take its key fresh: the caller linked that claim's event into the
- * batch, so nothing of it was written, and the batch must go the locked
- * path, where the events are linked once the claims are answered.
- */
-export const CLAIM_NOT_FRESH_SQLSTATE = 'AL002'
-
-/** Refuses a claim whose event is linked into the batch when the claim did not take its key fresh. */
-function notFresh(when: string): string {
-  return `IF (op ->> 'with_event')::boolean AND ${when} THEN
-          RAISE EXCEPTION USING ERRCODE = '${CLAIM_NOT_FRESH_SQLSTATE}',
-            MESSAGE = 'a claim carrying an event did not take its key fresh';
-        END IF;
-        `
-}
-
-/** The name of the function this code calls (migration 13). */
-export const WRITE_BATCH_FUNCTION = 'airlock_write_batch2'
-
-/** The function as migration `version` (12 or 13) creates it, for the quoted schema `s`. */
-export function writeBatchFunction(s: string, version: 12 | 13): string {
-  const name = version === 12 ? 'airlock_write_batch' : WRITE_BATCH_FUNCTION
-  const onClaimed = version === 12 ? '' : notFresh('v_recovered = 1')
-  const onLost = version === 12 ? '' : notFresh('true')
-  const idem = `${s}.airlock_idempotency`
-  const scope = `tenant_id = op ->> 'tenant_id' AND action = op ->> 'action' AND idem_key = op ->> 'key'`
-  return `CREATE FUNCTION ${s}.${name}(batch jsonb) RETURNS jsonb
+/** `CREATE FUNCTION` for the quoted schema `s`. */
+export function writeBatchFunction(s: string): string {
+  return `CREATE FUNCTION ${s}.airlock_write_batch(batch jsonb) RETURNS jsonb
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -71,45 +40,7 @@ DECLARE
   v_changed integer;
   v_head record;
 BEGIN
-  FOR op IN SELECT e.value FROM jsonb_array_elements(coalesce(batch -> 'ops', '[]'::jsonb))
-      WITH ORDINALITY AS e(value, n) ORDER BY e.n LOOP
-    IF op ->> 'kind' = 'claim' THEN
-      -- The upsert locks the row it conflicted with even when it did not win,
-      -- so the read below sees the row that beat it.
-      INSERT INTO ${idem} AS i
-        (tenant_id, action, idem_key, fingerprint, owner, state, lease_until, outcome, expires_at, recovered)
-      VALUES (op ->> 'tenant_id', op ->> 'action', op ->> 'key', op ->> 'fingerprint', op ->> 'owner',
-        'in_flight', op ->> 'lease_until', NULL, NULL, 0)
-      ON CONFLICT (tenant_id, action, idem_key) DO UPDATE SET
-        fingerprint = excluded.fingerprint, owner = excluded.owner, state = 'in_flight',
-        lease_until = excluded.lease_until, outcome = NULL, expires_at = NULL,
-        recovered = CASE WHEN i.state = 'in_flight' THEN 1 ELSE 0 END
-      WHERE (i.state = 'in_flight' AND i.lease_until <= op ->> 'now' AND i.fingerprint = excluded.fingerprint)
-         OR (i.state = 'completed' AND i.expires_at <= op ->> 'now')
-      RETURNING i.recovered INTO v_recovered;
-      IF FOUND THEN
-        ${onClaimed}results := array_append(results, jsonb_build_object('kind', 'claimed', 'recovered', v_recovered = 1));
-      ELSE
-        ${onLost}SELECT fingerprint, state, outcome INTO v_row FROM ${idem} WHERE ${scope};
-        IF NOT FOUND THEN
-          RAISE EXCEPTION 'idempotency key % vanished during its claim', op ->> 'key';
-        END IF;
-        results := array_append(results, CASE WHEN v_row.state = 'completed'
-          THEN jsonb_build_object('kind', 'completed', 'fingerprint', v_row.fingerprint,
-            'outcome', coalesce(v_row.outcome, ''))
-          ELSE jsonb_build_object('kind', 'in_flight', 'fingerprint', v_row.fingerprint) END);
-      END IF;
-    ELSIF op ->> 'kind' = 'complete' THEN
-      UPDATE ${idem} SET state = 'completed', outcome = op ->> 'outcome', expires_at = op ->> 'expires_at'
-        WHERE ${scope} AND owner = op ->> 'owner' AND state = 'in_flight';
-      GET DIAGNOSTICS v_changed = ROW_COUNT;
-      results := array_append(results, jsonb_build_object('stored', v_changed = 1));
-    ELSE
-      RAISE EXCEPTION USING ERRCODE = '22023',
-        MESSAGE = format('airlock_write_batch: op kind must be claim or complete, got %s', op ->> 'kind');
-    END IF;
-  END LOOP;
-  IF jsonb_array_length(coalesce(batch -> 'events', '[]'::jsonb)) > 0 THEN
+${keyedOpsLoop(s, 'airlock_write_batch', false)}  IF jsonb_array_length(coalesce(batch -> 'events', '[]'::jsonb)) > 0 THEN
     UPDATE ${s}.airlock_audit_head SET seq = (batch #>> '{to,seq}')::bigint, hash = batch #>> '{to,hash}'
       WHERE id = 1 AND seq = (batch #>> '{from,seq}')::bigint AND hash = batch #>> '{from,hash}';
     IF NOT FOUND THEN
@@ -128,4 +59,56 @@ BEGIN
   RETURN to_jsonb(results);
 END
 $fn$`
+}
+
+/**
+ * The loop that applies a batch's claims and completions in order, appending
+ * each answer to `results`; with `trackFresh`, also whether each op took its
+ * key fresh to `fresh` (a claim that was not recovered). Migration 12's text
+ * is this without tracking, byte for byte.
+ */
+export function keyedOpsLoop(s: string, name: string, trackFresh: boolean): string {
+  const idem = `${s}.airlock_idempotency`
+  const scope = `tenant_id = op ->> 'tenant_id' AND action = op ->> 'action' AND idem_key = op ->> 'key'`
+  const track = (value: string, indent = '  ') =>
+    trackFresh ? `${indent}      fresh := array_append(fresh, ${value});\n` : ''
+  return `  FOR op IN SELECT e.value FROM jsonb_array_elements(coalesce(batch -> 'ops', '[]'::jsonb))
+      WITH ORDINALITY AS e(value, n) ORDER BY e.n LOOP
+    IF op ->> 'kind' = 'claim' THEN
+      -- The upsert locks the row it conflicted with even when it did not win,
+      -- so the read below sees the row that beat it.
+      INSERT INTO ${idem} AS i
+        (tenant_id, action, idem_key, fingerprint, owner, state, lease_until, outcome, expires_at, recovered)
+      VALUES (op ->> 'tenant_id', op ->> 'action', op ->> 'key', op ->> 'fingerprint', op ->> 'owner',
+        'in_flight', op ->> 'lease_until', NULL, NULL, 0)
+      ON CONFLICT (tenant_id, action, idem_key) DO UPDATE SET
+        fingerprint = excluded.fingerprint, owner = excluded.owner, state = 'in_flight',
+        lease_until = excluded.lease_until, outcome = NULL, expires_at = NULL,
+        recovered = CASE WHEN i.state = 'in_flight' THEN 1 ELSE 0 END
+      WHERE (i.state = 'in_flight' AND i.lease_until <= op ->> 'now' AND i.fingerprint = excluded.fingerprint)
+         OR (i.state = 'completed' AND i.expires_at <= op ->> 'now')
+      RETURNING i.recovered INTO v_recovered;
+      IF FOUND THEN
+        results := array_append(results, jsonb_build_object('kind', 'claimed', 'recovered', v_recovered = 1));
+${track('v_recovered = 0')}      ELSE
+        SELECT fingerprint, state, outcome INTO v_row FROM ${idem} WHERE ${scope};
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'idempotency key % vanished during its claim', op ->> 'key';
+        END IF;
+        results := array_append(results, CASE WHEN v_row.state = 'completed'
+          THEN jsonb_build_object('kind', 'completed', 'fingerprint', v_row.fingerprint,
+            'outcome', coalesce(v_row.outcome, ''))
+          ELSE jsonb_build_object('kind', 'in_flight', 'fingerprint', v_row.fingerprint) END);
+${track('false', '  ')}      END IF;
+    ELSIF op ->> 'kind' = 'complete' THEN
+      UPDATE ${idem} SET state = 'completed', outcome = op ->> 'outcome', expires_at = op ->> 'expires_at'
+        WHERE ${scope} AND owner = op ->> 'owner' AND state = 'in_flight';
+      GET DIAGNOSTICS v_changed = ROW_COUNT;
+      results := array_append(results, jsonb_build_object('stored', v_changed = 1));
+${track('false', '')}    ELSE
+      RAISE EXCEPTION USING ERRCODE = '22023',
+        MESSAGE = format('${name}: op kind must be claim or complete, got %s', op ->> 'kind');
+    END IF;
+  END LOOP;
+`
 }
