@@ -52,4 +52,21 @@ describe('events linked where their seq is chosen later', () => {
       { numRuns: 500 },
     )
   })
+
+  it('split the same way when an event carries odd top-level keys', () => {
+    const input = JSON.parse(
+      '{"id":"e1","ts":"2026-12-07T12:00:00.000Z","tenant_id":"t","request_id":"r","status":"started","action":"a","actor":"x","__proto__":{"p":1},"seqq":2,"se":3,"ſ":4}',
+    ) as AuditEventInput
+    const [direct] = linkBatch({ seq: 41, hash: 'c'.repeat(64) }, [input])
+    const [later] = unlinkedEvents([input])
+    expect(`${later!.pre}42${later!.post}`).toBe(direct!.body)
+    expect(direct!.body).toContain('"__proto__":{"p":1}')
+  })
+
+  it('refuses an event with a top-level toJSON, on every path', () => {
+    const input = { id: 'e', ts: 't', tenant_id: 't', request_id: 'r', status: 's', action: 'a', actor: 'x' }
+    const odd = { ...input, toJSON: () => 'x' } as unknown as AuditEventInput
+    expect(() => linkBatch({ seq: 0, hash: 'c'.repeat(64) }, [odd])).toThrow(/without a toJSON method/)
+    expect(() => unlinkedEvents([odd])).toThrow(/without a toJSON method/)
+  })
 })

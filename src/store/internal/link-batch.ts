@@ -70,6 +70,10 @@ function stored(input: AuditEventInput, index: number): Record<string, unknown> 
       throw badRequest(`audit event ${index} in the batch: ${field} must be a non-empty string`)
     }
   }
+  // A top-level toJSON would replace the whole stored body, and could make it something other than an event.
+  if (typeof (input as { toJSON?: unknown }).toJSON === 'function') {
+    throw badRequest(`audit event ${index} in the batch: must be a plain object, without a toJSON method`)
+  }
   const filled: Record<string, unknown> = { ...input }
   for (const field of NULLABLE) if (filled[field] === undefined) filled[field] = null
   delete filled.seq
@@ -121,8 +125,9 @@ export interface UnlinkedEvent {
 export function unlinkedEvents(inputs: readonly AuditEventInput[]): UnlinkedEvent[] {
   return inputs.map((input, index) => {
     const filled = stored(input, index)
-    const before: Record<string, unknown> = {}
-    const after: Record<string, unknown> = {}
+    // Without a prototype, an own `__proto__` key is kept as a member, as canonical JSON of the whole keeps it.
+    const before: Record<string, unknown> = Object.create(null)
+    const after: Record<string, unknown> = Object.create(null)
     for (const key of Object.keys(filled)) (key < 'seq' ? before : after)[key] = filled[key]
     const info = { lossy: false }
     const head = canonical(input, before, info)
