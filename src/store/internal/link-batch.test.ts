@@ -29,7 +29,7 @@ const event = fc.record({
   request_id: fc.string({ minLength: 1 }),
   status: fc.constantFrom('started', 'executed'),
   action: fc.string({ minLength: 1 }),
-  actor: text.filter((t) => t.length > 0),
+  actor: text.filter((t) => t.length > 0 && !t.includes('\ud800')),
   decision: fc.option(fc.constantFrom('allow', 'deny')),
   inputs: json,
   result: json,
@@ -68,5 +68,17 @@ describe('events linked where their seq is chosen later', () => {
     const odd = { ...input, toJSON: () => 'x' } as unknown as AuditEventInput
     expect(() => linkBatch({ seq: 0, hash: 'c'.repeat(64) }, [odd])).toThrow(/without a toJSON method/)
     expect(() => unlinkedEvents([odd])).toThrow(/without a toJSON method/)
+  })
+
+  it('refuses indexed text a database column cannot hold as hashed', () => {
+    const input = { id: 'e', ts: 't', tenant_id: 't', request_id: 'r', status: 's', action: 'a', actor: 'x' }
+    for (const actor of ['agent\u0000', 'agent\ud800']) {
+      const odd = { ...input, actor } as unknown as AuditEventInput
+      expect(() => linkBatch({ seq: 0, hash: 'c'.repeat(64) }, [odd])).toThrow(
+        /actor holds a NUL or an unpaired/,
+      )
+    }
+    const paired = { ...input, actor: 'agent 😀' } as unknown as AuditEventInput
+    expect(linkBatch({ seq: 0, hash: 'c'.repeat(64) }, [paired])).toHaveLength(1)
   })
 })

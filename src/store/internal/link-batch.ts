@@ -26,6 +26,11 @@ export interface LinkedEvent {
 }
 
 const REQUIRED_TEXT = AUDIT_TEXT_FIELDS
+// Text stored in indexed columns as well as in the body. PostgreSQL text
+// cannot hold NUL, and would store an unpaired surrogate as U+FFFD, so the
+// column would no longer match the hashed body: refused on every store alike.
+const COLUMN_TEXT = [...AUDIT_TEXT_FIELDS, 'decision', 'approval_id'] as const
+const UNSTORABLE = /[\u0000\p{Cs}]/u
 const NULLABLE = [...AUDIT_NULLABLE_TEXT_FIELDS, ...AUDIT_JSON_FIELDS] as const
 
 /**
@@ -68,6 +73,14 @@ function stored(input: AuditEventInput, index: number): Record<string, unknown> 
   for (const field of REQUIRED_TEXT) {
     if (typeof input[field] !== 'string' || input[field] === '') {
       throw badRequest(`audit event ${index} in the batch: ${field} must be a non-empty string`)
+    }
+  }
+  for (const field of COLUMN_TEXT) {
+    const value = input[field]
+    if (typeof value === 'string' && UNSTORABLE.test(value)) {
+      throw badRequest(
+        `audit event ${index} in the batch: ${field} holds a NUL or an unpaired surrogate, which its indexed column cannot store`,
+      )
     }
   }
   // A top-level toJSON would replace the whole stored body, and could make it something other than an event.
