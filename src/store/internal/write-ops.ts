@@ -32,8 +32,7 @@ export function checkWriteOps(ops: readonly WriteOp[]): readonly WriteOp[] {
         if (op.event !== undefined && (typeof op.event !== 'object' || op.event === null))
           throw badRequest(`${at('event')} must be an object or absent`)
         return {
-          kind: 'claim',
-          ...(op.event === undefined ? {} : { event: op.event }),
+          ...op,
           request: {
             ...op.request,
             now: isoTime(op.request.now, at('request.now')),
@@ -56,7 +55,7 @@ export function checkWriteOps(ops: readonly WriteOp[]): readonly WriteOp[] {
 }
 
 /** Whether a claim took its key fresh: the only answer under which the event it carries is appended. */
-export function takesFresh(result: ClaimResult): boolean {
+function takesFresh(result: ClaimResult): boolean {
   return result.kind === 'claimed' && !result.recovered
 }
 
@@ -137,7 +136,7 @@ export async function sequentialBatch(
 ): Promise<readonly WriteResult[]> {
   const checked = checkWriteOps(ops)
   const results: WriteResult[] = new Array(checked.length)
-  const appends = appendsOf(checked, results).filter((a) => checked[a.index]!.kind === 'append')
+  const appends = appendsOf(checked).filter((a) => checked[a.index]!.kind === 'append')
   if (appends.length > 0)
     answerAppends(appends, await parts.audit.append(appends.map((a) => a.event)), results)
   for (const [i, op] of checked.entries()) {

@@ -6,12 +6,12 @@
  *
  * @module
  */
-import type { AuditEventInput } from '../../audit/audit-event.js'
+import type { AuditEvent } from '../../audit/audit-event.js'
 import { linkHash } from '../../audit/hash-chain.js'
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { type ChainHead, type UnlinkedEvent, unlinkedEvents } from '../internal/link-batch.js'
-import { answerAppends, answerUnappended, appendsOf } from '../internal/write-ops.js'
+import { answerAppends, appendsOf, type IndexedAppend } from '../internal/write-ops.js'
 import type { ClaimResult, WriteOp, WriteResult } from '../store.js'
 import { LINKED_BATCH_FUNCTION } from './linked-batch-function.js'
 import type { PostgresConnection } from './postgres-connection.js'
@@ -97,8 +97,9 @@ function answer(value: unknown, ops: number, events: number): Answer {
 }
 
 /**
- * Applies the batch in one call; fills one result per op (by op index) and
- * returns the chain head its events left (null: it wrote none). `keyed` are
+ * Applies the batch in one call; fills one result per op (by op index;
+ * the caller answers the claims whose events were not written) and returns
+ * the chain head its events left (null: it wrote none). `keyed` are
  * the batch's claims and completions in lock order; `head`, when known, the
  * head the events are linked onto before they are sent.
  */
@@ -112,7 +113,7 @@ export async function callLinkedBatch(
   const position = new Map(keyed.map((k, i) => [k.index, i]))
   // Every claim's event is sent; the database writes it only if the claim takes its key fresh.
   const appends = appendsOf(ops)
-  const unlinked = unlinkedEvents(appends.map((a) => a.event as AuditEventInput))
+  const unlinked = unlinkedEvents(appends.map((a) => a.event))
   const guesses = head === null || unlinked.length === 0 ? null : guessLinks(head, unlinked)
   const payload = {
     ops: keyed.map(keyedPayload),
@@ -139,13 +140,14 @@ export async function callLinkedBatch(
         : { kind: 'complete', stored: (reply as { stored: boolean }).stored === true }
   })
   const links = got.events === true ? guesses! : got.events
-  let last: ChainHead | null = null
+  const written: IndexedAppend[] = []
+  const stored: AuditEvent[] = []
   links.forEach((link, i) => {
     if (link === null) return
-    const [seq, prev, hash] = link
-    answerAppends([appends[i]!], [unlinked[i]!.linked(Number(seq), prev, hash)], results)
-    last = { seq: Number(seq), hash }
+    written.push(appends[i]!)
+    stored.push(unlinked[i]!.linked(Number(link[0]), link[1], link[2]))
   })
-  answerUnappended(ops, results)
-  return last
+  answerAppends(written, stored, results)
+  const last = stored.at(-1)
+  return last ? { seq: last.seq, hash: last.hash } : null
 }
