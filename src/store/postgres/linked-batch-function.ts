@@ -54,21 +54,10 @@ DECLARE
   v_changed integer;
   v_seq bigint;
   v_prev text;
-  v_body text;
   v_hash text;
   v_as_linked boolean := false;
-  -- The rows to insert, one array per column, inserted in one statement.
+  -- The links the database chose, by event position (null: not written).
   r_seq bigint[] := '{}';
-  r_id text[] := '{}';
-  r_ts text[] := '{}';
-  r_tenant text[] := '{}';
-  r_request text[] := '{}';
-  r_status text[] := '{}';
-  r_action text[] := '{}';
-  r_actor text[] := '{}';
-  r_decision text[] := '{}';
-  r_approval text[] := '{}';
-  r_body text[] := '{}';
   r_prev text[] := '{}';
   r_hash text[] := '{}';
 BEGIN
@@ -82,46 +71,42 @@ ${keyedOpsLoop(s, LINKED_BATCH_FUNCTION, true)}  IF jsonb_array_length(coalesce(
       AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(batch -> 'events') AS e(value)
         WHERE e.value ? 'claim' AND NOT fresh[(e.value ->> 'claim')::integer + 1]);
     IF v_as_linked THEN
-      INSERT INTO ${s}.airlock_audit_events
-        (seq, id, ts, tenant_id, request_id, status, action, actor, decision, approval_id, body, prev_hash, hash)
-      SELECT e.seq, e.id, e.ts, e.tenant_id, e.request_id, e.status, e.action, e.actor, e.decision, e.approval_id,
-        e.pre || e.seq::text || e.post, e.prev, e.hash
-      FROM jsonb_to_recordset(batch -> 'events') AS e(seq bigint, id text, ts text, tenant_id text,
-        request_id text, status text, action text, actor text, decision text, approval_id text, pre text,
-        post text, prev text, hash text);
       v_seq := (batch #>> '{events,-1,seq}')::bigint;
       v_prev := batch #>> '{events,-1,hash}';
     ELSE
       FOR ev IN SELECT e.value FROM jsonb_array_elements(batch -> 'events')
           WITH ORDINALITY AS e(value, n) ORDER BY e.n LOOP
         IF ev ? 'claim' AND NOT fresh[(ev ->> 'claim')::integer + 1] THEN
+          r_seq := array_append(r_seq, NULL::bigint);
+          r_prev := array_append(r_prev, NULL::text);
+          r_hash := array_append(r_hash, NULL::text);
           linked := array_append(linked, 'null'::jsonb);
           CONTINUE;
         END IF;
         v_seq := v_seq + 1;
-        v_body := (ev ->> 'pre') || v_seq::text || (ev ->> 'post');
-        v_hash := encode(sha256(convert_to(v_prev || v_body, 'UTF8')), 'hex');
+        v_hash := encode(sha256(convert_to(v_prev || (ev ->> 'pre') || v_seq::text || (ev ->> 'post'), 'UTF8')), 'hex');
         r_seq := array_append(r_seq, v_seq);
-        r_id := array_append(r_id, ev ->> 'id');
-        r_ts := array_append(r_ts, ev ->> 'ts');
-        r_tenant := array_append(r_tenant, ev ->> 'tenant_id');
-        r_request := array_append(r_request, ev ->> 'request_id');
-        r_status := array_append(r_status, ev ->> 'status');
-        r_action := array_append(r_action, ev ->> 'action');
-        r_actor := array_append(r_actor, ev ->> 'actor');
-        r_decision := array_append(r_decision, ev ->> 'decision');
-        r_approval := array_append(r_approval, ev ->> 'approval_id');
-        r_body := array_append(r_body, v_body);
         r_prev := array_append(r_prev, v_prev);
         r_hash := array_append(r_hash, v_hash);
         linked := array_append(linked, jsonb_build_array(v_seq, v_prev, v_hash));
         v_prev := v_hash;
       END LOOP;
-      INSERT INTO ${s}.airlock_audit_events
-        (seq, id, ts, tenant_id, request_id, status, action, actor, decision, approval_id, body, prev_hash, hash)
-      SELECT * FROM unnest(r_seq, r_id, r_ts, r_tenant, r_request, r_status, r_action, r_actor, r_decision,
-        r_approval, r_body, r_prev, r_hash);
     END IF;
+    -- One insert for both: the links as sent, or as the loop chose them.
+    INSERT INTO ${s}.airlock_audit_events
+      (seq, id, ts, tenant_id, request_id, status, action, actor, decision, approval_id, body, prev_hash, hash)
+    SELECT l.seq, e.id, e.ts, e.tenant_id, e.request_id, e.status, e.action, e.actor, e.decision, e.approval_id,
+      e.pre || l.seq::text || e.post, l.prev, l.hash
+    FROM ROWS FROM (jsonb_to_recordset(batch -> 'events') AS (seq bigint, id text, ts text, tenant_id text,
+        request_id text, status text, action text, actor text, decision text, approval_id text, pre text,
+        post text, prev text, hash text))
+      WITH ORDINALITY AS e(seq, id, ts, tenant_id, request_id, status, action, actor, decision, approval_id,
+        pre, post, prev, hash, n)
+    CROSS JOIN LATERAL (SELECT
+        CASE WHEN v_as_linked THEN e.seq ELSE r_seq[e.n] END AS seq,
+        CASE WHEN v_as_linked THEN e.prev ELSE r_prev[e.n] END AS prev,
+        CASE WHEN v_as_linked THEN e.hash ELSE r_hash[e.n] END AS hash) AS l
+    WHERE l.seq IS NOT NULL;
     UPDATE ${s}.airlock_audit_head SET seq = v_seq, hash = v_prev WHERE id = 1;
   END IF;
   RETURN jsonb_build_object('results', to_jsonb(results),
