@@ -255,9 +255,9 @@ function isNumberChar(c: number): boolean {
 }
 
 // `"` `\` b f n r t: the escapes JSON.stringify writes with a letter.
-const SHORT_ESCAPES = new Set([0x22, 0x5c, 0x62, 0x66, 0x6e, 0x72, 0x74])
+export const SHORT_ESCAPES: ReadonlySet<number> = new Set([0x22, 0x5c, 0x62, 0x66, 0x6e, 0x72, 0x74])
 // Control characters with a short escape: JSON.stringify never writes them as \u00XX.
-const SHORT_CONTROLS = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d])
+export const SHORT_CONTROLS: ReadonlySet<number> = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d])
 
 /** The length of the canonical escape at `i` (a backslash), or 0 when it is not one. */
 function escapeLength(t: string, i: number): number {
@@ -271,7 +271,8 @@ function escapeLength(t: string, i: number): number {
   return SHORT_CONTROLS.has((high - 0x30) * 16 + low) ? 0 : 6
 }
 
-function hexDigit(c: number): number {
+/** The value of a lower-case hex digit's code, or -1. */
+export function hexDigit(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30
   if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10
   return -1

@@ -2,10 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Writable } from 'node:stream'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AuditEvent, AuditEventInput } from './audit-event.js'
 import { canonicalJson } from './canonical-json.js'
-import { chainHash, GENESIS_HASH } from './hash-chain.js'
+import { chainHash, GENESIS_HASH, linkHash } from './hash-chain.js'
 import { exportJsonl, parseAuditEventLine, readJsonl, verifyJsonlFile } from './jsonl.js'
 
 function input(n: number): AuditEventInput {
@@ -346,5 +347,131 @@ describe('verifyJsonlFile', () => {
     await new Promise<void>((resolve) => out.end(resolve))
     expect((await readFile(path, 'utf8')).split('\n')).toHaveLength(201)
     expect(await verifyJsonlFile(path)).toMatchObject({ valid: true, count: 200 })
+  })
+})
+
+/**
+ * Gives each line from `from` on the `prev_hash` of the line before and a
+ * hash over its own text, as a forger rewriting the rest of the file would:
+ * the lines reach the hash check whatever else was done to them.
+ */
+function rechained(lines: readonly string[], from: number): string[] {
+  const out = [...lines]
+  let prev = from === 0 ? GENESIS_HASH : hashIn(out[from - 1]!)!
+  for (let i = from; i < out.length; i++) {
+    const oldPrev = /"prev_hash":"([0-9a-f]{64})"/.exec(out[i]!)?.[1]
+    const oldHash = hashIn(out[i]!)
+    if (oldPrev === undefined || oldHash === undefined) return out
+    const line = out[i]!.replace(`"prev_hash":"${oldPrev}"`, `"prev_hash":"${prev}"`)
+    const body = line.replace(`,"hash":"${oldHash}"`, '').replace(`,"prev_hash":"${prev}"`, '')
+    prev = linkHash(prev, body)
+    out[i] = line.replace(`"hash":"${oldHash}"`, `"hash":"${prev}"`)
+  }
+  return out
+}
+
+function hashIn(line: string): string | undefined {
+  return /"hash":"([0-9a-f]{64})"/.exec(line)?.[1]
+}
+
+describe('verifyJsonlFile, reading lines from their bytes', () => {
+  // A caller handed each event takes the full path for every line: the two must agree on every file.
+  const fullPath = { onVerified: () => undefined }
+
+  // Edits that keep a line valid JSON with the same values but not canonical, and a duplicate.
+  const RESPELLINGS: readonly (readonly [string, string])[] = [
+    ['"actor":"agent-1","approval_id":null', '"approval_id":null,"actor":"agent-1"'],
+    ['"deployment":"app","note"', '"note":"\\u00e9","deployment":"app","dummy"'],
+    ['"deployment":"app"', '"deployment":"a\\/pp"'],
+    ['"deployment":"app"', '"deployment":"\\u0061pp"'],
+    ['"replicas":', '"replicas":1.0,"s":'],
+    ['"actor":"agent-1"', '"actor":"agent-1","actor":"agent-1"'],
+    ['"inputs":{', '"inputs":{ '],
+    ['"seq":', '"seq":0'],
+  ]
+
+  it('answers exactly as the full path for any edit, rechained or not', async () => {
+    // Escapes in a string, so edits can break or respell them; rechained to stay a valid chain.
+    const escaped = (await exported(chain(4))).map((line, i) =>
+      i === 1 ? line.replace('"é"', '"a\\"b\\u0001é"') : line,
+    )
+    const lines = rechained(escaped, 1)
+    expect(await verifyJsonlFile(await fileOf('escaped.jsonl', lines))).toMatchObject({
+      valid: true,
+      count: 4,
+    })
+    const random = fc.record({
+      at: fc.nat(),
+      text: fc.oneof(
+        fc.constantFrom(' ', '\\', '/', 'u', '0', '.', 'e', '"', ',', '}', ']', '-', 'é'),
+        fc.string(),
+      ),
+      remove: fc.nat(3),
+    })
+    const edit = fc.record({
+      line: fc.nat(3),
+      change: fc.oneof(
+        random,
+        fc.constantFrom(...RESPELLINGS).map(([from, to]) => ({ from, to })),
+      ),
+      rechain: fc.boolean(),
+    })
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(edit, async ({ line, change, rechain }) => {
+        const target = lines[line]!
+        const edited = [...lines]
+        if ('from' in change) edited[line] = target.replace(change.from, change.to)
+        else {
+          const i = change.at % target.length
+          edited[line] = target.slice(0, i) + change.text + target.slice(i + change.remove)
+        }
+        const path = await fileOf(`edited-${n++}.jsonl`, rechain ? rechained(edited, line) : edited)
+        expect(await verifyJsonlFile(path)).toEqual(await verifyJsonlFile(path, fullPath))
+        const head = { seq: 4, hash: hashIn(lines[3]!)! }
+        expect(await verifyJsonlFile(path, { head })).toEqual(
+          await verifyJsonlFile(path, { head, ...fullPath }),
+        )
+      }),
+      { numRuns: 400 },
+    )
+  })
+
+  it('refuses a rechained line that is valid but not canonical, as the full path does', async () => {
+    const lines = await exported(chain(3))
+    for (const [from, to] of RESPELLINGS) {
+      const path = await fileOf(
+        'respelt.jsonl',
+        rechained(
+          lines.map((l, i) => (i === 1 ? l.replace(from, to) : l)),
+          1,
+        ),
+      )
+      const result = await verifyJsonlFile(path)
+      expect(result, to).toMatchObject({ valid: false, line: 2, seq: 2, count: 1 })
+      expect(result).toEqual(await verifyJsonlFile(path, fullPath))
+    }
+  })
+
+  it('accepts a rechained line only where the full path does: a renamed field is missing', async () => {
+    const lines = await exported(chain(3))
+    const renamed = rechained(
+      lines.map((line, i) => (i === 1 ? line.replace('"actor":', '"bctor":') : line)),
+      1,
+    )
+    const path = await fileOf('renamed.jsonl', renamed)
+    const result = await verifyJsonlFile(path)
+    expect(result).toMatchObject({ valid: false, line: 2, seq: 2, count: 1 })
+    expect(result).toEqual(await verifyJsonlFile(path, fullPath))
+  })
+
+  it('verifies a file longer than one read, with a line cut across reads, from its bytes', async () => {
+    const events = chain(300)
+    const path = await fileOf('long.jsonl', await exported(events))
+    expect(await verifyJsonlFile(path)).toEqual({
+      valid: true,
+      count: 300,
+      head: { seq: 300, hash: events[299]!.hash },
+    })
   })
 })

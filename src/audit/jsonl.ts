@@ -14,8 +14,9 @@ import type { AuditEvent } from './audit-event.js'
 import { auditEventShapeProblem, hasAuditEventShape } from './audit-event-shape.js'
 import { canonicalJson, canonicalJsonOmitting } from './canonical-json.js'
 import { scanCanonicalObject } from './canonical-object-scan.js'
-import { fileLines } from './file-lines.js'
-import { type ChainItem, verifyChain } from './verify-chain.js'
+import { fileLineBytes, fileLines, type LineBatch } from './file-lines.js'
+import { HashedLines } from './hashed-line.js'
+import { ChainCheck, type ChainVerification } from './verify-chain.js'
 
 /**
  * Writes each event as one canonical JSON line and returns how many were
@@ -242,69 +243,113 @@ export async function verifyJsonlFile(
   path: string,
   options: VerifyJsonlOptions = {},
 ): Promise<JsonlVerification> {
-  const { after, head } = options
-  const seen: {
-    broken: { readonly line: number; readonly error: string } | null
-    last: ChainPoint | null
-    lastLine: number
-    hashAtHead: string | null
-    checkpoint?: string
-  } = {
-    broken: null,
-    last: after ?? null,
-    lastLine: 0,
-    hashAtHead: head && after?.seq === head.seq ? after.hash : null,
+  const file = new FileVerification(options)
+  for await (const batch of fileLineBytes(path)) {
+    if (!file.batch(batch)) break
+  }
+  return file.result()
+}
+
+/** The state of one file's verification, fed its lines in order. */
+class FileVerification {
+  private readonly check: ChainCheck
+  // Only a caller that is handed each event needs it built; lines that are
+  // not read from their bytes take the full path.
+  private readonly hashed: HashedLines | null
+  private readonly read: ReadLine<LinkItem>
+  private line = 0
+  /** The last line that was not blank. */
+  private lastLine = 0
+  private failure: JsonlVerification | null = null
+  private broken: { readonly line: number; readonly error: string } | null = null
+  private last: ChainPoint | null
+  private hashAtHead: string | null
+  private checkpoint: string | undefined
+
+  constructor(private readonly options: VerifyJsonlOptions) {
+    const { after, head, onVerified } = options
+    this.check = new ChainCheck(after ? { after } : {})
+    this.hashed = onVerified || options.requireCanonical === false ? null : new HashedLines()
+    this.read = onVerified
+      ? (raw, line) => ({ line, ...parseAuditEventLine(raw, options) })
+      : (raw, line) => readLink(raw, line, options)
+    this.last = after ?? null
+    this.hashAtHead = head && after?.seq === head.seq ? after.hash : null
   }
 
-  // Only a caller that is handed each event needs it built.
-  const { onVerified } = options
-  const read: ReadLine<LinkItem> = onVerified
-    ? (raw, line) => ({ line, ...parseAuditEventLine(raw, options) })
-    : (raw, line) => readLink(raw, line, options)
-  // Feeds the chain check until the first unreadable line, which ends the chain there.
-  async function* events(): AsyncGenerator<ChainItem> {
-    for await (const item of lineItems(path, options, read)) {
-      seen.lastLine = item.line
-      if (seen.checkpoint !== undefined) {
-        seen.broken = { line: item.line, error: 'a line follows the checkpoint line, which must be the last' }
-        return
-      }
-      if ('checkpoint' in item) {
-        seen.checkpoint = item.checkpoint
-        continue
-      }
-      if ('error' in item) {
-        seen.broken = item
-        return
-      }
-      yield item
-      // The chain check asks for the next item only after accepting this one.
-      onVerified?.(item.event as AuditEvent)
-      seen.last = { seq: item.event.seq, hash: item.event.hash }
-      if (head && item.event.seq === head.seq) seen.hashAtHead = item.event.hash
+  /** Checks a batch of lines; false once the chain has ended (broken, or a line where none may be). */
+  batch({ bytes, starts, ends }: LineBatch): boolean {
+    for (let i = 0; i < starts.length; i++) {
+      this.line++
+      const link =
+        this.hashed && this.checkpoint === undefined
+          ? this.hashed.link(bytes, starts[i]!, ends[i]!, this.check.prev)
+          : null
+      const ok = link
+        ? this.accepted(link, this.check.nextHashed(link, this.line))
+        : this.text(bytes, starts[i]!, ends[i]!)
+      if (!ok) return false
     }
+    return true
   }
 
-  const result = await verifyChain(events(), after ? { after } : {})
-  if (!result.valid) return { ...result, line: result.line ?? seen.lastLine }
-  const { count } = result
-  const { broken, last, lastLine } = seen
-  if (broken) {
-    const seq = (after?.seq ?? 0) + count + 1
-    return { valid: false, count, seq, line: broken.line, reason: `line ${broken.line}: ${broken.error}` }
-  }
-  if (head) {
-    const lastSeq = last?.seq ?? 0
-    if (lastSeq < head.seq) {
-      const reason = `the file ends at seq ${lastSeq} but the checkpoint head is seq ${head.seq}`
-      return { valid: false, count, seq: lastSeq + 1, line: lastLine, reason }
+  /** A line the fast path could not vouch for, as text: blank, a checkpoint, or an item for the chain check. */
+  private text(bytes: Buffer, start: number, end: number): boolean {
+    const raw = bytes.toString('utf8', start, end)
+    // An event line starts with its brace: only other lines pay for the blank test.
+    if (raw.charCodeAt(0) !== 0x7b && raw.trim() === '') return true
+    this.lastLine = this.line
+    if (this.checkpoint !== undefined) {
+      this.broken = { line: this.line, error: 'a line follows the checkpoint line, which must be the last' }
+      return false
     }
-    if (seen.hashAtHead !== head.hash) {
-      const reason = `the hash of seq ${head.seq} differs from the checkpoint`
-      return { valid: false, count, seq: head.seq, line: lastLine, reason }
+    if (this.options.checkpoints && raw.startsWith(CHECKPOINT_LINE)) {
+      this.checkpoint = raw
+      return true
     }
+    const item = this.read(raw, this.line)
+    if ('error' in item) {
+      this.broken = item
+      return false
+    }
+    return this.accepted(item.event, this.check.next(item), item.event)
   }
-  return seen.checkpoint === undefined
-    ? { valid: true, count, head: last }
-    : { valid: true, count, head: last, checkpoint: seen.checkpoint }
+
+  /** Records an item the chain check has judged; false when it broke the chain. */
+  private accepted(link: ChainLink, failure: ChainVerification | null, event?: ChainLink): boolean {
+    this.lastLine = this.line
+    if (failure && !failure.valid) {
+      this.failure = { ...failure, line: failure.line ?? this.line }
+      return false
+    }
+    if (event) this.options.onVerified?.(event as AuditEvent)
+    this.last = { seq: link.seq, hash: link.hash }
+    if (this.options.head && link.seq === this.options.head.seq) this.hashAtHead = link.hash
+    return true
+  }
+
+  result(): JsonlVerification {
+    if (this.failure) return this.failure
+    const { after, head } = this.options
+    const { count } = this.check
+    const { broken, last } = this
+    if (broken) {
+      const seq = (after?.seq ?? 0) + count + 1
+      return { valid: false, count, seq, line: broken.line, reason: `line ${broken.line}: ${broken.error}` }
+    }
+    if (head) {
+      const lastSeq = last?.seq ?? 0
+      if (lastSeq < head.seq) {
+        const reason = `the file ends at seq ${lastSeq} but the checkpoint head is seq ${head.seq}`
+        return { valid: false, count, seq: lastSeq + 1, line: this.lastLine, reason }
+      }
+      if (this.hashAtHead !== head.hash) {
+        const reason = `the hash of seq ${head.seq} differs from the checkpoint`
+        return { valid: false, count, seq: head.seq, line: this.lastLine, reason }
+      }
+    }
+    return this.checkpoint === undefined
+      ? { valid: true, count, head: last }
+      : { valid: true, count, head: last, checkpoint: this.checkpoint }
+  }
 }

@@ -64,10 +64,41 @@ export async function verifyChain(
   events: AsyncIterable<ChainItem> | Iterable<ChainItem>,
   options: VerifyChainOptions = {},
 ): Promise<ChainVerification> {
-  let expected = (options.after?.seq ?? 0) + 1
-  let prev = options.after?.hash ?? GENESIS_HASH
-  let count = 0
+  const check = new ChainCheck(options)
   for await (const item of events) {
+    const failure = check.next(item)
+    if (failure) return failure
+  }
+  return { valid: true, count: check.count }
+}
+
+/**
+ * {@link verifyChain} one item at a time, for a caller that feeds it
+ * synchronously: the expected seq and `prev_hash`, and the count so far.
+ */
+export class ChainCheck {
+  /** The seq the next event must have. */
+  private expected: number
+  private last: string
+  private accepted = 0
+
+  constructor(options: VerifyChainOptions = {}) {
+    this.expected = (options.after?.seq ?? 0) + 1
+    this.last = options.after?.hash ?? GENESIS_HASH
+  }
+
+  /** The hash the next event's `prev_hash` must be. */
+  get prev(): string {
+    return this.last
+  }
+
+  /** Events accepted so far. */
+  get count(): number {
+    return this.accepted
+  }
+
+  /** Checks the next item and accepts it, or says where and why the chain breaks there. */
+  next(item: ChainItem): ChainVerification | null {
     // A bare event always has a hash and a wrapper never does: an event's own
     // fields (whatever a tampered body adds) are never read as a wrapper's.
     const wrapper = 'hash' in item ? undefined : item
@@ -75,30 +106,47 @@ export async function verifyChain(
     const columns = wrapper && 'columns' in wrapper ? wrapper.columns : undefined
     const text = wrapper && 'body' in wrapper ? wrapper.body : undefined
     const event: ChainLink = wrapper ? wrapper.event : (item as AuditEvent)
-    const fail = (seq: number, reason: string): ChainVerification => {
-      const where = line === undefined ? reason : `line ${line}: ${reason}`
-      return line === undefined
-        ? { valid: false, seq, reason: where, count }
-        : { valid: false, seq, reason: where, count, line }
-    }
     const { prev_hash, hash, seq } = event
-    if (seq !== expected) return fail(typeof seq === 'number' ? seq : expected, seqProblem(seq, expected))
-    if (prev_hash !== prev) return fail(seq, brokenLink(expected))
+    if (seq !== this.expected) {
+      return this.fail(typeof seq === 'number' ? seq : this.expected, seqProblem(seq, this.expected), line)
+    }
+    if (prev_hash !== this.prev) return this.fail(seq, brokenLink(this.expected), line)
     let actual: string
     try {
       // Without a body the item is a whole event (only a link's wrapper comes without one).
       actual = text === undefined ? hashOf(event as AuditEvent) : linkHash(prev_hash, text)
     } catch (error) {
-      return fail(seq, `the event cannot be hashed: ${(error as Error).message}`)
+      return this.fail(seq, `the event cannot be hashed: ${(error as Error).message}`, line)
     }
-    if (actual !== hash) return fail(seq, MODIFIED)
+    if (actual !== hash) return this.fail(seq, MODIFIED, line)
     const forged = columns ? forgedColumn(event as AuditEvent, columns) : null
-    if (forged) return fail(seq, forgedProblem(forged))
-    prev = hash
-    expected++
-    count++
+    if (forged) return this.fail(seq, forgedProblem(forged), line)
+    this.accept(hash)
+    return null
   }
-  return { valid: true, count }
+
+  /**
+   * Checks and accepts a link whose `prev_hash` is {@link prev} and whose
+   * hash was already found to cover its text: only its seq is left to check.
+   */
+  nextHashed(link: ChainLink, line: number): ChainVerification | null {
+    if (link.seq !== this.expected) return this.fail(link.seq, seqProblem(link.seq, this.expected), line)
+    this.accept(link.hash)
+    return null
+  }
+
+  private accept(hash: string): void {
+    this.last = hash
+    this.expected++
+    this.accepted++
+  }
+
+  private fail(seq: number, reason: string, line: number | undefined): ChainVerification {
+    const count = this.accepted
+    return line === undefined
+      ? { valid: false, seq, reason, count }
+      : { valid: false, seq, reason: `line ${line}: ${reason}`, count, line }
+  }
 }
 
 const MODIFIED = 'hash does not match the content: the event was modified'
