@@ -42,6 +42,8 @@ export class MemberSpans {
    * in the same order, with values of the same types.
    */
   version = 0
+  /** The version the last successful walk ended with: its keys were found sorted. */
+  sortedVersion = -1
   private readonly keyBytes: Uint8Array[] = []
 
   /** The bytes of the key member `n` had in the walk before (or none). */
@@ -55,6 +57,17 @@ export class MemberSpans {
     this.keyBytes[n] = Uint8Array.from(bytes.subarray(from, to))
     this.names[n] = Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1')
     this.version++
+  }
+
+  /** Ends a successful walk that found `count` members. */
+  finish(count: number): void {
+    if (this.names.length !== count) this.version++
+    this.count = count
+    this.names.length = count
+    this.kinds.length = count
+    // Keys past the end are forgotten: a later, longer object names them anew.
+    this.keyBytes.length = count
+    this.sortedVersion = this.version
   }
 
   /** Makes room for one more member. */
@@ -86,7 +99,7 @@ const MAX_DEPTH = 64
 export function findMembers(bytes: Uint8Array, start: number, end: number, spans: MemberSpans): boolean {
   if (end - start < 2 || bytes[start] !== OPEN_BRACE || bytes[end - 1] !== CLOSE_BRACE) return false
   if (end - start === 2) {
-    setCount(spans, 0)
+    spans.finish(0)
     return true
   }
   let i = start + 1
@@ -95,7 +108,10 @@ export function findMembers(bytes: Uint8Array, start: number, end: number, spans
     const keyStart = i + 1
     i = keyEndOf(bytes, keyStart, end, spans, n)
     if (i < 0 || bytes[i + 1] !== COLON) return false
-    if (n > 0 && !before(bytes, spans.keyStart[n - 1]!, spans.keyEnd[n - 1]!, keyStart, i)) return false
+    // Nothing changed yet from the last walk: these keys were found in order then.
+    const known = spans.version === spans.sortedVersion
+    if (n > 0 && !known && !before(bytes, spans.keyStart[n - 1]!, spans.keyEnd[n - 1]!, keyStart, i))
+      return false
     if (n === spans.keyStart.length) spans.grow()
     spans.keyStart[n] = keyStart
     spans.keyEnd[n] = i
@@ -109,7 +125,7 @@ export function findMembers(bytes: Uint8Array, start: number, end: number, spans
     if (i < 0) return false
     spans.valueEnd[n] = i
     if (i === end - 1) {
-      setCount(spans, n + 1)
+      spans.finish(n + 1)
       return true
     }
     if (bytes[i] !== COMMA) return false
@@ -117,30 +133,25 @@ export function findMembers(bytes: Uint8Array, start: number, end: number, spans
   }
 }
 
-function setCount(spans: MemberSpans, count: number): void {
-  if (spans.names.length !== count) spans.version++
-  spans.count = count
-  spans.names.length = count
-  spans.kinds.length = count
-}
-
 /**
  * The offset of the closing quote of the key starting at `from`, or -1.
- * Compares the key with the one member `n` had in the walk before as it
- * goes, and records it when it differs.
+ * Records the key when it is not the one member `n` had in the walk before.
  */
 function keyEndOf(bytes: Uint8Array, from: number, end: number, spans: MemberSpans, n: number): number {
   const known = spans.knownKey(n)
-  let same = known !== undefined
+  if (known !== undefined && from + known.length < end) {
+    let k = 0
+    while (k < known.length && bytes[from + k] === known[k]) k++
+    // The same key as before: its bytes were checked when it was first seen.
+    if (k === known.length && bytes[from + k] === QUOTE) return from + k
+  }
   let i = from
-  for (; i < end; i++) {
-    const c = bytes[i]!
-    if (c === QUOTE) break
-    if (!isKeyByte(c)) return -1
-    if (same && known![i - from] !== c) same = false
+  while (i < end && bytes[i] !== QUOTE) {
+    if (!isKeyByte(bytes[i]!)) return -1
+    i++
   }
   if (i >= end) return -1
-  if (!same || known!.length !== i - from) spans.rename(n, bytes, from, i)
+  spans.rename(n, bytes, from, i)
   return i
 }
 
