@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { linkHash } from '../../src/audit/hash-chain.js'
 import { verifyStore } from '../../src/audit/verify-chain.js'
 import { postgresStore } from '../../src/store/postgres/index.js'
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations.js'
@@ -80,6 +81,66 @@ describe('postgres store', () => {
     expect(await verifyStore(store)).toMatchObject({
       valid: false,
       reason: expect.stringMatching(/deleted from the end/),
+    })
+  })
+
+  it('lets verify name a forged indexed column, and accept a body spelt otherwise with the same values', async () => {
+    const schema = nextSchema()
+    const store = postgresStore({ pool, schema })
+    await store.migrate()
+    await store.audit.append([sampleEvent({ actor: 'alice' }), sampleEvent({ actor: 'zoë' }), sampleEvent()])
+    const table = `"${schema}".airlock_audit_events`
+    const rehash = async (seq: number, body: string) => {
+      // A forger with write access: the body changed, and every hash from it on recomputed, the head's too.
+      const { rows } = await pool.query(
+        `SELECT seq, prev_hash, body FROM ${table} WHERE seq >= $1 ORDER BY seq`,
+        [seq],
+      )
+      let prev = rows[0].prev_hash as string
+      for (const row of rows) {
+        const text = row.seq === String(seq) ? body : (row.body as string)
+        const hash = linkHash(prev, text)
+        await pool.query(`UPDATE ${table} SET body = $2, prev_hash = $3, hash = $4 WHERE seq = $1`, [
+          row.seq,
+          text,
+          prev,
+          hash,
+        ])
+        prev = hash
+      }
+      await pool.query(`UPDATE "${schema}".airlock_audit_head SET hash = $1 WHERE id = 1`, [prev])
+    }
+    const bodyOf = async (seq: number) =>
+      (await pool.query(`SELECT body FROM ${table} WHERE seq = $1`, [seq])).rows[0].body as string
+    expect(await verifyStore(store)).toEqual({ valid: true, count: 3 })
+    const original = await bodyOf(1)
+    // The same actor written with an escape: another text, the same value.
+    await rehash(1, original.replace('"actor":"alice"', '"actor":"\\u0061lice"'))
+    expect(await verifyStore(store)).toEqual({ valid: true, count: 3 })
+    for (const [column, value, seq] of [
+      ['actor', "'mallory'", 2],
+      ['status', "'denied'", 2],
+      ['decision', 'NULL', 3],
+      ['actor', "'alice'", 1],
+    ] as const) {
+      await pool.query(`UPDATE ${table} SET ${column} = ${value} WHERE seq = ${seq}`)
+      if (column === 'actor' && seq === 1)
+        await rehash(1, original.replace('"actor":"alice"', '"actor":"bob"'))
+      expect(await verifyStore(store), `${column} ${value}`).toMatchObject({
+        valid: false,
+        seq,
+        reason: `the stored ${column} column differs from the hashed event: the event was modified`,
+      })
+      await pool.query(`UPDATE ${table} SET ${column} = $1 WHERE seq = ${seq}`, [
+        (await pool.query(`SELECT (body::jsonb) ->> '${column}' AS v FROM ${table} WHERE seq = ${seq}`))
+          .rows[0].v,
+      ])
+    }
+    await rehash(1, '{"actor":"alice","inputs":{"a":[1,}}')
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      seq: 1,
+      reason: expect.stringMatching(/not a JSON object/),
     })
   })
 

@@ -26,7 +26,8 @@ import {
   auditWindowQuery,
   readAuditRow,
 } from '../internal/sql-query.js'
-import { readStoredRowWithColumns, STORED_ROW_COLUMNS } from '../internal/stored-audit-row.js'
+import { STORED_ROW_COLUMNS } from '../internal/stored-audit-row.js'
+import { StoredRowReader } from '../internal/stored-row-reader.js'
 import type { AuditStore } from '../store.js'
 import { postgresAuditStats } from './postgres-audit-stats.js'
 import type { PostgresConnection } from './postgres-connection.js'
@@ -94,6 +95,7 @@ export function postgresAudit(
   append: (inputs: readonly AuditEventInput[]) => Promise<readonly AuditEvent[]>,
 ): AuditStore {
   const sql = statements(c.s)
+  const reader = new StoredRowReader()
   const head = async () => {
     const [row] = await c.query<{ seq: string; hash: string }>('audit.head', sql.head)
     return row && Number(row.seq) > 0 ? { seq: Number(row.seq), hash: row.hash } : null
@@ -131,7 +133,7 @@ export function postgresAudit(
         after,
         limit,
       ])
-      return rows.map(readStoredRowWithColumns)
+      return rows.map((row) => reader.read(row))
     },
     head,
     async stats(statsQuery) {
