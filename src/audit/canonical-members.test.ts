@@ -132,11 +132,51 @@ describe('findMembers', () => {
       `-${n}`,
     ])
     tokens.push('999999999999999', '9007199254740993', '-0', '01', '1E3', '1e+21', '1.', '.5', '1e', '--1')
+    tokens.push(
+      '-0.5',
+      '0.5',
+      '0.50',
+      '0.0',
+      '-0.0',
+      '1.',
+      '41.5',
+      '0.000001',
+      '0.0000001',
+      '0.1234567890123456',
+    )
+    tokens.push(
+      '123456789.123456',
+      '12345678.1234567',
+      '1234567890123456',
+      '0.30000000000000004',
+      '100',
+      '1.10',
+    )
+    // Over 15 significant digits: a shorter text may read back as the same number.
+    tokens.push('1.0000000000000001', '12345678.123456789', '0.10000000000000001', '9007199254740993.5')
     for (const token of tokens) {
       const text = `{"n":${token}}`
       expect(members(text) !== null, text).toBe(isCanonicalObject(text))
     }
     expect(members('{"n":-42.5}')).toEqual([['n', '-42.5']])
+  })
+
+  it('agrees with parse and re-serialise on any number and any run of number characters', () => {
+    const decimal = fc
+      .array(fc.constantFrom('0', '1', '5', '9', '.', '-', 'e', '+'), { minLength: 1, maxLength: 20 })
+      .map((chars) => chars.join(''))
+    const token = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => n.toFixed(3)),
+      decimal,
+    )
+    fc.assert(
+      fc.property(token, (t) => {
+        const text = `{"n":${t}}`
+        expect(members(text, shared) !== null, text).toBe(isCanonicalObject(text))
+      }),
+      { numRuns: 3000 },
+    )
   })
 
   it('leaves deep nesting and keys beyond plain ASCII to the full path', () => {

@@ -196,21 +196,55 @@ function literal(bytes: Uint8Array, i: number, end: number, word: readonly numbe
 
 /**
  * A number as `String(n)` writes it (the shortest text that reads back as
- * `n`, no `-0`), which is always valid JSON. Integers of up to 15 digits are
- * checked from their digits; other numbers are read and written back.
+ * `n`, no `-0`), which is always valid JSON. Plain decimals of up to 15
+ * significant digits are checked from their digits; other numbers are read
+ * and written back.
  */
 function skipNumber(bytes: Uint8Array, i: number, end: number): number {
   const from = bytes[i] === 0x2d ? i + 1 : i
-  let k = from
-  while (k < end && bytes[k]! >= 0x30 && bytes[k]! <= 0x39) k++
-  const digits = k - from
+  const point = digitsFrom(bytes, from, end)
+  const digits = point - from
   if (digits === 0 || (bytes[from] === 0x30 && digits > 1)) return -1
+  let k = point
+  let fraction = 0
+  if (k < end && bytes[k] === 0x2e) {
+    k = digitsFrom(bytes, k + 1, end)
+    // A point with no digit after it is not plain: read below, and refused.
+    fraction = k - point - 1 || -1
+  }
+  const stop = k
   while (k < end && isNumberByte(bytes[k]!)) k++
-  const zero = digits === 1 && bytes[from] === 0x30
-  // -0 is written 0; a plain integer of up to 15 digits is exact and written as it is.
-  if (k - from === digits && digits <= 15) return zero && from > i ? -1 : k
+  if (k === stop && fraction >= 0 && plainDecimal(bytes, from, digits, fraction, from > i)) return k
   const token = Buffer.from(bytes.buffer, bytes.byteOffset + i, k - i).toString('latin1')
   return String(Number(token)) === token ? k : -1
+}
+
+/**
+ * Whether digits, a point and more digits (or none) are `String(n)`'s own
+ * text: at most 15 significant digits (so no shorter text reads back as the
+ * same number), no trailing zero after the point, no `-0`, and not small
+ * enough for `String` to write an exponent.
+ */
+function plainDecimal(
+  bytes: Uint8Array,
+  from: number,
+  digits: number,
+  fraction: number,
+  negative: boolean,
+): boolean {
+  const zeroInteger = digits === 1 && bytes[from] === 0x30
+  if (fraction === 0) return digits <= 15 && !(zeroInteger && negative)
+  const last = from + digits + fraction
+  if (bytes[last] === 0x30) return false
+  if (!zeroInteger) return digits + fraction <= 15
+  let zeros = 0
+  while (bytes[from + 2 + zeros] === 0x30) zeros++
+  return zeros < 6 && fraction - zeros <= 15
+}
+
+function digitsFrom(bytes: Uint8Array, k: number, end: number): number {
+  while (k < end && bytes[k]! >= 0x30 && bytes[k]! <= 0x39) k++
+  return k
 }
 
 // . + - e E and digits

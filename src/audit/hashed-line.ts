@@ -82,12 +82,14 @@ export class HashedLines {
       let last = n
       while (last + 1 < count && !skip(last + 1)) last++
       if (at > HASH_HEX + 1) input[at++] = 0x2c
-      input.set(bytes.subarray(keyStart[n]! - 1, valueEnd[last]!), at)
-      at += valueEnd[last]! - keyStart[n]! + 1
+      const from = keyStart[n]! - 1
+      // A plain view: `subarray` would build a Buffer through its species, per run.
+      input.set(new Uint8Array(bytes.buffer, bytes.byteOffset + from, valueEnd[last]! - from), at)
+      at += valueEnd[last]! - from
       n = last
     }
     input[at++] = 0x7d
-    return sha256Hex(input.subarray(0, at))
+    return sha256Hex(new Uint8Array(input.buffer, input.byteOffset, at))
   }
 }
 
