@@ -61,12 +61,15 @@ export class MemberSpans {
 
   /** Ends a successful walk that found `count` members. */
   finish(count: number): void {
-    if (this.names.length !== count) this.version++
     this.count = count
-    this.names.length = count
-    this.kinds.length = count
-    // Keys past the end are forgotten: a later, longer object names them anew.
-    this.keyBytes.length = count
+    // Setting an array's length costs even when it does not change: only a new count pays it.
+    if (this.names.length !== count || this.keyBytes.length !== count) {
+      this.version++
+      this.names.length = count
+      this.kinds.length = count
+      // Keys past the end are forgotten: a later, longer object names them anew.
+      this.keyBytes.length = count
+    }
     this.sortedVersion = this.version
   }
 
