@@ -155,29 +155,23 @@ function parseLineInFull(
  * or as an error with its line number. Never throws on bad content; rejects
  * only when the file cannot be read.
  */
-export function readJsonl(path: string, options: ReadJsonlOptions = {}): AsyncGenerator<JsonlItem> {
-  return lineItems(path, options, (raw, line) => ({ line, ...parseAuditEventLine(raw, options) }))
-}
-
-/** Reads one event line (never blank, never a checkpoint) into its item. */
-type ReadLine<I> = (raw: string, line: number) => I
-
-/** Each non-blank line read by `read`, or as a checkpoint; `line` counts every line from 1. */
-async function* lineItems<I>(
-  path: string,
-  options: ReadJsonlOptions,
-  read: ReadLine<I>,
-): AsyncGenerator<I | { readonly line: number; readonly checkpoint: string }> {
+export async function* readJsonl(path: string, options: ReadJsonlOptions = {}): AsyncGenerator<JsonlItem> {
   let line = 0
   for await (const lines of fileLines(path)) {
     for (const raw of lines) {
       line++
-      // An event line starts with its brace: only other lines pay for the blank test.
-      if (raw.charCodeAt(0) !== 0x7b && raw.trim() === '') continue
-      if (options.checkpoints && raw.startsWith(CHECKPOINT_LINE)) yield { line, checkpoint: raw }
-      else yield read(raw, line)
+      const kind = lineKind(raw, options)
+      if (kind === 'checkpoint') yield { line, checkpoint: raw }
+      else if (kind === 'event') yield { line, ...parseAuditEventLine(raw, options) }
     }
   }
+}
+
+/** What a line of an audit file holds: nothing (skipped), a checkpoint (only when they are read), or an event. */
+function lineKind(raw: string, options: ReadJsonlOptions): 'blank' | 'checkpoint' | 'event' {
+  // An event line starts with its brace: only other lines pay for the blank test.
+  if (raw.charCodeAt(0) !== 0x7b && raw.trim() === '') return 'blank'
+  return options.checkpoints && raw.startsWith(CHECKPOINT_LINE) ? 'checkpoint' : 'event'
 }
 
 /** A line as the chain check reads it: a canonical line's event is not built. */
@@ -256,7 +250,7 @@ class FileVerification {
   // Only a caller that is handed each event needs it built; lines that are
   // not read from their bytes take the full path.
   private readonly hashed: HashedLines | null
-  private readonly read: ReadLine<LinkItem>
+  private readonly read: (raw: string, line: number) => LinkItem
   private line = 0
   /** The last line that was not blank. */
   private lastLine = 0
@@ -296,14 +290,14 @@ class FileVerification {
   /** A line the fast path could not vouch for, as text: blank, a checkpoint, or an item for the chain check. */
   private text(bytes: Buffer, start: number, end: number): boolean {
     const raw = bytes.toString('utf8', start, end)
-    // An event line starts with its brace: only other lines pay for the blank test.
-    if (raw.charCodeAt(0) !== 0x7b && raw.trim() === '') return true
+    const kind = lineKind(raw, this.options)
+    if (kind === 'blank') return true
     this.lastLine = this.line
     if (this.checkpoint !== undefined) {
       this.broken = { line: this.line, error: 'a line follows the checkpoint line, which must be the last' }
       return false
     }
-    if (this.options.checkpoints && raw.startsWith(CHECKPOINT_LINE)) {
+    if (kind === 'checkpoint') {
       this.checkpoint = raw
       return true
     }
