@@ -325,3 +325,10 @@ function skipArray(bytes: Uint8Array, i: number, end: number, depth: number): nu
     if (c !== COMMA) return -1
   }
 }
+
+/** Whether `bytes[from, to)` holds exactly the characters of `text`, one byte each (so only ASCII ever matches). */
+export function bytesAre(bytes: Uint8Array, from: number, to: number, text: string): boolean {
+  if (to - from !== text.length) return false
+  for (let i = 0; i < text.length; i++) if (bytes[from + i] !== text.charCodeAt(i)) return false
+  return true
+}

@@ -16,7 +16,7 @@
 import { hash } from 'node:crypto'
 import type { ChainLink } from '../store/store.js'
 import { hasAuditEventShape, isHex64 } from './audit-event-shape.js'
-import { findMembers, MemberSpans } from './canonical-members.js'
+import { bytesAre, findMembers, MemberSpans } from './canonical-members.js'
 import { NESTED_ARRAY, NESTED_OBJECT } from './canonical-object-scan.js'
 import { GENESIS_HASH } from './hash-chain.js'
 
@@ -128,11 +128,9 @@ function standIn(kind: number): unknown {
   return 0
 }
 
-/** Whether `bytes[from, to)` is `text` in quotes (`text` is ASCII: a hash). */
+/** Whether `bytes[from, to)` is `text` in quotes (`text` is a hash). */
 function quotes(bytes: Buffer, from: number, to: number, text: string): boolean {
-  if (to - from !== text.length + 2 || bytes[from] !== 0x22 || bytes[to - 1] !== 0x22) return false
-  for (let i = 0; i < text.length; i++) if (bytes[from + 1 + i] !== text.charCodeAt(i)) return false
-  return true
+  return bytes[from] === 0x22 && bytes[to - 1] === 0x22 && bytesAre(bytes, from + 1, to - 1, text)
 }
 
 /** A seq written as the number's own canonical digits, 1 or more and exact; else null. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { findMembers, MemberSpans } from '../../audit/canonical-members.js'
+import { bytesAre, findMembers, MemberSpans } from '../../audit/canonical-members.js'
 import type { AuditIndexedColumns, StoredAuditRow } from '../store.js'
 import { INDEXED_COLUMNS, readColumnsRow } from './merkle-rows.js'
 import { readStoredRowWithColumns } from './stored-audit-row.js'
@@ -78,15 +78,9 @@ export class StoredRowReader {
  */
 function writtenAs(bytes: Buffer, from: number, to: number, column: unknown): boolean {
   if (column === null) return to - from === 4 && bytes[from] === 0x6e
-  if (typeof column === 'number') return sameChars(bytes, from, to, String(column))
+  if (typeof column === 'number') return bytesAre(bytes, from, to, String(column))
   if (typeof column !== 'string' || bytes[from] !== 0x22) return false
   for (let i = from + 1; i < to - 1; i++) if (bytes[i] === 0x5c) return false
   // ASCII text compares a byte per character; other text is decoded (the bytes are UTF-8).
-  return sameChars(bytes, from + 1, to - 1, column) || bytes.toString('utf8', from + 1, to - 1) === column
-}
-
-function sameChars(bytes: Buffer, from: number, to: number, text: string): boolean {
-  if (to - from !== text.length) return false
-  for (let i = 0; i < text.length; i++) if (bytes[from + i] !== text.charCodeAt(i)) return false
-  return true
+  return bytesAre(bytes, from + 1, to - 1, column) || bytes.toString('utf8', from + 1, to - 1) === column
 }
