@@ -95,7 +95,8 @@ export function postgresAudit(
   append: (inputs: readonly AuditEventInput[]) => Promise<readonly AuditEvent[]>,
 ): AuditStore {
   const sql = statements(c.s)
-  const reader = new StoredRowReader()
+  // Made on the first verification: a gateway that never verifies keeps none.
+  let reader: StoredRowReader | undefined
   const head = async () => {
     const [row] = await c.query<{ seq: string; hash: string }>('audit.head', sql.head)
     return row && Number(row.seq) > 0 ? { seq: Number(row.seq), hash: row.hash } : null
@@ -133,7 +134,9 @@ export function postgresAudit(
         after,
         limit,
       ])
-      return rows.map((row) => reader.read(row))
+      reader ??= new StoredRowReader()
+      const read = reader
+      return rows.map((row) => read.read(row))
     },
     head,
     async stats(statsQuery) {
