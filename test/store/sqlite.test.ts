@@ -194,6 +194,73 @@ describe('sqlite store', () => {
     await store.close()
   })
 
+  it('upgrades a database that has the six filter indexes to the one filter index, and pages it the same', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    const statuses = ['allowed', 'executed', 'denied', 'held'] as const
+    await store.audit.append(
+      Array.from({ length: 400 }, (_, i) =>
+        sampleEvent({
+          tenant_id: i % 3 === 0 ? 'globex' : 'acme',
+          action: i % 2 === 0 ? 'deploy' : 'refund',
+          actor: `agent-${i % 5}`,
+          status: statuses[i % 4]!,
+          decision: i % 7 === 0 ? 'deny' : 'allow',
+          ts: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+        }),
+      ),
+    )
+    const filters = [
+      { tenant_id: 'acme' },
+      { tenant_id: 'acme', action: 'refund' },
+      { tenant_id: 'acme', actor: 'agent-3', status: 'executed' as const },
+      { tenant_id: 'acme', decision: 'deny' as const },
+      { tenant_id: 'globex', until: '2026-01-01T03:00:00Z' },
+    ]
+    const pages = async (s: typeof store) => {
+      const seqs: number[][] = []
+      for (const filter of filters) {
+        const all: number[] = []
+        let cursor: string | null = null
+        do {
+          const page = await s.audit.list(filter, 7, cursor)
+          all.push(...page.items.map((e) => e.seq))
+          cursor = page.next_cursor
+        } while (cursor)
+        seqs.push(all)
+      }
+      return seqs
+    }
+    const expected = await pages(store)
+    await store.close()
+    // Put the file back as migration 10 left it.
+    const raw = new Database(path)
+    raw.exec(`DROP INDEX airlock_audit_tenant_filters;
+      CREATE INDEX airlock_audit_tenant ON airlock_audit_events (tenant_id, seq);
+      CREATE INDEX airlock_audit_tenant_action ON airlock_audit_events (tenant_id, action, seq);
+      CREATE INDEX airlock_audit_tenant_actor ON airlock_audit_events (tenant_id, actor, seq);
+      CREATE INDEX airlock_audit_tenant_status ON airlock_audit_events (tenant_id, status, seq);
+      CREATE INDEX airlock_audit_tenant_decision ON airlock_audit_events (tenant_id, decision, seq);
+      CREATE INDEX airlock_audit_tenant_action_status ON airlock_audit_events (tenant_id, action, status, seq);
+      DELETE FROM airlock_migrations WHERE version = 11;`)
+    raw.close()
+    const upgraded = sqliteStore({ path })
+    await expect(upgraded.migrate()).resolves.toEqual({ applied: 1 })
+    expect(expected.map((s) => s.length)).toEqual([266, 133, 13, 38, 60])
+    expect(await pages(upgraded)).toEqual(expected)
+    const check = new Database(path, { readonly: true })
+    const left = check
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'airlock_audit_tenant%'")
+      .all()
+    check.close()
+    expect(left).toEqual(
+      expect.arrayContaining([{ name: 'airlock_audit_tenant_filters' }, { name: 'airlock_audit_tenant_ts' }]),
+    )
+    expect(left).toHaveLength(2)
+    expect((await verifyStore(upgraded)).valid).toBe(true)
+    await upgraded.close()
+  })
+
   it('refuses a database migrated by a newer version', async () => {
     const path = nextPath()
     const store = sqliteStore({ path })
