@@ -21,7 +21,18 @@ export function newId(prefix: 'evt' | 'apr' | 'req' | 'frz'): string {
   return `${prefix}-${randomHex(12)}`
 }
 
-/** The current time in milliseconds as 12 hex characters (enough until the year 10889). */
+let hexMs = -1
+let hexText = ''
+
+/**
+ * The current time in milliseconds as 12 hex characters (enough until the
+ * year 10889), formatted once per millisecond: a request makes several ids.
+ */
 function timeHex(): string {
-  return Date.now().toString(16).padStart(12, '0')
+  const now = Date.now()
+  if (now !== hexMs) {
+    hexMs = now
+    hexText = now.toString(16).padStart(12, '0')
+  }
+  return hexText
 }

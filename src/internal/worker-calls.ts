@@ -71,6 +71,20 @@ export class WorkerCalls<Request, Reply extends { readonly id: number }, Result>
     return worker
   }
 
+  /**
+   * Forgets the running thread, if any, and has it close itself: posts
+   * `message` (the thread's cue to close its resources and its port) and
+   * resolves once it has exited. Calls it holds still get its replies first.
+   */
+  async stop(message: Request): Promise<void> {
+    const worker = this.release()
+    if (worker === null) return
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    worker.postMessage(message)
+    worker.ref()
+    await exited
+  }
+
   #started(): Worker {
     if (this.#worker !== null) return this.#worker
     const { from, name, workerData, spawn } = this.#options

@@ -20,6 +20,7 @@ import type { Store } from '../store.js'
 import { sqliteApprovals } from './sqlite-approvals.js'
 import { sqliteAudit } from './sqlite-audit.js'
 import { sqliteBatch } from './sqlite-batch.js'
+import { SqliteCheckpointer } from './sqlite-checkpointer.js'
 import { configureCache, configureDatabase, openDatabase, sqliteConnection } from './sqlite-connection.js'
 import { sqliteFreezes } from './sqlite-freezes.js'
 import { sqliteIdempotency } from './sqlite-idempotency.js'
@@ -47,6 +48,7 @@ import { SqliteWriterThread } from './sqlite-writer-thread.js'
 export function sqliteStore(config: SqliteStoreConfig): Store {
   const owned = 'path' in config
   const thread = writerThread(config)
+  const checkpoints = checkpointer(config)
   const db = 'database' in config ? config.database : openDatabase(config.path)
   configureDatabase(db, config.busyTimeoutMs)
   configureCache(db, config.cacheKiB)
@@ -69,9 +71,12 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     audit: sqliteAudit(c),
     merkle: sqliteMerkle(c),
     shipping: sqliteShipperCursors(c),
-    batch: thread
-      ? async (ops) => (ops.length === 0 ? [] : thread.batch(checkWriteOps(ops)))
-      : async (ops) => sqliteBatch(c, ops),
+    async batch(ops) {
+      if (ops.length === 0) return []
+      const results = thread ? await thread.batch(checkWriteOps(ops)) : sqliteBatch(c, ops)
+      checkpoints?.committed()
+      return results
+    },
     migrate: async () => {
       const applied = appliedOnOpen + migrateSqlite(c)
       appliedOnOpen = 0
@@ -82,6 +87,7 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
     },
     async close() {
       await thread?.close()
+      await checkpoints?.close()
       c.clear()
       if (owned) c.read('close', () => db.close())
     },
@@ -100,4 +106,10 @@ function writerThread(config: SqliteStoreConfig): SqliteWriterThread | null {
   }
   if (writer === 'inline' || config.path === ':memory:') return null
   return new SqliteWriterThread({ path: config.path, busyTimeoutMs: config.busyTimeoutMs })
+}
+
+/** The checkpoint thread of a store that opened a file by path (see `sqlite-checkpointer.ts`). */
+function checkpointer(config: SqliteStoreConfig): SqliteCheckpointer | null {
+  if (!('path' in config) || config.path === ':memory:' || config.path.startsWith('file:')) return null
+  return new SqliteCheckpointer({ path: config.path, busyTimeoutMs: config.busyTimeoutMs })
 }

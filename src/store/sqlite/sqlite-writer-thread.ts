@@ -57,11 +57,6 @@ export class SqliteWriterThread {
 
   /** Closes the thread's connection once the batches sent so far are answered. */
   async close(): Promise<void> {
-    const worker = this.#calls.release()
-    if (worker === null) return
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
-    worker.postMessage({ kind: 'close' } satisfies WriterRequest)
-    worker.ref()
-    await exited
+    await this.#calls.stop({ kind: 'close' })
   }
 }

@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Worker } from 'node:worker_threads'
+import { afterAll, describe, expect, it } from 'vitest'
+import { verifyStore } from '../../src/audit/verify-chain.js'
+import { sqliteStore } from '../../src/store/sqlite/index.js'
+import { SqliteCheckpointer } from '../../src/store/sqlite/sqlite-checkpointer.js'
+import type { Store, WriteOp } from '../../src/store/store.js'
+import { sampleEvent } from './conformance.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'airlock-sqlite-checkpoint-'))
+let files = 0
+const nextPath = () => join(dir, `store-${files++}.db`)
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const size = (path: string) => statSync(path).size
+
+// About 1.3 KB an event: 40 batches of 100 put some 5 MB in the WAL, well
+// under the 64 MiB at which the writer checkpoints by itself.
+const batch = (n: number): WriteOp[] =>
+  Array.from({ length: n }, (_, i) => ({
+    kind: 'append',
+    event: sampleEvent({ inputs: { note: 'x'.repeat(1000), i } }),
+  }))
+
+async function fill(store: Store, batches: number): Promise<void> {
+  for (let i = 0; i < batches; i++) await store.batch(batch(100))
+}
+
+function recording(path: string) {
+  const workers: Worker[] = []
+  const checkpointer = new SqliteCheckpointer({ path, busyTimeoutMs: undefined }, 0, (url, options) => {
+    const worker = new Worker(url, options)
+    workers.push(worker)
+    return worker
+  })
+  return { checkpointer, workers }
+}
+
+describe('sqlite checkpoint thread', () => {
+  it('copies a busy store’s WAL into the database file while commits go on', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    await fill(store, 40)
+    // The writer alone would leave every page in the WAL, and the database
+    // file at a few KiB, until the WAL reached 64 MiB.
+    const deadline = Date.now() + 20_000
+    while (size(path) < 4 * 1024 * 1024 && Date.now() < deadline) {
+      await store.batch(batch(1))
+      await sleep(50)
+    }
+    expect(size(path)).toBeGreaterThan(4 * 1024 * 1024)
+    expect(size(`${path}-wal`)).toBeLessThan(64 * 1024 * 1024)
+    expect((await verifyStore(store)).valid).toBe(true)
+    await store.close()
+  }, 60_000)
+
+  it('starts no thread for a store whose WAL is small, and one, once, when it has grown', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    const { checkpointer, workers } = recording(path)
+    await store.batch(batch(10))
+    checkpointer.committed()
+    expect(workers).toHaveLength(0)
+    await fill(store, 40)
+    checkpointer.committed()
+    checkpointer.committed()
+    expect(workers).toHaveLength(1)
+    await checkpointer.close()
+    await store.close()
+  }, 60_000)
+
+  it('runs a fresh thread after its thread died, and the store goes on committing meanwhile', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    const { checkpointer, workers } = recording(path)
+    await fill(store, 40)
+    checkpointer.committed()
+    await workers[0]!.terminate()
+    await store.batch(batch(5))
+    // The dead thread's pass is answered (as failed) before the next one may start.
+    const deadline = Date.now() + 10_000
+    while (workers.length < 2 && Date.now() < deadline) {
+      checkpointer.committed()
+      await sleep(20)
+    }
+    expect(workers).toHaveLength(2)
+    await checkpointer.close()
+    expect((await store.audit.head())?.seq).toBe(4005)
+    await store.close()
+  }, 60_000)
+})
