@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Worker } from 'node:worker_threads'
+import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { afterAll, describe, expect, it } from 'vitest'
 import { verifyStore } from '../../src/audit/verify-chain.js'
 import { sqliteStore } from '../../src/store/sqlite/index.js'
@@ -32,14 +32,18 @@ async function fill(store: Store, batches: number): Promise<void> {
   for (let i = 0; i < batches; i++) await store.batch(batch(100))
 }
 
-function recording(path: string) {
+/** A store whose WAL is past the checkpointer's threshold, and a checkpointer of it that records its threads. */
+async function busyStore(spawn = (url: URL, options: WorkerOptions) => new Worker(url, options)) {
+  const path = nextPath()
+  const store = sqliteStore({ path })
+  await store.batch(batch(10))
   const workers: Worker[] = []
   const checkpointer = new SqliteCheckpointer({ path, busyTimeoutMs: undefined }, 0, (url, options) => {
-    const worker = new Worker(url, options)
+    const worker = spawn(url, options)
     workers.push(worker)
     return worker
   })
-  return { checkpointer, workers }
+  return { store, checkpointer, workers }
 }
 
 describe('sqlite checkpoint thread', () => {
@@ -61,10 +65,7 @@ describe('sqlite checkpoint thread', () => {
   }, 60_000)
 
   it('starts no thread for a store whose WAL is small, and one, once, when it has grown', async () => {
-    const path = nextPath()
-    const store = sqliteStore({ path })
-    const { checkpointer, workers } = recording(path)
-    await store.batch(batch(10))
+    const { store, checkpointer, workers } = await busyStore()
     checkpointer.committed()
     expect(workers).toHaveLength(0)
     await fill(store, 40)
@@ -76,14 +77,12 @@ describe('sqlite checkpoint thread', () => {
   }, 60_000)
 
   it('runs a fresh thread after its thread died, and the store goes on committing meanwhile', async () => {
-    const path = nextPath()
-    const store = sqliteStore({ path })
-    const { checkpointer, workers } = recording(path)
+    const { store, checkpointer, workers } = await busyStore()
     await fill(store, 40)
     checkpointer.committed()
     await workers[0]!.terminate()
     await store.batch(batch(5))
-    // The dead thread's pass is answered (as failed) before the next one may start.
+    // The dead thread's pass is answered (as failed), and the next one waits a second.
     const deadline = Date.now() + 10_000
     while (workers.length < 2 && Date.now() < deadline) {
       checkpointer.committed()
@@ -91,7 +90,24 @@ describe('sqlite checkpoint thread', () => {
     }
     expect(workers).toHaveLength(2)
     await checkpointer.close()
-    expect((await store.audit.head())?.seq).toBe(4005)
+    expect((await store.audit.head())?.seq).toBe(4015)
+    await store.close()
+  }, 60_000)
+
+  it('backs off from a thread that keeps failing instead of starting one every pass', async () => {
+    // Each thread dies at once, as one that cannot open the file would.
+    const { store, checkpointer, workers } = await busyStore(
+      () => new Worker('process.exit(1)', { eval: true }),
+    )
+    await fill(store, 40)
+    const until = Date.now() + 2_500
+    while (Date.now() < until) {
+      checkpointer.committed()
+      await sleep(10)
+    }
+    // Started at once, then after 1 s, then not before 3 s: not every 10 ms.
+    expect(workers).toHaveLength(2)
+    await checkpointer.close()
     await store.close()
   }, 60_000)
 })

@@ -18,8 +18,8 @@ const port = parentPort!
 
 function checkpoint(id: number): CheckpointReply {
   try {
-    const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[]
-    return { id, log: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0 }
+    db.pragma('wal_checkpoint(PASSIVE)')
+    return { id }
   } catch (error) {
     return { id, error: error instanceof Error ? error.message : String(error) }
   }

@@ -28,19 +28,21 @@ export type CheckpointRequest =
   | { readonly kind: 'checkpoint'; readonly id: number }
   | { readonly kind: 'close' }
 
-/** Checkpoint thread → main thread: the WAL's size and how much of it is copied, in pages. */
-export type CheckpointReply =
-  | { readonly id: number; readonly log: number; readonly checkpointed: number }
-  | { readonly id: number; readonly error: string }
+/** Checkpoint thread → main thread: the pass is done, or why it failed. */
+export type CheckpointReply = { readonly id: number } | { readonly id: number; readonly error: string }
 
 /** Below this much WAL, a checkpoint saves the writer too little to be worth a thread. */
 const WAL_BYTES_WORTH_IT = 4 * 1024 * 1024
+/** The longest wait between passes after failures. */
+const MAX_BACKOFF_MS = 60_000
 
 /** Runs passive checkpoints of one database file on a worker thread, paced by its commits. */
 export class SqliteCheckpointer {
   readonly #wal: string
   readonly #everyMs: number
   readonly #calls: WorkerCalls<CheckpointRequest, CheckpointReply, undefined>
+  /** The wait between passes: `everyMs`, longer after failed passes. */
+  #waitMs: number
   #running = false
   #lastStart = Number.NEGATIVE_INFINITY
   #closed = false
@@ -49,6 +51,7 @@ export class SqliteCheckpointer {
   constructor(data: CheckpointerData, everyMs = 100, spawn?: SpawnWorker) {
     this.#wal = `${data.path}-wal`
     this.#everyMs = everyMs
+    this.#waitMs = everyMs
     this.#calls = new WorkerCalls({
       from: import.meta.url,
       name: 'sqlite-checkpoint-worker',
@@ -61,21 +64,30 @@ export class SqliteCheckpointer {
 
   /**
    * Tells the checkpointer a commit happened: starts a pass when none is
-   * running, the last began `everyMs` ago or more, and the WAL is large
+   * running, the last began `everyMs` ago or more (up to a minute after
+   * passes that failed), and the WAL is large
    * enough to matter (a store that writes little never starts the thread).
    */
   committed(): void {
     if (this.#running || this.#closed) return
     const now = performance.now()
-    if (now - this.#lastStart < this.#everyMs) return
+    if (now - this.#lastStart < this.#waitMs) return
     this.#lastStart = now
     if (walBytes(this.#wal) < WAL_BYTES_WORTH_IT) return
     this.#running = true
     this.#calls
       .call((id) => ({ kind: 'checkpoint', id }))
-      // A pass that failed (the file is busy, the thread died) only leaves
-      // more for the writer's own checkpoint; the next commit tries again.
-      .catch(() => undefined)
+      .then(
+        () => {
+          this.#waitMs = this.#everyMs
+        },
+        // A failed pass only leaves more for the writer's own checkpoint. A
+        // thread that keeps failing (it cannot open the file) would be
+        // started anew every pass, so each failure doubles the wait.
+        () => {
+          this.#waitMs = Math.min(Math.max(2 * this.#waitMs, 1_000), MAX_BACKOFF_MS)
+        },
+      )
       .finally(() => {
         this.#running = false
       })
