@@ -1,6 +1,8 @@
 /**
- * Durable throughput, in one table: the disk's own fsync rate, then audited
- * `POST /actions/add/execute` over a real port (50 keep-alive connections,
+ * Durable throughput, in one table: the disk's own fsync rate, the same
+ * `POST` answered by Node's bare HTTP server with a fixed body (the floor:
+ * what this machine and load generator do over HTTP at all; see
+ * `http-floor.ts`), then audited `POST /actions/add/execute` over a real port (50 keep-alive connections,
  * API-key auth, allow-all policy) on SQLite with and without an
  * `Idempotency-Key` per request (with the default SQLite writer, `'inline'`
  * on the event loop, and again with `'thread'`, on a worker thread),
@@ -27,6 +29,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import type { Server } from 'node:http'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -36,12 +39,15 @@ import { type SqliteWriter, sqliteStore } from '../src/store/sqlite/index.js'
 import type { Store } from '../src/store/store.js'
 import { auditOffStore } from './audit-off-store.js'
 import { startBenchGateway } from './bench-gateway.js'
+import { startHttpFloor } from './http-floor.js'
 import { connectionsOpened, generateLoad, LOAD_GENERATOR } from './load-generator.js'
 
 const CONNECTIONS = 50
 const WARM_UP_SECONDS = 3
 /** The same gateway with every audit event thrown away (see `audit-off-store.ts`). */
 const AUDIT_OFF = 'audit off'
+/** Node's HTTP server with a fixed answer: no gateway at all (see `http-floor.ts`). */
+const HTTP_FLOOR = 'node:http, fixed answer (floor)'
 // PostgreSQL with `batch: 'transaction'`: a batch as one statement per write, as before one-call batches.
 const PG_STATEMENTS = 'postgres, per-statement batches'
 /** The SQLite rows use the default writer; the other one is measured beside it in the same run. */
@@ -83,10 +89,18 @@ async function load(url: string, key: string, seconds: number, keyed: boolean) {
   return generateLoad({ url, key, seconds, keyed, body, connections: CONNECTIONS })
 }
 
-async function run(name: string, store: Store, keyed: boolean, seconds: number): Promise<Row> {
-  const { airlock, server, url, key, idle, close } = await startBenchGateway(store)
+/** Warms up, then loads `url`; counts the TCP connections `server` accepted during the measured run. */
+async function measure(
+  name: string,
+  server: Server,
+  url: string,
+  key: string,
+  keyed: boolean,
+  seconds: number,
+) {
   let connections = 0
-  server.on('connection', () => connections++)
+  const count = () => connections++
+  server.on('connection', count)
   try {
     // Not measured: the first seconds compile the hot code and start the
     // writer thread (from source, its loader takes a second or more).
@@ -96,12 +110,31 @@ async function run(name: string, store: Store, keyed: boolean, seconds: number):
     const load1 = loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')
+    return { name, ...figures, connections, load: load1 }
+  } finally {
+    server.off('connection', count)
+  }
+}
+
+async function run(name: string, store: Store, keyed: boolean, seconds: number): Promise<Row> {
+  const { airlock, server, url, key, idle, close } = await startBenchGateway(store)
+  try {
+    const row = await measure(name, server, url, key, keyed, seconds)
     await idle()
     const chain = await airlock.audit.verify()
     if (!chain.valid) throw new Error(`${name}: the audit chain does not verify: ${chain.reason}`)
-    return { name, ...figures, connections, load: load1 }
+    return row
   } finally {
     await close()
+  }
+}
+
+async function runFloor(seconds: number): Promise<Row> {
+  const floor = await startHttpFloor()
+  try {
+    return await measure(HTTP_FLOOR, floor.server, floor.url, 'floor', false, seconds)
+  } finally {
+    await floor.close()
   }
 }
 
@@ -125,6 +158,8 @@ function printTable(fsync: number, fsyncLoad: string, rows: readonly Row[]): voi
     if (x !== undefined && y !== undefined && y > 0) console.log(`  ${pad(label, 46)} ${(x / y).toFixed(2)}`)
   }
   console.log('ratios')
+  ratio('audit off / node:http floor', AUDIT_OFF, HTTP_FLOOR)
+  ratio('SQLite audited / node:http floor', 'sqlite', HTTP_FLOOR)
   ratio('SQLite audited / audit off', 'sqlite', AUDIT_OFF)
   ratio('SQLite audited / memory store', 'sqlite', 'memory (no durable audit)')
   ratio('SQLite with keys / without', 'sqlite + idempotency keys', 'sqlite')
@@ -159,6 +194,7 @@ export async function benchThroughput(): Promise<void> {
     const fsyncLoad = loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')
+    rows.push(await runFloor(seconds))
     const sqlite = (file: string, writer: SqliteWriter) => sqliteStore({ path: join(dir, file), writer })
     rows.push(await run('sqlite', sqlite('a.db', DEFAULT_WRITER), false, seconds))
     rows.push(await run('sqlite + idempotency keys', sqlite('b.db', DEFAULT_WRITER), true, seconds))
