@@ -34,16 +34,21 @@ interface InFlight<Result> {
 /**
  * Sends calls to one worker thread and answers each caller from its reply.
  *
- * @remarks Only a call in flight keeps the process alive: an idle thread
- * must not keep a program that forgot to close it from exiting. If the
- * thread dies (a crash, `terminate`, an out-of-memory abort), every call it
- * held rejects with the `died` error, never resolves, and the next call
- * starts a fresh thread.
+ * @remarks Only a call in flight, or a thread being stopped, keeps the
+ * process alive: an idle thread must not keep a program that forgot to close
+ * it from exiting, and one being stopped must, or the program could end
+ * before `stop` resolves. If the thread dies (a crash, `terminate`, an
+ * out-of-memory abort), every call it held rejects with the `died` error,
+ * never resolves, and the next call starts a fresh thread. A call never
+ * throws: a thread that cannot start (the process is at its thread limit) or
+ * a message that cannot be copied to it rejects that call alone.
  */
 export class WorkerCalls<Request, Reply extends { readonly id: number }, Result> {
   readonly #options: WorkerCallsOptions<Reply, Result>
   #worker: Worker | null = null
   readonly #inFlight = new Map<number, InFlight<Result>>()
+  /** Threads told to close and not yet exited: kept referenced until they have. */
+  readonly #stopping = new Set<Worker>()
   #nextId = 0
 
   constructor(options: WorkerCallsOptions<Reply, Result>) {
@@ -52,12 +57,19 @@ export class WorkerCalls<Request, Reply extends { readonly id: number }, Result>
 
   /** Posts the message `build(id)` makes; resolves or rejects with the reply of that id. */
   call(build: (id: number) => Request): Promise<Result> {
-    const worker = this.#started()
-    const id = this.#nextId++
     return new Promise((resolve, reject) => {
+      const worker = this.#started()
+      const id = this.#nextId++
       this.#inFlight.set(id, { worker, resolve, reject })
       worker.ref()
-      worker.postMessage(build(id))
+      try {
+        worker.postMessage(build(id))
+      } catch (error) {
+        // Not sent (a value that cannot be copied): nothing will answer it.
+        this.#inFlight.delete(id)
+        if (!this.#keeps(worker)) worker.unref()
+        throw error
+      }
     })
   }
 
@@ -80,8 +92,9 @@ export class WorkerCalls<Request, Reply extends { readonly id: number }, Result>
     const worker = this.release()
     if (worker === null) return
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
-    worker.postMessage(message)
+    this.#stopping.add(worker)
     worker.ref()
+    worker.postMessage(message)
     await exited
   }
 
@@ -97,7 +110,10 @@ export class WorkerCalls<Request, Reply extends { readonly id: number }, Result>
     worker.unref()
     worker.on('message', (reply: Reply) => this.#answer(worker, reply))
     worker.on('error', (error) => this.#died(worker, error.message))
-    worker.on('exit', (code) => this.#died(worker, `it exited with code ${code}`))
+    worker.on('exit', (code) => {
+      this.#stopping.delete(worker)
+      this.#died(worker, `it exited with code ${code}`)
+    })
     this.#worker = worker
     return worker
   }
@@ -105,7 +121,7 @@ export class WorkerCalls<Request, Reply extends { readonly id: number }, Result>
   #answer(worker: Worker, reply: Reply): void {
     const pending = this.#inFlight.get(reply.id)
     this.#inFlight.delete(reply.id)
-    if (!this.#holds(worker)) worker.unref()
+    if (!this.#keeps(worker)) worker.unref()
     if (pending === undefined) return
     const read = this.#options.read(reply)
     if ('result' in read) pending.resolve(read.result)
@@ -121,6 +137,11 @@ export class WorkerCalls<Request, Reply extends { readonly id: number }, Result>
       this.#inFlight.delete(id)
       pending.reject(error)
     }
+  }
+
+  /** Whether the process must stay up for `worker`: it holds a call, or is being stopped. */
+  #keeps(worker: Worker): boolean {
+    return this.#stopping.has(worker) || this.#holds(worker)
   }
 
   #holds(worker: Worker): boolean {

@@ -8,6 +8,7 @@
 import type { AuditEvent, AuditEventInput } from '../audit/audit-event.js'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
+import { databaseFailure } from './internal/database-failure.js'
 import type {
   ClaimResult,
   IdempotencyClaimRequest,
@@ -42,7 +43,9 @@ interface Pending {
  * not be: a failed batch changed nothing (it is one transaction), and its
  * units are retried one by one, in order, so a single bad op cannot sink the
  * others — except when the store cannot tell whether it committed
- * (`STORE_UNAVAILABLE`): then every op of the batch fails, none is retried.
+ * (`STORE_UNAVAILABLE`), or the database itself failed (busy past its
+ * timeout, full, read-only, an I/O error): then every op of the batch fails,
+ * none is retried.
  * A unit ({@link GroupCommit.writeAll}) is never split: its ops commit in
  * the same transaction or not at all, on the first try and on a retry.
  */
@@ -183,13 +186,20 @@ export class GroupCommit {
           )
       }
     } catch (error) {
-      if (batch.length === 1 || outcomeUnknown(error)) {
+      // A unit alone, or a failure no op caused (see `database-failure.ts`),
+      // or one whose outcome is unknown: every unit fails with it.
+      if (batch.length === 1 || outcomeUnknown(error) || databaseFailure(error)) {
         for (const pending of batch) pending.reject(error)
         return
       }
       // Nothing of a failed batch was stored (it is one transaction), so
       // retrying each unit in order keeps the chain order and the claim order.
-      for (const pending of batch) await this.#commit([pending])
+      // Each waits a turn of the event loop: with a synchronous driver, a
+      // long batch retried in one go would hold every other request up.
+      for (const pending of batch) {
+        await new Promise<void>((resolve) => setImmediate(resolve))
+        await this.#commit([pending])
+      }
     }
   }
 }

@@ -209,6 +209,40 @@ describe('postgres batches', () => {
     expect(await verifyStore(store)).toEqual({ valid: true, count: 2 })
   })
 
+  it('fails every unit with STORE_UNAVAILABLE when the driver gives up on a batch the server goes on to commit', async () => {
+    const schema = nextSchema()
+    const setup = postgresStore({ pool: newPool(), schema })
+    await setup.migrate()
+    await setup.batch([{ kind: 'append', event: sampleEvent({ reason: 'first' }) }])
+    // `pg` fails the promise after 300 ms; the server, behind a held head lock, commits later.
+    const impatient = new pg.Pool({ connectionString: url, max: 2, query_timeout: 300 })
+    pools.push(impatient)
+    const store = postgresStore({ pool: impatient as unknown as PostgresPool, schema })
+    const holder = await newPool().connect()
+    await holder.query('BEGIN')
+    await holder.query(`SELECT 1 FROM "${schema}".airlock_audit_head WHERE id = 1 FOR UPDATE`)
+    const commit = new GroupCommit(store)
+    const units = Promise.allSettled([
+      commit.claimWith(claimRequest('slow-key'), sampleEvent({ reason: 'claim' })),
+      commit.append(sampleEvent({ reason: 'plain' })),
+    ])
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    await holder.query('COMMIT')
+    holder.release()
+    const settled = await units
+    // Not retried: a retry would have answered the taken claim as someone else's and the stored event as failed.
+    for (const unit of settled) {
+      expect(unit).toMatchObject({ status: 'rejected', reason: { code: 'STORE_UNAVAILABLE' } })
+    }
+    const deadline = Date.now() + 10_000
+    while (((await setup.audit.head())?.seq ?? 0) < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect((await setup.audit.range(0, 10)).map((e) => e.reason)).toEqual(['first', 'claim', 'plain'])
+    expect(await verifyStore(setup)).toEqual({ valid: true, count: 3 })
+    await commit.close()
+  })
+
   it('names the accepted values of a bad batch option', () => {
     expect(() => postgresStore({ pool: newPool(), batch: 'pipelined' as unknown as 'function' })).toThrow(
       /batch must be 'function' or 'transaction', got "pipelined"/,

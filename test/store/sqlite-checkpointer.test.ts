@@ -94,6 +94,24 @@ describe('sqlite checkpoint thread', () => {
     await store.close()
   }, 60_000)
 
+  it('takes a thread that cannot start as a failed pass: the commit that asked is not failed, and it backs off', async () => {
+    let starts = 0
+    // What `new Worker` does when the process is at its thread limit.
+    const { store, checkpointer } = await busyStore(() => {
+      starts++
+      throw new Error('ERR_WORKER_INIT_FAILED: EAGAIN')
+    })
+    await fill(store, 40)
+    const until = Date.now() + 500
+    while (Date.now() < until) {
+      expect(() => checkpointer.committed()).not.toThrow()
+      await sleep(10)
+    }
+    expect(starts).toBe(1)
+    await checkpointer.close()
+    await store.close()
+  }, 60_000)
+
   it('backs off from a thread that keeps failing instead of starting one every pass', async () => {
     // Each thread dies at once, as one that cannot open the file would.
     const { store, checkpointer, workers } = await busyStore(

@@ -88,6 +88,26 @@ describe('sqlite writer thread', () => {
     await store.close()
   })
 
+  it('refuses with BAD_REQUEST an op holding a value that cannot reach the thread, and goes on committing', async () => {
+    const store = sqliteStore({ path: nextPath(), writer: 'thread' })
+    const notData = { kind: 'append', event: sampleEvent({ inputs: { call: () => 1 } }) } as WriteOp
+    const error = await store.batch([notData]).catch((e: unknown) => e)
+    expect(AirlockError.isInstance(error) && error.code).toBe('BAD_REQUEST')
+    expect((error as Error).message).toMatch(/send JSON values only/)
+    const [stored] = await store.batch([append('next')])
+    expect(stored).toMatchObject({ kind: 'append', event: { seq: 1, reason: 'next' } })
+    await store.close()
+  })
+
+  it('refuses a batch once the store is closed instead of starting a thread nothing closes', async () => {
+    const store = sqliteStore({ path: nextPath(), writer: 'thread' })
+    await store.batch([append('before')])
+    await store.close()
+    const error = await store.batch([append('after')]).catch((e: unknown) => e)
+    expect(AirlockError.isInstance(error) && error.code).toBe('STORE_ERROR')
+    expect((error as Error).message).toMatch(/the store is closed/)
+  })
+
   it('refuses an unknown writer with the choices', () => {
     expect(() => sqliteStore({ path: nextPath(), writer: 'fast' as 'thread' })).toThrow(
       /sqliteStore\(\{ writer \}\): expected 'thread' or 'inline', got "fast"/,

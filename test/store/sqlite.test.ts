@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -44,6 +44,22 @@ describe('sqlite store', () => {
       )
     }
     database.close()
+  })
+
+  it('closes the file it opened itself when an option is refused', () => {
+    const path = nextPath()
+    // The process's descriptors open on the file (Linux names each under /proc/self/fd).
+    const handles = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === path
+        } catch {
+          return false
+        }
+      }).length
+    expect(() => sqliteStore({ path, cacheKiB: 0 })).toThrow(/cacheKiB must be a whole number/)
+    expect(() => sqliteStore({ path, busyTimeoutMs: -5 })).toThrow(/busyTimeoutMs/)
+    expect(handles()).toBe(0)
   })
 
   it('keeps the chain and every record across a reopen of the file', async () => {

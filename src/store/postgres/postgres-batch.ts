@@ -34,7 +34,7 @@ import type {
 } from '../store.js'
 import { appendInTransaction } from './postgres-audit.js'
 import { callLinkedBatch, type KeyedOp } from './postgres-batch-call.js'
-import type { PostgresConnection } from './postgres-connection.js'
+import { type PostgresConnection, sentByServer } from './postgres-connection.js'
 import { idempotencyStatements } from './postgres-idempotency.js'
 import type { PostgresPoolClient } from './postgres-store-config.js'
 
@@ -138,14 +138,39 @@ export async function postgresBatch(
   if (checked.length === 0) return []
   const keyed = keyedInLockOrder(checked)
   const results: WriteResult[] = new Array(checked.length)
-  const head =
+  const sent =
     mode === 'function'
-      ? await callLinkedBatch(c, checked, keyed, hint.head, results)
-      : await lockedBatch(c, checked, keyed, results)
+      ? callLinkedBatch(c, checked, keyed, hint.head, results)
+      : lockedBatch(c, checked, keyed, results)
+  const head = await sent.catch((error: unknown) => {
+    throw unlessRolledBack(error)
+  })
   // Only forward: a slower batch of this process must not set the hint back.
   if (head !== null && head.seq > (hint.head?.seq ?? -1)) hint.head = head
   answerUnappended(checked, results)
   return results
+}
+
+/**
+ * A batch's failure as its callers must see it. Only an error the server
+ * sent proves the transaction rolled back (the connection's lost-connection
+ * codes are already `STORE_UNAVAILABLE`); one raised on this side once the
+ * batch may have been sent (the driver's `query_timeout`, a network error
+ * not on the known list, an answer that cannot be read) says nothing about
+ * whether it committed. Such a batch fails with `STORE_UNAVAILABLE`, which
+ * the group-commit writer never sends again: a retry would answer a claim
+ * that was taken as held by someone else, or an event that was stored as
+ * failed.
+ */
+function unlessRolledBack(error: unknown): unknown {
+  if (AirlockError.isInstance(error) && error.code !== ErrorCode.STORE_ERROR) return error
+  if (AirlockError.isInstance(error) && sentByServer(error.cause)) return error
+  const detail = error instanceof Error ? error.message : String(error)
+  return new AirlockError(
+    ErrorCode.STORE_UNAVAILABLE,
+    `postgres store: batch: the database did not confirm whether the batch was written (${detail}); it may or may not be stored. Retry the request (with the same Idempotency-Key, if it had one).`,
+    { cause: error },
+  )
 }
 
 /** `AuditStore.append` as a batch of appends: the same one-call path and the same fallback. */

@@ -107,6 +107,11 @@ function unavailable(operation: string, cause?: unknown): AirlockError {
 // An error the server sent carries its SQLSTATE: five digits or capitals.
 const SQLSTATE = /^[0-9A-Z]{5}$/
 
+/** Whether the server sent `error` (it carries an SQLSTATE), rather than the driver raising it on this side. */
+export function sentByServer(error: unknown): boolean {
+  return SQLSTATE.test(sqlState(error) ?? '')
+}
+
 /**
  * Classifies a failure, telling the circuit whether the database answered.
  * Only an error the server sent proves it answered; one raised on this side
@@ -120,7 +125,7 @@ function failAndTrip(circuit: DependencyCircuit, operation: string, error: unkno
     circuit.failed(unreachableReason(error))
     return unavailable(operation, error)
   }
-  if (SQLSTATE.test(sqlState(error) ?? '')) circuit.succeeded()
+  if (sentByServer(error)) circuit.succeeded()
   return fail(operation, error)
 }
 

@@ -67,6 +67,8 @@ export class SqliteCheckpointer {
    * running, the last began `everyMs` ago or more (up to a minute after
    * passes that failed), and the WAL is large
    * enough to matter (a store that writes little never starts the thread).
+   * Never throws: it runs after a commit, whose callers must not be told it
+   * failed; a thread that cannot even start counts as a failed pass.
    */
   committed(): void {
     if (this.#running || this.#closed) return

@@ -50,14 +50,15 @@ export function sqliteStore(config: SqliteStoreConfig): Store {
   const thread = writerThread(config)
   const checkpoints = checkpointer(config)
   const db = 'database' in config ? config.database : openDatabase(config.path)
-  configureDatabase(db, config.busyTimeoutMs)
-  configureCache(db, config.cacheKiB)
   const c = sqliteConnection(db)
   // Applied on open; the first migrate() call still reports them, so `airlock migrate` can say what it did.
   let appliedOnOpen: number
   try {
+    configureDatabase(db, config.busyTimeoutMs)
+    configureCache(db, config.cacheKiB)
     appliedOnOpen = migrateSqlite(c)
   } catch (error) {
+    // A file this store opened is closed again, whatever was wrong (an option, a migration).
     if (owned) db.close()
     throw error
   }

@@ -20,4 +20,8 @@ export type WriterRequest =
 /** Writer → main thread: one reply per batch, its results or why it was not committed. */
 export type WriterReply =
   | { readonly id: number; readonly results: readonly WriteResult[] }
-  | { readonly id: number; readonly error: { readonly code: ErrorCode; readonly message: string } }
+  | {
+      readonly id: number
+      /** `driver_code`: the driver's code of the failure (`SQLITE_BUSY`…), when it had one. */
+      readonly error: { readonly code: ErrorCode; readonly message: string; readonly driver_code?: string }
+    }

@@ -8,6 +8,7 @@
 import { AirlockError } from '../../errors/airlock-error.js'
 import { ErrorCode } from '../../errors/error-codes.js'
 import { type SpawnWorker, WorkerCalls } from '../../internal/worker-calls.js'
+import { badRequest } from '../internal/store-error.js'
 import type { WriteOp, WriteResult } from '../store.js'
 import type { WriterReply, WriterRequest, WriterThreadData } from './sqlite-writer-protocol.js'
 
@@ -27,6 +28,7 @@ import type { WriterReply, WriterRequest, WriterThreadData } from './sqlite-writ
  */
 export class SqliteWriterThread {
   readonly #calls: WorkerCalls<WriterRequest, WriterReply, readonly WriteResult[]>
+  #closed = false
 
   /** `spawn` starts the thread; tests pass one that keeps the handle, to stop it. */
   constructor(data: WriterThreadData, spawn?: SpawnWorker) {
@@ -35,10 +37,7 @@ export class SqliteWriterThread {
       name: 'sqlite-writer-worker',
       workerData: data,
       ...(spawn ? { spawn } : {}),
-      read: (reply) =>
-        'results' in reply
-          ? { result: reply.results }
-          : { error: new AirlockError(reply.error.code, reply.error.message) },
+      read: (reply) => ('results' in reply ? { result: reply.results } : { error: threadError(reply.error) }),
       // Its commit may or may not have reached the disk, so no caller may be
       // told it succeeded, nor may the ops be retried (an event could be
       // appended twice); a claim it made stays held until its lease runs out.
@@ -51,12 +50,32 @@ export class SqliteWriterThread {
   }
 
   /** Commits `ops` as one transaction on the writer thread; one result per op. */
-  batch(ops: readonly WriteOp[]): Promise<readonly WriteResult[]> {
-    return this.#calls.call((id) => ({ kind: 'batch', id, ops }))
+  async batch(ops: readonly WriteOp[]): Promise<readonly WriteResult[]> {
+    // Once closed, a batch would start a thread and a connection nothing closes.
+    if (this.#closed)
+      throw new AirlockError(ErrorCode.STORE_ERROR, 'sqlite store: batch failed: the store is closed')
+    try {
+      return await this.#calls.call((id) => ({ kind: 'batch', id, ops }))
+    } catch (error) {
+      if (error instanceof Error && error.name === 'DataCloneError') {
+        throw badRequest(
+          `store.batch: the ops hold a value that is not data (${error.message}); send JSON values only`,
+        )
+      }
+      throw error
+    }
   }
 
   /** Closes the thread's connection once the batches sent so far are answered. */
   async close(): Promise<void> {
+    this.#closed = true
     await this.#calls.stop({ kind: 'close' })
   }
+}
+
+/** The thread's error as an AirlockError, its driver's code kept as the cause's (see `database-failure.ts`). */
+function threadError(error: Extract<WriterReply, { error: unknown }>['error']): AirlockError {
+  const { code, message, driver_code } = error
+  if (driver_code === undefined) return new AirlockError(code, message)
+  return new AirlockError(code, message, { cause: Object.assign(new Error(message), { code: driver_code }) })
 }

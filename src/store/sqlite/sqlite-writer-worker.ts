@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { AirlockError } from '../../errors/airlock-error.js'
+import { driverCode } from '../internal/database-failure.js'
 import type { WriteOp } from '../store.js'
 import { sqliteBatch } from './sqlite-batch.js'
 import { configureDatabase, openDatabase, sqliteConnection } from './sqlite-connection.js'
@@ -24,8 +25,11 @@ function commit(id: number, ops: readonly WriteOp[]): WriterReply {
   } catch (error) {
     // An AirlockError's code must survive the thread boundary (BAD_REQUEST
     // stays a 400); anything else is the driver's and reads as STORE_ERROR.
+    // The driver's own code (SQLITE_BUSY…) goes too: it tells the database failing from a bad op.
     const code = AirlockError.isInstance(error) ? error.code : 'STORE_ERROR'
-    return { id, error: { code, message: error instanceof Error ? error.message : String(error) } }
+    const message = error instanceof Error ? error.message : String(error)
+    const driver = driverCode(error)
+    return { id, error: { code, message, ...(driver === undefined ? {} : { driver_code: driver }) } }
   }
 }
 
