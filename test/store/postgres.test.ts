@@ -144,6 +144,44 @@ describe('postgres store', () => {
     })
   })
 
+  it('purges expired keys around one a writer holds, without waiting for it', async () => {
+    const schema = nextSchema()
+    const store = postgresStore({ pool, schema })
+    await store.migrate()
+    const scope = { tenant_id: 'acme', action: 'deploy' }
+    for (const key of ['held', 'free-1', 'free-2']) {
+      const request = {
+        ...scope,
+        key,
+        fingerprint: 'fp',
+        owner: 'o',
+        lease_until: '2030-01-01T00:01:00.000Z',
+      }
+      await store.idempotency.claim({ ...request, now: '2030-01-01T00:00:00.000Z' })
+      await store.idempotency.complete(
+        { ...scope, key },
+        'o',
+        '{}',
+        '2030-01-01T00:00:01.000Z',
+        '2030-01-01T00:00:00.000Z',
+      )
+    }
+    // As a batch re-claiming the expired key does, until it commits.
+    const writer = await pool.connect()
+    await writer.query('BEGIN')
+    await writer.query(`SELECT 1 FROM "${schema}".airlock_idempotency WHERE idem_key = 'held' FOR UPDATE`)
+    const purged = await Promise.race([
+      store.idempotency.purge('2030-01-02T00:00:00.000Z'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting for the held row'), 5_000)),
+    ])
+    await writer.query('COMMIT')
+    writer.release()
+    expect(purged).toBe(2)
+    expect(await store.idempotency.get({ ...scope, key: 'held' })).toMatchObject({ state: 'completed' })
+    expect(await store.idempotency.purge('2030-01-02T00:00:00.000Z')).toBe(1)
+    await store.close()
+  })
+
   it('refuses a pool of its own too small for the connection that listens for announcements', () => {
     expect(() => postgresStore({ connectionString: url, max: 1 })).toThrow(
       /max must be an integer of at least 2/,

@@ -47,7 +47,12 @@ export function idempotencyStatements(s: string) {
     complete: `UPDATE ${t} SET state = 'completed', outcome = $5, expires_at = $6 WHERE ${OWNED}`,
     extend: `UPDATE ${t} SET lease_until = $5 WHERE ${OWNED}`,
     release: `DELETE FROM ${t} WHERE ${OWNED}`,
-    purge: `DELETE FROM ${t} WHERE state = 'completed' AND expires_at <= $1`,
+    // Rows a writer holds (a batch re-claiming an expired key) are skipped, not
+    // waited for: a purge locking many rows in its own order while a batch
+    // locks its keys in key order could otherwise deadlock with it.
+    purge: `DELETE FROM ${t} WHERE (tenant_id, action, idem_key) IN (
+        SELECT tenant_id, action, idem_key FROM ${t}
+        WHERE state = 'completed' AND expires_at <= $1 FOR UPDATE SKIP LOCKED)`,
   }
 }
 
