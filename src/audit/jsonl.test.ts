@@ -284,6 +284,23 @@ describe('verifyJsonlFile', () => {
     })
   })
 
+  it('reports a line nested deeper than an event may be by its line number instead of throwing', async () => {
+    const [first, second] = chain(2)
+    const deep = canonicalJson({ ...second!, inputs: null }).replace(
+      '"inputs":null',
+      `"inputs":${'['.repeat(1001)}${']'.repeat(1001)}`,
+    )
+    const path = await fileOf('deep.jsonl', [canonicalJson(first!), deep])
+    expect(await verifyJsonlFile(path)).toMatchObject({
+      valid: false,
+      line: 2,
+      count: 1,
+      reason: expect.stringMatching(
+        /^line 2: cannot be canonicalised: canonical JSON cannot represent a cycle/,
+      ),
+    })
+  })
+
   it('detects a cut-off tail only against a checkpoint head', async () => {
     const events = chain(5)
     const path = await fileOf(

@@ -142,8 +142,15 @@ function parseLineInFull(
   if (problem !== null) return { error: problem }
   const event = value as AuditEvent
   if (options.requireCanonical === false) return { event }
-  // The line and the body its hash covers, serialised in one pass.
-  const { whole, rest } = canonicalJsonOmitting(value as Record<string, unknown>, HASH_FIELDS)
+  // The line and the body its hash covers, serialised in one pass; it refuses
+  // nesting deeper than any event may hold, which is this line's problem.
+  let canonical: { whole: string; rest: string }
+  try {
+    canonical = canonicalJsonOmitting(value as Record<string, unknown>, HASH_FIELDS)
+  } catch (error) {
+    return { error: `cannot be canonicalised: ${error instanceof Error ? error.message : String(error)}` }
+  }
+  const { whole, rest } = canonical
   if (whole !== line) {
     return { error: 'not in canonical form (the line was edited or written by another tool)' }
   }

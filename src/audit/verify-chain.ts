@@ -316,5 +316,30 @@ export async function verifyStore(
       count: result.count,
     }
   }
-  return result
+  return (await beyondHead(audit, until, result.count)) ?? result
+}
+
+/**
+ * Events past the head the scan stopped at, which it never examined, are
+ * fine only if the head has since reached them: an append commits its events
+ * and the head together, so the first event after `until`, read before the
+ * head is read again, is covered by that head unless the head was moved back
+ * or removed (which would hide events from verification while readers still
+ * list them).
+ */
+async function beyondHead(
+  audit: VerifiableStore['audit'],
+  until: number,
+  count: number,
+): Promise<ChainVerification | null> {
+  const [next] = audit.storedRange ? await audit.storedRange(until, 1) : await audit.range(until, 1)
+  if (next === undefined) return null
+  const now = (await audit.head())?.seq ?? 0
+  if (next.seq <= now) return null
+  return {
+    valid: false,
+    seq: next.seq,
+    reason: `event ${next.seq} lies beyond the chain head (seq ${now}): the head was moved back or removed`,
+    count,
+  }
 }

@@ -45,6 +45,13 @@ export interface ClaimHandle {
   /** What `finish` writes, for the caller to commit itself; the heartbeat stops as for `finish`. */
   completion(outcome: string): Completion
   abandon(): Promise<void>
+  /**
+   * Stops renewing the claim and keeps it: once its lease runs out, a later
+   * call takes the key over (and first asks `settledElsewhere`). For a call
+   * that failed after it may have stored something under the key's name (an
+   * approval) that freeing the key would let a retry make twice.
+   */
+  leave(): void
 }
 
 export type GateResult = ClaimHandle | { readonly kind: 'replay'; readonly outcome: string }
@@ -187,6 +194,7 @@ export class IdempotencyGate {
         clearInterval(heartbeat)
         await this.#store.release(scope, owner)
       },
+      leave: () => clearInterval(heartbeat),
     }
   }
 }

@@ -76,7 +76,11 @@ export async function execute(
           ),
     )
   } catch (error) {
-    await key.abort(progress.started)
+    // A failed hold may have stored its approval all the same (a commit whose
+    // answer was lost): freed, the key would let a retry hold a second one.
+    // Kept, a retry finds that approval, or takes the key over after its lease.
+    if (runs === null) key.leave()
+    else await key.abort(progress.started)
     throw error
   }
   await span('settle', { ...decided, 'airlock.status': outcome.status }, () => key.settle(outcome))

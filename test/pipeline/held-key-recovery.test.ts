@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineAction } from '../../src/actions/define-action.js'
 import { type Airlock, createAirlock } from '../../src/airlock.js'
+import { AirlockError } from '../../src/errors/airlock-error.js'
+import { ErrorCode } from '../../src/errors/error-codes.js'
 import { storedIdempotencyKey } from '../../src/idempotency/key-scope.js'
 import { localPrincipal } from '../../src/identity/principal.js'
 import { allowAll } from '../../src/policy/rules/index.js'
@@ -129,5 +131,38 @@ describe('a held call whose process died before storing its outcome', () => {
     })
     // Neither retry held a second time.
     expect((await next.approvals.list(agent, { limit: 10 })).items).toHaveLength(2)
+  })
+})
+
+describe('a held call whose approval was stored but whose answer was lost', () => {
+  it('keeps its key, so a retry gets that approval back instead of holding a second time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'airlock-held-key-'))
+    dirs.push(dir)
+    const store = await openStore(`sqlite:${join(dir, 'airlock.db')}`)
+    await store.migrate()
+    opened.push(store)
+    // The insert commits, then the connection drops before its answer: the caller cannot tell.
+    let lost = false
+    const approvals: Store['approvals'] = {
+      ...store.approvals,
+      async create(approval) {
+        const made = await store.approvals.create(approval)
+        if (lost) return made
+        lost = true
+        throw new AirlockError(ErrorCode.STORE_UNAVAILABLE, 'the answer to the insert was lost')
+      },
+    }
+    const airlock = createAirlock({
+      actions: [refund],
+      policies: [allowAll()],
+      store: { ...store, approvals },
+      seal: { keys: { k1: SEAL_KEY }, current: 'k1' },
+      idempotency: { wait_ms: 200 },
+    })
+    await expect(retry(airlock)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' })
+    const again = await retry(airlock)
+    expect(again).toMatchObject({ status: 'pending_approval', replayed: true })
+    const { items } = await airlock.approvals.list(agent, { limit: 10 })
+    expect(items.map((a) => a.id)).toEqual([(again as { approval_id: string }).approval_id])
   })
 })

@@ -62,6 +62,26 @@ describe('sqlite store', () => {
     expect(handles()).toBe(0)
   })
 
+  it('reports events beyond a head that was moved back or removed, which readers still list', async () => {
+    const path = nextPath()
+    const store = sqliteStore({ path })
+    const events = await store.audit.append(
+      Array.from({ length: 5 }, (_, i) => sampleEvent({ reason: `e${i}` })),
+    )
+    const raw = new Database(path)
+    raw.prepare('UPDATE airlock_audit_head SET seq = 1, hash = ? WHERE id = 1').run(events[0]!.hash)
+    expect(await verifyStore(store)).toMatchObject({
+      valid: false,
+      seq: 2,
+      count: 1,
+      reason: 'event 2 lies beyond the chain head (seq 1): the head was moved back or removed',
+    })
+    raw.prepare('DELETE FROM airlock_audit_head').run()
+    expect(await verifyStore(store)).toMatchObject({ valid: false, seq: 1, count: 0 })
+    raw.close()
+    await store.close()
+  })
+
   it('keeps the chain and every record across a reopen of the file', async () => {
     const path = nextPath()
     const first = sqliteStore({ path })

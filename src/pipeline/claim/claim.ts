@@ -44,6 +44,8 @@ export interface ClaimedKey {
   readonly settlement: Settle
   /** The request stopped with an error: free the key, or keep an unknown result if the handler may have run. */
   abort(handlerStarted: boolean): Promise<void>
+  /** A hold stopped with an error: keep the key in flight for a later call to take over (see {@link ClaimHandle.leave}). */
+  leave(): void
 }
 
 export type ClaimResult = ClaimedKey | { readonly kind: 'replayed'; readonly outcome: Outcome }
@@ -54,6 +56,7 @@ const NO_KEY: ClaimedKey = {
   settle: async () => undefined,
   settlement: () => null,
   abort: async () => undefined,
+  leave: () => undefined,
 }
 
 export async function claim(
@@ -157,6 +160,9 @@ function claimedKey(
         null,
       )
       await taken.finish(deps.sealer.seal(unknown, aad)).catch(() => undefined)
+    },
+    leave: () => {
+      if (!settled) taken.leave()
     },
   }
 }
