@@ -13,7 +13,7 @@
  */
 
 /** Deeper than this is treated as a cycle: no legitimate audit payload nests this far. */
-const MAX_DEPTH = 1000
+export const MAX_CANONICAL_DEPTH = 1000
 
 /** Printable ASCII other than `"` and `\`: such a string is its own JSON text between quotes. */
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
@@ -33,14 +33,19 @@ export interface CanonicalInfo {
 
 /**
  * Canonical JSON text of `value`. Throws on values JSON cannot represent
- * (NaN, Infinity, bigint, cycles). Pass `info` to learn whether parsing the
- * text would give back a different value.
+ * (NaN, Infinity, bigint, cycles, containers nested below `maxDepth`: the
+ * outermost is at depth 0). Pass `info` to learn whether parsing the text
+ * would give back a different value.
  */
-export function canonicalJson(value: unknown, info?: CanonicalInfo): string {
-  return write(value, 0, info)
+export function canonicalJson(
+  value: unknown,
+  info?: CanonicalInfo,
+  maxDepth: number = MAX_CANONICAL_DEPTH,
+): string {
+  return write(value, 0, info, maxDepth)
 }
 
-function write(value: unknown, depth: number, info: CanonicalInfo | undefined): string {
+function write(value: unknown, depth: number, info: CanonicalInfo | undefined, maxDepth: number): string {
   switch (typeof value) {
     case 'string':
       return quote(value)
@@ -55,12 +60,12 @@ function write(value: unknown, depth: number, info: CanonicalInfo | undefined): 
       return value ? 'true' : 'false'
     case 'object': {
       if (value === null) return 'null'
-      if (depth > MAX_DEPTH)
-        throw new TypeError('canonical JSON cannot represent a cycle (or nesting deeper than 1000)')
+      if (depth > maxDepth)
+        throw new TypeError(`canonical JSON cannot represent a cycle (or nesting deeper than ${maxDepth})`)
       const toJSON = (value as { toJSON?: unknown }).toJSON
       if (typeof toJSON === 'function') {
         if (info) info.lossy = true
-        return write(toJSON.call(value), depth + 1, info)
+        return write(toJSON.call(value), depth + 1, info, maxDepth)
       }
       if (Array.isArray(value)) {
         let out = '['
@@ -70,7 +75,7 @@ function write(value: unknown, depth: number, info: CanonicalInfo | undefined): 
           if (item === undefined || typeof item === 'function' || typeof item === 'symbol') {
             if (info) info.lossy = true
             out += 'null'
-          } else out += write(item, depth + 1, info)
+          } else out += write(item, depth + 1, info, maxDepth)
         }
         return `${out}]`
       }
@@ -86,7 +91,7 @@ function write(value: unknown, depth: number, info: CanonicalInfo | undefined): 
         }
         if (!first) out += ','
         first = false
-        out += `${quote(key)}:${write(item, depth + 1, info)}`
+        out += `${quote(key)}:${write(item, depth + 1, info, maxDepth)}`
       }
       return `${out}}`
     }
@@ -120,7 +125,7 @@ export function canonicalJsonOmitting(
   for (const key of Object.keys(record).sort()) {
     const item = record[key]
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
-    const member = `${quote(key)}:${write(item, 1, undefined)}`
+    const member = `${quote(key)}:${write(item, 1, undefined, MAX_CANONICAL_DEPTH)}`
     whole += whole === '' ? member : `,${member}`
     if (!omit.has(key)) rest += rest === '' ? member : `,${member}`
   }

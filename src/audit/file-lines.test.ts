@@ -46,6 +46,14 @@ describe('fileLines', () => {
     }
   })
 
+  it('reads a line many reads long whole, whatever break and character follow it', async () => {
+    for (const piece of ['\n', '\r\n', '\r', '€\n']) {
+      const content = `x\n${'a'.repeat(5 * CHUNK + 3)}${piece}${'b'.repeat(3 * CHUNK)}\r\n${'c'.repeat(10)}`
+      const { ours, readline } = await both(content)
+      expect(ours).toEqual(readline)
+    }
+  })
+
   it('refuses bytes that are not UTF-8, naming the first line they can be in', async () => {
     // Replaced by U+FFFD, other bytes could stand for the character a hash covered.
     for (const [bytes, line] of [

@@ -42,7 +42,9 @@ export async function* fileLines(path: string): AsyncGenerator<readonly string[]
  *
  * @remarks Two buffers take turns: the next read fills one while the lines
  * of the other are handed out, and the line a read cuts off moves to the
- * front of the next.
+ * front of the next. A read that ends no line hands nothing out, so the one
+ * after it goes on filling the same buffer: a line longer than a read is
+ * scanned and copied in time linear in its length, not once per read.
  */
 export async function* fileLineBytes(path: string): AsyncGenerator<LineBatch> {
   const file = await open(path, 'r')
@@ -70,17 +72,27 @@ export async function* fileLineBytes(path: string): AsyncGenerator<LineBatch> {
         if (filled > 0) yield { bytes, starts: [0], ends: [filled] }
         return
       }
-      const batch = splitLines(bytes, filled, afterCr && carried === 0)
-      afterCr = filled > 0 && bytes[filled - 1] === 0x0d
+      // The carried bytes hold no line break (they would have ended a line): only the new ones are searched.
+      const batch = splitLines(bytes, filled, afterCr && carried === 0, carried)
+      afterCr = bytes[filled - 1] === 0x0d
+      if (batch.starts.length === 0) {
+        // Nothing handed out: the line goes on in this buffer, without the LF
+        // of a CRLF the last read cut in two (then it is at most a read long).
+        if (batch.rest > 0) bytes.copy(bytes, 0, batch.rest, filled)
+        carried = filled - batch.rest
+        bytes = grown(buffers, turn, carried)
+        reading = read(bytes, carried)
+        continue
+      }
       checkUtf8(path, bytes, 0, batch.rest, done)
-      // The cut-off line goes to the front of the other buffer, and the read after it.
+      // The cut-off line (at most one read's bytes) goes to the front of the other buffer, and the read after it.
       turn ^= 1
       carried = filled - batch.rest
-      const next = room(buffers, turn, carried)
+      const next = buffers[turn]!
       bytes.copy(next, 0, batch.rest, filled)
       reading = read(next, carried)
       done += batch.starts.length
-      if (batch.starts.length > 0) yield { bytes, starts: batch.starts, ends: batch.ends }
+      yield { bytes, starts: batch.starts, ends: batch.ends }
       bytes = next
     }
   } finally {
@@ -90,11 +102,14 @@ export async function* fileLineBytes(path: string): AsyncGenerator<LineBatch> {
   }
 }
 
-/** The buffer at `turn`, grown when a line longer than a read is carried into it. */
-function room(buffers: Buffer[], turn: number, carried: number): Buffer {
-  if (buffers[turn]!.length < carried + CHUNK_BYTES)
-    buffers[turn] = Buffer.allocUnsafe(2 * (carried + CHUNK_BYTES))
-  return buffers[turn]!
+/** The buffer at `turn` with room for a read after its first `filled` bytes, doubled (and copied) when it has none. */
+function grown(buffers: Buffer[], turn: number, filled: number): Buffer {
+  const bytes = buffers[turn]!
+  if (bytes.length >= filled + CHUNK_BYTES) return bytes
+  const larger = Buffer.allocUnsafe(2 * (filled + CHUNK_BYTES))
+  bytes.copy(larger, 0, 0, filled)
+  buffers[turn] = larger
+  return larger
 }
 
 // Fatal: a replacement character would let other bytes stand for the ones that were hashed.
@@ -108,27 +123,31 @@ function checkUtf8(path: string, bytes: Buffer, from: number, to: number, done: 
  * The lines `bytes[0, filled)` completes, each without its terminator, and
  * where the unfinished rest starts. `skipLf`: the batch before ended on a
  * \r, which already ended its line, so a \n right here belongs to that break.
+ * Breaks are searched for from `from` on: the bytes before it hold none.
  */
 function splitLines(
-  bytes: Buffer,
+  buffer: Buffer,
   filled: number,
   skipLf: boolean,
+  from: number,
 ): { starts: number[]; ends: number[]; rest: number } {
+  // Only the filled part: indexOf would otherwise search the unused rest of a large buffer.
+  const bytes = buffer.subarray(0, filled)
   const starts: number[] = []
   const ends: number[] = []
   let start = skipLf && bytes[0] === 0x0a ? 1 : 0
+  let search = Math.max(start, from)
   // Found with indexOf (native, and \r is rare): not a byte at a time.
-  let cr = bytes.indexOf(0x0d, start)
+  let cr = bytes.indexOf(0x0d, search)
   for (;;) {
-    let lf = bytes.indexOf(0x0a, start)
-    if (lf >= filled) lf = -1
-    if (cr >= 0 && cr < start) cr = bytes.indexOf(0x0d, start)
-    if (cr >= filled) cr = -1
+    const lf = bytes.indexOf(0x0a, search)
+    if (cr >= 0 && cr < search) cr = bytes.indexOf(0x0d, search)
     const end = cr >= 0 && (lf < 0 || cr < lf) ? cr : lf
     if (end < 0) break
     starts.push(start)
     ends.push(end)
     start = end === cr && end + 1 < filled && bytes[end + 1] === 0x0a ? end + 2 : end + 1
+    search = start
   }
   return { starts, ends, rest: start }
 }

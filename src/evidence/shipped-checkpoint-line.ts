@@ -81,6 +81,20 @@ function alteredField(line: Line, cp: SignedCheckpoint): string | null {
 }
 
 /**
+ * The sizes a checkpoint line states, read without its signature (no key at
+ * hand): enough to tell events cut off before the line, never to vouch for
+ * the line itself.
+ */
+export function checkpointLineSizes(
+  raw: string,
+): { readonly size: number; readonly from?: number } | { readonly error: string } {
+  const line = parseLine(raw)
+  if ('error' in line) return line
+  const { size } = line.checkpoint
+  return line.consistency ? { size, from: line.consistency.from } : { size }
+}
+
+/**
  * Reads a checkpoint line and checks its signature by `log` (and its origin,
  * once known); returns the checkpoint and proof, or why the line is not one.
  */

@@ -97,6 +97,25 @@ async function firstSeq(path: string): Promise<number | undefined> {
   return undefined
 }
 
+/**
+ * Whether events that end at seq `size` fit a checkpoint of `checkpointSize`
+ * that they equal or lead to by a consistency proof from `from`; null when
+ * they do. Sizes alone: the root and the proof are checked apart.
+ */
+export function sizeProblem(size: number, checkpointSize: number, from: number | undefined): string | null {
+  if (size > checkpointSize) {
+    return `the events run to seq ${size} but the signed checkpoint covers only ${checkpointSize}: events were added after it`
+  }
+  if (from === undefined) {
+    if (size === checkpointSize) return null
+    return `the events end at seq ${size} but the signed checkpoint covers ${checkpointSize}: events were cut off the end, or the consistency proof from ${size} to ${checkpointSize} was removed`
+  }
+  if (from !== size) {
+    return `the consistency proof starts at size ${from} but the events end at seq ${size}: events were cut off the end or added`
+  }
+  return null
+}
+
 /** Compares the tree rebuilt so far with a file's signed checkpoint and proof; null when they agree. */
 function coverageProblem(tree: CompactTree, shipped: ShippedCheckpoint): string | null {
   const { checkpoint: cp, consistency } = shipped
@@ -106,19 +125,12 @@ function coverageProblem(tree: CompactTree, shipped: ShippedCheckpoint): string 
   if (size === 0) {
     return 'no event comes before the signed checkpoint: the events were removed, or this is not the file holding seq 1'
   }
-  if (size > cp.size) {
-    return `the events run to seq ${size} but the signed checkpoint covers only ${cp.size}: events were added after it`
-  }
   if (size === cp.size && consistency === undefined) {
     if (Buffer.from(tree.root()).equals(Buffer.from(cp.root))) return null
     return `the ${cp.size} events hash to a different root than the signed checkpoint: events were changed, added, removed or reordered and the chain rewritten to hide it`
   }
-  if (consistency === undefined) {
-    return `the events end at seq ${size} but the signed checkpoint covers ${cp.size}: events were cut off the end, or the consistency proof from ${size} to ${cp.size} was removed`
-  }
-  if (consistency.from !== size) {
-    return `the consistency proof starts at size ${consistency.from} but the events end at seq ${size}: events were cut off the end or added`
-  }
+  const sizes = sizeProblem(size, cp.size, consistency?.from)
+  if (sizes !== null || consistency === undefined) return sizes
   if (verifyConsistency(size, cp.size, tree.root(), cp.root, consistency.proof)) return null
   return `the consistency proof from size ${size} to the signed checkpoint of size ${cp.size} does not verify against the root of the ${size} events read: events were changed, added, removed or reordered, or the proof was forged`
 }

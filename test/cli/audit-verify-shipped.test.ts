@@ -123,6 +123,27 @@ describe('airlock audit verify <shipped files> --key', () => {
     expect(bare.stdout).toContain('the file does not end with a checkpoint line')
   })
 
+  it('without --key, holds the sizes its checkpoint line states against the events, and says the signature was not checked', async () => {
+    const first = await cli(['audit', 'verify', shipped[0]!])
+    expect(first.code).toBe(0)
+    expect(first.stdout).toMatch(
+      /^VALID — \d+ event\(s\), chain intact; the checkpoint line it ends with fits them, but its signature was not checked: add --key/,
+    )
+    const cut = variant(shipped[0]!, (l) => [...l.slice(0, -2), l.at(-1)!])
+    const run = await cli(['audit', 'verify', cut])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(
+      /INVALID — broken at seq \d+: the events end at seq \d+ but the signed checkpoint covers \d+: events were cut off/,
+    )
+    const edited = variant(shipped[0]!, (l) => [
+      ...l.slice(0, -1),
+      l.at(-1)!.replace('"checkpoint":{', '"checkpoint":{"extra":1,'),
+    ])
+    const garbled = await cli(['audit', 'verify', edited])
+    expect(garbled.code).toBe(1)
+    expect(garbled.stdout).toContain("the checkpoint line's checkpoint: Unrecognized key")
+  })
+
   it('reports reordered events and a file missing from the sequence', async () => {
     const swapped = variant(shipped[0]!, (l) => [l[1]!, l[0]!, ...l.slice(2)])
     const run = await verify([swapped])

@@ -209,6 +209,24 @@ describe('sqlite store', () => {
     await store.close()
   })
 
+  it('stores the deepest event its JSON functions read back, and refuses one level deeper', async () => {
+    const store = sqliteStore({ path: nextPath() })
+    // Inputs `levels` containers deep (their own object included); the event's object makes one more.
+    const inputs = (levels: number) => {
+      let value: unknown = 'core'
+      for (let i = 1; i < levels; i++) value = [value]
+      return { deep: value }
+    }
+    await store.audit.append([sampleEvent({ inputs: inputs(999) })])
+    expect(await verifyStore(store)).toEqual({ valid: true, count: 1 })
+    await expect(store.audit.append([sampleEvent({ inputs: inputs(1000) })])).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('nesting deeper than 999'),
+    })
+    expect(await verifyStore(store)).toEqual({ valid: true, count: 1 })
+    await store.close()
+  })
+
   it('migrates itself on open, so a new file is ready to use', async () => {
     const store = sqliteStore({ path: nextPath() })
     await expect(store.audit.head()).resolves.toBeNull()

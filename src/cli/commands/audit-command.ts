@@ -39,10 +39,23 @@ const VERIFY_STORE = { sqliteCacheKiB: 256 } as const
 // Other stores keep verifyStore's default, where each page is a round trip.
 const verifyOptions = (store: Store) => (store.kind === 'sqlite' ? { pageSize: 64 } : {})
 
-/** Verifies an exported file; its module (and zod's schemas) load only for a file. */
+/**
+ * Verifies an exported or shipped file; its modules (and zod's schemas) load
+ * only for a file. Without a key the checkpoint line a shipped file ends with
+ * cannot be vouched for, but the sizes it states can be held against the
+ * events before it: a file cut short before its line does not pass.
+ */
 async function verifyFile(path: string) {
   const { verifyJsonlFile } = await import('../../audit/jsonl.js')
-  return verifyJsonlFile(path, { checkpoints: true })
+  const result = await verifyJsonlFile(path, { checkpoints: true })
+  if (!result.valid || result.checkpoint === undefined) return result
+  const { checkpointLineSizes } = await import('../../evidence/shipped-checkpoint-line.js')
+  const { sizeProblem } = await import('../../evidence/verify-shipped.js')
+  const sizes = checkpointLineSizes(result.checkpoint)
+  const last = result.head?.seq ?? 0
+  const problem = 'error' in sizes ? sizes.error : sizeProblem(last, sizes.size, sizes.from)
+  if (problem === null) return { ...result, checkpoint_signature: 'not checked: pass --key' }
+  return { valid: false as const, count: result.count, seq: last + 1, reason: problem }
 }
 
 const STATUSES: readonly AuditStatus[] = AUDIT_STATUSES
@@ -183,7 +196,11 @@ function registerVerify(audit: Command, io: CliIo, setExit: (code: number) => vo
       : await withStore(io, flags, (store) => verifyStore(store, verifyOptions(store)), VERIFY_STORE)
     if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
     else if (result.valid) {
-      io.stdout.write(`${paint(io, GREEN, 'VALID')} — ${result.count} event(s), chain intact\n`)
+      const unsigned =
+        'checkpoint' in result
+          ? '; the checkpoint line it ends with fits them, but its signature was not checked: add --key <verifier key>'
+          : ''
+      io.stdout.write(`${paint(io, GREEN, 'VALID')} — ${result.count} event(s), chain intact${unsigned}\n`)
     } else {
       const where = 'line' in result ? ` (line ${result.line})` : ''
       io.stdout.write(

@@ -95,9 +95,17 @@ function stored(input: AuditEventInput, index: number): Record<string, unknown> 
   return filled
 }
 
+/**
+ * How deep a stored event's containers may nest below the event's own
+ * object: 1,000 levels in all. SQLite's JSON functions read no deeper, so a
+ * deeper event would be stored, then read back by verification as a body
+ * that is not JSON (tampered). Every store refuses it alike.
+ */
+const EVENT_MAX_DEPTH = 999
+
 function canonical(input: AuditEventInput, value: Record<string, unknown>, info: { lossy: boolean }): string {
   try {
-    return canonicalJson(value, info)
+    return canonicalJson(value, info, EVENT_MAX_DEPTH)
   } catch (error) {
     throw badRequest(`audit event ${input.id} cannot be stored as JSON: ${(error as Error).message}`)
   }
