@@ -21,6 +21,8 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** A call with the same idempotency key is still running. */
   IDEMPOTENCY_IN_FLIGHT: 'IDEMPOTENCY_IN_FLIGHT',
+  /** A run lost its claim on its idempotency key while it ran: another call may run under the key. */
+  IDEMPOTENCY_CLAIM_LOST: 'IDEMPOTENCY_CLAIM_LOST',
   /** No approval with this id (in the caller's tenant). */
   APPROVAL_NOT_FOUND: 'APPROVAL_NOT_FOUND',
   /** The approval has already left the state the transition needs. */
@@ -90,6 +92,7 @@ export const HTTP_STATUS = {
   FORBIDDEN: 403,
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_IN_FLIGHT: 409,
+  IDEMPOTENCY_CLAIM_LOST: 409,
   APPROVAL_NOT_FOUND: 404,
   EVIDENCE_NOT_FOUND: 404,
   WITNESS_QUORUM_MISSING: 503,

@@ -49,6 +49,7 @@ const TITLES: Record<ProblemCode, string> = {
   FORBIDDEN: 'Forbidden',
   IDEMPOTENCY_KEY_REUSED: 'Idempotency key reused',
   IDEMPOTENCY_IN_FLIGHT: 'Request with this idempotency key in progress',
+  IDEMPOTENCY_CLAIM_LOST: 'Idempotency key lost while running',
   APPROVAL_NOT_FOUND: 'Approval not found',
   EVIDENCE_NOT_FOUND: 'Audit evidence not found',
   WITNESS_QUORUM_MISSING: 'Checkpoint not cosigned',

@@ -37,10 +37,26 @@ export interface Completion {
   confirm(stored: boolean): void
 }
 
+/**
+ * Tells a run that its claim on the key was lost while it ran: another call
+ * took the key over (its lease had run out, as when replicas' clocks
+ * disagree), or the lease could not be renewed before it ran out (the store
+ * was down), so another call may take it over. The run should stop: it is
+ * no longer the only one that may run under the key.
+ */
+export interface ClaimLoss {
+  /** Why the claim was lost, once it was; else null. */
+  readonly reason: Error | null
+  /** Calls `listener` once, when the claim is lost; returns how to stop listening. */
+  watch(listener: (reason: Error) => void): () => void
+}
+
 /** The caller owns the key: run, then `finish` (or `abandon` if nothing may be stored). */
 export interface ClaimHandle {
   readonly kind: 'run'
   readonly recovered: boolean
+  /** Whether the claim was lost while the caller ran; the heartbeat stops renewing it then. */
+  readonly loss: ClaimLoss
   finish(outcome: string): Promise<void>
   /** What `finish` writes, for the caller to commit itself; the heartbeat stops as for `finish`. */
   completion(outcome: string): Completion
@@ -123,7 +139,7 @@ export class IdempotencyGate {
         lease_until: this.#leaseText.format(now + this.#lease),
         now: isoString(date),
       })
-      if (claim.kind === 'claimed') return this.#handle(scope, owner, claim.recovered)
+      if (claim.kind === 'claimed') return this.#handle(scope, owner, claim.recovered, now + this.#lease)
       if (claim.fingerprint !== fingerprint) {
         throw new AirlockError(
           ErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -143,25 +159,66 @@ export class IdempotencyGate {
     }
   }
 
-  /** Deletes completed records past their retention. */
+  /**
+   * Deletes completed records past their retention, and in-flight claims
+   * whose lease ended a retention and a lease ago: their holder died and no
+   * call took the key over, so it is freed as a completed one would be.
+   */
   purge(): Promise<number> {
-    return this.#store.purge(this.#now().toISOString())
+    const now = this.#now().getTime()
+    return this.#store.purge(new Date(now).toISOString(), new Date(now - this.#abandonedAfter).toISOString())
   }
 
-  #handle(scope: IdempotencyScope, owner: string, recovered: boolean): ClaimHandle {
-    // Long handlers keep their lease alive so a slow call is not mistaken for a dead one.
+  /**
+   * The earliest time anything a key's live claim stored under the key's
+   * name (an approval it held) can date from. A claim left in flight is
+   * purged once its lease ended {@link purge}'s span ago, and a lease
+   * reaches at most a lease and a renewal past the holder's last write, so
+   * anything older was made by an earlier use of the key.
+   */
+  earliestLiveWrite(): string {
+    return new Date(this.#now().getTime() - this.#abandonedAfter - 2 * this.#lease).toISOString()
+  }
+
+  /** How long after its lease ended an in-flight claim is purged as abandoned. */
+  get #abandonedAfter(): number {
+    return this.#retention + this.#lease
+  }
+
+  #handle(scope: IdempotencyScope, owner: string, recovered: boolean, leaseEnd: number): ClaimHandle {
+    const loss = new Loss()
+    const unrenewed = () => {
+      if (this.#now().getTime() >= leaseEnd) loss.lose(lostClaim(scope, UNRENEWED))
+    }
+    // Long handlers keep their lease alive so a slow call is not mistaken for
+    // a dead one. Renewals go on after an outage has cost the lease: the run
+    // was told to stop, and until another call takes the key, it is still its.
     const heartbeat = setInterval(
       () => {
-        const until = new Date(this.#now().getTime() + this.#lease).toISOString()
-        this.#store.extend(scope, owner, until).catch(() => {
-          // A failed heartbeat only risks a takeover after the lease; completion reports it.
-        })
+        // A renewal that never answers (a half-open connection) must not hide the lease running out.
+        unrenewed()
+        const until = this.#now().getTime() + this.#lease
+        this.#store
+          .extend(scope, owner, new Date(until).toISOString())
+          .then((held) => {
+            if (held) leaseEnd = Math.max(leaseEnd, until)
+            else {
+              clearInterval(heartbeat)
+              loss.lose(lostClaim(scope, TAKEN_OVER))
+            }
+          }, unrenewed)
+          .catch(() => undefined)
       },
       Math.max(50, Math.floor(this.#lease / 3)),
     )
     heartbeat.unref()
-    const completion = (outcome: string): Completion => {
+    // Once the caller is done with the key, nothing it ran is told of a loss any more.
+    const done = () => {
       clearInterval(heartbeat)
+      loss.close()
+    }
+    const completion = (outcome: string): Completion => {
+      done()
       const now = this.#now()
       const op = {
         kind: 'complete',
@@ -176,8 +233,8 @@ export class IdempotencyGate {
         confirm: (stored) => {
           if (stored) return
           throw new AirlockError(
-            ErrorCode.STORE_ERROR,
-            `Lost the claim on idempotency key '${scope.key}' before its outcome could be stored (lease expired)`,
+            ErrorCode.IDEMPOTENCY_CLAIM_LOST,
+            `Lost the claim on idempotency key '${scope.key}' before its outcome could be stored: another call took the key over after its lease ran out, and its outcome is the one the key keeps`,
           )
         },
       }
@@ -185,16 +242,53 @@ export class IdempotencyGate {
     return {
       kind: 'run',
       recovered,
+      loss,
       completion,
       finish: async (outcome) => {
         const { op, confirm } = completion(outcome)
         confirm(await this.#store.complete(op.scope, op.owner, op.outcome, op.expires_at, op.now))
       },
       abandon: async () => {
-        clearInterval(heartbeat)
+        done()
         await this.#store.release(scope, owner)
       },
-      leave: () => clearInterval(heartbeat),
+      leave: done,
     }
   }
+}
+
+/** A claim's {@link ClaimLoss}: lost at most once, and not after the caller is done with the key. */
+class Loss implements ClaimLoss {
+  reason: Error | null = null
+  #listeners: Set<(reason: Error) => void> | null = new Set()
+
+  watch(listener: (reason: Error) => void): () => void {
+    const listeners = this.#listeners
+    if (listeners === null) return () => undefined
+    listeners.add(listener)
+    return () => listeners.delete(listener)
+  }
+
+  lose(reason: Error): void {
+    const listeners = this.#listeners
+    if (listeners === null) return
+    this.close()
+    this.reason = reason
+    for (const listener of listeners) listener(reason)
+  }
+
+  close(): void {
+    this.#listeners = null
+  }
+}
+
+const TAKEN_OVER = 'another call took the key over after its lease ran out'
+const UNRENEWED =
+  'its lease ran out while the store could not renew it, so another call may take the key over'
+
+function lostClaim(scope: IdempotencyScope, why: string): AirlockError {
+  return new AirlockError(
+    ErrorCode.IDEMPOTENCY_CLAIM_LOST,
+    `Lost the claim on idempotency key '${scope.key}' for '${scope.action}' while the run went on: ${why}. The run was asked to stop.`,
+  )
 }

@@ -71,7 +71,7 @@ export async function execute(
             deps,
             definition,
             auth.evaluation.inputs,
-            { ...runs, settlement: key.settlement, started: key.started },
+            { ...runs, settlement: key.settlement, started: key.started, claim_loss: key.loss },
             progress,
           ),
     )

@@ -89,8 +89,13 @@ export interface IdempotencyStore {
   get(
     scope: IdempotencyScope,
   ): Promise<{ fingerprint: string; state: 'in_flight' | 'completed'; outcome: string | null } | null>
-  /** Deletes completed records whose retention has passed; returns how many. */
-  purge(now: string): Promise<number>
+  /**
+   * Deletes completed records whose retention has passed, and, given
+   * `abandoned_before`, in-flight claims whose lease ended before it: a
+   * holder that died, and whose key no call took over (a retry with other
+   * inputs cannot), would otherwise keep the key for ever. Returns how many.
+   */
+  purge(now: string, abandoned_before?: string): Promise<number>
 }
 
 // -------------------------------------------------------------------- nonces

@@ -133,7 +133,10 @@ describe('the outcome committed with the last event', () => {
     const error = await airlock
       .execute('pay', { amount: 3 }, { caller, idempotency_key: 'k-3' })
       .catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: 'STORE_ERROR', message: expect.stringMatching(/Lost the claim/) })
+    expect(error).toMatchObject({
+      code: 'IDEMPOTENCY_CLAIM_LOST',
+      message: expect.stringMatching(/Lost the claim/),
+    })
     const statuses = (await inner.audit.range(0, 10)).map((e) => e.status)
     expect(statuses).toEqual(['started', 'executed'])
     // Nothing overwrote the key: it is still the in-flight claim the other caller owns.

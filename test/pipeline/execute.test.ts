@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineAction } from '../../src/actions/define-action.js'
 import { createAirlock } from '../../src/airlock.js'
+import { storedIdempotencyKey } from '../../src/idempotency/key-scope.js'
 import { localPrincipal } from '../../src/identity/principal.js'
 import type { PolicyRule } from '../../src/policy/policy-rule.js'
 import { allowAll, denyAll } from '../../src/policy/rules/index.js'
@@ -413,5 +414,37 @@ describe('sweep', () => {
     )
     expect(again.replayed).toBe(false)
     expect(calls).toEqual(['inv_1', 'inv_1'])
+  })
+
+  it('frees a key whose holder died mid-run once its lease ended a retention and a lease ago', async () => {
+    const { calls, actions } = billing()
+    let now = new Date('2026-05-01T00:00:00Z')
+    const airlock = createAirlock({
+      actions,
+      policies: [allowAll()],
+      idempotency: { lease_ms: 30_000, retention_ms: 3_600_000 },
+      now: () => now,
+    })
+    // A holder that died with the key in flight, for other inputs: no retry with these can take it over.
+    await airlock.store.idempotency.claim({
+      tenant_id: agent.tenant_id,
+      action: 'get_invoice',
+      key: storedIdempotencyKey('actor', agent.actor_id, 'k1'),
+      fingerprint: 'the-dead-holder-s-inputs',
+      owner: 'dead',
+      lease_until: '2026-05-01T00:00:30.000Z',
+      now: now.toISOString(),
+    })
+    const call = () =>
+      airlock.execute('get_invoice', { invoice_id: 'inv_1' }, { caller: agent, idempotency_key: 'k1' })
+    await expect(call()).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' })
+    // The lease ended at 00:00:30: the key is freed an hour (the retention) and 30 s (a lease) after that.
+    now = new Date('2026-05-01T01:00:59Z')
+    expect(await airlock.sweep()).toMatchObject({ idempotency_purged: 0 })
+    await expect(call()).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' })
+    now = new Date('2026-05-01T01:01:01Z')
+    expect(await airlock.sweep()).toMatchObject({ idempotency_purged: 1 })
+    expect(await call()).toMatchObject({ status: 'executed', replayed: false })
+    expect(calls).toEqual(['inv_1'])
   })
 })

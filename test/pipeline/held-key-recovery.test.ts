@@ -115,6 +115,24 @@ describe('a held call whose process died before storing its outcome', () => {
     expect(await third.audit.verify()).toMatchObject({ valid: true })
   })
 
+  it('a retry does not take back an approval an earlier use of the key held', async () => {
+    const { file, approval_id } = await heldThenDied()
+    // The approval was made by a use of the key long past its retention (the key was purged and used again since).
+    const raw = new Database(file)
+    raw
+      .prepare(`UPDATE airlock_approvals SET created_at = '2025-01-01T00:00:00.000Z' WHERE id = ?`)
+      .run(approval_id)
+    raw.close()
+    // While the holder's lease lasts, a retry waits for it instead of taking that approval for its outcome.
+    abandonKey(file, new Date(Date.now() + 3600_000).toISOString())
+    await expect(retry(await processOn(file))).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_FLIGHT' })
+    // Once it has run out, the retry takes the key over and holds afresh.
+    abandonKey(file, new Date(Date.now() - 1000).toISOString())
+    const outcome = await retry(await processOn(file))
+    expect(outcome).toMatchObject({ status: 'pending_approval', replayed: false })
+    expect((outcome as { approval_id: string }).approval_id).not.toBe(approval_id)
+  })
+
   it('two actors holding under the same key and action each get their own approval back', async () => {
     const { file, approval_id } = await heldThenDied()
     const other = await retry(await processOn(file), otherAgent)

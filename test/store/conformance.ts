@@ -582,6 +582,26 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect((await store.idempotency.get({ ...scope, key: 'running' }))?.state).toBe('in_flight')
       })
 
+      it('purges an in-flight claim whose lease ended before abandoned_before, and only when asked to', async () => {
+        await store.idempotency.claim(claimRequest({ key: 'dead', owner: 'o1', lease_until: at(10) }))
+        await store.idempotency.claim(claimRequest({ key: 'alive', owner: 'o2', lease_until: at(500) }))
+        expect(await store.idempotency.purge(at(1000))).toBe(0)
+        expect(await store.idempotency.purge(at(1000), at(10))).toBe(0)
+        expect(await store.idempotency.purge(at(1000), at(100))).toBe(1)
+        expect(await store.idempotency.get({ ...scope, key: 'dead' })).toBeNull()
+        expect((await store.idempotency.get({ ...scope, key: 'alive' }))?.state).toBe('in_flight')
+        await expect(store.idempotency.purge(at(1000), 'yesterday')).rejects.toMatchObject({
+          code: 'BAD_REQUEST',
+        })
+        // Freed, the key takes a claim with other inputs.
+        expect(await store.idempotency.claim(claimRequest({ key: 'dead', fingerprint: 'fp-other' }))).toEqual(
+          {
+            kind: 'claimed',
+            recovered: false,
+          },
+        )
+      })
+
       it('gives exactly one of 50 concurrent claims the key', async () => {
         const results = await Promise.all(
           Array.from({ length: 50 }, (_, i) => store.idempotency.claim(claimRequest({ owner: `o${i}` }))),

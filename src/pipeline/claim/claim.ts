@@ -23,7 +23,7 @@
 
 import type { AuditEvent } from '../../audit/audit-event.js'
 import { requestFingerprint } from '../../idempotency/fingerprint.js'
-import type { ClaimHandle } from '../../idempotency/idempotency-gate.js'
+import type { ClaimHandle, ClaimLoss } from '../../idempotency/idempotency-gate.js'
 import { outcomeSealContext, storedIdempotencyKey } from '../../idempotency/key-scope.js'
 import type { Outcome } from '../../outcome.js'
 import type { IdempotencyClaimRequest } from '../../store/store.js'
@@ -38,6 +38,8 @@ export interface ClaimedKey {
   readonly kind: 'claimed'
   /** The run's `started` event when it was committed with the claim, else null. */
   readonly started: AuditEvent | null
+  /** Tells the run when the claim is lost while it runs; null without a key. */
+  readonly loss: ClaimLoss | null
   /** Stores the outcome under the key (nothing, once a settlement of it was confirmed). */
   settle(outcome: Outcome): Promise<void>
   /** The write that stores `outcome` under the key, to commit with the run's last event. */
@@ -53,6 +55,7 @@ export type ClaimResult = ClaimedKey | { readonly kind: 'replayed'; readonly out
 const NO_KEY: ClaimedKey = {
   kind: 'claimed',
   started: null,
+  loss: null,
   settle: async () => undefined,
   settlement: () => null,
   abort: async () => undefined,
@@ -134,6 +137,7 @@ function claimedKey(
   return {
     kind: 'claimed',
     started,
+    loss: taken.loss,
     settle: async (outcome) => {
       if (!settled) await taken.finish(deps.sealer.seal(outcome, aad))
     },

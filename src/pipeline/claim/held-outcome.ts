@@ -19,10 +19,13 @@ import type { RequestContext } from '../request-context.js'
 /**
  * The approval held under this request's key and its `pending_approval`
  * outcome, or null when there is none or it was held for another request (other
- * inputs, caller or target than `fingerprint` says).
+ * inputs, caller or target than `fingerprint` says), or by an earlier use of
+ * the key (made before any live claim on it can have been: a key may be used
+ * again once its outcome is purged, and with keys derived from the request,
+ * as MCP's are, it will be).
  */
 export async function heldOutcome(
-  deps: Pick<PipelineDeps, 'store' | 'approvals'>,
+  deps: Pick<PipelineDeps, 'store' | 'approvals' | 'gate'>,
   ctx: RequestContext,
   fingerprint: string,
 ): Promise<{ approval: Approval; outcome: PendingApprovalOutcome } | null> {
@@ -35,6 +38,7 @@ export async function heldOutcome(
     principal.actor_id,
   )
   if (!approval) return null
+  if (approval.created_at < deps.gate.earliestLiveWrite()) return null
   const original = deps.approvals.open(approval)
   const same = requestFingerprint({
     action,

@@ -154,6 +154,9 @@ export async function runExecutor(
   const timer = setTimeout(() => controller.abort('timeout'), timeout_ms)
   const onCallerAbort = () => controller.abort('cancelled')
   ctx.signal?.addEventListener('abort', onCallerAbort, { once: true })
+  const lost = ctx.claim_loss?.reason
+  if (lost) controller.abort(lost)
+  const unwatch = ctx.claim_loss?.watch((reason) => controller.abort(reason))
   const trace: Trace = {
     executor: type,
     call: null,
@@ -210,6 +213,7 @@ export async function runExecutor(
   } finally {
     clearTimeout(timer)
     ctx.signal?.removeEventListener('abort', onCallerAbort)
+    unwatch?.()
     await credential?.revoke().catch(() => undefined)
   }
   const execution = maskSecrets(

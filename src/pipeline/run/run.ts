@@ -14,6 +14,7 @@
  */
 import type { ActionDefinition } from '../../actions/action-definition.js'
 import type { AuditEvent } from '../../audit/audit-event.js'
+import type { ClaimLoss } from '../../idempotency/idempotency-gate.js'
 import type { Principal } from '../../identity/principal.js'
 import type { Target } from '../../inventory/target.js'
 import type { ExecutedOutcome, FailedOutcome } from '../../outcome.js'
@@ -40,6 +41,8 @@ export interface RunContext {
   readonly settlement?: Settle
   /** The run's `started` event, when it was committed with the idempotency claim ({@link startedFields}). */
   readonly started?: AuditEvent | null
+  /** Tells the run its idempotency claim was lost: it is then stopped as when the caller aborts. */
+  readonly claim_loss?: ClaimLoss | null
 }
 
 /** What a run's `started` event records; the claim stage commits it with a fresh key's claim. */

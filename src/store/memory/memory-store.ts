@@ -257,11 +257,13 @@ function memoryIdempotency(): IdempotencyStore {
         ? { fingerprint: existing.fingerprint, state: existing.state, outcome: existing.outcome }
         : null
     },
-    async purge(now) {
+    async purge(now, abandoned_before) {
       const at = isoTime(now, 'now')
+      const abandoned = abandoned_before === undefined ? '' : isoTime(abandoned_before, 'abandoned_before')
       let count = 0
       for (const [key, record] of records) {
-        if (record.state === 'completed' && record.expires_at !== null && record.expires_at <= at) {
+        const expired = record.state === 'completed' && record.expires_at !== null && record.expires_at <= at
+        if (expired || (record.state === 'in_flight' && record.lease_until < abandoned)) {
           records.delete(key)
           count++
         }

@@ -192,4 +192,11 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'airlock_write_batch_linked: a batch in one call that links its audit events on the head inside the database; a claim may carry an event, written only if it takes its key fresh',
     statements: (s) => [linkedBatchFunction(s)],
   },
+  {
+    version: 14,
+    name: 'in-flight idempotency claims by lease, for the purge of abandoned ones',
+    statements: (s) => [
+      `CREATE INDEX airlock_idempotency_abandoned ON ${s}.airlock_idempotency (lease_until) WHERE state = 'in_flight'`,
+    ],
+  },
 ]

@@ -53,6 +53,9 @@ export function idempotencyStatements(s: string) {
     purge: `DELETE FROM ${t} WHERE (tenant_id, action, idem_key) IN (
         SELECT tenant_id, action, idem_key FROM ${t}
         WHERE state = 'completed' AND expires_at <= $1 FOR UPDATE SKIP LOCKED)`,
+    purgeAbandoned: `DELETE FROM ${t} WHERE (tenant_id, action, idem_key) IN (
+        SELECT tenant_id, action, idem_key FROM ${t}
+        WHERE state = 'in_flight' AND lease_until < $1 FOR UPDATE SKIP LOCKED)`,
   }
 }
 
@@ -109,8 +112,11 @@ export function postgresIdempotency(c: PostgresConnection): IdempotencyStore {
       const [row] = await c.query<IdempotencyRow>('idempotency.get', sql.select, values)
       return row ? { fingerprint: row.fingerprint, state: row.state, outcome: row.outcome } : null
     },
-    async purge(now) {
-      return c.count('idempotency.purge', sql.purge, [isoTime(now, 'now')])
+    async purge(now, abandoned_before) {
+      const purged = await c.count('idempotency.purge', sql.purge, [isoTime(now, 'now')])
+      if (abandoned_before === undefined) return purged
+      const abandoned = isoTime(abandoned_before, 'abandoned_before')
+      return purged + (await c.count('idempotency.purge', sql.purgeAbandoned, [abandoned]))
     },
   }
 }

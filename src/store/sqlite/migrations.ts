@@ -198,4 +198,11 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       'DROP INDEX airlock_audit_tenant_action_status',
     ],
   },
+  {
+    version: 12,
+    name: 'in-flight idempotency claims by lease, for the purge of abandoned ones',
+    statements: [
+      `CREATE INDEX airlock_idempotency_abandoned ON airlock_idempotency (lease_until) WHERE state = 'in_flight'`,
+    ],
+  },
 ]

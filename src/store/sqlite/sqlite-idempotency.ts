@@ -42,6 +42,7 @@ const COMPLETE = `UPDATE airlock_idempotency SET state = 'completed', outcome = 
 const EXTEND = `UPDATE airlock_idempotency SET lease_until = ? WHERE ${OWNED}`
 const RELEASE = `DELETE FROM airlock_idempotency WHERE ${OWNED}`
 const PURGE = `DELETE FROM airlock_idempotency WHERE state = 'completed' AND expires_at <= ?`
+const PURGE_ABANDONED = `DELETE FROM airlock_idempotency WHERE state = 'in_flight' AND lease_until < ?`
 
 /** The claim's statements, for a caller already inside `BEGIN IMMEDIATE` with normalised times. */
 export function claimInTransaction(c: SqliteConnection, request: IdempotencyClaimRequest): ClaimResult {
@@ -103,6 +104,11 @@ export function sqliteIdempotency(c: SqliteConnection): IdempotencyStore {
       ) as IdempotencyRow | undefined
       return row ? { fingerprint: row.fingerprint, state: row.state, outcome: row.outcome } : null
     },
-    purge: async (now) => changes('idempotency.purge', PURGE, [isoTime(now, 'now')]),
+    async purge(now, abandoned_before) {
+      const purged = changes('idempotency.purge', PURGE, [isoTime(now, 'now')])
+      if (abandoned_before === undefined) return purged
+      const abandoned = isoTime(abandoned_before, 'abandoned_before')
+      return purged + changes('idempotency.purge', PURGE_ABANDONED, [abandoned])
+    },
   }
 }
