@@ -53,6 +53,8 @@ const s3Shipper = z.strictObject({
   region: nonEmpty.optional(),
   endpoint: z.url({ error: 'expected an endpoint URL' }).optional(),
   force_path_style: z.boolean().optional(),
+  /** The longest one upload may take (default 2 minutes). */
+  timeout: duration.optional(),
   /** Static credentials; both or neither (default: the AWS SDK's own chain). */
   access_key_id: nonEmpty.optional(),
   secret_access_key: nonEmpty.optional(),

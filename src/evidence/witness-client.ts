@@ -12,6 +12,7 @@
  */
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
+import { cappedText } from '../internal/capped-text.js'
 import { cosignedAt } from './cosignature.js'
 import { type NoteVerifier, parseVerifierKey } from './note-keys.js'
 import { parseNote } from './signed-note.js'
@@ -35,15 +36,33 @@ interface Peer {
 
 type Fetch = typeof fetch
 
+/** The most of a witness's answer that is read: a cosignature is a line, a refusal a sentence. */
+const MAX_ANSWER_BYTES = 64 * 1024
+
 async function ask(peer: Peer, request: PublishRequest, old: number, timeout: number, f: Fetch) {
   const proof = await request.proof(old)
+  const signal = AbortSignal.timeout(timeout)
   const response = await f(new URL(ADD_CHECKPOINT_PATH.slice(1), `${peer.url.replace(/\/+$/, '')}/`), {
     method: 'POST',
     body: formatAddCheckpoint({ old, proof, note: request.note }),
     headers: { 'content-type': 'text/plain; charset=utf-8' },
-    signal: AbortSignal.timeout(timeout),
+    // A witness is another party: it may not send the log's requests elsewhere.
+    redirect: 'error',
+    signal,
+  }).catch((error: unknown) => {
+    // fetch says only "fetch failed"; what failed (a redirect, a refused connection) is its cause.
+    const cause = (error as { cause?: unknown }).cause
+    throw new Error(cause instanceof Error ? `${(error as Error).message}: ${cause.message}` : String(error))
   })
-  return { status: response.status, text: await response.text() }
+  const text = await cappedText(response.body, MAX_ANSWER_BYTES)
+  if (text === null) throw new Error(`the answer is longer than ${MAX_ANSWER_BYTES} bytes`)
+  return { status: response.status, text }
+}
+
+/** The line of `answer` that is a valid cosignature of `note` by `verifier`, if any. */
+function validLine(note: string, answer: string, verifier: NoteVerifier): string | undefined {
+  const candidates = answer.split('\n').filter((line) => line.startsWith(`\u2014 ${verifier.name} `))
+  return candidates.find((line) => cosignedAt(parseNote(`${note}${line}\n`), verifier) !== null)
 }
 
 /** The cosignature line of `peer` on `note`, or null with the reason. */
@@ -56,12 +75,10 @@ async function cosignOne(peer: Peer, request: PublishRequest, timeout: number, f
     answer = await ask(peer, request, old, timeout, f)
   }
   if (answer.status !== 200) throw new Error(`HTTP ${answer.status}: ${answer.text.slice(0, 200)}`)
-  const note = parseNote(`${request.note}${answer.text}`)
-  if (cosignedAt(note, peer.verifier) === null) {
-    throw new Error('the answer carries no valid cosignature by the configured key')
-  }
+  const line = validLine(request.note, answer.text, peer.verifier)
+  if (line === undefined) throw new Error('the answer carries no valid cosignature by the configured key')
   peer.known = request.size
-  return answer.text.split('\n').filter((line) => line.startsWith(`\u2014 ${peer.verifier.name} `))[0]!
+  return line
 }
 
 /**
@@ -71,8 +88,8 @@ async function cosignOne(peer: Peer, request: PublishRequest, timeout: number, f
  * failure, when fewer than `required` cosigned.
  */
 export function witnessCosigner(config: WitnessesConfig, f: Fetch = fetch) {
-  const peers: Peer[] = config.list.map((w) => ({
-    url: w.url,
+  const peers: Peer[] = config.list.map((w, i) => ({
+    url: withoutUserinfo(w.url, i),
     verifier: parseVerifierKey(w.key),
     known: null,
   }))
@@ -90,4 +107,16 @@ export function witnessCosigner(config: WitnessesConfig, f: Fetch = fetch) {
     }
     return `${request.note}${lines.join('')}`
   }
+}
+
+/** The URL, refused when it carries a user name or password: they would be sent nowhere and shown in every error. */
+function withoutUserinfo(url: string, index: number): string {
+  const parsed = URL.canParse(url) ? new URL(url) : null
+  if (parsed !== null && (parsed.username !== '' || parsed.password !== '')) {
+    throw new AirlockError(
+      ErrorCode.CONFIG_INVALID,
+      `witness ${index + 1}: the URL carries a user name or password; a witness is reached without them (its answers are checked against its key)`,
+    )
+  }
+  return url
 }

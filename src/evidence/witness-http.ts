@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { cappedText } from '../internal/capped-text.js'
 import type { Witness } from './witness.js'
 import {
   ADD_CHECKPOINT_PATH,
@@ -24,8 +25,10 @@ export function witnessHandler(witness: Witness): (request: Request) => Promise<
     const url = new URL(request.url)
     if (url.pathname !== ADD_CHECKPOINT_PATH) return text('not found\n', 404)
     if (request.method !== 'POST') return text('use POST\n', 405)
-    const body = await request.text()
-    if (body.length > MAX_BODY) return text('body too large\n', 413)
+    // Said before reading when the length is declared; counted while reading when it is not.
+    if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY) return text('body too large\n', 413)
+    const body = await cappedText(request.body, MAX_BODY)
+    if (body === null) return text('body too large\n', 413)
     let parsed: ReturnType<typeof parseAddCheckpoint>
     try {
       parsed = parseAddCheckpoint(body)

@@ -1,3 +1,4 @@
+import { cappedBytes } from '../internal/capped-text.js'
 import { HttpProblemError } from './problem.js'
 
 /** Options of {@link readJsonBody}. */
@@ -111,30 +112,10 @@ async function readCapped(request: Request, env: unknown, limit: number): Promis
   }
   const incoming = untouchedIncoming(env)
   if (incoming !== null) return readIncoming(incoming, limit)
-  const body = request.body
-  if (body === null) return new Uint8Array(0)
   // A chunked body (or a lying Content-Length) is counted as it arrives, so a huge one is never buffered.
-  const reader = body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined)
-      throw tooLarge(limit)
-    }
-    chunks.push(value)
-  }
-  if (chunks.length === 1) return chunks[0]!
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return out
+  const bytes = await cappedBytes(request.body, limit)
+  if (bytes === null) throw tooLarge(limit)
+  return bytes
 }
 
 /** Rejects documents nested deeper than `max`, without recursion (a deep document must not overflow our stack either). */

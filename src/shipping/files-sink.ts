@@ -8,7 +8,10 @@
  * it is renamed `<prefix>-<first seq>-<last seq>.jsonl` (seqs zero-padded to
  * 12 digits, so names sort in chain order). After a restart the open `.part`
  * file is continued: a line cut short by a crash is dropped and events it
- * already holds are not written twice.
+ * already holds are not written twice; one that already ends in its
+ * checkpoint (the crash came before the rename) is renamed. A write or
+ * close that fails part-way is treated the same way: the sink starts over
+ * from the file as it is on disk, so a torn line is never written after.
  *
  * @module
  */
@@ -17,7 +20,7 @@ import { mkdir, open, readdir, readFile, rename, truncate } from 'node:fs/promis
 import { join } from 'node:path'
 import type { AuditEvent } from '../audit/audit-event.js'
 import type { StoredCheckpoint } from '../store/store.js'
-import { checkpointLine, eventLines } from './batch-lines.js'
+import { CHECKPOINT_LINE_START, checkpointLine, eventLines } from './batch-lines.js'
 import type { Sink } from './sink.js'
 
 /** Options of {@link filesSink}. */
@@ -71,15 +74,35 @@ export function filesSink(config: FilesSinkConfig): Sink {
     recovered = true
   }
 
-  async function reopen(path: string, first: number): Promise<OpenFile> {
+  /** The open file continued, or null when it was finished all but its rename (which is done here). */
+  async function reopen(path: string, first: number): Promise<OpenFile | null> {
     const text = await readFile(path, 'utf8')
     // A line cut short by a crash was never acknowledged: drop it.
     const kept = text.slice(0, text.lastIndexOf('\n') + 1)
     const bytes = Buffer.byteLength(kept)
     if (bytes < Buffer.byteLength(text)) await truncate(path, bytes)
-    const lastLine = kept.trimEnd().split('\n').at(-1)
-    const last = lastLine ? (JSON.parse(lastLine) as AuditEvent).seq : first - 1
+    const lines = kept.trimEnd().split('\n')
+    const closed = lines.at(-1)?.startsWith(CHECKPOINT_LINE_START) === true
+    const lastEvent = closed ? lines.at(-2) : lines.at(-1)
+    const last = lastEvent ? seqOf(lastEvent, path) : first - 1
+    if (closed) {
+      await rename(path, join(config.dir, `${prefix}-${pad(first)}-${pad(Math.max(last, first))}.jsonl`))
+      await syncDir(config.dir)
+      return null
+    }
     return { handle: await open(path, 'a'), first, last, bytes, opened_at: now() }
+  }
+
+  /** Runs a write; if it fails, forgets the open file, so the next delivery reads it back from disk. */
+  async function guarded(work: () => Promise<void>): Promise<void> {
+    try {
+      await work()
+    } catch (error) {
+      await current?.handle.close().catch(() => undefined)
+      current = null
+      recovered = false
+      throw error
+    }
   }
 
   const due = (file: OpenFile) => file.bytes >= maxBytes || now() - file.opened_at >= maxAge
@@ -118,26 +141,28 @@ export function filesSink(config: FilesSinkConfig): Sink {
 
   return {
     kind: 'files',
-    async deliver(batch) {
-      await recover()
-      // Already in the open file (written before a crash, offered again).
-      let events = batch.events.filter((e) => current === null || e.seq > current.last)
-      const cp = batch.checkpoint
-      const file = current
-      if (file && due(file) && covers(cp, file)) {
-        if (cp) {
-          await append(events.filter((e) => e.seq <= cp.size))
-          events = events.filter((e) => e.seq > cp.size)
+    deliver: (batch) =>
+      guarded(async () => {
+        await recover()
+        // Already in the open file (written before a crash, offered again).
+        let events = batch.events.filter((e) => current === null || e.seq > current.last)
+        const cp = batch.checkpoint
+        const file = current
+        if (file && due(file) && covers(cp, file)) {
+          if (cp) {
+            await append(events.filter((e) => e.seq <= cp.size))
+            events = events.filter((e) => e.seq > cp.size)
+          }
+          // A batch may stop short of the checkpoint: the file then closes on a later one.
+          if (ends(cp, file)) await finish(file, cp)
         }
-        // A batch may stop short of the checkpoint: the file then closes on a later one.
-        if (ends(cp, file)) await finish(file, cp)
-      }
-      await append(events)
-    },
-    async idle(checkpoint) {
-      await recover()
-      if (current && due(current) && ends(checkpoint, current)) await finish(current, checkpoint)
-    },
+        await append(events)
+      }),
+    idle: (checkpoint) =>
+      guarded(async () => {
+        await recover()
+        if (current && due(current) && ends(checkpoint, current)) await finish(current, checkpoint)
+      }),
     async close() {
       // The open file stays `.part` and is continued by the next start.
       await current?.handle.close()
@@ -145,6 +170,20 @@ export function filesSink(config: FilesSinkConfig): Sink {
       recovered = false
     },
   }
+}
+
+/** The seq of an event line of the file at `path`; throws when the line is not an event's. */
+function seqOf(line: string, path: string): number {
+  let seq: unknown
+  try {
+    seq = (JSON.parse(line) as { seq?: unknown }).seq
+  } catch {
+    seq = undefined
+  }
+  if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0) return seq
+  throw new Error(
+    `${path}: the last line is not an audit event (no positive whole seq); move the file aside to continue`,
+  )
 }
 
 async function syncDir(dir: string): Promise<void> {

@@ -23,7 +23,7 @@ import type { Sink } from './sink.js'
 
 /** The slice of an SDK v3 S3 client the sink uses. */
 export interface S3ClientLike {
-  send(command: unknown): Promise<unknown>
+  send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<unknown>
   destroy(): void
 }
 
@@ -46,6 +46,13 @@ export interface S3SinkConfig {
    * objects carry the newest checkpoint there is, which need not cover them.
    */
   readonly await_checkpoint?: boolean
+  /**
+   * The longest one upload may take, in milliseconds; a slower one fails and
+   * is retried. Default 120,000. The SDK's own HTTP handler waits for ever: an
+   * endpoint that accepts the connection and never answers would hold the
+   * shipper (and, with replicas, the store connection its pass holds).
+   */
+  readonly timeout_ms?: number
   /** Static credentials; default: the SDK's own chain (environment, profile, instance role). */
   readonly credentials?: {
     readonly access_key_id: string
@@ -124,6 +131,7 @@ export function s3Sink(config: S3SinkConfig): Sink {
             ...(cp ? { 'checkpoint-size': String(cp.size) } : {}),
           },
         }),
+        { abortSignal: AbortSignal.timeout(config.timeout_ms ?? 120_000) },
       )
     },
     async close() {

@@ -45,6 +45,7 @@ export function sinkFromConfig(config: ShipperConfig, context: SinkContext = {})
         ...(config.region === undefined ? {} : { region: config.region }),
         ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
         ...(config.force_path_style === undefined ? {} : { force_path_style: config.force_path_style }),
+        ...(config.timeout === undefined ? {} : { timeout_ms: config.timeout }),
         ...(access_key_id && secret_access_key ? { credentials: { access_key_id, secret_access_key } } : {}),
         await_checkpoint: context.checkpoints === true,
       })

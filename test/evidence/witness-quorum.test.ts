@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openCheckpoint } from '../../src/evidence/checkpoint.js'
 import { cosignedAt } from '../../src/evidence/cosignature.js'
@@ -87,5 +88,88 @@ describe('checkpoints cosigned by witnesses', () => {
     expect(refused).toMatchObject({ code: 'WITNESS_QUORUM_MISSING' })
     expect((refused as Error).message).toMatch(/0 of 1 required cosignatures.*HTTP 422/)
     expect(await forkStore.merkle!.latestCheckpoint()).toBeNull()
+  })
+})
+
+/** Serves `app` on loopback; its base URL. */
+async function standIn(app: Hono): Promise<string> {
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  servers.push(server)
+  await new Promise<void>((done) => server.once('listening', done))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+describe('answers a witness may not give', () => {
+  it('counts a redirect, an endless answer and a forged line as no cosignature, and publishes only valid lines', async () => {
+    const real = await startWitness('witness-a')
+    const redirecting = new Hono().post('*', (c) =>
+      c.redirect(`${real.url}${new URL(c.req.url).pathname}`, 307),
+    )
+    const endless = new Hono().post('*', (c) => c.text('x'.repeat(200_000)))
+    // Forwards to the real witness and puts a forged line of its name before the genuine one.
+    const forging = new Hono().post('*', async (c) => {
+      const answer = await fetch(`${real.url}${new URL(c.req.url).pathname}`, {
+        method: 'POST',
+        body: await c.req.text(),
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      })
+      const text = await answer.text()
+      return c.text(
+        answer.status === 200 ? `\u2014 witness-a AAAAforged\n${text}` : text,
+        answer.status as 200,
+      )
+    })
+    const urls = {
+      redirecting: await standIn(redirecting),
+      endless: await standIn(endless),
+      forging: await standIn(forging),
+    }
+    const store = memoryStore()
+    await store.audit.append([sampleEvent(), sampleEvent()])
+    const only = (url: string) =>
+      createTransparencyLog({
+        store,
+        signer: log,
+        publish: witnessCosigner({ required: 1, list: [{ url, key: real.key }], timeout_ms: 5000 }),
+      }).checkpoint()
+    await expect(only(urls.redirecting)).rejects.toThrow(/0 of 1 required cosignatures.*redirect/)
+    await expect(only(urls.endless)).rejects.toThrow(/longer than 65536 bytes/)
+    const published = await only(urls.forging)
+    expect(published.note).not.toContain('AAAAforged')
+    expect(cosignedAt(openCheckpoint(published.note, logVerifier).parsed, real.verifier)).not.toBeNull()
+    expect(() =>
+      witnessCosigner({
+        required: 1,
+        list: [{ url: 'https://user:secret@w.example', key: real.key }],
+        timeout_ms: 1,
+      }),
+    ).toThrow(/witness 1: the URL carries a user name or password/)
+  })
+})
+
+describe('the witness endpoint', () => {
+  it('refuses a body past 64 KiB, declared or sent in chunks, without reading it all', async () => {
+    const witness = await startWitness('witness-big')
+    const declared = await fetch(`${witness.url}/add-checkpoint`, {
+      method: 'POST',
+      body: 'x'.repeat(70_000),
+    })
+    expect(declared.status).toBe(413)
+    let sent = 0
+    const chunks = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // Far more than the limit, if the server went on reading.
+        if (sent >= 64 * 1024 * 1024) return controller.close()
+        sent += 64 * 1024
+        controller.enqueue(new Uint8Array(64 * 1024))
+      },
+    })
+    const chunked = await fetch(`${witness.url}/add-checkpoint`, {
+      method: 'POST',
+      body: chunks,
+      duplex: 'half',
+    } as RequestInit)
+    expect(chunked.status).toBe(413)
+    expect(sent).toBeLessThan(64 * 1024 * 1024)
   })
 })

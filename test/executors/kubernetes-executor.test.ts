@@ -375,4 +375,15 @@ describe('kubernetes executor against the fake API server', () => {
     const r = { ...request('rollout-status', { ...dev, deployment: 'web' }), credential: undefined }
     expect((await own.execute(r)).ok).toBe(true)
   })
+
+  it("refuses a run whose credential has no way to reach the cluster, instead of using the executor's own", async () => {
+    const own = kubernetesExecutor({ kubeconfig: fake.kubeconfig('options-token') })
+    const base = request('rollout-status', { ...dev, deployment: 'web' })
+    // A token without the server it is for (a secret stored without it): not the gateway's rights instead.
+    const credential = { ...base.credential!, values: { token: 'narrow-token' } }
+    await expect(own.execute({ ...base, credential })).rejects.toMatchObject({
+      code: 'CREDENTIAL_UNAVAILABLE',
+      message: expect.stringContaining("has neither 'kubeconfig' nor 'token' with 'server' (it has token)"),
+    })
+  })
 })

@@ -94,6 +94,7 @@ describe('a run that loses its idempotency claim', () => {
     state.hung = true
     const outcome = await airlock.execute('long_job', { job: 'a' }, { caller: agent, idempotency_key: 'k1' })
     expect(outcome).toMatchObject({ status: 'failed', error: { code: 'IDEMPOTENCY_CLAIM_LOST' } })
+    expect(job.stops).toHaveLength(1)
     await airlock.close()
   })
 

@@ -1,5 +1,5 @@
 // needs-services: postgres
-import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -8,6 +8,7 @@ import { verifyJsonlFile } from '../../src/audit/jsonl.js'
 import { openCheckpoint } from '../../src/evidence/checkpoint.js'
 import { generateSigner, parseVerifierKey, verifierKey } from '../../src/evidence/note-keys.js'
 import { createTransparencyLog } from '../../src/evidence/transparency-log.js'
+import { checkpointLine } from '../../src/shipping/batch-lines.js'
 import { filesSink } from '../../src/shipping/files-sink.js'
 import { createShipper } from '../../src/shipping/shipper.js'
 import { memoryStore } from '../../src/store/memory/index.js'
@@ -107,6 +108,61 @@ describe('files sink', () => {
     const [file] = readShippedDir(dir)
     expect(openCheckpoint(file!.shipped.checkpoint!.note, verifier, 'airlock.test/ship').size).toBe(3)
     await shipper.stop()
+  })
+})
+
+describe('files sink after a failure', () => {
+  async function shippedFive(max_bytes: number) {
+    const store = memoryStore()
+    const { signer } = generateSigner('airlock.test/ship')
+    const log = createTransparencyLog({ store, signer })
+    await appendEvents(store, 5)
+    const checkpoint = await log.checkpoint()
+    const dir = tempDir()
+    const ship = () =>
+      createShipper({ name: 'archive', store, sink: filesSink({ dir, max_bytes }), batch_size: 5 })
+    return { store, dir, checkpoint, ship }
+  }
+
+  it('renames a file that a crash left ending in its checkpoint, and goes on in a new file', async () => {
+    // Not yet due: the first run leaves the file open.
+    const { store, dir, checkpoint, ship } = await shippedFive(1 << 20)
+    const first = ship()
+    expect(await first.pass()).toBe(5)
+    await first.stop()
+    // What closing the file writes before its rename: the crash comes in between.
+    appendFileSync(join(dir, 'audit-000000000001.jsonl.part'), checkpointLine(checkpoint))
+    await appendEvents(store, 3)
+    const second = ship()
+    expect(await second.pass()).toBe(3)
+    await second.stop()
+    const files = readShippedDir(dir)
+    expect(files.map((f) => f.name)).toEqual([
+      'audit-000000000001-000000000005.jsonl',
+      'audit-000000000006.jsonl.part',
+    ])
+    expect(files[0]!.shipped.events.map((e) => e.seq)).toEqual(upTo(5))
+    expect(files[1]!.shipped.events.map((e) => e.seq)).toEqual([6, 7, 8])
+  })
+
+  it('starts over from the file on disk after a close that failed, and closes it on the next delivery', async () => {
+    // Due at once: the first pass closes the file on the checkpoint.
+    const { store, dir, ship } = await shippedFive(1)
+    const shipper = ship()
+    // Something in the way of the closed file's name: the rename fails after the checkpoint line was written.
+    const blocker = join(dir, 'audit-000000000001-000000000005.jsonl')
+    mkdirSync(blocker, { recursive: true })
+    await expect(shipper.pass()).rejects.toThrow()
+    rmdirSync(blocker)
+    await appendEvents(store, 2)
+    expect(await shipper.pass()).toBeGreaterThan(0)
+    await shipper.stop()
+    const files = readShippedDir(dir)
+    expect(files.map((f) => f.name)).toEqual([
+      'audit-000000000001-000000000005.jsonl',
+      'audit-000000000006.jsonl.part',
+    ])
+    expect(files[1]!.shipped.events.map((e) => e.seq)).toEqual([6, 7])
   })
 })
 

@@ -1,5 +1,7 @@
 // needs-services: postgres
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
@@ -38,6 +40,23 @@ async function appendEvents(store: Store, n: number) {
 }
 
 describe('s3 sink', () => {
+  it('gives up on an upload that takes longer than timeout_ms, so a silent endpoint cannot hold the shipper', async () => {
+    // Accepts the connection, reads the request, never answers.
+    const silent = createServer(() => undefined)
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done))
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+    const sink = s3Sink({ ...sinkConfig(), endpoint, timeout_ms: 300 })
+    const store = memoryStore()
+    await appendEvents(store, 1)
+    const events = await store.audit.range(0, 1)
+    const started = Date.now()
+    await expect(sink.deliver({ shipper: 'lake', events, checkpoint: null })).rejects.toThrow()
+    expect(Date.now() - started).toBeLessThan(10_000)
+    await sink.close?.()
+    silent.closeAllConnections()
+    await new Promise((done) => silent.close(done))
+  })
+
   it('stores one object per batch, keyed by its seqs, ending with the signed checkpoint', async () => {
     const store = memoryStore()
     const { signer } = generateSigner('airlock.test/s3')

@@ -37,12 +37,30 @@ function buildCall(
   withBody: boolean,
 ): Call {
   const base = spec.base_url.replace(/\/+$/, '')
-  const url = `${base}${renderString(part.path, values, encodeURIComponent)}`
+  const path = renderString(part.path, values, encodeURIComponent)
+  checkNoDotSegment(part.path, path)
+  const url = `${base}${path}`
   const headers = Object.fromEntries(
     Object.entries(spec.headers).map(([k, v]) => [k.toLowerCase(), renderString(v, values)]),
   )
   const body = withBody && spec.body !== undefined ? renderJson(spec.body, values) : undefined
   return { method: part.method, url, headers, body }
+}
+
+/**
+ * Refuses a rendered path with a `.` or `..` segment: a URL resolves them,
+ * so a parameter `..` would climb out of the path the action names (to
+ * another endpoint under the allowed base). Percent-encoding keeps a `/` in
+ * a value inside its segment, but leaves dots alone.
+ */
+function checkNoDotSegment(template: string, path: string): void {
+  const segments = path.split(/[?#]/, 1)[0]!.split('/')
+  if (segments.some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) {
+    throw new AirlockError(
+      ErrorCode.INPUT_INVALID,
+      `the request path ${template} would hold a '.' or '..' segment once filled in; a path parameter cannot be '.' or '..'`,
+    )
+  }
 }
 
 function underBase(url: string, allowed: readonly string[]): boolean {

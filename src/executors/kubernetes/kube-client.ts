@@ -5,6 +5,7 @@
  *
  * @module
  */
+
 import type {
   AppsV1Api,
   AutoscalingV2Api,
@@ -15,7 +16,9 @@ import type {
   ObservableMiddleware,
   PolicyV1Api,
 } from '@kubernetes/client-node'
+import { AirlockError } from '../../errors/airlock-error.js'
 import { ConfigError } from '../../errors/config-error.js'
+import { ErrorCode } from '../../errors/error-codes.js'
 import type { Credential } from '../executor.js'
 
 type ClientNode = typeof import('@kubernetes/client-node')
@@ -91,16 +94,26 @@ function fromCredential(client: ClientNode, credential: Credential): KubeConfig 
 
 /**
  * The kubeconfig of one run: the credential's (`kubeconfig`, or `token` with
- * `server`), else the executor's configured one, else the default lookup
- * (`KUBECONFIG`, `~/.kube/config`, in-cluster service account).
+ * `server`), else, for an action that declares no credential, the
+ * executor's configured one, else the default lookup (`KUBECONFIG`,
+ * `~/.kube/config`, in-cluster service account). A credential that has
+ * neither is refused: the run would otherwise act with the gateway's own,
+ * usually broader, rights instead of the narrow ones it was given.
  */
 export function resolveKubeConfig(
   client: ClientNode,
   source: KubeConfigSource,
   credential: Credential | undefined,
 ): KubeConfig {
-  const fromRun = credential === undefined ? undefined : fromCredential(client, credential)
-  if (fromRun !== undefined) return fromRun
+  if (credential !== undefined) {
+    const fromRun = fromCredential(client, credential)
+    if (fromRun !== undefined) return fromRun
+    const has = Object.keys(credential.values).sort().join(', ') || 'no fields'
+    throw new AirlockError(
+      ErrorCode.CREDENTIAL_UNAVAILABLE,
+      `The ${credential.type} credential from ${credential.provider} for this run has neither 'kubeconfig' nor 'token' with 'server' (it has ${has}); the run does not fall back to the executor's own credentials`,
+    )
+  }
   const config = new client.KubeConfig()
   if (source.kubeconfig !== undefined) config.loadFromString(source.kubeconfig)
   else if (source.kubeconfig_path !== undefined) config.loadFromFile(source.kubeconfig_path)

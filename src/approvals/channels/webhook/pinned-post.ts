@@ -91,6 +91,18 @@ export async function pinnedRequest(
   }
   const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve) => {
+    let settled = false
+    // `timeout` below is the socket's idle time: a receiver that sends a byte now and then would hold the request for ever.
+    const deadline = setTimeout(
+      () => req.destroy(new Error(`no complete response within ${options.timeout_ms} ms`)),
+      options.timeout_ms,
+    )
+    const settle = (result: PinnedPostResult) => {
+      if (settled) return
+      settled = true
+      clearTimeout(deadline)
+      resolve(result)
+    }
     const req = send(
       {
         protocol: parsed.protocol,
@@ -110,18 +122,23 @@ export async function pinnedRequest(
       (res: IncomingMessage) => {
         const chunks: Buffer[] = []
         let size = 0
+        const answered = () =>
+          settle({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })
         res.on('data', (chunk: Buffer) => {
+          const room = MAX_RESPONSE_BYTES - size
           size += chunk.length
-          if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk)
+          if (size <= MAX_RESPONSE_BYTES) return void chunks.push(chunk)
+          // The answer is kept up to the limit, and the rest is not read.
+          chunks.push(chunk.subarray(0, room))
+          answered()
+          res.destroy()
         })
-        res.on('end', () =>
-          resolve({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        )
-        res.on('error', (error) => resolve({ ok: false, retryable: true, error: error.message }))
+        res.on('end', answered)
+        res.on('error', (error) => settle({ ok: false, retryable: true, error: error.message }))
       },
     )
     req.on('timeout', () => req.destroy(new Error(`no response within ${options.timeout_ms} ms`)))
-    req.on('error', (error) => resolve({ ok: false, retryable: true, error: error.message }))
+    req.on('error', (error) => settle({ ok: false, retryable: true, error: error.message }))
     req.end(body)
   })
 }
