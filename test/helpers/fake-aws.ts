@@ -61,6 +61,8 @@ export interface FakeAws {
   readonly deny: Set<string>
   /** `service:Operation` never answered (the client must give up). */
   readonly hang: Set<string>
+  /** `service:Operation` answered with a 500 after it was received (an SDK retries such a call). */
+  readonly fail: Set<string>
   readonly calls: FakeAwsCall[]
   close(): Promise<void>
 }
@@ -427,6 +429,7 @@ export async function startFakeAws(): Promise<FakeAws> {
     access_keys: new Set(),
     deny: new Set(),
     hang: new Set(),
+    fail: new Set(),
     calls: [],
   } as unknown as FakeAws & { url: string; close: () => Promise<void> }
 
@@ -451,6 +454,13 @@ export async function startFakeAws(): Promise<FakeAws> {
                 ? 'UnauthorizedOperation'
                 : 'AccessDenied'
           throw new FakeError(403, code, `User is not authorized to perform: ${service}:${routed.op}`)
+        }
+        if (fake.fail.has(`${service}:${routed.op}`)) {
+          throw new FakeError(
+            500,
+            service === 'lambda' ? 'ServiceException' : 'InternalError',
+            'internal failure',
+          )
         }
         reply = routed.reply()
       } catch (error) {

@@ -21,6 +21,10 @@ export interface AwsExecutorConfig {
    * credential from the runner fails before anything is sent.
    */
   readonly ambient_credentials?: boolean
-  /** Attempts per API call, retries included. Default 3 (the SDK's default). */
+  /**
+   * Attempts per API call that reads (state, prechecks), retries included.
+   * Default 3 (the SDK's default). The action's own call is always sent
+   * once: a retry could carry it out twice.
+   */
   readonly max_attempts?: number
 }

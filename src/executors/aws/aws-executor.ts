@@ -84,12 +84,18 @@ export function awsExecutor(config: AwsExecutorConfig = {}): Executor {
     }
   }
 
+  // The SDK sends a call again when it takes the first for failed (a reset
+  // connection, a 5xx), though the first may have been carried out: an
+  // action's own call is sent once, so a function is never invoked twice.
+  // Reads (state, prechecks) keep the configured attempts.
+  const once = { ...config, max_attempts: 1 }
   const withCaller = async <T>(
     request: ExecutionRequest,
     region: string,
     use: (call: ReturnType<typeof createCaller>['call']) => Promise<T>,
+    settings: AwsExecutorConfig = config,
   ): Promise<T> => {
-    const caller = createCaller(config, region, request.credential, request.signal)
+    const caller = createCaller(settings, region, request.credential, request.signal)
     try {
       return await use(caller.call)
     } finally {
@@ -147,14 +153,19 @@ export function awsExecutor(config: AwsExecutorConfig = {}): Executor {
         throw error
       }
       const { spec, region, input } = prepared
-      return withCaller(request, region, async (call) => {
-        try {
-          return describeOutput(spec, await call(spec.service, spec.operation, toWire(spec, input)))
-        } catch (error) {
-          if (error instanceof AwsCallError) return { ok: false, error: error.message }
-          throw error
-        }
-      })
+      return withCaller(
+        request,
+        region,
+        async (call) => {
+          try {
+            return describeOutput(spec, await call(spec.service, spec.operation, toWire(spec, input)))
+          } catch (error) {
+            if (error instanceof AwsCallError) return { ok: false, error: error.message }
+            throw error
+          }
+        },
+        once,
+      )
     },
   }
 }

@@ -20,7 +20,7 @@ beforeEach(async () => {
   fake = await fakePromise
   for (const store of [fake.instances, fake.services, fake.tasks, fake.roles, fake.functions, fake.buckets])
     store.clear()
-  for (const set of [fake.policies, fake.access_keys, fake.deny, fake.hang]) set.clear()
+  for (const set of [fake.policies, fake.access_keys, fake.deny, fake.hang, fake.fail]) set.clear()
   fake.calls.length = 0
   fake.access_keys.add(KEY)
   fake.instances.set(INSTANCE, { type: 't3.micro', state: 'running', termination_protection: false })
@@ -273,6 +273,29 @@ describe('Lambda actions', () => {
       ok: false,
       error: 'Lambda.Invoke: the function returned an error (Unhandled): {"errorMessage":"boom"}',
     })
+  })
+})
+
+describe('retries', () => {
+  it("sends the action's own call once, though reads are retried as configured", async () => {
+    const retrying = awsExecutor({ endpoint: fake.url, max_attempts: 3 })
+    fake.fail.add('lambda:Invoke')
+    fake.fail.add('lambda:GetFunctionConfiguration')
+    const request = await awsRequest(
+      'lambda-invoke-function',
+      { function_name: 'resize', payload: '{}', region: 'us-east-1' },
+      credential,
+    )
+    // The first Invoke may have run the function: sending it again could run it twice.
+    expect(await retrying.execute(request)).toMatchObject({ ok: false })
+    expect(operations().filter((op) => op === 'lambda:Invoke')).toHaveLength(1)
+    const update = await awsRequest(
+      'lambda-update-function-config',
+      { function_name: 'resize', memory_size: 512, region: 'us-east-1' },
+      credential,
+    )
+    await expect(retrying.getState(update)).rejects.toThrow()
+    expect(operations().filter((op) => op === 'lambda:GetFunctionConfiguration')).toHaveLength(3)
   })
 })
 
