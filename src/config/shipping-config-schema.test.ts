@@ -33,6 +33,17 @@ describe('shipping config section', () => {
         ],
       }),
     ).toEqual(["shippers.1.name: duplicate shipper name 'a'"])
+    expect(
+      issues({
+        shippers: [
+          { name: 'a', type: 'files', dir: './out' },
+          { name: 'b', type: 'files', dir: 'out/' },
+          { name: 'c', type: 'files', dir: 'out', prefix: 'other' },
+        ],
+      }),
+    ).toEqual([
+      "shippers.1.dir: shipper 'b' writes the same files as 'a' (same dir and prefix); give each its own dir or prefix",
+    ])
     expect(issues({ shippers: [{ name: 'a', type: 'kafka' }] })[0]).toMatch(/^shippers\.0/)
     expect(issues({ shippers: [{ name: 'a', type: 's3', bucket: 'b', access_key_id: 'k' }] })).toEqual([
       'shippers.0: expected both access_key_id and secret_access_key, or neither',

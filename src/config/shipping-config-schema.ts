@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { isAbsolute, resolve } from 'node:path'
+import { isAbsolute, normalize, resolve } from 'node:path'
 import { z } from 'zod'
 import { byteSize, duration, nonEmpty, wholeAtLeast, window } from './config-schema-primitives.js'
 
@@ -95,7 +95,20 @@ export const shippingSchema = z
   })
   .superRefine((shipping, ctx) => {
     const seen = new Set<string>()
+    // Two files shippers writing the same files would append to the same `.part` file, interleaved.
+    const files = new Map<string, string>()
     shipping.shippers.forEach((s, i) => {
+      if (s.type === 'files') {
+        const where = `${normalize(s.dir).replace(/(.)\/+$/, '$1')}\u0000${s.prefix ?? 'audit'}`
+        const other = files.get(where)
+        if (other !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['shippers', i, 'dir'],
+            message: `shipper '${s.name}' writes the same files as '${other}' (same dir and prefix); give each its own dir or prefix`,
+          })
+        files.set(where, s.name)
+      }
       if (seen.has(s.name))
         ctx.addIssue({
           code: 'custom',

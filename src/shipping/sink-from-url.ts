@@ -4,8 +4,10 @@
  *
  * @module
  */
+
 import { readFileSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { AirlockError } from '../errors/airlock-error.js'
 import { ErrorCode } from '../errors/error-codes.js'
 import { filesSink } from './files-sink.js'
@@ -40,7 +42,8 @@ function invalid(message: string): AirlockError {
 export function sinkFromUrl(target: string, options: SinkTargetOptions): Sink {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(target)?.[1]?.toLowerCase()
   if (scheme === undefined || scheme === 'file') {
-    const path = scheme === 'file' ? new URL(target).pathname : target
+    // fileURLToPath decodes the URL's escapes (`%20`), where `pathname` keeps them.
+    const path = scheme === 'file' ? fileURLToPath(target) : target
     return filesSink({ dir: isAbsolute(path) ? path : resolve(options.cwd, path) })
   }
   if (scheme === 'http' || scheme === 'https') {
