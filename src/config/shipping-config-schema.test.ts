@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { resolveShipping, shippingSchema } from './shipping-config-schema.js'
+import { transparencySchema } from './transparency-config-schema.js'
 
 describe('shipping config section', () => {
   it('applies defaults, converts sizes and durations, and resolves paths against the config folder', () => {
@@ -50,6 +51,22 @@ describe('shipping config section', () => {
     ])
     expect(issues({ shippers: [{ name: 'a', type: 'webhook', url: 'ftp://x', secret: 's' }] })[0]).toMatch(
       /^shippers\.0\.url: expected an http or https URL/,
+    )
+  })
+})
+
+describe('timeouts of outbound calls', () => {
+  it('refuses a zero timeout, which would fail every S3 upload and every witness request at once', () => {
+    const message = (result: { error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
+      result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    expect(
+      message(
+        shippingSchema.safeParse({ shippers: [{ name: 'lake', type: 's3', bucket: 'b', timeout: '0s' }] }),
+      ),
+    ).toEqual(['shippers.0.timeout: expected a duration above zero and at most 366d, e.g. 60s, 5m or 1h'])
+    const witnesses = { list: [{ url: 'https://w.example', key: 'w+00000000+AAAA' }], timeout: '0s' }
+    expect(message(transparencySchema.safeParse({ witnesses }))).toContain(
+      'witnesses.timeout: expected a duration above zero and at most 366d, e.g. 60s, 5m or 1h',
     )
   })
 })

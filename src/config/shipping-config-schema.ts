@@ -54,7 +54,7 @@ const s3Shipper = z.strictObject({
   endpoint: z.url({ error: 'expected an endpoint URL' }).optional(),
   force_path_style: z.boolean().optional(),
   /** The longest one upload may take (default 2 minutes). */
-  timeout: duration.optional(),
+  timeout: window.optional(),
   /** Static credentials; both or neither (default: the AWS SDK's own chain). */
   access_key_id: nonEmpty.optional(),
   secret_access_key: nonEmpty.optional(),
