@@ -36,6 +36,14 @@ export const window = duration.refine((ms) => ms > 0 && ms <= 366 * 86_400_000, 
   message: 'expected a duration above zero and at most 366d, e.g. 60s, 5m or 1h',
 })
 
+/** The longest delay a Node timer keeps (about 24.8 days); past it, a timer fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** How long one outbound call may take: above zero, and short enough for a timer. */
+export const callTimeout = duration.refine((ms) => ms > 0 && ms <= MAX_TIMER_MS, {
+  message: 'expected a duration above zero and at most 24d, e.g. 10s or 2m',
+})
+
 export const wholeAtLeast = (min: number) =>
   z
     .int({ error: got(`expected a whole number of at least ${min}`) })

@@ -56,17 +56,23 @@ describe('shipping config section', () => {
 })
 
 describe('timeouts of outbound calls', () => {
-  it('refuses a zero timeout, which would fail every S3 upload and every witness request at once', () => {
+  it('refuses a zero timeout, or one too long for a timer, either of which fails every S3 upload or witness request at once', () => {
     const message = (result: { error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
       result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
     expect(
       message(
         shippingSchema.safeParse({ shippers: [{ name: 'lake', type: 's3', bucket: 'b', timeout: '0s' }] }),
       ),
-    ).toEqual(['shippers.0.timeout: expected a duration above zero and at most 366d, e.g. 60s, 5m or 1h'])
+    ).toEqual(['shippers.0.timeout: expected a duration above zero and at most 24d, e.g. 10s or 2m'])
+    // Past about 24.8 days a Node timer fires at once: as bad as zero.
+    expect(
+      message(
+        shippingSchema.safeParse({ shippers: [{ name: 'lake', type: 's3', bucket: 'b', timeout: '30d' }] }),
+      ),
+    ).toEqual(['shippers.0.timeout: expected a duration above zero and at most 24d, e.g. 10s or 2m'])
     const witnesses = { list: [{ url: 'https://w.example', key: 'w+00000000+AAAA' }], timeout: '0s' }
     expect(message(transparencySchema.safeParse({ witnesses }))).toContain(
-      'witnesses.timeout: expected a duration above zero and at most 366d, e.g. 60s, 5m or 1h',
+      'witnesses.timeout: expected a duration above zero and at most 24d, e.g. 10s or 2m',
     )
   })
 })

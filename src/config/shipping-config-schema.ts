@@ -16,7 +16,14 @@
  */
 import { isAbsolute, normalize, resolve } from 'node:path'
 import { z } from 'zod'
-import { byteSize, duration, nonEmpty, wholeAtLeast, window } from './config-schema-primitives.js'
+import {
+  byteSize,
+  callTimeout,
+  duration,
+  nonEmpty,
+  wholeAtLeast,
+  window,
+} from './config-schema-primitives.js'
 
 const shipperName = z
   .string({ error: 'expected a shipper name' })
@@ -41,7 +48,7 @@ const webhookShipper = z.strictObject({
   secret: nonEmpty,
   allow_private: z.boolean().optional(),
   max_attempts: wholeAtLeast(1).optional(),
-  timeout: window.optional(),
+  timeout: callTimeout.optional(),
   headers: z.record(nonEmpty, z.string()).optional(),
 })
 
@@ -54,7 +61,7 @@ const s3Shipper = z.strictObject({
   endpoint: z.url({ error: 'expected an endpoint URL' }).optional(),
   force_path_style: z.boolean().optional(),
   /** The longest one upload may take (default 2 minutes). */
-  timeout: window.optional(),
+  timeout: callTimeout.optional(),
   /** Static credentials; both or neither (default: the AWS SDK's own chain). */
   access_key_id: nonEmpty.optional(),
   secret_access_key: nonEmpty.optional(),

@@ -7,7 +7,7 @@
  */
 import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
-import { duration, nonEmpty, wholeAtLeast, window } from './config-schema-primitives.js'
+import { callTimeout, duration, nonEmpty, wholeAtLeast } from './config-schema-primitives.js'
 
 /** Where the log's signing key lives when the file names none, relative to the config file. */
 export const DEFAULT_TRANSPARENCY_KEY_FILE = './.airlock/transparency.key'
@@ -39,7 +39,7 @@ export const transparencySchema = z
         required: wholeAtLeast(0).default(1),
         list: z.array(witnessSchema).min(1, 'expected at least one witness'),
         /** How long one witness may take to answer. */
-        timeout: window.default(5_000),
+        timeout: callTimeout.default(5_000),
       })
       .refine((w) => w.required <= w.list.length, {
         message: 'required must not exceed the number of listed witnesses',

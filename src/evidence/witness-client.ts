@@ -52,7 +52,8 @@ async function ask(peer: Peer, request: PublishRequest, old: number, timeout: nu
   }).catch((error: unknown) => {
     // fetch says only "fetch failed"; what failed (a redirect, a refused connection) is its cause.
     const cause = (error as { cause?: unknown }).cause
-    throw new Error(cause instanceof Error ? `${(error as Error).message}: ${cause.message}` : String(error))
+    const message = cause instanceof Error ? `${(error as Error).message}: ${cause.message}` : String(error)
+    throw new Error(message, { cause: error })
   })
   const text = await cappedText(response.body, MAX_ANSWER_BYTES)
   if (text === null) throw new Error(`the answer is longer than ${MAX_ANSWER_BYTES} bytes`)
@@ -62,7 +63,14 @@ async function ask(peer: Peer, request: PublishRequest, old: number, timeout: nu
 /** The line of `answer` that is a valid cosignature of `note` by `verifier`, if any. */
 function validLine(note: string, answer: string, verifier: NoteVerifier): string | undefined {
   const candidates = answer.split('\n').filter((line) => line.startsWith(`\u2014 ${verifier.name} `))
-  return candidates.find((line) => cosignedAt(parseNote(`${note}${line}\n`), verifier) !== null)
+  return candidates.find((line) => {
+    try {
+      return cosignedAt(parseNote(`${note}${line}\n`), verifier) !== null
+    } catch {
+      // A malformed line (a signature too short to be one) is not a cosignature; a later line may be.
+      return false
+    }
+  })
 }
 
 /** The cosignature line of `peer` on `note`, or null with the reason. */

@@ -62,6 +62,13 @@ export function filesSink(config: FilesSinkConfig): Sink {
   const partPath = (first: number) => join(config.dir, `${prefix}-${pad(first)}.jsonl.part`)
   let current: OpenFile | null = null
   let recovered = false
+  /**
+   * The last seq written to a file, by this sink or before a restart (in the
+   * `.part` file it continued or closed). A batch whose delivery was not
+   * acknowledged (a crash, a failed close) is offered again, though its
+   * events may already be in that file: they are not written twice.
+   */
+  let written = 0
 
   async function recover(): Promise<void> {
     if (recovered) return
@@ -76,6 +83,13 @@ export function filesSink(config: FilesSinkConfig): Sink {
 
   /** The open file continued, or null when it was finished all but its rename (which is done here). */
   async function reopen(path: string, first: number): Promise<OpenFile | null> {
+    // After a failed sync, what the file reads back may not be on disk yet: it is counted as written only once it is.
+    const probe = await open(path, 'r')
+    try {
+      await probe.sync()
+    } finally {
+      await probe.close()
+    }
     const text = await readFile(path, 'utf8')
     // A line cut short by a crash was never acknowledged: drop it.
     const kept = text.slice(0, text.lastIndexOf('\n') + 1)
@@ -85,6 +99,7 @@ export function filesSink(config: FilesSinkConfig): Sink {
     const closed = lines.at(-1)?.startsWith(CHECKPOINT_LINE_START) === true
     const lastEvent = closed ? lines.at(-2) : lines.at(-1)
     const last = lastEvent ? seqOf(lastEvent, path) : first - 1
+    written = Math.max(written, last)
     if (closed) {
       await rename(path, join(config.dir, `${prefix}-${pad(first)}-${pad(Math.max(last, first))}.jsonl`))
       await syncDir(config.dir)
@@ -137,6 +152,7 @@ export function filesSink(config: FilesSinkConfig): Sink {
     await current.handle.sync()
     current.bytes += Buffer.byteLength(text)
     current.last = events[events.length - 1]!.seq
+    written = current.last
   }
 
   return {
@@ -144,8 +160,8 @@ export function filesSink(config: FilesSinkConfig): Sink {
     deliver: (batch) =>
       guarded(async () => {
         await recover()
-        // Already in the open file (written before a crash, offered again).
-        let events = batch.events.filter((e) => current === null || e.seq > current.last)
+        // Already in a file (written before a crash or a failed close, offered again).
+        let events = batch.events.filter((e) => e.seq > written)
         const cp = batch.checkpoint
         const file = current
         if (file && due(file) && covers(cp, file)) {

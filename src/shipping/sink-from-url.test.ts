@@ -23,4 +23,13 @@ describe('sinkFromUrl', () => {
     expect(existsSync(join(folder, 'audit-000000000001.jsonl.part'))).toBe(true)
     expect(existsSync(join(dir, 'my%20audit'))).toBe(false)
   })
+
+  it('refuses a file:// target on another host, naming it', () => {
+    expect(() => sinkFromUrl('file://backup-host/var/audit', { cwd: dir })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message: expect.stringContaining('the target file://backup-host/var/audit is not a local file URL'),
+      }),
+    )
+  })
 })

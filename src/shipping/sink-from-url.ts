@@ -38,12 +38,21 @@ function invalid(message: string): AirlockError {
   return new AirlockError(ErrorCode.CONFIG_INVALID, message)
 }
 
+/** The local path of a `file://` target, refused (CONFIG_INVALID) when it names another host or an encoded `/`. */
+function filePath(target: string): string {
+  try {
+    return fileURLToPath(target)
+  } catch (error) {
+    throw invalid(`the target ${target} is not a local file URL: ${(error as Error).message}`)
+  }
+}
+
 /** Builds the sink a target names. */
 export function sinkFromUrl(target: string, options: SinkTargetOptions): Sink {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(target)?.[1]?.toLowerCase()
   if (scheme === undefined || scheme === 'file') {
     // fileURLToPath decodes the URL's escapes (`%20`), where `pathname` keeps them.
-    const path = scheme === 'file' ? fileURLToPath(target) : target
+    const path = scheme === 'file' ? filePath(target) : target
     return filesSink({ dir: isAbsolute(path) ? path : resolve(options.cwd, path) })
   }
   if (scheme === 'http' || scheme === 'https') {

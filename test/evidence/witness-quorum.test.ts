@@ -106,7 +106,7 @@ describe('answers a witness may not give', () => {
       c.redirect(`${real.url}${new URL(c.req.url).pathname}`, 307),
     )
     const endless = new Hono().post('*', (c) => c.text('x'.repeat(200_000)))
-    // Forwards to the real witness and puts a forged line of its name before the genuine one.
+    // Forwards to the real witness and puts a malformed and a forged line of its name before the genuine one.
     const forging = new Hono().post('*', async (c) => {
       const answer = await fetch(`${real.url}${new URL(c.req.url).pathname}`, {
         method: 'POST',
@@ -115,7 +115,7 @@ describe('answers a witness may not give', () => {
       })
       const text = await answer.text()
       return c.text(
-        answer.status === 200 ? `\u2014 witness-a AAAAforged\n${text}` : text,
+        answer.status === 200 ? `\u2014 witness-a AAAA\n\u2014 witness-a AAAAforged\n${text}` : text,
         answer.status as 200,
       )
     })

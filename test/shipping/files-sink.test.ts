@@ -166,6 +166,37 @@ describe('files sink after a failure', () => {
   })
 })
 
+describe('files sink whose closing delivery failed', () => {
+  it('does not write that delivery\u2019s events again when it is offered again', async () => {
+    const store = memoryStore()
+    const { signer } = generateSigner('airlock.test/ship')
+    const log = createTransparencyLog({ store, signer })
+    await appendEvents(store, 5)
+    await log.checkpoint()
+    const dir = tempDir()
+    const shipper = createShipper({
+      name: 'archive',
+      store,
+      sink: filesSink({ dir, max_bytes: 1 }),
+      batch_size: 3,
+    })
+    // The second batch (4, 5) closes the file; its rename fails, so the batch is not acknowledged.
+    const blocker = join(dir, 'audit-000000000001-000000000005.jsonl')
+    mkdirSync(blocker, { recursive: true })
+    await expect(shipper.pass()).rejects.toThrow()
+    rmdirSync(blocker)
+    await appendEvents(store, 2)
+    await shipper.pass()
+    await shipper.stop()
+    const files = readShippedDir(dir)
+    expect(files.map((f) => f.name)).toEqual([
+      'audit-000000000001-000000000005.jsonl',
+      'audit-000000000006.jsonl.part',
+    ])
+    expect(files.flatMap((f) => f.shipped.events.map((e) => e.seq))).toEqual(upTo(7))
+  })
+})
+
 describe.each(backends)('files shipping on $name', (backend) => {
   it('resumes after a crash from the stored cursor: a torn line is dropped and no event is written twice', async () => {
     const { store, reopen } = backend.fresh()

@@ -53,4 +53,20 @@ describe('pinnedPost against a receiver that never finishes', () => {
     expect(answer).toMatchObject({ ok: true, status: 200 })
     expect((answer as { body: string }).body).toHaveLength(64 * 1024)
   })
+
+  it('answers a request Node refuses to build without sending it, and without a timer left to fire', async () => {
+    const url = await receiver((_req, res) => res.end('never reached'))
+    const answer = await pinnedPost(url, '{}', {
+      headers: { 'x-tag': 'a\nb' },
+      allow_private: true,
+      timeout_ms: 50,
+    })
+    expect(answer).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: expect.stringMatching(/^the request cannot be sent: /),
+    })
+    // Past the timeout: a deadline armed for a request never made would throw from its timer now.
+    await new Promise((resolve) => setTimeout(resolve, 150))
+  })
 })

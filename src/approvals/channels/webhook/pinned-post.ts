@@ -4,7 +4,7 @@
  * @module
  */
 import { lookup as dnsLookup } from 'node:dns/promises'
-import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { LookupFunction } from 'node:net'
 import { isIP } from 'node:net'
@@ -92,50 +92,61 @@ export async function pinnedRequest(
   const send = parsed.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve) => {
     let settled = false
-    // `timeout` below is the socket's idle time: a receiver that sends a byte now and then would hold the request for ever.
-    const deadline = setTimeout(
-      () => req.destroy(new Error(`no complete response within ${options.timeout_ms} ms`)),
-      options.timeout_ms,
-    )
+    let deadline: NodeJS.Timeout | undefined
     const settle = (result: PinnedPostResult) => {
       if (settled) return
       settled = true
       clearTimeout(deadline)
       resolve(result)
     }
-    const req = send(
-      {
-        protocol: parsed.protocol,
-        hostname: host,
-        port: parsed.port === '' ? undefined : Number(parsed.port),
-        path: `${parsed.pathname}${parsed.search}`,
-        method: options.method,
-        headers:
-          body === undefined
-            ? { ...options.headers }
-            : { ...options.headers, 'content-length': Buffer.byteLength(body).toString() },
-        lookup: pinned,
-        agent: false,
-        timeout: options.timeout_ms,
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
-      (res: IncomingMessage) => {
-        const chunks: Buffer[] = []
-        let size = 0
-        const answered = () =>
-          settle({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })
-        res.on('data', (chunk: Buffer) => {
-          const room = MAX_RESPONSE_BYTES - size
-          size += chunk.length
-          if (size <= MAX_RESPONSE_BYTES) return void chunks.push(chunk)
-          // The answer is kept up to the limit, and the rest is not read.
-          chunks.push(chunk.subarray(0, room))
-          answered()
-          res.destroy()
-        })
-        res.on('end', answered)
-        res.on('error', (error) => settle({ ok: false, retryable: true, error: error.message }))
-      },
+    let req: ClientRequest
+    try {
+      req = send(
+        {
+          protocol: parsed.protocol,
+          hostname: host,
+          port: parsed.port === '' ? undefined : Number(parsed.port),
+          path: `${parsed.pathname}${parsed.search}`,
+          method: options.method,
+          headers:
+            body === undefined
+              ? { ...options.headers }
+              : { ...options.headers, 'content-length': Buffer.byteLength(body).toString() },
+          lookup: pinned,
+          agent: false,
+          timeout: options.timeout_ms,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = []
+          let size = 0
+          const answered = () =>
+            settle({ ok: true, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })
+          res.on('data', (chunk: Buffer) => {
+            const room = MAX_RESPONSE_BYTES - size
+            size += chunk.length
+            if (size <= MAX_RESPONSE_BYTES) return void chunks.push(chunk)
+            // The answer is kept up to the limit, and the rest is not read.
+            chunks.push(chunk.subarray(0, room))
+            answered()
+            res.destroy()
+          })
+          res.on('end', answered)
+          res.on('error', (error) => settle({ ok: false, retryable: true, error: error.message }))
+        },
+      )
+    } catch (error) {
+      // A request Node refuses to build (a header value with a line break): nothing was sent.
+      return settle({
+        ok: false,
+        retryable: false,
+        error: `the request cannot be sent: ${(error as Error).message}`,
+      })
+    }
+    // `timeout` above is the socket's idle time: a receiver that sends a byte now and then would hold the request for ever.
+    deadline = setTimeout(
+      () => req.destroy(new Error(`no complete response within ${options.timeout_ms} ms`)),
+      options.timeout_ms,
     )
     req.on('timeout', () => req.destroy(new Error(`no response within ${options.timeout_ms} ms`)))
     req.on('error', (error) => settle({ ok: false, retryable: true, error: error.message }))
