@@ -45,6 +45,21 @@ describe('shipping config section', () => {
     ).toEqual([
       "shippers.1.dir: shipper 'b' writes the same files as 'a' (same dir and prefix); give each its own dir or prefix",
     ])
+    expect(
+      issues({
+        shippers: [
+          { name: 'a', type: 'webhook', url: 'https://user:pw@soc.example.com/hook', secret: 's' },
+          { name: 'b', type: 'webhook', url: 'http://169.254.169.254/latest', secret: 's' },
+          { name: 'c', type: 'webhook', url: 'http://[::1]:8080/hook', secret: 's' },
+          { name: 'd', type: 'webhook', url: 'http://10.0.0.5/hook', secret: 's', allow_private: true },
+          { name: 'e', type: 'webhook', url: 'https://soc.internal/hook', secret: 's' },
+        ],
+      }),
+    ).toEqual([
+      'shippers.0.url: a webhook URL may not carry a user name or password; the receiver checks the signature instead',
+      'shippers.1.url: 169.254.169.254 is a private, loopback or link-local address; set allow_private: true to send there',
+      'shippers.2.url: ::1 is a private, loopback or link-local address; set allow_private: true to send there',
+    ])
     expect(issues({ shippers: [{ name: 'a', type: 'kafka' }] })[0]).toMatch(/^shippers\.0/)
     expect(issues({ shippers: [{ name: 'a', type: 's3', bucket: 'b', access_key_id: 'k' }] })).toEqual([
       'shippers.0: expected both access_key_id and secret_access_key, or neither',

@@ -14,8 +14,10 @@
  *
  * @module
  */
+import { isIP } from 'node:net'
 import { isAbsolute, normalize, resolve } from 'node:path'
 import { z } from 'zod'
+import { isPrivateAddress } from '../approvals/channels/webhook/private-address.js'
 import {
   byteSize,
   callTimeout,
@@ -90,6 +92,24 @@ export const shipperConfigSchema = z.discriminatedUnion(
   },
 )
 
+/**
+ * What every delivery to this URL would be refused for, said at load rather
+ * than in the log of each attempt: credentials in the URL, or an address
+ * literal that is private without `allow_private`. Host names are checked
+ * when they are resolved, at each delivery.
+ */
+function webhookUrlProblem(url: string, allowPrivate: boolean): string | null {
+  const parsed = new URL(url)
+  if (parsed.username !== '' || parsed.password !== '') {
+    return 'a webhook URL may not carry a user name or password; the receiver checks the signature instead'
+  }
+  const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname
+  if (!allowPrivate && isIP(host) !== 0 && isPrivateAddress(host)) {
+    return `${host} is a private, loopback or link-local address; set allow_private: true to send there`
+  }
+  return null
+}
+
 export const shippingSchema = z
   .strictObject({
     /** Events per delivery. */
@@ -123,6 +143,10 @@ export const shippingSchema = z
           message: `duplicate shipper name '${s.name}'`,
         })
       seen.add(s.name)
+      if (s.type === 'webhook') {
+        const problem = webhookUrlProblem(s.url, s.allow_private === true)
+        if (problem !== null) ctx.addIssue({ code: 'custom', path: ['shippers', i, 'url'], message: problem })
+      }
       if (s.type === 's3' && (s.access_key_id === undefined) !== (s.secret_access_key === undefined)) {
         ctx.addIssue({
           code: 'custom',
