@@ -89,7 +89,8 @@ export interface ReadJsonlOptions {
   readonly checkpoints?: boolean
 }
 
-const CHECKPOINT_LINE = '{"checkpoint":'
+/** How every checkpoint line begins (and no event line does: an event's first key is `action`). */
+export const CHECKPOINT_LINE = '{"checkpoint":'
 const HASH_FIELDS: ReadonlySet<string> = new Set(['prev_hash', 'hash'])
 
 /** Parses one line of an audit file into an event, or says why it is not one. */

@@ -15,9 +15,6 @@ export function eventLines(events: readonly AuditEvent[]): string {
   return out
 }
 
-/** How every checkpoint line begins (and no event line does: an event's first key is `action`). */
-export const CHECKPOINT_LINE_START = '{"checkpoint":'
-
 /**
  * The last line of a closed file or object: `{"checkpoint":{origin, size,
  * root, note}}`, where `note` is the signed note (check it with the log's

@@ -19,8 +19,9 @@ import type { FileHandle } from 'node:fs/promises'
 import { mkdir, open, readdir, readFile, rename, truncate } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AuditEvent } from '../audit/audit-event.js'
+import { CHECKPOINT_LINE, parseAuditEventLine } from '../audit/jsonl.js'
 import type { StoredCheckpoint } from '../store/store.js'
-import { CHECKPOINT_LINE_START, checkpointLine, eventLines } from './batch-lines.js'
+import { checkpointLine, eventLines } from './batch-lines.js'
 import type { Sink } from './sink.js'
 
 /** Options of {@link filesSink}. */
@@ -96,7 +97,7 @@ export function filesSink(config: FilesSinkConfig): Sink {
     const bytes = Buffer.byteLength(kept)
     if (bytes < Buffer.byteLength(text)) await truncate(path, bytes)
     const lines = kept.trimEnd().split('\n')
-    const closed = lines.at(-1)?.startsWith(CHECKPOINT_LINE_START) === true
+    const closed = lines.at(-1)?.startsWith(CHECKPOINT_LINE) === true
     const lastEvent = closed ? lines.at(-2) : lines.at(-1)
     const last = lastEvent ? seqOf(lastEvent, path) : first - 1
     written = Math.max(written, last)
@@ -188,17 +189,12 @@ export function filesSink(config: FilesSinkConfig): Sink {
   }
 }
 
-/** The seq of an event line of the file at `path`; throws when the line is not an event's. */
+/** The seq of an event line of the file at `path`; throws when the line is not an audit event. */
 function seqOf(line: string, path: string): number {
-  let seq: unknown
-  try {
-    seq = (JSON.parse(line) as { seq?: unknown }).seq
-  } catch {
-    seq = undefined
-  }
-  if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0) return seq
+  const parsed = parseAuditEventLine(line)
+  if ('event' in parsed) return parsed.event.seq
   throw new Error(
-    `${path}: the last line is not an audit event (no positive whole seq); move the file aside to continue`,
+    `${path}: the last line is not an audit event (${parsed.error}); move the file aside to continue`,
   )
 }
 

@@ -1,5 +1,5 @@
 // needs-services: postgres
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -112,7 +112,7 @@ describe('files sink', () => {
 })
 
 describe('files sink after a failure', () => {
-  async function shippedFive(max_bytes: number) {
+  async function shippedFive(max_bytes: number, batch_size = 5) {
     const store = memoryStore()
     const { signer } = generateSigner('airlock.test/ship')
     const log = createTransparencyLog({ store, signer })
@@ -120,8 +120,15 @@ describe('files sink after a failure', () => {
     const checkpoint = await log.checkpoint()
     const dir = tempDir()
     const ship = () =>
-      createShipper({ name: 'archive', store, sink: filesSink({ dir, max_bytes }), batch_size: 5 })
+      createShipper({ name: 'archive', store, sink: filesSink({ dir, max_bytes }), batch_size })
     return { store, dir, checkpoint, ship }
+  }
+
+  /** Something in the way of the first file's closed name, so its rename fails after the checkpoint line was written; removes it. */
+  function blockClosedName(dir: string): () => void {
+    const blocker = join(dir, 'audit-000000000001-000000000005.jsonl')
+    mkdirSync(blocker, { recursive: true })
+    return () => rmdirSync(blocker)
   }
 
   it('renames a file that a crash left ending in its checkpoint, and goes on in a new file', async () => {
@@ -149,11 +156,9 @@ describe('files sink after a failure', () => {
     // Due at once: the first pass closes the file on the checkpoint.
     const { store, dir, ship } = await shippedFive(1)
     const shipper = ship()
-    // Something in the way of the closed file's name: the rename fails after the checkpoint line was written.
-    const blocker = join(dir, 'audit-000000000001-000000000005.jsonl')
-    mkdirSync(blocker, { recursive: true })
+    const unblock = blockClosedName(dir)
     await expect(shipper.pass()).rejects.toThrow()
-    rmdirSync(blocker)
+    unblock()
     await appendEvents(store, 2)
     expect(await shipper.pass()).toBeGreaterThan(0)
     await shipper.stop()
@@ -164,27 +169,24 @@ describe('files sink after a failure', () => {
     ])
     expect(files[1]!.shipped.events.map((e) => e.seq)).toEqual([6, 7])
   })
-})
 
-describe('files sink whose closing delivery failed', () => {
-  it('does not write that delivery\u2019s events again when it is offered again', async () => {
-    const store = memoryStore()
-    const { signer } = generateSigner('airlock.test/ship')
-    const log = createTransparencyLog({ store, signer })
-    await appendEvents(store, 5)
-    await log.checkpoint()
-    const dir = tempDir()
-    const shipper = createShipper({
-      name: 'archive',
-      store,
-      sink: filesSink({ dir, max_bytes: 1 }),
-      batch_size: 3,
-    })
+  it('refuses to continue a .part file whose last line is not an audit event, naming the file', async () => {
+    const { dir, ship } = await shippedFive(1 << 20)
+    writeFileSync(join(dir, 'audit-000000000001.jsonl.part'), '{"note":"written by hand"}\n')
+    const shipper = ship()
+    await expect(shipper.pass()).rejects.toThrow(
+      /audit-000000000001\.jsonl\.part: the last line is not an audit event/,
+    )
+    await shipper.stop()
+  })
+
+  it('does not write again the events of a closing delivery offered again after its close failed', async () => {
+    const { store, dir, ship } = await shippedFive(1, 3)
+    const shipper = ship()
     // The second batch (4, 5) closes the file; its rename fails, so the batch is not acknowledged.
-    const blocker = join(dir, 'audit-000000000001-000000000005.jsonl')
-    mkdirSync(blocker, { recursive: true })
+    const unblock = blockClosedName(dir)
     await expect(shipper.pass()).rejects.toThrow()
-    rmdirSync(blocker)
+    unblock()
     await appendEvents(store, 2)
     await shipper.pass()
     await shipper.stop()
